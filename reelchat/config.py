@@ -1,0 +1,49 @@
+"""One Settings object, read from REELCHAT_* variables, a .env file and CLI flags."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Literal
+
+from pydantic import AliasChoices, Field
+from pydantic_settings import BaseSettings, SettingsConfigDict
+
+
+class Settings(BaseSettings):
+    """Where reelchat keeps its files and which engines it uses.
+
+    The LLM fields also accept the variables the openai SDK reads (OPENAI_BASE_URL,
+    OPENAI_API_KEY), so an existing setup works as it is; REELCHAT_* wins when both are set.
+    """
+
+    model_config = SettingsConfigDict(
+        env_prefix="REELCHAT_", env_file=".env", extra="ignore", populate_by_name=True
+    )
+
+    workspace: Path = Field(default=Path("~/.reelchat"), description="Folder for all files.")
+    database: Path | None = Field(
+        default=None, description="SQLite file; defaults to <workspace>/reelchat.db."
+    )
+    backend: Literal["animatic"] = Field(
+        default="animatic", description="Video backend that renders shots."
+    )
+    model: str | None = Field(default=None, description="Model preset for the backend.")
+    llm_base_url: str | None = Field(
+        default=None,
+        validation_alias=AliasChoices("REELCHAT_LLM_BASE_URL", "OPENAI_BASE_URL"),
+    )
+    llm_api_key: str | None = Field(
+        default=None,
+        validation_alias=AliasChoices("REELCHAT_LLM_API_KEY", "OPENAI_API_KEY"),
+    )
+    llm_model: str = Field(default="gpt-4o-mini")
+
+    @property
+    def workspace_dir(self) -> Path:
+        return self.workspace.expanduser().resolve()
+
+    @property
+    def database_path(self) -> Path:
+        if self.database is not None:
+            return self.database.expanduser().resolve()
+        return self.workspace_dir / "reelchat.db"

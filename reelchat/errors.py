@@ -1,0 +1,29 @@
+"""Exceptions a user can act on; the CLI and UI show their message, never a traceback."""
+
+
+class ReelchatError(Exception):
+    """Base class: the message is written for the person using reelchat."""
+
+
+class StoryboardInvalid(ReelchatError):
+    """A storyboard or an edit breaks the bounds (shot count, durations, lengths, ...)."""
+
+
+class NotFound(ReelchatError):
+    """A session, version, job or shot that does not exist."""
+
+
+class InputFileError(ReelchatError):
+    """A file given by the user is missing, unreadable or not what it should be."""
+
+
+class RenderFailed(ReelchatError):
+    """A shot or the stitch failed; finished shots are kept and the job can be re-run."""
+
+
+class RenderCancelled(ReelchatError):
+    """The job was cancelled; finished shots are kept and re-running resumes it."""
+
+
+class MediaToolError(ReelchatError):
+    """ffmpeg (or text-to-speech) failed on a file."""

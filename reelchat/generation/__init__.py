@@ -1,0 +1,1 @@
+"""Pixels and sound: backends, the render runner, the clip cache and stitching."""

@@ -1,0 +1,159 @@
+"""ffmpeg plumbing shared by every backend and the stitcher: one encoding recipe, atomic writes."""
+
+from __future__ import annotations
+
+import contextlib
+import os
+import re
+import subprocess
+import tempfile
+from collections.abc import Iterator
+from dataclasses import dataclass
+from pathlib import Path
+
+import imageio_ffmpeg
+import numpy as np
+
+from reelchat.errors import MediaToolError
+
+_X264_TUNING = ["-preset", "veryfast", "-crf", "20", "-profile:v", "high"]
+VIDEO_CODEC_ARGS = ["-c:v", "libx264", "-pix_fmt", "yuv420p", *_X264_TUNING]
+"""Every clip and every re-encode uses this, so clips can be joined by stream copy."""
+
+BROWSER_ARGS = ["-movflags", "+faststart"]
+AUDIO_CODEC_ARGS = ["-c:a", "aac", "-b:a", "160k", "-ar", "48000", "-ac", "2"]
+
+
+def ffmpeg_exe() -> str:
+    """The ffmpeg bundled with imageio-ffmpeg (has libx264); no system ffmpeg is needed."""
+    return imageio_ffmpeg.get_ffmpeg_exe()
+
+
+def run_ffmpeg(args: list[str], *, what: str) -> None:
+    """Run ffmpeg quietly; on failure raise MediaToolError with ffmpeg's last words."""
+    command = [ffmpeg_exe(), "-hide_banner", "-loglevel", "error", "-nostdin", "-y", *args]
+    result = subprocess.run(command, capture_output=True, text=True)
+    if result.returncode != 0:
+        detail = (result.stderr.strip().splitlines() or ["no output"])[-1]
+        raise MediaToolError(f"ffmpeg could not {what}: {detail}")
+
+
+@contextlib.contextmanager
+def atomic_output(path: Path) -> Iterator[Path]:
+    """Yield a temp path beside `path`; on success fsync and rename it into place.
+
+    A crash leaves at most a stray temp file, never a half-written file under the real name.
+    """
+    path.parent.mkdir(parents=True, exist_ok=True)
+    fd, temp_name = tempfile.mkstemp(prefix=f".{path.stem}.", suffix=path.suffix, dir=path.parent)
+    os.close(fd)
+    temp = Path(temp_name)
+    try:
+        yield temp
+        with open(temp, "rb") as handle:
+            os.fsync(handle.fileno())
+        os.replace(temp, path)
+    finally:
+        temp.unlink(missing_ok=True)
+
+
+class FrameWriter:
+    """Streams RGB frames into an H.264 MP4 with the shared recipe; no frame is held in memory."""
+
+    def __init__(self, path: Path, *, width: int, height: int, fps: int) -> None:
+        self._size = (width, height)
+        self._writer = imageio_ffmpeg.write_frames(
+            str(path),
+            self._size,
+            fps=fps,
+            codec="libx264",
+            pix_fmt_in="rgb24",
+            pix_fmt_out="yuv420p",
+            quality=None,
+            macro_block_size=2,
+            ffmpeg_log_level="error",
+            output_params=[*_X264_TUNING, *BROWSER_ARGS],
+        )
+        self._writer.send(None)
+
+    def write(self, frame: np.ndarray) -> None:
+        if frame.shape[1::-1] != self._size:
+            raise ValueError(f"frame is {frame.shape[1]}x{frame.shape[0]}, expected {self._size}")
+        self._writer.send(np.ascontiguousarray(frame, dtype=np.uint8))
+
+    def close(self) -> None:
+        self._writer.close()
+
+
+@dataclass(frozen=True)
+class VideoInfo:
+    width: int
+    height: int
+    fps: float
+    frames: int
+    duration: float
+    codec: str
+    pix_fmt: str
+    audio_codec: str | None
+    faststart: bool
+    """The index (moov) comes before the media data, so a browser can play while loading."""
+
+
+_VIDEO_STREAM = re.compile(
+    r"Stream #\S+: Video: (?P<codec>\w+).*?, (?P<pix>yuv\w+|rgb\w+|gray\w*)[(,].*?"
+    r"(?P<w>\d{2,5})x(?P<h>\d{2,5}).*?(?P<fps>[\d.]+) fps"
+)
+_AUDIO_STREAM = re.compile(r"Stream #\S+: Audio: (?P<codec>\w+)")
+
+
+def _moov_before_mdat(path: Path) -> bool:
+    with open(path, "rb") as handle:
+        while header := handle.read(8):
+            if len(header) < 8:
+                return False
+            size, kind = int.from_bytes(header[:4], "big"), header[4:]
+            if kind in (b"moov", b"mdat"):
+                return kind == b"moov"
+            if size == 1:
+                size = int.from_bytes(handle.read(8), "big") - 8
+            if size < 8:
+                return False
+            handle.seek(size - 8, os.SEEK_CUR)
+    return False
+
+
+def probe(path: Path) -> VideoInfo:
+    """What a player would see: codec, pixel format, size, rate, exact frames, audio, faststart."""
+    result = subprocess.run(
+        [ffmpeg_exe(), "-hide_banner", "-nostdin", "-i", str(path)], capture_output=True, text=True
+    )
+    video = _VIDEO_STREAM.search(result.stderr)
+    if video is None:
+        raise MediaToolError(f"{path.name} has no video stream ffmpeg can read")
+    audio = _AUDIO_STREAM.search(result.stderr)
+    frames, seconds = imageio_ffmpeg.count_frames_and_secs(str(path))
+    return VideoInfo(
+        width=int(video["w"]),
+        height=int(video["h"]),
+        fps=float(video["fps"]),
+        frames=frames,
+        duration=seconds,
+        codec=video["codec"],
+        pix_fmt=video["pix"],
+        audio_codec=audio["codec"] if audio else None,
+        faststart=_moov_before_mdat(path),
+    )
+
+
+def read_frame(path: Path, seconds: float) -> np.ndarray:
+    """One RGB frame at `seconds`, for thumbnails and tests."""
+    reader = imageio_ffmpeg.read_frames(str(path), input_params=["-ss", f"{seconds:.3f}"])
+    meta = next(reader)
+    width, height = meta["size"]
+    try:
+        raw = next(reader)
+    except StopIteration:
+        raise MediaToolError(f"{path.name} has no frame at {seconds:.2f} s") from None
+    finally:
+        reader.close()
+    return np.frombuffer(raw, dtype=np.uint8).reshape(height, width, 3)

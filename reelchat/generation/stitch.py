@@ -1,0 +1,250 @@
+"""Stitch shot clips into one MP4 a browser plays: transitions, captions, narration, music.
+
+Work is done where it is cheapest. Each shot is first 'finished' on its own (caption burned in,
+fade from/to black), cached by its inputs; then shots are joined by stream copy with ffmpeg's
+concat demuxer when every hand-over is a cut or a fade, or composed with moviepy when there are
+crossfades; finally the audio (narration and music, music ducked under the voice) is mixed and
+muxed without touching the video again.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import tempfile
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from PIL import Image, ImageDraw
+
+from reelchat.errors import InputFileError
+from reelchat.generation.fonts import font, wrap
+from reelchat.generation.media import (
+    AUDIO_CODEC_ARGS,
+    BROWSER_ARGS,
+    VIDEO_CODEC_ARGS,
+    atomic_output,
+    run_ffmpeg,
+)
+from reelchat.generation.narration import speak, tts_available
+from reelchat.storyboard.models import Storyboard, Transition
+
+FADE_SECONDS = 0.5
+MUSIC_VOLUME = 0.6
+"""Music level with no voice over it; under narration it is ducked further by a compressor."""
+
+
+@dataclass(frozen=True)
+class StitchOptions:
+    captions: bool = True
+    """Burn each shot's caption in; shots without one show their narration as subtitles."""
+    narration: bool = True
+    """Speak narration lines where a text-to-speech engine is installed."""
+    music: Path | None = None
+
+
+@dataclass
+class StitchReport:
+    method: str
+    """'stream-copy' or 'moviepy'."""
+    narrated: bool
+    finished_shots: list[Path] = field(default_factory=list)
+
+
+def _on_screen_text(storyboard: Storyboard, index: int, options: StitchOptions) -> str:
+    if not options.captions:
+        return ""
+    shot = storyboard.shots[index]
+    return shot.caption or shot.narration
+
+
+def _caption_png(text: str, width: int, height: int, path: Path) -> Path:
+    """A full-frame transparent PNG with the text on a soft bar near the bottom."""
+    image = Image.new("RGBA", (width, height), (0, 0, 0, 0))
+    draw = ImageDraw.Draw(image)
+    face = font(max(12, int(min(width, height) * 0.045)))
+    lines = wrap(text, face, int(width * 0.86), 2)
+    line_h = int(face.size * 1.3)
+    pad = int(face.size * 0.5)
+    box_h = line_h * len(lines) + 2 * pad
+    top = height - box_h - int(height * 0.05)
+    widest = max(face.getlength(line) for line in lines)
+    left = (width - widest) / 2 - pad
+    draw.rounded_rectangle((left, top, width - left, top + box_h), radius=pad, fill=(0, 0, 0, 150))
+    for number, line in enumerate(lines):
+        x = (width - face.getlength(line)) / 2
+        draw.text((x, top + pad + number * line_h), line, font=face, fill=(255, 255, 255, 255))
+    image.save(path)
+    return path
+
+
+def finish_shot(
+    clip: Path,
+    *,
+    storyboard: Storyboard,
+    index: int,
+    options: StitchOptions,
+    cache_dir: Path,
+) -> Path:
+    """The clip with its caption and fades applied; the clip itself when it needs neither."""
+    shot = storyboard.shots[index]
+    width, height = storyboard.size
+    text = _on_screen_text(storyboard, index, options)
+    fade_in = index > 0 and storyboard.shots[index - 1].transition is Transition.fade_to_black
+    fade_out = shot.transition is Transition.fade_to_black
+    if not (text or fade_in or fade_out):
+        return clip
+    seconds = storyboard.frame_count(shot) / storyboard.fps
+    fade = min(FADE_SECONDS, seconds / 2)
+    recipe = f"{clip.name}|{text}|{fade_in}|{fade_out}|{fade}"
+    output = cache_dir / f"finished-{hashlib.sha256(recipe.encode()).hexdigest()[:24]}.mp4"
+    if output.exists():
+        return output
+    filters = []
+    if fade_in:
+        filters.append(f"fade=t=in:st=0:d={fade:.3f}")
+    if fade_out:
+        filters.append(f"fade=t=out:st={seconds - fade:.3f}:d={fade:.3f}")
+    with tempfile.TemporaryDirectory() as temp, atomic_output(output) as temp_out:
+        inputs = ["-i", str(clip)]
+        if text:
+            inputs += ["-i", str(_caption_png(text, width, height, Path(temp) / "caption.png"))]
+            chain = "[0:v][1:v]overlay=0:0" + "".join(f",{f}" for f in filters)
+        else:
+            chain = "[0:v]" + ",".join(filters)
+        run_ffmpeg(
+            [*inputs, "-filter_complex", chain + "[v]", "-map", "[v]", "-an",
+             *VIDEO_CODEC_ARGS, *BROWSER_ARGS, str(temp_out)],
+            what=f"finish shot {index + 1}",
+        )
+    return output
+
+
+def _join_by_copy(clips: list[Path], output: Path, work: Path) -> None:
+    listing = work / "concat.txt"
+    listing.write_text("".join(f"file '{clip.as_posix()}'\n" for clip in clips))
+    run_ffmpeg(
+        ["-f", "concat", "-safe", "0", "-i", str(listing), "-c", "copy", *BROWSER_ARGS, str(output)],
+        what="join the shots",
+    )
+
+
+def _join_with_moviepy(storyboard: Storyboard, clips: list[Path], output: Path) -> None:
+    from moviepy import CompositeVideoClip, VideoFileClip, vfx
+
+    sources = [VideoFileClip(str(path), audio=False) for path in clips]
+    try:
+        placed, start = [], 0.0
+        for index, source in enumerate(sources):
+            overlap_in = storyboard.overlap_after(index - 1) if index else 0.0
+            start -= overlap_in
+            clip = source.with_start(start)
+            if overlap_in:
+                clip = clip.with_effects([vfx.CrossFadeIn(overlap_in)])
+            placed.append(clip)
+            start += source.duration
+        video = CompositeVideoClip(placed, size=storyboard.size).with_duration(start)
+        video.write_videofile(
+            str(output),
+            fps=storyboard.fps,
+            codec="libx264",
+            preset="veryfast",
+            audio=False,
+            ffmpeg_params=["-crf", "20", "-profile:v", "high", *BROWSER_ARGS],
+            pixel_format="yuv420p",
+            logger=None,
+        )
+    finally:
+        for source in sources:
+            source.close()
+
+
+def _shot_starts(storyboard: Storyboard) -> list[float]:
+    starts, time = [], 0.0
+    for index, shot in enumerate(storyboard.shots):
+        starts.append(time)
+        time += storyboard.frame_count(shot) / storyboard.fps - storyboard.overlap_after(index)
+    return starts
+
+
+def _mix_audio(
+    storyboard: Storyboard, video: Path, output: Path, options: StitchOptions, work: Path
+) -> bool:
+    """Mux narration and music under `video`; False (and no output) when there is no audio."""
+    voices: list[tuple[Path, float]] = []
+    if options.narration and tts_available():
+        for index, (shot, start) in enumerate(zip(storyboard.shots, _shot_starts(storyboard), strict=True)):
+            if shot.narration:
+                wav = speak(shot.narration, work / f"voice-{index}.wav", seconds=shot.duration)
+                voices.append((wav, start))
+    if not voices and options.music is None:
+        return False
+    runtime = storyboard.runtime
+    inputs = ["-i", str(video)]
+    graph: list[str] = []
+    for number, (wav, start) in enumerate(voices, start=1):
+        inputs += ["-i", str(wav)]
+        delay = int(start * 1000)
+        graph.append(f"[{number}:a]aresample=48000,aformat=channel_layouts=stereo,adelay={delay}|{delay}[v{number}]")
+    if voices:
+        labels = "".join(f"[v{n}]" for n in range(1, len(voices) + 1))
+        graph.append(f"{labels}amix=inputs={len(voices)}:normalize=0,apad[voice]")
+    if options.music is not None:
+        inputs += ["-stream_loop", "-1", "-i", str(options.music)]
+        music = len(voices) + 1
+        graph.append(
+            f"[{music}:a]aresample=48000,aformat=channel_layouts=stereo,volume={MUSIC_VOLUME},"
+            f"afade=t=out:st={max(0.0, runtime - 1.5):.3f}:d=1.5[music]"
+        )
+        if voices:
+            graph.append("[voice]asplit=2[voice_a][voice_key]")
+            graph.append("[music][voice_key]sidechaincompress=threshold=0.03:ratio=10:attack=15:release=350[ducked]")
+            graph.append("[ducked][voice_a]amix=inputs=2:normalize=0[mixed]")
+        else:
+            graph.append("[music]anull[mixed]")
+    else:
+        graph.append("[voice]anull[mixed]")
+    graph.append(f"[mixed]atrim=0:{runtime:.3f}[aout]")
+    run_ffmpeg(
+        [*inputs, "-filter_complex", ";".join(graph), "-map", "0:v", "-map", "[aout]",
+         "-c:v", "copy", *AUDIO_CODEC_ARGS, "-t", f"{runtime:.3f}", *BROWSER_ARGS, str(output)],
+        what="mix narration and music",
+    )
+    return bool(voices)
+
+
+def stitch(
+    storyboard: Storyboard,
+    clips: list[Path],
+    output: Path,
+    *,
+    options: StitchOptions,
+    cache_dir: Path,
+    progress: Callable[[str], None] = lambda _step: None,
+) -> StitchReport:
+    """Write the finished video for `storyboard` from one clip per shot, atomically."""
+    if len(clips) != len(storyboard.shots):
+        raise ValueError(f"{len(clips)} clips for {len(storyboard.shots)} shots")
+    if options.music is not None and not options.music.is_file():
+        raise InputFileError(f"music file not found: {options.music}")
+    progress("finishing shots")
+    finished = [
+        finish_shot(clip, storyboard=storyboard, index=i, options=options, cache_dir=cache_dir)
+        for i, clip in enumerate(clips)
+    ]
+    crossfades = any(storyboard.overlap_after(i) for i in range(len(clips)))
+    method = "moviepy" if crossfades else "stream-copy"
+    output.parent.mkdir(parents=True, exist_ok=True)
+    with tempfile.TemporaryDirectory(dir=output.parent, prefix=".stitch-") as temp, atomic_output(output) as final:
+        work = Path(temp)
+        joined = work / "joined.mp4"
+        progress("joining shots")
+        if crossfades:
+            _join_with_moviepy(storyboard, finished, joined)
+        else:
+            _join_by_copy(finished, joined, work)
+        progress("mixing audio")
+        with_audio = work / "with-audio.mp4"
+        narrated = _mix_audio(storyboard, joined, with_audio, options, work)
+        (with_audio if with_audio.exists() else joined).replace(final)
+    return StitchReport(method=method, narrated=narrated, finished_shots=finished)

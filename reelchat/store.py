@@ -1,0 +1,405 @@
+"""SQLite store (sqlmodel): sessions, messages, storyboard versions, clips, render jobs, videos.
+
+Every write runs in a `BEGIN IMMEDIATE` transaction on a WAL database with a busy timeout, so
+the CLI, the UI and render workers can write at once without 'database is locked' errors.
+Functions are keyword-only and take the engine first; none builds SQL from user text.
+"""
+
+from __future__ import annotations
+
+import secrets
+from collections.abc import Iterator
+from contextlib import contextmanager
+from datetime import UTC, datetime
+from enum import StrEnum
+from pathlib import Path
+from typing import Any
+
+from sqlalchemy import Engine, UniqueConstraint, event, func
+from sqlmodel import Field, Session, SQLModel, create_engine, select
+
+from reelchat.errors import NotFound
+from reelchat.storyboard.models import Storyboard
+
+
+def _now() -> datetime:
+    return datetime.now(UTC)
+
+
+def new_id() -> str:
+    return secrets.token_hex(6)
+
+
+class JobStatus(StrEnum):
+    queued = "queued"
+    running = "running"
+    done = "done"
+    failed = "failed"
+    cancelled = "cancelled"
+
+
+class ShotStatus(StrEnum):
+    queued = "queued"
+    running = "running"
+    rendered = "rendered"
+    cached = "cached"
+    failed = "failed"
+    cancelled = "cancelled"
+
+
+class ChatSession(SQLModel, table=True):
+    __tablename__ = "session"
+    id: str = Field(default_factory=new_id, primary_key=True)
+    title: str = Field(index=True)
+    created_at: datetime = Field(default_factory=_now)
+    updated_at: datetime = Field(default_factory=_now, index=True)
+    current_version: int | None = None
+
+
+class Message(SQLModel, table=True):
+    id: int | None = Field(default=None, primary_key=True)
+    session_id: str = Field(foreign_key="session.id", ondelete="CASCADE", index=True)
+    role: str
+    content: str
+    created_at: datetime = Field(default_factory=_now)
+
+
+class StoryboardVersion(SQLModel, table=True):
+    __table_args__ = (UniqueConstraint("session_id", "number"),)
+    id: int | None = Field(default=None, primary_key=True)
+    session_id: str = Field(foreign_key="session.id", ondelete="CASCADE", index=True)
+    number: int
+    storyboard_json: str
+    note: str = ""
+    created_at: datetime = Field(default_factory=_now)
+
+    @property
+    def storyboard(self) -> Storyboard:
+        return Storyboard.model_validate_json(self.storyboard_json)
+
+
+class ClipRecord(SQLModel, table=True):
+    __tablename__ = "clip"
+    session_id: str = Field(foreign_key="session.id", ondelete="CASCADE", primary_key=True)
+    key: str = Field(primary_key=True)
+    path: str
+    """Relative to the session folder."""
+    backend: str
+    frames: int
+    width: int
+    height: int
+    fps: int
+    render_seconds: float
+    created_at: datetime = Field(default_factory=_now)
+
+
+class RenderJob(SQLModel, table=True):
+    id: str = Field(default_factory=new_id, primary_key=True)
+    session_id: str = Field(foreign_key="session.id", ondelete="CASCADE", index=True)
+    version_number: int
+    backend: str
+    status: JobStatus = JobStatus.queued
+    progress: float = 0.0
+    error: str = ""
+    cancel_requested: bool = False
+    created_at: datetime = Field(default_factory=_now)
+    started_at: datetime | None = None
+    finished_at: datetime | None = None
+
+
+class JobShot(SQLModel, table=True):
+    job_id: str = Field(foreign_key="renderjob.id", ondelete="CASCADE", primary_key=True)
+    position: int = Field(primary_key=True)
+    shot_id: str
+    cache_key: str
+    status: ShotStatus = ShotStatus.queued
+    progress: float = 0.0
+    error: str = ""
+    render_seconds: float = 0.0
+
+
+class Video(SQLModel, table=True):
+    id: str = Field(default_factory=new_id, primary_key=True)
+    session_id: str = Field(foreign_key="session.id", ondelete="CASCADE", index=True)
+    job_id: str = Field(foreign_key="renderjob.id", ondelete="CASCADE")
+    version_number: int
+    path: str
+    """Relative to the session folder."""
+    duration: float
+    width: int
+    height: int
+    created_at: datetime = Field(default_factory=_now)
+
+
+def open_db(path: Path) -> Engine:
+    """Open (creating if needed) the database at `path` in WAL mode with foreign keys on."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    engine = create_engine(
+        f"sqlite:///{path}", connect_args={"timeout": 30, "check_same_thread": False}
+    )
+
+    @event.listens_for(engine, "connect")
+    def _on_connect(dbapi_connection: Any, _record: Any) -> None:
+        dbapi_connection.isolation_level = None  # we issue BEGIN ourselves, below
+        cursor = dbapi_connection.cursor()
+        cursor.execute("PRAGMA journal_mode=WAL")
+        cursor.execute("PRAGMA foreign_keys=ON")
+        cursor.execute("PRAGMA busy_timeout=30000")
+        cursor.execute("PRAGMA synchronous=NORMAL")
+        cursor.close()
+
+    @event.listens_for(engine, "begin")
+    def _on_begin(connection: Any) -> None:
+        connection.exec_driver_sql("BEGIN IMMEDIATE")
+
+    SQLModel.metadata.create_all(engine)
+    return engine
+
+
+@contextmanager
+def _tx(engine: Engine) -> Iterator[Session]:
+    with Session(engine, expire_on_commit=False) as db, db.begin():
+        yield db
+
+
+# --- sessions -----------------------------------------------------------------------------
+
+
+def create_session(engine: Engine, *, title: str) -> ChatSession:
+    with _tx(engine) as db:
+        row = ChatSession(title=title.strip()[:120] or "Untitled video")
+        db.add(row)
+    return row
+
+
+def get_session(engine: Engine, *, session_id: str) -> ChatSession:
+    with _tx(engine) as db:
+        row = db.get(ChatSession, session_id)
+    if row is None:
+        raise NotFound(f"no session with id {session_id!r}; `reelchat sessions list` shows them")
+    return row
+
+
+def list_sessions(engine: Engine, *, limit: int = 50, search: str = "") -> list[ChatSession]:
+    query = select(ChatSession).order_by(ChatSession.updated_at.desc()).limit(limit)
+    if search:
+        query = query.where(ChatSession.title.contains(search))
+    with _tx(engine) as db:
+        return list(db.exec(query).all())
+
+
+def delete_session(engine: Engine, *, session_id: str) -> None:
+    with _tx(engine) as db:
+        row = db.get(ChatSession, session_id)
+        if row is None:
+            raise NotFound(f"no session with id {session_id!r}")
+        db.delete(row)
+
+
+def _touch(db: Session, session_id: str) -> ChatSession:
+    row = db.get(ChatSession, session_id)
+    if row is None:
+        raise NotFound(f"no session with id {session_id!r}")
+    row.updated_at = _now()
+    db.add(row)
+    return row
+
+
+# --- messages -----------------------------------------------------------------------------
+
+
+def add_message(engine: Engine, *, session_id: str, role: str, content: str) -> Message:
+    with _tx(engine) as db:
+        _touch(db, session_id)
+        row = Message(session_id=session_id, role=role, content=content)
+        db.add(row)
+    return row
+
+
+def list_messages(engine: Engine, *, session_id: str) -> list[Message]:
+    query = select(Message).where(Message.session_id == session_id).order_by(Message.id)
+    with _tx(engine) as db:
+        return list(db.exec(query).all())
+
+
+# --- storyboard versions ------------------------------------------------------------------
+
+
+def add_version(
+    engine: Engine, *, session_id: str, storyboard: Storyboard, note: str = ""
+) -> StoryboardVersion:
+    """Save `storyboard` as the session's next version and make it current."""
+    with _tx(engine) as db:
+        session = _touch(db, session_id)
+        last = db.exec(
+            select(func.max(StoryboardVersion.number)).where(
+                StoryboardVersion.session_id == session_id
+            )
+        ).one()
+        row = StoryboardVersion(
+            session_id=session_id,
+            number=(last or 0) + 1,
+            storyboard_json=storyboard.model_dump_json(),
+            note=note,
+        )
+        db.add(row)
+        session.current_version = row.number
+    return row
+
+
+def get_version(engine: Engine, *, session_id: str, number: int | None = None) -> StoryboardVersion:
+    """Version `number` of a session, or its current one."""
+    with _tx(engine) as db:
+        session = db.get(ChatSession, session_id)
+        if session is None:
+            raise NotFound(f"no session with id {session_id!r}")
+        wanted = number if number is not None else session.current_version
+        if wanted is None:
+            raise NotFound(f"session {session_id} has no storyboard yet")
+        row = db.exec(
+            select(StoryboardVersion).where(
+                StoryboardVersion.session_id == session_id, StoryboardVersion.number == wanted
+            )
+        ).first()
+    if row is None:
+        raise NotFound(f"session {session_id} has no storyboard version {wanted}")
+    return row
+
+
+def list_versions(engine: Engine, *, session_id: str) -> list[StoryboardVersion]:
+    query = (
+        select(StoryboardVersion)
+        .where(StoryboardVersion.session_id == session_id)
+        .order_by(StoryboardVersion.number)
+    )
+    with _tx(engine) as db:
+        return list(db.exec(query).all())
+
+
+def restore_version(engine: Engine, *, session_id: str, number: int) -> StoryboardVersion:
+    """Make an earlier version current again, as a new version (history is never rewritten)."""
+    old = get_version(engine, session_id=session_id, number=number)
+    return add_version(
+        engine, session_id=session_id, storyboard=old.storyboard, note=f"restored version {number}"
+    )
+
+
+# --- clips --------------------------------------------------------------------------------
+
+
+def find_clip(engine: Engine, *, session_id: str, key: str) -> ClipRecord | None:
+    with _tx(engine) as db:
+        return db.get(ClipRecord, (session_id, key))
+
+
+def find_clip_anywhere(engine: Engine, *, key: str) -> ClipRecord | None:
+    """A clip with this key in any session: same key, same pixels, so it can be shared."""
+    with _tx(engine) as db:
+        return db.exec(select(ClipRecord).where(ClipRecord.key == key)).first()
+
+
+def record_clip(engine: Engine, *, clip: ClipRecord) -> None:
+    with _tx(engine) as db:
+        db.merge(clip)
+
+
+# --- render jobs --------------------------------------------------------------------------
+
+
+def create_job(
+    engine: Engine,
+    *,
+    session_id: str,
+    version_number: int,
+    backend: str,
+    shots: list[tuple[str, str]],
+) -> RenderJob:
+    """A queued job with one row per shot: (shot id, cache key) in storyboard order."""
+    with _tx(engine) as db:
+        _touch(db, session_id)
+        job = RenderJob(session_id=session_id, version_number=version_number, backend=backend)
+        db.add(job)
+        db.flush()
+        for position, (shot_id, key) in enumerate(shots, start=1):
+            db.add(JobShot(job_id=job.id, position=position, shot_id=shot_id, cache_key=key))
+    return job
+
+
+def get_job(engine: Engine, *, job_id: str) -> RenderJob:
+    with _tx(engine) as db:
+        job = db.get(RenderJob, job_id)
+    if job is None:
+        raise NotFound(f"no render job with id {job_id!r}")
+    return job
+
+
+def list_jobs(engine: Engine, *, session_id: str) -> list[RenderJob]:
+    query = select(RenderJob).where(RenderJob.session_id == session_id).order_by(RenderJob.created_at)
+    with _tx(engine) as db:
+        return list(db.exec(query).all())
+
+
+def job_shots(engine: Engine, *, job_id: str) -> list[JobShot]:
+    query = select(JobShot).where(JobShot.job_id == job_id).order_by(JobShot.position)
+    with _tx(engine) as db:
+        return list(db.exec(query).all())
+
+
+def unfinished_job(
+    engine: Engine, *, session_id: str, version_number: int, backend: str
+) -> RenderJob | None:
+    """The latest job for this version that did not finish (killed, failed or cancelled)."""
+    query = (
+        select(RenderJob)
+        .where(
+            RenderJob.session_id == session_id,
+            RenderJob.version_number == version_number,
+            RenderJob.backend == backend,
+        )
+        .order_by(RenderJob.created_at.desc())
+    )
+    with _tx(engine) as db:
+        latest = db.exec(query).first()
+    return latest if latest is not None and latest.status != JobStatus.done else None
+
+
+def update_job(engine: Engine, *, job_id: str, **fields: Any) -> RenderJob:
+    with _tx(engine) as db:
+        job = db.get(RenderJob, job_id)
+        if job is None:
+            raise NotFound(f"no render job with id {job_id!r}")
+        for name, value in fields.items():
+            setattr(job, name, value)
+        db.add(job)
+    return job
+
+
+def update_job_shot(engine: Engine, *, job_id: str, position: int, **fields: Any) -> None:
+    with _tx(engine) as db:
+        row = db.get(JobShot, (job_id, position))
+        if row is None:
+            raise NotFound(f"job {job_id} has no shot {position}")
+        for name, value in fields.items():
+            setattr(row, name, value)
+        db.add(row)
+
+
+def request_cancel(engine: Engine, *, job_id: str) -> None:
+    """Ask a running job to stop; the runner checks between frames (or diffusion steps)."""
+    update_job(engine, job_id=job_id, cancel_requested=True)
+
+
+# --- videos -------------------------------------------------------------------------------
+
+
+def add_video(engine: Engine, *, video: Video) -> Video:
+    with _tx(engine) as db:
+        _touch(db, video.session_id)
+        db.add(video)
+    return video
+
+
+def list_videos(engine: Engine, *, session_id: str) -> list[Video]:
+    query = select(Video).where(Video.session_id == session_id).order_by(Video.created_at)
+    with _tx(engine) as db:
+        return list(db.exec(query).all())

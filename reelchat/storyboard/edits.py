@@ -1,0 +1,123 @@
+"""Pure edit operations: each returns a new storyboard and the shots whose pixels changed.
+
+Nothing here mutates its input, so a rejected edit leaves the caller's storyboard as it was.
+Shots are addressed by 1-based position, the way people talk about them ("shot 2").
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+from pydantic import ValidationError
+
+from reelchat.errors import StoryboardInvalid
+from reelchat.storyboard.models import Shot, Storyboard, new_shot_id
+from reelchat.storyboard.validation import build_shot, describe
+
+EDITABLE_SETTINGS = frozenset({"aspect", "resolution", "fps", "style", "script"})
+
+
+@dataclass(frozen=True)
+class EditResult:
+    storyboard: Storyboard
+    rerender: frozenset[str]
+    """Ids of shots whose pixels change and so must be rendered again."""
+    summary: str
+
+
+def changed_shots(old: Storyboard, new: Storyboard) -> frozenset[str]:
+    """Ids of shots in `new` that are new or whose pixel inputs differ from `old`."""
+    before = {shot.id: old.pixel_inputs(shot) for shot in old.shots}
+    return frozenset(
+        shot.id for shot in new.shots if before.get(shot.id) != new.pixel_inputs(shot)
+    )
+
+
+def _result(old: Storyboard, changes: dict[str, Any], summary: str) -> EditResult:
+    data = old.model_dump()
+    data.update(changes)
+    try:
+        new = Storyboard.model_validate(data)
+    except ValidationError as error:
+        raise StoryboardInvalid(describe(error)) from None
+    return EditResult(new, changed_shots(old, new), summary)
+
+
+def _index(storyboard: Storyboard, position: int) -> int:
+    count = len(storyboard.shots)
+    if not 1 <= position <= count:
+        raise StoryboardInvalid(f"there is no shot {position}; shots are numbered 1 to {count}")
+    return position - 1
+
+
+def _shots_data(storyboard: Storyboard) -> list[dict[str, Any]]:
+    return [shot.model_dump() for shot in storyboard.shots]
+
+
+def update_shot(storyboard: Storyboard, position: int, **changes: Any) -> EditResult:
+    """Change fields of one shot, e.g. update_shot(sb, 2, duration=6)."""
+    index = _index(storyboard, position)
+    unknown = (set(changes) - set(Shot.model_fields)) | ({"id"} & set(changes))
+    if unknown:
+        raise StoryboardInvalid(f"shots have no editable field {', '.join(sorted(unknown))}")
+    old = storyboard.shots[index]
+    try:
+        new = Shot.model_validate({**old.model_dump(), **changes})
+    except ValidationError as error:
+        raise StoryboardInvalid(f"shot {position} {describe(error)}") from None
+    shots = _shots_data(storyboard)
+    shots[index] = new.model_dump()
+    changed = sorted(name for name in changes if getattr(old, name) != getattr(new, name))
+    return _result(storyboard, {"shots": shots}, f"shot {position}: changed {', '.join(changed) or 'nothing'}")
+
+
+def insert_shot(storyboard: Storyboard, position: int, fields: dict[str, Any]) -> EditResult:
+    """Insert a new shot so that it becomes shot `position` (len+1 appends)."""
+    count = len(storyboard.shots)
+    if not 1 <= position <= count + 1:
+        raise StoryboardInvalid(f"a new shot can go at position 1 to {count + 1}, not {position}")
+    shot = build_shot({**fields, "id": new_shot_id()})
+    shots = _shots_data(storyboard)
+    shots.insert(position - 1, shot.model_dump())
+    return _result(storyboard, {"shots": shots}, f"inserted shot {position}: {shot.title}")
+
+
+def delete_shot(storyboard: Storyboard, position: int) -> EditResult:
+    index = _index(storyboard, position)
+    if len(storyboard.shots) == 1:
+        raise StoryboardInvalid("a storyboard needs at least one shot; this is the last one")
+    shots = _shots_data(storyboard)
+    removed = shots.pop(index)
+    return _result(storyboard, {"shots": shots}, f"deleted shot {position}: {removed['title']}")
+
+
+def move_shot(storyboard: Storyboard, position: int, to: int) -> EditResult:
+    """Move a shot to a new position; shots keep their pixels, only the order changes."""
+    index, target = _index(storyboard, position), _index(storyboard, to)
+    shots = _shots_data(storyboard)
+    shots.insert(target, shots.pop(index))
+    return _result(storyboard, {"shots": shots}, f"moved shot {position} to position {to}")
+
+
+def swap_shots(storyboard: Storyboard, first: int, second: int) -> EditResult:
+    a, b = _index(storyboard, first), _index(storyboard, second)
+    shots = _shots_data(storyboard)
+    shots[a], shots[b] = shots[b], shots[a]
+    return _result(storyboard, {"shots": shots}, f"swapped shots {first} and {second}")
+
+
+def restyle_all(storyboard: Storyboard, style: str) -> EditResult:
+    """One style for the whole video: set it and drop every shot's own style."""
+    shots = [{**shot, "style": ""} for shot in _shots_data(storyboard)]
+    return _result(storyboard, {"style": style, "shots": shots}, f"style for all shots: {style or 'none'}")
+
+
+def update_storyboard(storyboard: Storyboard, **changes: Any) -> EditResult:
+    """Change shared settings (aspect, resolution, fps, style, script)."""
+    unknown = set(changes) - EDITABLE_SETTINGS
+    if unknown:
+        raise StoryboardInvalid(f"a storyboard has no editable setting {', '.join(sorted(unknown))}")
+    if "script" in changes and not isinstance(changes["script"], dict):
+        changes["script"] = changes["script"].model_dump()
+    return _result(storyboard, changes, f"changed {', '.join(sorted(changes))}")

@@ -1,0 +1,1 @@
+"""What the agent may call: typed, validated functions, the only door from LLM output inside."""

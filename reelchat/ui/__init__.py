@@ -1,0 +1,1 @@
+"""The Streamlit app: a thin page over the tools and the store."""
