@@ -334,7 +334,9 @@ def get_job(engine: Engine, *, job_id: str) -> RenderJob:
 
 
 def list_jobs(engine: Engine, *, session_id: str) -> list[RenderJob]:
-    query = select(RenderJob).where(RenderJob.session_id == session_id).order_by(RenderJob.created_at)
+    query = (
+        select(RenderJob).where(RenderJob.session_id == session_id).order_by(RenderJob.created_at)
+    )
     with _tx(engine) as db:
         return list(db.exec(query).all())
 

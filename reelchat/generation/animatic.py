@@ -36,16 +36,36 @@ class Palette:
 
 
 _KEYWORD_PALETTES: list[tuple[tuple[str, ...], Palette]] = [
-    (("noir", "black and white", "monochrome", "grayscale"),
-     Palette((70, 70, 74), (18, 18, 20), (225, 225, 225))),
+    (
+        ("noir", "black and white", "monochrome", "grayscale"),
+        Palette((70, 70, 74), (18, 18, 20), (225, 225, 225)),
+    ),
     (("neon", "cyberpunk", "synthwave"), Palette((48, 10, 86), (10, 4, 30), (0, 240, 255))),
-    (("warm", "sunset", "golden", "autumn", "cozy"), Palette((255, 176, 96), (176, 58, 46), (255, 232, 170))),
+    (
+        ("warm", "sunset", "golden", "autumn", "cozy"),
+        Palette((255, 176, 96), (176, 58, 46), (255, 232, 170)),
+    ),
     (("cool", "icy", "winter", "cold"), Palette((168, 210, 240), (40, 72, 128), (230, 248, 255))),
-    (("watercolor", "watercolour", "pastel"), Palette((246, 226, 236), (164, 196, 222), (238, 150, 170))),
-    (("vintage", "sepia", "retro", "film"), Palette((222, 196, 150), (108, 78, 52), (250, 236, 200))),
-    (("night", "space", "galaxy", "stars", "dark"), Palette((22, 28, 68), (4, 6, 18), (255, 214, 120))),
-    (("ocean", "sea", "underwater", "water"), Palette((64, 170, 210), (10, 52, 104), (200, 244, 255))),
-    (("forest", "nature", "green", "garden", "plant"), Palette((150, 208, 150), (34, 86, 56), (242, 232, 150))),
+    (
+        ("watercolor", "watercolour", "pastel"),
+        Palette((246, 226, 236), (164, 196, 222), (238, 150, 170)),
+    ),
+    (
+        ("vintage", "sepia", "retro", "film"),
+        Palette((222, 196, 150), (108, 78, 52), (250, 236, 200)),
+    ),
+    (
+        ("night", "space", "galaxy", "stars", "dark"),
+        Palette((22, 28, 68), (4, 6, 18), (255, 214, 120)),
+    ),
+    (
+        ("ocean", "sea", "underwater", "water"),
+        Palette((64, 170, 210), (10, 52, 104), (200, 244, 255)),
+    ),
+    (
+        ("forest", "nature", "green", "garden", "plant"),
+        Palette((150, 208, 150), (34, 86, 56), (242, 232, 150)),
+    ),
 ]
 
 
@@ -83,8 +103,11 @@ def _scene(width: int, height: int, palette: Palette, rng: random.Random) -> Ima
         x, y = rng.uniform(0, width), rng.uniform(0, height * 0.6)
         colour = _mix(palette.accent, palette.sky, rng.uniform(0, 0.5))
         draw.ellipse((x - radius, y - radius, x + radius, y + radius), fill=(*colour, 110))
-    image.paste(glows.filter(ImageFilter.GaussianBlur(height * 0.03)), (0, 0), glows.filter(
-        ImageFilter.GaussianBlur(height * 0.03)))
+    image.paste(
+        glows.filter(ImageFilter.GaussianBlur(height * 0.03)),
+        (0, 0),
+        glows.filter(ImageFilter.GaussianBlur(height * 0.03)),
+    )
 
     hills = ImageDraw.Draw(image)
     for layer in range(3):
@@ -96,7 +119,10 @@ def _scene(width: int, height: int, palette: Palette, rng: random.Random) -> Ima
             for x in range(0, width + 16, 16)
         ]
         colour = _mix(palette.ground, (0, 0, 0), 0.15 + 0.2 * layer)
-        hills.polygon([(0, height), *points, (width, height)], fill=_mix(colour, palette.sky, 0.25 - 0.08 * layer))
+        hills.polygon(
+            [(0, height), *points, (width, height)],
+            fill=_mix(colour, palette.sky, 0.25 - 0.08 * layer),
+        )
     return image
 
 
@@ -106,7 +132,10 @@ def _particles(width: int, height: int, palette: Palette, rng: random.Random) ->
     for _ in range(36):
         radius = rng.uniform(0.004, 0.014) * height
         x, y = rng.uniform(0, width), rng.uniform(0, height)
-        draw.ellipse((x - radius, y - radius, x + radius, y + radius), fill=(*palette.accent, rng.randint(90, 200)))
+        draw.ellipse(
+            (x - radius, y - radius, x + radius, y + radius),
+            fill=(*palette.accent, rng.randint(90, 200)),
+        )
     return layer.filter(ImageFilter.GaussianBlur(max(1.0, height * 0.002)))
 
 
@@ -125,13 +154,18 @@ def _panel(request: ShotRequest, palette: Palette) -> Image.Image:
     tag_line = wrap(tag.upper(), tag_face, panel_w - 3 * pad, 1)
     line = lambda face: int(face.size * 1.25)  # noqa: E731
     panel_h = (
-        2 * pad + line(tag_face) + len(title_lines) * line(title_face)
-        + int(pad * 0.5) + len(body_lines) * line(body_face)
+        2 * pad
+        + line(tag_face)
+        + len(title_lines) * line(title_face)
+        + int(pad * 0.5)
+        + len(body_lines) * line(body_face)
     )
     card = Image.new("RGBA", (panel_w, panel_h), (0, 0, 0, 0))
     draw = ImageDraw.Draw(card)
     draw.rounded_rectangle((0, 0, panel_w - 1, panel_h - 1), radius=pad, fill=(10, 10, 16, 165))
-    draw.rounded_rectangle((0, 0, max(4, pad // 3), panel_h - 1), radius=2, fill=(*palette.accent, 255))
+    draw.rounded_rectangle(
+        (0, 0, max(4, pad // 3), panel_h - 1), radius=2, fill=(*palette.accent, 255)
+    )
     x, y = int(pad * 1.5), pad
     draw.text((x, y), tag_line[0] if tag_line else "", font=tag_face, fill=(*palette.accent, 255))
     y += line(tag_face)
@@ -168,7 +202,12 @@ def _view(camera: Camera, t: float, w: int, h: int) -> tuple[float, float, float
             return 0.0, 0.0, 1.3 - 0.3 * e, 0.0
         case Camera.orbit:
             angle = math.tau * 0.25 * (e - 0.5)
-            return 0.25 * reach_x * math.sin(angle * 4), 0.15 * reach_y * math.cos(angle * 4), 1.15, angle * 0.1
+            return (
+                0.25 * reach_x * math.sin(angle * 4),
+                0.15 * reach_y * math.cos(angle * 4),
+                1.15,
+                angle * 0.1,
+            )
     return 0.0, 0.0, 1.02, 0.0
 
 
@@ -205,15 +244,32 @@ class AnimaticBackend:
             for index in range(request.frames):
                 t = index / max(1, request.frames - 1)
                 view = _view(request.camera, t, w, h)
-                frame = scene.transform((w, h), Image.Transform.AFFINE, _affine(view, (w, h), canvas_size), Image.Resampling.BILINEAR)
+                frame = scene.transform(
+                    (w, h),
+                    Image.Transform.AFFINE,
+                    _affine(view, (w, h), canvas_size),
+                    Image.Resampling.BILINEAR,
+                )
                 dx, dy, zoom, angle = view
-                drift = (1.6 * dx + 0.04 * w * math.sin(math.tau * t), 1.6 * dy + 0.1 * h * (0.5 - t), zoom**1.3, angle)
-                layer = particles.transform((w, h), Image.Transform.AFFINE, _affine(drift, (w, h), canvas_size), Image.Resampling.BILINEAR)
+                drift = (
+                    1.6 * dx + 0.04 * w * math.sin(math.tau * t),
+                    1.6 * dy + 0.1 * h * (0.5 - t),
+                    zoom**1.3,
+                    angle,
+                )
+                layer = particles.transform(
+                    (w, h),
+                    Image.Transform.AFFINE,
+                    _affine(drift, (w, h), canvas_size),
+                    Image.Resampling.BILINEAR,
+                )
                 frame.paste(layer, (0, 0), layer)
                 if index < fade_frames:
                     strength = (index + 1) / fade_frames
                     mask = panel_alpha.point(lambda v, s=strength: int(v * s))
-                    frame.paste(panel, (panel_xy[0], panel_xy[1] - int((1 - strength) * margin)), mask)
+                    frame.paste(
+                        panel, (panel_xy[0], panel_xy[1] - int((1 - strength) * margin)), mask
+                    )
                 else:
                     frame.paste(panel, panel_xy, panel_alpha)
                 writer.write(np.asarray(frame))

@@ -61,7 +61,9 @@ class VideoBackend(Protocol):
 
 def cache_key(backend: VideoBackend, request: ShotRequest) -> str:
     """Same backend and same request, same key, same file: the clip cache's address."""
-    payload = json.dumps({"backend": backend.name, **request.model_dump(mode="json")}, sort_keys=True)
+    payload = json.dumps(
+        {"backend": backend.name, **request.model_dump(mode="json")}, sort_keys=True
+    )
     return hashlib.sha256(payload.encode()).hexdigest()[:32]
 
 

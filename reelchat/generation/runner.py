@@ -56,8 +56,13 @@ def _now() -> datetime:
     return datetime.now(UTC)
 
 
-def start_job(workspace: Workspace, backend: VideoBackend, *, session_id: str,
-              version_number: int | None = None) -> RenderJob:
+def start_job(
+    workspace: Workspace,
+    backend: VideoBackend,
+    *,
+    session_id: str,
+    version_number: int | None = None,
+) -> RenderJob:
     """A job for a version (the current one by default): the unfinished one if any, else new."""
     engine = workspace.engine
     version = store.get_version(engine, session_id=session_id, number=version_number)
@@ -74,7 +79,11 @@ def start_job(workspace: Workspace, backend: VideoBackend, *, session_id: str,
         if [(row.shot_id, row.cache_key) for row in rows] == keys:
             return existing
     return store.create_job(
-        engine, session_id=session_id, version_number=version.number, backend=backend.name, shots=keys
+        engine,
+        session_id=session_id,
+        version_number=version.number,
+        backend=backend.name,
+        shots=keys,
     )
 
 
@@ -91,8 +100,9 @@ class _ShotProgress:
     """Writes a shot's progress to its row at most every PROGRESS_WRITE_INTERVAL, and raises
     RenderCancelled when someone asked the job to stop."""
 
-    def __init__(self, workspace: Workspace, job: RenderJob, row: JobShot, total: int,
-                 on_event: EventSink) -> None:
+    def __init__(
+        self, workspace: Workspace, job: RenderJob, row: JobShot, total: int, on_event: EventSink
+    ) -> None:
         self._workspace, self._job, self._row = workspace, job, row
         self._total, self._on_event = total, on_event
         self._last_write = 0.0
@@ -104,13 +114,22 @@ class _ShotProgress:
             return
         self._last_write = now
         engine = self._workspace.engine
-        store.update_job_shot(engine, job_id=self._job.id, position=self._row.position, progress=fraction)
+        store.update_job_shot(
+            engine, job_id=self._job.id, position=self._row.position, progress=fraction
+        )
         if store.get_job(engine, job_id=self._job.id).cancel_requested:
             raise RenderCancelled(f"job {self._job.id} was cancelled; render again to resume")
 
 
-def _render_shot(workspace: Workspace, backend: VideoBackend, job: RenderJob, row: JobShot,
-                 request: ShotRequest, total: int, on_event: EventSink) -> str:
+def _render_shot(
+    workspace: Workspace,
+    backend: VideoBackend,
+    job: RenderJob,
+    row: JobShot,
+    request: ShotRequest,
+    total: int,
+    on_event: EventSink,
+) -> str:
     """Make sure the clip for `row` exists; returns the shot status it ends with."""
     engine = workspace.engine
     clip_path = workspace.clips_dir(job.session_id) / f"{row.cache_key}.mp4"
@@ -122,19 +141,36 @@ def _render_shot(workspace: Workspace, backend: VideoBackend, job: RenderJob, ro
         source = workspace.resolve(elsewhere.session_id, elsewhere.path)
         if source.exists():
             _link_or_copy(source, clip_path)
-            store.record_clip(engine, clip=elsewhere.model_copy(update={"session_id": job.session_id}))
+            store.record_clip(
+                engine, clip=elsewhere.model_copy(update={"session_id": job.session_id})
+            )
             return ShotStatus.cached
-    store.update_job_shot(engine, job_id=job.id, position=row.position, status=ShotStatus.running,
-                          progress=0.0, error="")
+    store.update_job_shot(
+        engine,
+        job_id=job.id,
+        position=row.position,
+        status=ShotStatus.running,
+        progress=0.0,
+        error="",
+    )
     started = time.perf_counter()
     with atomic_output(clip_path) as temp:
         clip = backend.generate(request, temp, _ShotProgress(workspace, job, row, total, on_event))
     seconds = time.perf_counter() - started
-    store.record_clip(engine, clip=ClipRecord(
-        session_id=job.session_id, key=row.cache_key, path=f"clips/{clip_path.name}",
-        backend=backend.name, frames=clip.frames, width=clip.width, height=clip.height,
-        fps=clip.fps, render_seconds=seconds,
-    ))
+    store.record_clip(
+        engine,
+        clip=ClipRecord(
+            session_id=job.session_id,
+            key=row.cache_key,
+            path=f"clips/{clip_path.name}",
+            backend=backend.name,
+            frames=clip.frames,
+            width=clip.width,
+            height=clip.height,
+            fps=clip.fps,
+            render_seconds=seconds,
+        ),
+    )
     store.update_job_shot(engine, job_id=job.id, position=row.position, render_seconds=seconds)
     return ShotStatus.rendered
 
@@ -150,10 +186,19 @@ def run_job(
     """Render every missing shot of `job`, then stitch. Safe to call again after any failure."""
     engine = workspace.engine
     options = options or StitchOptions()
-    storyboard = store.get_version(engine, session_id=job.session_id, number=job.version_number).storyboard
+    storyboard = store.get_version(
+        engine, session_id=job.session_id, number=job.version_number
+    ).storyboard
     rows = store.job_shots(engine, job_id=job.id)
-    store.update_job(engine, job_id=job.id, status=JobStatus.running, started_at=_now(),
-                     finished_at=None, error="", cancel_requested=False)
+    store.update_job(
+        engine,
+        job_id=job.id,
+        status=JobStatus.running,
+        started_at=_now(),
+        finished_at=None,
+        error="",
+        cancel_requested=False,
+    )
     failures: list[str] = []
     counts = {ShotStatus.rendered: 0, ShotStatus.cached: 0}
     total = len(rows)
@@ -162,48 +207,88 @@ def run_job(
         try:
             status = _render_shot(workspace, backend, job, row, request, total, on_event)
         except (RenderCancelled, KeyboardInterrupt) as stop:
-            store.update_job_shot(engine, job_id=job.id, position=row.position, status=ShotStatus.cancelled)
-            message = f"cancelled at shot {row.position}; finished shots are kept, render again to resume"
-            store.update_job(engine, job_id=job.id, status=JobStatus.cancelled, error=message,
-                             finished_at=_now())
+            store.update_job_shot(
+                engine, job_id=job.id, position=row.position, status=ShotStatus.cancelled
+            )
+            message = (
+                f"cancelled at shot {row.position}; finished shots are kept, render again to resume"
+            )
+            store.update_job(
+                engine, job_id=job.id, status=JobStatus.cancelled, error=message, finished_at=_now()
+            )
             raise RenderCancelled(message) from stop
         except Exception as error:  # noqa: BLE001 - recorded per shot, the rest go on
-            reason = str(error) if isinstance(error, ReelchatError) else f"{type(error).__name__}: {error}"
-            store.update_job_shot(engine, job_id=job.id, position=row.position,
-                                  status=ShotStatus.failed, error=reason[:2000])
+            reason = (
+                str(error)
+                if isinstance(error, ReelchatError)
+                else f"{type(error).__name__}: {error}"
+            )
+            store.update_job_shot(
+                engine,
+                job_id=job.id,
+                position=row.position,
+                status=ShotStatus.failed,
+                error=reason[:2000],
+            )
             failures.append(f"shot {row.position}: {reason}")
             on_event(RenderEvent("shot", row.position, total, 0.0, ShotStatus.failed, reason))
             continue
         counts[status] += 1
-        store.update_job_shot(engine, job_id=job.id, position=row.position, status=status, progress=1.0)
+        store.update_job_shot(
+            engine, job_id=job.id, position=row.position, status=status, progress=1.0
+        )
         store.update_job(engine, job_id=job.id, progress=0.9 * row.position / total)
         on_event(RenderEvent("shot", row.position, total, 1.0, status))
     if failures:
         message = "; ".join(failures)
-        store.update_job(engine, job_id=job.id, status=JobStatus.failed, error=message[:4000],
-                         finished_at=_now())
-        raise RenderFailed(f"{len(failures)} of {total} shots failed ({message}); "
-                           "finished shots are kept, render again to retry the rest")
+        store.update_job(
+            engine, job_id=job.id, status=JobStatus.failed, error=message[:4000], finished_at=_now()
+        )
+        raise RenderFailed(
+            f"{len(failures)} of {total} shots failed ({message}); "
+            "finished shots are kept, render again to retry the rest"
+        )
 
     clips = [workspace.clips_dir(job.session_id) / f"{row.cache_key}.mp4" for row in rows]
     output = workspace.videos_dir(job.session_id) / f"{job.id}.mp4"
     try:
         report = stitch(
-            storyboard, clips, output, options=options, cache_dir=workspace.clips_dir(job.session_id),
+            storyboard,
+            clips,
+            output,
+            options=options,
+            cache_dir=workspace.clips_dir(job.session_id),
             progress=lambda step: on_event(RenderEvent("stitch", message=step)),
         )
     except Exception as error:
-        store.update_job(engine, job_id=job.id, status=JobStatus.failed,
-                         error=f"stitching failed: {error}"[:4000], finished_at=_now())
+        store.update_job(
+            engine,
+            job_id=job.id,
+            status=JobStatus.failed,
+            error=f"stitching failed: {error}"[:4000],
+            finished_at=_now(),
+        )
         raise
     info = probe(output)
-    video = store.add_video(engine, video=Video(
-        session_id=job.session_id, job_id=job.id, version_number=job.version_number,
-        path=f"videos/{output.name}", duration=info.duration, width=info.width, height=info.height,
-    ))
-    done = store.update_job(engine, job_id=job.id, status=JobStatus.done, progress=1.0, finished_at=_now())
+    video = store.add_video(
+        engine,
+        video=Video(
+            session_id=job.session_id,
+            job_id=job.id,
+            version_number=job.version_number,
+            path=f"videos/{output.name}",
+            duration=info.duration,
+            width=info.width,
+            height=info.height,
+        ),
+    )
+    done = store.update_job(
+        engine, job_id=job.id, status=JobStatus.done, progress=1.0, finished_at=_now()
+    )
     on_event(RenderEvent("done", total=total, fraction=1.0, message=str(output)))
-    return RenderOutcome(done, video, output, counts[ShotStatus.rendered], counts[ShotStatus.cached], report)
+    return RenderOutcome(
+        done, video, output, counts[ShotStatus.rendered], counts[ShotStatus.cached], report
+    )
 
 
 def render_session(

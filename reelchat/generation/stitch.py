@@ -113,8 +113,17 @@ def finish_shot(
         else:
             chain = "[0:v]" + ",".join(filters)
         run_ffmpeg(
-            [*inputs, "-filter_complex", chain + "[v]", "-map", "[v]", "-an",
-             *VIDEO_CODEC_ARGS, *BROWSER_ARGS, str(temp_out)],
+            [
+                *inputs,
+                "-filter_complex",
+                chain + "[v]",
+                "-map",
+                "[v]",
+                "-an",
+                *VIDEO_CODEC_ARGS,
+                *BROWSER_ARGS,
+                str(temp_out),
+            ],
             what=f"finish shot {index + 1}",
         )
     return output
@@ -124,7 +133,18 @@ def _join_by_copy(clips: list[Path], output: Path, work: Path) -> None:
     listing = work / "concat.txt"
     listing.write_text("".join(f"file '{clip.as_posix()}'\n" for clip in clips))
     run_ffmpeg(
-        ["-f", "concat", "-safe", "0", "-i", str(listing), "-c", "copy", *BROWSER_ARGS, str(output)],
+        [
+            "-f",
+            "concat",
+            "-safe",
+            "0",
+            "-i",
+            str(listing),
+            "-c",
+            "copy",
+            *BROWSER_ARGS,
+            str(output),
+        ],
         what="join the shots",
     )
 
@@ -173,7 +193,9 @@ def _mix_audio(
     """Mux narration and music under `video`; False (and no output) when there is no audio."""
     voices: list[tuple[Path, float]] = []
     if options.narration and tts_available():
-        for index, (shot, start) in enumerate(zip(storyboard.shots, _shot_starts(storyboard), strict=True)):
+        for index, (shot, start) in enumerate(
+            zip(storyboard.shots, _shot_starts(storyboard), strict=True)
+        ):
             if shot.narration:
                 wav = speak(shot.narration, work / f"voice-{index}.wav", seconds=shot.duration)
                 voices.append((wav, start))
@@ -185,7 +207,9 @@ def _mix_audio(
     for number, (wav, start) in enumerate(voices, start=1):
         inputs += ["-i", str(wav)]
         delay = int(start * 1000)
-        graph.append(f"[{number}:a]aresample=48000,aformat=channel_layouts=stereo,adelay={delay}|{delay}[v{number}]")
+        graph.append(
+            f"[{number}:a]aresample=48000,aformat=channel_layouts=stereo,adelay={delay}|{delay}[v{number}]"
+        )
     if voices:
         labels = "".join(f"[v{n}]" for n in range(1, len(voices) + 1))
         graph.append(f"{labels}amix=inputs={len(voices)}:normalize=0,apad[voice]")
@@ -198,7 +222,9 @@ def _mix_audio(
         )
         if voices:
             graph.append("[voice]asplit=2[voice_a][voice_key]")
-            graph.append("[music][voice_key]sidechaincompress=threshold=0.03:ratio=10:attack=15:release=350[ducked]")
+            graph.append(
+                "[music][voice_key]sidechaincompress=threshold=0.03:ratio=10:attack=15:release=350[ducked]"
+            )
             graph.append("[ducked][voice_a]amix=inputs=2:normalize=0[mixed]")
         else:
             graph.append("[music]anull[mixed]")
@@ -206,8 +232,22 @@ def _mix_audio(
         graph.append("[voice]anull[mixed]")
     graph.append(f"[mixed]atrim=0:{runtime:.3f}[aout]")
     run_ffmpeg(
-        [*inputs, "-filter_complex", ";".join(graph), "-map", "0:v", "-map", "[aout]",
-         "-c:v", "copy", *AUDIO_CODEC_ARGS, "-t", f"{runtime:.3f}", *BROWSER_ARGS, str(output)],
+        [
+            *inputs,
+            "-filter_complex",
+            ";".join(graph),
+            "-map",
+            "0:v",
+            "-map",
+            "[aout]",
+            "-c:v",
+            "copy",
+            *AUDIO_CODEC_ARGS,
+            "-t",
+            f"{runtime:.3f}",
+            *BROWSER_ARGS,
+            str(output),
+        ],
         what="mix narration and music",
     )
     return bool(voices)
@@ -235,7 +275,10 @@ def stitch(
     crossfades = any(storyboard.overlap_after(i) for i in range(len(clips)))
     method = "moviepy" if crossfades else "stream-copy"
     output.parent.mkdir(parents=True, exist_ok=True)
-    with tempfile.TemporaryDirectory(dir=output.parent, prefix=".stitch-") as temp, atomic_output(output) as final:
+    with (
+        tempfile.TemporaryDirectory(dir=output.parent, prefix=".stitch-") as temp,
+        atomic_output(output) as final,
+    ):
         work = Path(temp)
         joined = work / "joined.mp4"
         progress("joining shots")

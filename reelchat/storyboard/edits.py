@@ -29,9 +29,7 @@ class EditResult:
 def changed_shots(old: Storyboard, new: Storyboard) -> frozenset[str]:
     """Ids of shots in `new` that are new or whose pixel inputs differ from `old`."""
     before = {shot.id: old.pixel_inputs(shot) for shot in old.shots}
-    return frozenset(
-        shot.id for shot in new.shots if before.get(shot.id) != new.pixel_inputs(shot)
-    )
+    return frozenset(shot.id for shot in new.shots if before.get(shot.id) != new.pixel_inputs(shot))
 
 
 def _result(old: Storyboard, changes: dict[str, Any], summary: str) -> EditResult:
@@ -69,7 +67,9 @@ def update_shot(storyboard: Storyboard, position: int, **changes: Any) -> EditRe
     shots = _shots_data(storyboard)
     shots[index] = new.model_dump()
     changed = sorted(name for name in changes if getattr(old, name) != getattr(new, name))
-    return _result(storyboard, {"shots": shots}, f"shot {position}: changed {', '.join(changed) or 'nothing'}")
+    return _result(
+        storyboard, {"shots": shots}, f"shot {position}: changed {', '.join(changed) or 'nothing'}"
+    )
 
 
 def insert_shot(storyboard: Storyboard, position: int, fields: dict[str, Any]) -> EditResult:
@@ -110,14 +110,18 @@ def swap_shots(storyboard: Storyboard, first: int, second: int) -> EditResult:
 def restyle_all(storyboard: Storyboard, style: str) -> EditResult:
     """One style for the whole video: set it and drop every shot's own style."""
     shots = [{**shot, "style": ""} for shot in _shots_data(storyboard)]
-    return _result(storyboard, {"style": style, "shots": shots}, f"style for all shots: {style or 'none'}")
+    return _result(
+        storyboard, {"style": style, "shots": shots}, f"style for all shots: {style or 'none'}"
+    )
 
 
 def update_storyboard(storyboard: Storyboard, **changes: Any) -> EditResult:
     """Change shared settings (aspect, resolution, fps, style, script)."""
     unknown = set(changes) - EDITABLE_SETTINGS
     if unknown:
-        raise StoryboardInvalid(f"a storyboard has no editable setting {', '.join(sorted(unknown))}")
+        raise StoryboardInvalid(
+            f"a storyboard has no editable setting {', '.join(sorted(unknown))}"
+        )
     if "script" in changes and not isinstance(changes["script"], dict):
         changes["script"] = changes["script"].model_dump()
     return _result(storyboard, changes, f"changed {', '.join(sorted(changes))}")

@@ -81,7 +81,9 @@ class Shot(_Strict):
     title: Title
     prompt: Prompt
     negative_prompt: NegativePrompt = ""
-    duration: float = Field(default=4.0, ge=MIN_SHOT_SECONDS, le=MAX_SHOT_SECONDS, allow_inf_nan=False)
+    duration: float = Field(
+        default=4.0, ge=MIN_SHOT_SECONDS, le=MAX_SHOT_SECONDS, allow_inf_nan=False
+    )
     camera: Camera = Camera.static
     transition: Transition = Transition.cut
     narration: Narration = ""
