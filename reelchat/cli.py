@@ -365,3 +365,7 @@ def storyboard_restore(session_id: str, version: int, workspace: WorkspaceOption
     ws = _workspace(workspace)
     row = store.restore_version(ws.engine, session_id=session_id, number=version)
     out.print(f"version {version} restored as version {row.number}")
+
+
+if __name__ == "__main__":
+    app()

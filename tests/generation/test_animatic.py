@@ -1,0 +1,63 @@
+import numpy as np
+import pytest
+
+from reelchat.generation.animatic import AnimaticBackend, palette_for
+from reelchat.generation.backend import ShotRequest, cache_key
+from reelchat.generation.media import probe, read_frame
+from tests.conftest import make_storyboard
+
+
+def _request(**changes):
+    board = make_storyboard(1, duration=2.0)
+    return ShotRequest.for_shot(board, board.shots[0]).model_copy(update=changes)
+
+
+def _render(tmp_path, name="clip", **changes):
+    request = _request(**changes)
+    seen = []
+    clip = AnimaticBackend().generate(request, tmp_path / f"{name}.mp4", seen.append)
+    return clip, seen
+
+
+def test_clip_has_exact_frames_size_and_browser_friendly_encoding(tmp_path):
+    clip, seen = _render(tmp_path)
+    info = probe(clip.path)
+    assert (info.width, info.height, info.frames, info.fps) == (640, 360, 16, 8.0)
+    assert (info.codec, info.pix_fmt, info.faststart) == ("h264", "yuv420p", True)
+    assert seen[-1] == 1.0 and len(seen) == 16
+
+
+@pytest.mark.parametrize("camera", ["static", "pan_left", "tilt_down", "zoom_in", "orbit"])
+def test_frames_move_over_time(tmp_path, camera):
+    clip, _ = _render(tmp_path, camera=camera)
+    first, last = read_frame(clip.path, 0.0), read_frame(clip.path, 1.8)
+    assert np.abs(first.astype(int) - last.astype(int)).mean() > 2.0
+
+
+def test_camera_moves_look_different(tmp_path):
+    pan, _ = _render(tmp_path, "pan", camera="pan_right")
+    zoom, _ = _render(tmp_path, "zoom", camera="zoom_in")
+    a, b = read_frame(pan.path, 1.8), read_frame(zoom.path, 1.8)
+    assert np.abs(a.astype(int) - b.astype(int)).mean() > 5.0
+
+
+def test_style_words_change_the_colours(tmp_path):
+    warm, _ = _render(tmp_path, "warm", style="warm sunset colours")
+    cool, _ = _render(tmp_path, "cool", style="cool icy winter")
+    warm_rgb = read_frame(warm.path, 0.5).reshape(-1, 3).mean(axis=0)
+    cool_rgb = read_frame(cool.path, 0.5).reshape(-1, 3).mean(axis=0)
+    assert warm_rgb[0] > warm_rgb[2]  # more red than blue
+    assert cool_rgb[2] > cool_rgb[0]  # more blue than red
+
+
+def test_palette_prefers_style_over_prompt():
+    assert palette_for("neon", "a green forest") == palette_for("neon", "the ocean")
+
+
+def test_cache_key_changes_with_pixels_only():
+    base = _request()
+    assert cache_key(AnimaticBackend(), base) == cache_key(AnimaticBackend(), _request())
+    for change in ({"seed": 1}, {"prompt": "another"}, {"frames": 17}, {"width": 480}):
+        assert cache_key(AnimaticBackend(), base.model_copy(update=change)) != cache_key(
+            AnimaticBackend(), base
+        )

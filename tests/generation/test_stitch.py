@@ -1,0 +1,123 @@
+import numpy as np
+import pytest
+
+from reelchat.errors import InputFileError
+from reelchat.generation.animatic import AnimaticBackend
+from reelchat.generation.backend import ShotRequest
+from reelchat.generation.media import probe, read_frame, run_ffmpeg
+from reelchat.generation.narration import tts_available
+from reelchat.generation.stitch import StitchOptions, stitch
+from tests.conftest import make_storyboard
+
+QUIET = StitchOptions(captions=False, narration=False)
+
+
+@pytest.fixture(scope="module")
+def clip_dir(tmp_path_factory):
+    return tmp_path_factory.mktemp("clips")
+
+
+def _clips(board, clip_dir):
+    backend, paths = AnimaticBackend(), []
+    for shot in board.shots:
+        path = clip_dir / f"{shot.id}-{shot.duration}.mp4"
+        if not path.exists():
+            backend.generate(ShotRequest.for_shot(board, shot), path, lambda _f: None)
+        paths.append(path)
+    return paths
+
+
+def _stitch(board, clip_dir, tmp_path, options=QUIET):
+    output = tmp_path / "out.mp4"
+    report = stitch(board, _clips(board, clip_dir), output, options=options, cache_dir=tmp_path)
+    return output, report
+
+
+def _mean_diff(a, b):
+    return np.abs(a.astype(int) - b.astype(int)).mean()
+
+
+def test_cuts_are_joined_by_stream_copy_with_exact_length(clip_dir, tmp_path):
+    board = make_storyboard(3, duration=2.0)
+    output, report = _stitch(board, clip_dir, tmp_path)
+    info = probe(output)
+    assert report.method == "stream-copy"
+    assert info.frames == 3 * 16
+    assert (info.codec, info.pix_fmt, info.faststart) == ("h264", "yuv420p", True)
+    # each shot shows something different
+    frames = [read_frame(output, t) for t in (1.0, 3.0, 5.0)]
+    assert _mean_diff(frames[0], frames[1]) > 5 and _mean_diff(frames[1], frames[2]) > 5
+
+
+def test_crossfade_overlaps_and_blends_the_two_shots(clip_dir, tmp_path):
+    board = make_storyboard(2, duration=2.0, transitions=["crossfade", "cut"])
+    output, report = _stitch(board, clip_dir, tmp_path)
+    info = probe(output)
+    assert report.method == "moviepy"
+    assert info.frames == round(board.runtime * board.fps) == 28
+    assert (info.pix_fmt, info.faststart) == ("yuv420p", True)
+    cut_board = make_storyboard(2, duration=2.0)
+    cut_output = tmp_path / "cut.mp4"
+    stitch(cut_board, _clips(cut_board, clip_dir), cut_output, options=QUIET, cache_dir=tmp_path)
+    middle = read_frame(output, 1.75)  # inside the 0.5 s overlap
+    first_only = read_frame(cut_output, 1.75)
+    assert _mean_diff(middle, first_only) > 3
+
+
+def test_fade_to_black_darkens_the_end_and_keeps_length(clip_dir, tmp_path):
+    board = make_storyboard(2, duration=2.0, transitions=["fade_to_black", "fade_to_black"])
+    output, report = _stitch(board, clip_dir, tmp_path)
+    assert report.method == "stream-copy"
+    assert probe(output).frames == 32
+    assert read_frame(output, 3.8).mean() < 30
+    assert read_frame(output, 1.8).mean() < read_frame(output, 1.0).mean() / 2
+    assert read_frame(output, 2.0).mean() < read_frame(output, 3.0).mean() / 2
+
+
+def test_captions_are_burned_in_near_the_bottom(clip_dir, tmp_path):
+    board = make_storyboard(1, duration=2.0)
+    plain, _ = _stitch(board, clip_dir, tmp_path)
+    plain_frame = read_frame(plain, 1.0)
+    captioned = tmp_path / "captioned.mp4"
+    stitch(board, _clips(board, clip_dir), captioned,
+           options=StitchOptions(captions=True, narration=False), cache_dir=tmp_path)
+    frame = read_frame(captioned, 1.0)
+    height = frame.shape[0]
+    assert _mean_diff(frame[int(height * 0.75):], plain_frame[int(height * 0.75):]) > 5
+    assert _mean_diff(frame[: height // 2], plain_frame[: height // 2]) < 1
+
+
+def _tone(path, seconds=10):
+    run_ffmpeg(["-f", "lavfi", "-i", f"sine=frequency=440:duration={seconds}", str(path)],
+               what="make a test tone")
+    return path
+
+
+def test_music_is_mixed_in_as_an_aac_track_of_video_length(clip_dir, tmp_path):
+    board = make_storyboard(2, duration=2.0)
+    options = StitchOptions(captions=False, narration=False, music=_tone(tmp_path / "tone.wav", 1))
+    output, _ = _stitch(board, clip_dir, tmp_path, options)
+    info = probe(output)
+    assert info.audio_codec == "aac"
+    assert info.frames == 32 and abs(info.duration - 4.0) < 0.1
+
+
+def test_missing_music_file_is_a_clear_error(clip_dir, tmp_path):
+    board = make_storyboard(1)
+    with pytest.raises(InputFileError, match="music file not found"):
+        _stitch(board, clip_dir, tmp_path, StitchOptions(music=tmp_path / "nope.mp3"))
+    assert not (tmp_path / "out.mp4").exists()
+
+
+@pytest.mark.skipif(not tts_available(), reason="espeak-ng is not installed")
+def test_narration_is_spoken_and_music_ducks_under_it(clip_dir, tmp_path):
+    board = make_storyboard(2, duration=2.0)
+    options = StitchOptions(captions=False, narration=True, music=_tone(tmp_path / "t.wav"))
+    output, report = _stitch(board, clip_dir, tmp_path, options)
+    assert report.narrated
+    assert probe(output).audio_codec == "aac"
+
+
+def test_without_any_audio_the_video_has_no_audio_track(clip_dir, tmp_path):
+    output, report = _stitch(make_storyboard(1), clip_dir, tmp_path)
+    assert probe(output).audio_codec is None and not report.narrated
