@@ -68,7 +68,9 @@ def ffmpeg_children() -> list[tuple[int, str, int]]:
     return found
 
 
-def render_seconds(req: ShotRequest, work: Path, *, check: list | None = None) -> float:
+def render_seconds(
+    req: ShotRequest, work: Path, *, check: list[tuple[int, str, int]] | None = None
+) -> float:
     """Wall time of one full render (draw + encode); optionally note the ffmpeg child's state."""
 
     def progress(done: float) -> None:
@@ -129,10 +131,7 @@ def main() -> None:
             cells = []
             for resolution in RESOLUTIONS:
                 req = request(resolution, camera, args.seconds)
-                times = [
-                    render_seconds(req, work, check=check)
-                    for _ in range(args.repeat)
-                ]
+                times = [render_seconds(req, work, check=check) for _ in range(args.repeat)]
                 fps = req.frames / statistics.median(times)
                 cells.append(f"{fps:6.1f} | {fps / FPS:5.2f}×")
             rows.append(f"| {camera.value:<9} | " + " | ".join(cells) + " |")
@@ -140,7 +139,9 @@ def main() -> None:
         splits = []
         for resolution, label in RESOLUTIONS.items():
             req = request(resolution, Camera.pan_right, args.seconds)
-            draws, encodes = zip(*(split_seconds(req, work) for _ in range(args.repeat)))
+            draws, encodes = zip(
+                *(split_seconds(req, work) for _ in range(args.repeat)), strict=True
+            )
             draw_ms = 1000 * statistics.median(draws) / req.frames
             encode_ms = 1000 * statistics.median(encodes) / req.frames
             share = draw_ms / (draw_ms + encode_ms)
