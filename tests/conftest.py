@@ -66,7 +66,13 @@ def store_counts(workspace: Workspace) -> dict[str, int]:
 
     counts = {}
     with Session(workspace.engine) as db:
-        for table in (store.ChatSession, store.Message, store.StoryboardVersion,
-                      store.RenderJob, store.ClipRecord, store.Video):
+        for table in (
+            store.ChatSession,
+            store.Message,
+            store.StoryboardVersion,
+            store.RenderJob,
+            store.ClipRecord,
+            store.Video,
+        ):
             counts[table.__name__] = db.exec(select(func.count()).select_from(table)).one()
     return counts

@@ -52,16 +52,21 @@ def _bad_board_file(tmp_path, mutate):
     ("make_file", "expected"),
     [
         (lambda tmp: tmp / "missing.json", "storyboard file not found"),
-        (lambda tmp: (tmp / "broken.json").write_text("{not json") and tmp / "broken.json",
-         "invalid storyboard"),
-        (lambda tmp: _bad_board_file(tmp, lambda d: d["shots"][1].update(duration=99)),
-         "shot 2 duration"),
+        (
+            lambda tmp: (tmp / "broken.json").write_text("{not json") and tmp / "broken.json",
+            "invalid storyboard",
+        ),
+        (
+            lambda tmp: _bad_board_file(tmp, lambda d: d["shots"][1].update(duration=99)),
+            "shot 2 duration",
+        ),
         (lambda tmp: _bad_board_file(tmp, lambda d: d.update(fps=500)), "fps"),
         (lambda tmp: _bad_board_file(tmp, lambda d: d.update(shots=[])), "at least 1"),
     ],
 )
-def test_render_rejects_bad_files_and_changes_nothing(cli, workspace, rendered, tmp_path,
-                                                      make_file, expected):
+def test_render_rejects_bad_files_and_changes_nothing(
+    cli, workspace, rendered, tmp_path, make_file, expected
+):
     before = store_counts(workspace)
     clips_before = sorted(workspace.root.rglob("*.mp4"))
     result = cli("render", make_file(tmp_path))
@@ -78,8 +83,9 @@ def test_render_into_a_session_that_does_not_exist(cli, workspace, rendered):
 
 def test_make_with_missing_music_changes_nothing(cli, workspace, rendered, tmp_path):
     before = store_counts(workspace)
-    _assert_one_line_error(cli("make", "tides", "--music", tmp_path / "nope.mp3"),
-                           "music file not found")
+    _assert_one_line_error(
+        cli("make", "tides", "--music", tmp_path / "nope.mp3"), "music file not found"
+    )
     assert store_counts(workspace) == before
 
 
@@ -126,5 +132,6 @@ def test_storyboard_show_and_schema(cli, rendered):
     assert shown.exit_code == 0 and "Shot 1" in shown.stdout
     schema = json.loads(cli("storyboard", "schema").stdout)
     assert "Shot" in schema["$defs"]
-    _assert_one_line_error(cli("storyboard", "show", rendered.id, "--version", "7"),
-                           "no storyboard version 7")
+    _assert_one_line_error(
+        cli("storyboard", "show", rendered.id, "--version", "7"), "no storyboard version 7"
+    )

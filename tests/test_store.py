@@ -51,19 +51,30 @@ def test_missing_things_raise_not_found(engine):
 def test_job_states_and_per_shot_progress(engine):
     session = store.create_session(engine, title="Jobs")
     store.add_version(engine, session_id=session.id, storyboard=make_storyboard(2))
-    job = store.create_job(engine, session_id=session.id, version_number=1, backend="b",
-                           shots=[("aaaa1111", "k1"), ("bbbb2222", "k2")])
+    job = store.create_job(
+        engine,
+        session_id=session.id,
+        version_number=1,
+        backend="b",
+        shots=[("aaaa1111", "k1"), ("bbbb2222", "k2")],
+    )
     assert job.status == store.JobStatus.queued
     store.update_job(engine, job_id=job.id, status=store.JobStatus.running)
-    store.update_job_shot(engine, job_id=job.id, position=1, status=store.ShotStatus.running,
-                          progress=0.5)
+    store.update_job_shot(
+        engine, job_id=job.id, position=1, status=store.ShotStatus.running, progress=0.5
+    )
     rows = store.job_shots(engine, job_id=job.id)
     assert [(r.status, r.progress) for r in rows] == [("running", 0.5), ("queued", 0.0)]
-    assert store.unfinished_job(engine, session_id=session.id, version_number=1, backend="b").id == job.id
+    assert (
+        store.unfinished_job(engine, session_id=session.id, version_number=1, backend="b").id
+        == job.id
+    )
     store.request_cancel(engine, job_id=job.id)
     assert store.get_job(engine, job_id=job.id).cancel_requested
     store.update_job(engine, job_id=job.id, status=store.JobStatus.done)
-    assert store.unfinished_job(engine, session_id=session.id, version_number=1, backend="b") is None
+    assert (
+        store.unfinished_job(engine, session_id=session.id, version_number=1, backend="b") is None
+    )
 
 
 def test_deleting_a_session_deletes_everything_in_it(engine):
@@ -72,8 +83,9 @@ def test_deleting_a_session_deletes_everything_in_it(engine):
     for row in (session, other):
         store.add_message(engine, session_id=row.id, role="user", content="hi")
         store.add_version(engine, session_id=row.id, storyboard=make_storyboard(1))
-    store.create_job(engine, session_id=session.id, version_number=1, backend="b",
-                     shots=[("aaaa1111", "k")])
+    store.create_job(
+        engine, session_id=session.id, version_number=1, backend="b", shots=[("aaaa1111", "k")]
+    )
     store.delete_session(engine, session_id=session.id)
     assert [s.id for s in store.list_sessions(engine)] == [other.id]
     assert store.list_messages(engine, session_id=session.id) == []
@@ -105,10 +117,13 @@ def _write_messages(database: str, session_id: str, writer: int, count: int) -> 
 def test_two_writers_at_once_lose_nothing(workspace):
     session = store.create_session(workspace.engine, title="Busy")
     context = multiprocessing.get_context("spawn")
-    procs = [context.Process(target=_write_messages,
-                             args=(str(workspace.database), session.id, w, 40)) for w in range(2)]
-    thread = threading.Thread(target=_write_messages,
-                              args=(str(workspace.database), session.id, 9, 40))
+    procs = [
+        context.Process(target=_write_messages, args=(str(workspace.database), session.id, w, 40))
+        for w in range(2)
+    ]
+    thread = threading.Thread(
+        target=_write_messages, args=(str(workspace.database), session.id, 9, 40)
+    )
     for proc in procs:
         proc.start()
     thread.start()

@@ -63,7 +63,7 @@ def _caption_png(text: str, width: int, height: int, path: Path) -> Path:
     image = Image.new("RGBA", (width, height), (0, 0, 0, 0))
     draw = ImageDraw.Draw(image)
     face = font(max(12, int(min(width, height) * 0.045)))
-    lines = wrap(text, face, int(width * 0.86), 2)
+    lines = wrap(text, face, int(width * 0.86), 3)
     line_h = int(face.size * 1.3)
     pad = int(face.size * 0.5)
     box_h = line_h * len(lines) + 2 * pad

@@ -23,7 +23,11 @@ def test_make_produces_a_shareable_video(tmp_path):
     env = {**os.environ, "REELCHAT_WORKSPACE": str(tmp_path / "ws")}
     result = subprocess.run(
         [exe, "make", "Explain how vaccines work, for teenagers", "-o", "vaccines.mp4"],
-        cwd=tmp_path, env=env, capture_output=True, text=True, timeout=600,
+        cwd=tmp_path,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=600,
     )
     assert result.returncode == 0, result.stderr
     video = tmp_path / "vaccines.mp4"
@@ -46,8 +50,10 @@ def test_make_produces_a_shareable_video(tmp_path):
     for index, shot in enumerate(board.shots):
         starts.append(time)
         time += shot.duration - board.overlap_after(index)
-    middles = [read_frame(video, start + 0.5 * shot.duration) for start, shot in
-               zip(starts, board.shots, strict=True)]
+    middles = [
+        read_frame(video, start + 0.5 * shot.duration)
+        for start, shot in zip(starts, board.shots, strict=True)
+    ]
     for a, b in zip(middles, middles[1:], strict=False):
         assert np.abs(a.astype(int) - b.astype(int)).mean() > 5, "two shots look the same"
     first = board.shots[0]

@@ -82,8 +82,9 @@ def test_reordering_renders_nothing_new(workspace):
     session_id = _session(workspace, board)
     backend = RecordingBackend()
     render_session(workspace, backend, session_id=session_id, options=QUIET)
-    store.add_version(workspace.engine, session_id=session_id,
-                      storyboard=edits.swap_shots(board, 1, 3).storyboard)
+    store.add_version(
+        workspace.engine, session_id=session_id, storyboard=edits.swap_shots(board, 1, 3).storyboard
+    )
     backend.rendered.clear()
     outcome = render_session(workspace, backend, session_id=session_id, options=QUIET)
     assert backend.rendered == []
@@ -95,15 +96,18 @@ def test_clips_are_shared_between_sessions_with_the_same_shot(workspace):
     backend = RecordingBackend()
     render_session(workspace, backend, session_id=_session(workspace, board), options=QUIET)
     backend.rendered.clear()
-    outcome = render_session(workspace, backend, session_id=_session(workspace, board), options=QUIET)
+    outcome = render_session(
+        workspace, backend, session_id=_session(workspace, board), options=QUIET
+    )
     assert backend.rendered == [] and outcome.cached == 2
 
 
 def test_a_failing_shot_is_recorded_and_the_rest_are_kept(workspace):
     session_id = _session(workspace, make_storyboard(3))
     with pytest.raises(RenderFailed, match="1 of 3 shots failed.*out of memory"):
-        render_session(workspace, RecordingBackend(fail_on="Shot 1"), session_id=session_id,
-                       options=QUIET)
+        render_session(
+            workspace, RecordingBackend(fail_on="Shot 1"), session_id=session_id, options=QUIET
+        )
     job = store.list_jobs(workspace.engine, session_id=session_id)[-1]
     assert job.status == "failed"
     assert _statuses(workspace, job.id) == ["rendered", "failed", "rendered"]
@@ -149,14 +153,29 @@ def test_a_killed_render_resumes_without_redoing_finished_shots(workspace, tmp_p
     board_file.write_text(board.to_json())
     env = {**os.environ, "REELCHAT_WORKSPACE": str(workspace.root)}
     proc = subprocess.Popen(
-        [sys.executable, "-m", "reelchat.cli", "render", str(board_file), "--no-captions",
-         "--no-narration"], env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
+        [
+            sys.executable,
+            "-m",
+            "reelchat.cli",
+            "render",
+            str(board_file),
+            "--no-captions",
+            "--no-narration",
+        ],
+        env=env,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
     )
     deadline = time.monotonic() + 60
     job = None
     while time.monotonic() < deadline:
-        jobs = store.list_jobs(workspace.engine, session_id=store.list_sessions(workspace.engine)[0].id) \
-            if store.list_sessions(workspace.engine) else []
+        jobs = (
+            store.list_jobs(
+                workspace.engine, session_id=store.list_sessions(workspace.engine)[0].id
+            )
+            if store.list_sessions(workspace.engine)
+            else []
+        )
         if jobs and _statuses(workspace, jobs[0].id)[:2] == ["rendered", "running"]:
             job = jobs[0]
             break

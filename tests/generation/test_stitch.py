@@ -79,17 +79,24 @@ def test_captions_are_burned_in_near_the_bottom(clip_dir, tmp_path):
     plain, _ = _stitch(board, clip_dir, tmp_path)
     plain_frame = read_frame(plain, 1.0)
     captioned = tmp_path / "captioned.mp4"
-    stitch(board, _clips(board, clip_dir), captioned,
-           options=StitchOptions(captions=True, narration=False), cache_dir=tmp_path)
+    stitch(
+        board,
+        _clips(board, clip_dir),
+        captioned,
+        options=StitchOptions(captions=True, narration=False),
+        cache_dir=tmp_path,
+    )
     frame = read_frame(captioned, 1.0)
     height = frame.shape[0]
-    assert _mean_diff(frame[int(height * 0.75):], plain_frame[int(height * 0.75):]) > 5
+    assert _mean_diff(frame[int(height * 0.75) :], plain_frame[int(height * 0.75) :]) > 5
     assert _mean_diff(frame[: height // 2], plain_frame[: height // 2]) < 1
 
 
 def _tone(path, seconds=10):
-    run_ffmpeg(["-f", "lavfi", "-i", f"sine=frequency=440:duration={seconds}", str(path)],
-               what="make a test tone")
+    run_ffmpeg(
+        ["-f", "lavfi", "-i", f"sine=frequency=440:duration={seconds}", str(path)],
+        what="make a test tone",
+    )
     return path
 
 

@@ -48,8 +48,12 @@ def test_round_trips_through_json():
         (_data(fps=61), "fps"),
         (_data(aspect="4:3"), "aspect"),
         (_data(resolution=500), "resolution must be one of"),
-        (_data(shots=[dict(_data()["shots"][0], id=f"shot{i:04d}", duration=20) for i in range(16)]),
-         "at most 300 s"),
+        (
+            _data(
+                shots=[dict(_data()["shots"][0], id=f"shot{i:04d}", duration=20) for i in range(16)]
+            ),
+            "at most 300 s",
+        ),
     ],
 )
 def test_bounds_are_enforced_with_a_readable_message(data, message):
@@ -79,8 +83,13 @@ def test_invalid_json_text_is_a_clear_error():
 
 @pytest.mark.parametrize(
     ("aspect", "resolution", "size"),
-    [("16:9", 480, (854, 480)), ("9:16", 480, (480, 854)), ("1:1", 720, (720, 720)),
-     ("16:9", 1080, (1920, 1080)), ("16:9", 360, (640, 360))],
+    [
+        ("16:9", 480, (854, 480)),
+        ("9:16", 480, (480, 854)),
+        ("1:1", 720, (720, 720)),
+        ("16:9", 1080, (1920, 1080)),
+        ("16:9", 360, (640, 360)),
+    ],
 )
 def test_frame_size_follows_aspect_and_is_even(aspect, resolution, size):
     board = make_storyboard(aspect=aspect, resolution=resolution)
