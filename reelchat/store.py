@@ -312,15 +312,15 @@ def create_job(
     session_id: str,
     version_number: int,
     backend: str,
-    shots: list[tuple[str, str]],
+    shots: list[tuple[int, str, str]],
 ) -> RenderJob:
-    """A queued job with one row per shot: (shot id, cache key) in storyboard order."""
+    """A queued job with one row per shot to render: (position, shot id, cache key)."""
     with _tx(engine) as db:
         _touch(db, session_id)
         job = RenderJob(session_id=session_id, version_number=version_number, backend=backend)
         db.add(job)
         db.flush()
-        for position, (shot_id, key) in enumerate(shots, start=1):
+        for position, shot_id, key in shots:
             db.add(JobShot(job_id=job.id, position=position, shot_id=shot_id, cache_key=key))
     return job
 

@@ -56,7 +56,7 @@ def test_job_states_and_per_shot_progress(engine):
         session_id=session.id,
         version_number=1,
         backend="b",
-        shots=[("aaaa1111", "k1"), ("bbbb2222", "k2")],
+        shots=[(1, "aaaa1111", "k1"), (2, "bbbb2222", "k2")],
     )
     assert job.status == store.JobStatus.queued
     store.update_job(engine, job_id=job.id, status=store.JobStatus.running)
@@ -84,7 +84,7 @@ def test_deleting_a_session_deletes_everything_in_it(engine):
         store.add_message(engine, session_id=row.id, role="user", content="hi")
         store.add_version(engine, session_id=row.id, storyboard=make_storyboard(1))
     store.create_job(
-        engine, session_id=session.id, version_number=1, backend="b", shots=[("aaaa1111", "k")]
+        engine, session_id=session.id, version_number=1, backend="b", shots=[(1, "aaaa1111", "k")]
     )
     store.delete_session(engine, session_id=session.id)
     assert [s.id for s in store.list_sessions(engine)] == [other.id]

@@ -15,7 +15,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 
 from reelchat import store
-from reelchat.errors import ReelchatError, RenderCancelled, RenderFailed
+from reelchat.errors import NotFound, ReelchatError, RenderCancelled, RenderFailed
 from reelchat.generation.backend import ShotRequest, VideoBackend, cache_key
 from reelchat.generation.media import atomic_output, probe
 from reelchat.generation.stitch import StitchOptions, StitchReport, stitch
@@ -45,11 +45,12 @@ EventSink = Callable[[RenderEvent], None]
 @dataclass(frozen=True)
 class RenderOutcome:
     job: RenderJob
-    video: Video
-    video_path: Path
+    video: Video | None
+    """None when the job rendered only some shots (a preview), so nothing was stitched."""
+    video_path: Path | None
     rendered: int
     cached: int
-    stitch: StitchReport
+    stitch: StitchReport | None
 
 
 def _now() -> datetime:
@@ -62,21 +63,31 @@ def start_job(
     *,
     session_id: str,
     version_number: int | None = None,
+    positions: list[int] | None = None,
 ) -> RenderJob:
-    """A job for a version (the current one by default): the unfinished one if any, else new."""
+    """A job for a version (the current one by default): the unfinished one if any, else new.
+
+    `positions` (1-based) limits the job to those shots: a preview that renders clips but does
+    not stitch a video.
+    """
     engine = workspace.engine
     version = store.get_version(engine, session_id=session_id, number=version_number)
     storyboard = version.storyboard
+    wanted = sorted(set(positions)) if positions else range(1, len(storyboard.shots) + 1)
+    for position in wanted:
+        if not 1 <= position <= len(storyboard.shots):
+            raise NotFound(f"there is no shot {position}; shots are 1 to {len(storyboard.shots)}")
     keys = [
-        (shot.id, cache_key(backend, ShotRequest.for_shot(storyboard, shot)))
-        for shot in storyboard.shots
+        (position, shot.id, cache_key(backend, ShotRequest.for_shot(storyboard, shot)))
+        for position in wanted
+        for shot in [storyboard.shots[position - 1]]
     ]
     existing = store.unfinished_job(
         engine, session_id=session_id, version_number=version.number, backend=backend.name
     )
     if existing is not None:
         rows = store.job_shots(engine, job_id=existing.id)
-        if [(row.shot_id, row.cache_key) for row in rows] == keys:
+        if [(row.position, row.shot_id, row.cache_key) for row in rows] == keys:
             return existing
     return store.create_job(
         engine,
@@ -202,8 +213,8 @@ def run_job(
     failures: list[str] = []
     counts = {ShotStatus.rendered: 0, ShotStatus.cached: 0}
     total = len(rows)
-    for row, shot in zip(rows, storyboard.shots, strict=True):
-        request = ShotRequest.for_shot(storyboard, shot)
+    for done_count, row in enumerate(rows, start=1):
+        request = ShotRequest.for_shot(storyboard, storyboard.shots[row.position - 1])
         try:
             status = _render_shot(workspace, backend, job, row, request, total, on_event)
         except (RenderCancelled, KeyboardInterrupt) as stop:
@@ -237,7 +248,7 @@ def run_job(
         store.update_job_shot(
             engine, job_id=job.id, position=row.position, status=status, progress=1.0
         )
-        store.update_job(engine, job_id=job.id, progress=0.9 * row.position / total)
+        store.update_job(engine, job_id=job.id, progress=0.9 * done_count / total)
         on_event(RenderEvent("shot", row.position, total, 1.0, status))
     if failures:
         message = "; ".join(failures)
@@ -248,6 +259,14 @@ def run_job(
             f"{len(failures)} of {total} shots failed ({message}); "
             "finished shots are kept, render again to retry the rest"
         )
+
+    rendered, cached = counts[ShotStatus.rendered], counts[ShotStatus.cached]
+    if len(rows) < len(storyboard.shots):
+        done = store.update_job(
+            engine, job_id=job.id, status=JobStatus.done, progress=1.0, finished_at=_now()
+        )
+        on_event(RenderEvent("done", total=total, fraction=1.0, message="shots rendered"))
+        return RenderOutcome(done, None, None, rendered, cached, None)
 
     clips = [workspace.clips_dir(job.session_id) / f"{row.cache_key}.mp4" for row in rows]
     output = workspace.videos_dir(job.session_id) / f"{job.id}.mp4"
@@ -286,9 +305,7 @@ def run_job(
         engine, job_id=job.id, status=JobStatus.done, progress=1.0, finished_at=_now()
     )
     on_event(RenderEvent("done", total=total, fraction=1.0, message=str(output)))
-    return RenderOutcome(
-        done, video, output, counts[ShotStatus.rendered], counts[ShotStatus.cached], report
-    )
+    return RenderOutcome(done, video, output, rendered, cached, report)
 
 
 def render_session(
@@ -297,9 +314,18 @@ def render_session(
     *,
     session_id: str,
     version_number: int | None = None,
+    positions: list[int] | None = None,
     options: StitchOptions | None = None,
     on_event: EventSink = lambda _event: None,
 ) -> RenderOutcome:
-    """Render a session's storyboard version (current by default), resuming unfinished work."""
-    job = start_job(workspace, backend, session_id=session_id, version_number=version_number)
+    """Render a session's storyboard version (current by default), resuming unfinished work.
+
+    With `positions`, only those shots are rendered and nothing is stitched."""
+    job = start_job(
+        workspace,
+        backend,
+        session_id=session_id,
+        version_number=version_number,
+        positions=positions,
+    )
     return run_job(workspace, backend, job, options=options, on_event=on_event)
