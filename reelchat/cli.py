@@ -4,25 +4,24 @@ from __future__ import annotations
 
 import functools
 import shutil
-from collections.abc import Callable, Iterator
-from contextlib import contextmanager
+from collections.abc import Callable
 from pathlib import Path
 from typing import Annotated, Any, TypeVar
 
 import typer
 from rich.console import Console
 from rich.markup import escape
-from rich.progress import BarColumn, Progress, SpinnerColumn, TextColumn, TimeElapsedColumn
 from rich.table import Table
 
 from reelchat import store
+from reelchat.agent.conversation import Conversation
 from reelchat.config import Settings
+from reelchat.display import RenderProgress, TurnPrinter, shot_table
 from reelchat.errors import InputFileError, ReelchatError
 from reelchat.generation.backend import get_backend
-from reelchat.generation.runner import RenderEvent, RenderOutcome, render_session
+from reelchat.generation.runner import render_session
 from reelchat.generation.stitch import StitchOptions
-from reelchat.storyboard.models import Aspect, Storyboard, storyboard_schema_text
-from reelchat.storyboard.templates import explainer, topic_and_audience
+from reelchat.storyboard.models import Storyboard, storyboard_schema_text
 from reelchat.storyboard.validation import parse_storyboard
 from reelchat.workspace import Workspace
 
@@ -68,97 +67,70 @@ def _workspace(path: Path | None) -> Workspace:
     return Workspace.from_settings(settings)
 
 
-def _shot_table(storyboard: Storyboard) -> Table:
-    table = Table(
-        title=f"{storyboard.title} · {len(storyboard.shots)} shots · {storyboard.runtime:.1f} s"
-        f" · {storyboard.aspect} · {storyboard.fps} fps",
-        expand=True,
-    )
-    table.add_column("#", justify="right")
-    table.add_column("shot", ratio=3)
-    table.add_column("s", justify="right")
-    table.add_column("camera → next", ratio=1)
-    table.add_column("narration", ratio=2)
-    for number, shot in enumerate(storyboard.shots, start=1):
-        table.add_row(
-            str(number),
-            f"[bold]{escape(shot.title)}[/]\n[dim]{escape(shot.prompt)}[/]",
-            f"{shot.duration:g}",
-            f"{shot.camera}\n→ {shot.transition}",
-            escape(shot.narration),
-        )
-    return table
-
-
-@contextmanager
-def _progress_display(total: int) -> Iterator[Callable[[RenderEvent], None]]:
-    columns = (
-        SpinnerColumn(),
-        TextColumn("{task.description}"),
-        BarColumn(),
-        TextColumn("{task.percentage:>3.0f}%"),
-        TimeElapsedColumn(),
-    )
-    with Progress(*columns, console=err, transient=False) as progress:
-        task = progress.add_task("rendering", total=total + 1)
-        done = 0
-
-        def show(event: RenderEvent) -> None:
-            nonlocal done
-            if event.kind == "shot":
-                if event.fraction >= 1.0 or event.status == "failed":
-                    done += 1
-                label = f"shot {event.position}/{event.total} {event.status}"
-                progress.update(
-                    task,
-                    completed=done + (event.fraction if event.fraction < 1 else 0),
-                    description=label,
-                )
-            elif event.kind == "stitch":
-                progress.update(task, completed=done, description=event.message)
-            elif event.kind == "done":
-                progress.update(task, completed=total + 1, description="done")
-
-        yield show
-
-
 def _render(
     ws: Workspace,
     session_id: str,
-    storyboard: Storyboard,
     options: StitchOptions,
     output: Path | None,
-) -> RenderOutcome:
+) -> None:
     settings = Settings()
     backend = get_backend(settings.backend, settings.model)
-    with _progress_display(len(storyboard.shots)) as show:
-        outcome = render_session(ws, backend, session_id=session_id, options=options, on_event=show)
-    final = outcome.video_path
-    if output is not None:
-        output.parent.mkdir(parents=True, exist_ok=True)
-        shutil.copyfile(outcome.video_path, output)
-        final = output
+    with RenderProgress(err) as progress:
+        outcome = render_session(
+            ws, backend, session_id=session_id, options=options, on_event=progress.show
+        )
+    assert outcome.video is not None and outcome.video_path is not None
     out.print(
-        f"[green]video:[/] {final}  ({outcome.video.duration:.1f} s, "
-        f"{outcome.video.width}x{outcome.video.height}; {outcome.rendered} shots rendered, "
-        f"{outcome.cached} from cache; joined by {outcome.stitch.method})",
+        f"[green]video:[/] {_deliver(outcome.video_path, output)}  "
+        f"({outcome.video.duration:.1f} s, {outcome.video.width}x{outcome.video.height}; "
+        f"{outcome.rendered} shots rendered, {outcome.cached} from cache)",
         highlight=False,
         soft_wrap=True,
     )
     out.print(f"session: {session_id}", highlight=False)
-    return outcome
+
+
+def _deliver(video: Path, output: Path | None) -> Path:
+    """Copy the session's video to where the person asked for it, if they did."""
+    if output is None:
+        return video
+    output.parent.mkdir(parents=True, exist_ok=True)
+    shutil.copyfile(video, output)
+    return output
+
+
+def _run_turn(conversation: Conversation, text: str | None) -> TurnPrinter:
+    """Send `text` (or resume the interrupted turn when None) and print it as it streams."""
+    printer = TurnPrinter(out, err)
+    events = conversation.resume() if text is None else conversation.send(text)
+    try:
+        for event in events:
+            printer.handle(event)
+    finally:
+        printer.close()
+    return printer
+
+
+def _latest_video(ws: Workspace, session_id: str) -> Path | None:
+    """The newest video of the session, if it shows the current storyboard version."""
+    current = store.get_session(ws.engine, session_id=session_id).current_version
+    videos = store.list_videos(ws.engine, session_id=session_id)
+    if not videos or videos[-1].version_number != current:
+        return None
+    return ws.resolve(session_id, videos[-1].path)
 
 
 @app.command()
 @friendly_errors
 def make(
     request: Annotated[
-        str, typer.Argument(help='What to make, e.g. "Explain how vaccines work, for teenagers".')
+        str,
+        typer.Argument(
+            help='What to make, e.g. "a 30-second explainer on how vaccines work, for teenagers"'
+            ' (length, number of shots, "vertical", a style and a tone are read from it).'
+        ),
     ],
     output: OutputOption = None,
-    seconds: Annotated[float, typer.Option(min=6, max=300, help="Target length.")] = 30.0,
-    shots: Annotated[int, typer.Option(min=1, max=6, help="Number of shots.")] = 6,
-    aspect: Annotated[Aspect, typer.Option(help="16:9, 9:16 or 1:1.")] = Aspect.landscape,
     music: MusicOption = None,
     captions: CaptionsOption = True,
     narration: NarrationOption = True,
@@ -171,22 +143,60 @@ def make(
         )
     if music is not None and not music.is_file():
         raise InputFileError(f"music file not found: {music}")
-    topic, audience = topic_and_audience(request)
-    storyboard = explainer(topic, audience=audience, seconds=seconds, shots=shots, aspect=aspect)
     ws = _workspace(workspace)
-    session = store.create_session(ws.engine, title=storyboard.title)
-    store.add_message(ws.engine, session_id=session.id, role="user", content=request)
-    store.add_version(
-        ws.engine, session_id=session.id, storyboard=storyboard, note="planned from request"
+    conversation = Conversation(ws, stitch=StitchOptions(captions, narration, music))
+    _run_turn(conversation, request)
+    session_id = conversation.session_id
+    video = _latest_video(ws, session_id)
+    if video is None:
+        raise ReelchatError(f"no video was made; see `reelchat sessions show {session_id}`")
+    out.print(shot_table(store.get_version(ws.engine, session_id=session_id).storyboard))
+    out.print(f"[green]video:[/] {_deliver(video, output)}", highlight=False, soft_wrap=True)
+    out.print(f"session: {session_id}", highlight=False)
+
+
+@app.command()
+@friendly_errors
+def chat(
+    session: Annotated[str | None, typer.Option(help="Continue this session.")] = None,
+    music: MusicOption = None,
+    captions: CaptionsOption = True,
+    narration: NarrationOption = True,
+    workspace: WorkspaceOption = None,
+) -> None:
+    """Chat in the terminal: ask for a video, then keep changing it. Ctrl-D or 'quit' ends."""
+    if music is not None and not music.is_file():
+        raise InputFileError(f"music file not found: {music}")
+    ws = _workspace(workspace)
+    conversation = Conversation(
+        ws, session_id=session, stitch=StitchOptions(captions, narration, music)
     )
-    store.add_message(
-        ws.engine,
-        session_id=session.id,
-        role="assistant",
-        content=f"Planned {len(storyboard.shots)} shots: {storyboard.script.logline}",
-    )
-    out.print(_shot_table(storyboard))
-    _render(ws, session.id, storyboard, StitchOptions(captions, narration, music), output)
+    out.print(f"session {conversation.session_id} · type what you want; Ctrl-D or 'quit' to end")
+    if conversation.interrupted:
+        out.print("[yellow]The last turn was interrupted; finishing it first.[/]")
+        _run_turn(conversation, None)
+    while True:
+        try:
+            text = out.input("[bold]you:[/] ")
+        except (EOFError, KeyboardInterrupt):
+            out.print()
+            break
+        if text.strip().lower() in {"quit", "exit", ":q"}:
+            break
+        if not text.strip():
+            continue
+        try:
+            printer = _run_turn(conversation, text)
+        except ReelchatError as error:
+            err.print(f"[bold red]error:[/] {escape(str(error))}", soft_wrap=True)
+            continue
+        if printer.storyboard_changed:
+            board = store.get_version(ws.engine, session_id=conversation.session_id).storyboard
+            out.print(shot_table(board))
+        video = _latest_video(ws, conversation.session_id)
+        if printer.storyboard_changed and video is not None:
+            out.print(f"[green]video:[/] {video}", highlight=False, soft_wrap=True)
+    out.print(f"session: {conversation.session_id} (continue with --session)", highlight=False)
 
 
 def _load_storyboard_file(path: Path) -> Storyboard:
@@ -239,8 +249,7 @@ def render(
                 storyboard=storyboard,
                 note=f"imported from {storyboard_file.name}",
             )  # type: ignore[union-attr]
-    board = store.get_version(ws.engine, session_id=session).storyboard
-    _render(ws, session, board, StitchOptions(captions, narration, music), output)
+    _render(ws, session, StitchOptions(captions, narration, music), output)
 
 
 @app.command()
@@ -328,7 +337,7 @@ def storyboard_show(
     """A session's storyboard as a table."""
     ws = _workspace(workspace)
     out.print(
-        _shot_table(store.get_version(ws.engine, session_id=session_id, number=version).storyboard)
+        shot_table(store.get_version(ws.engine, session_id=session_id, number=version).storyboard)
     )
 
 

@@ -36,7 +36,9 @@ class Settings(BaseSettings):
         default=None,
         validation_alias=AliasChoices("REELCHAT_LLM_API_KEY", "OPENAI_API_KEY"),
     )
-    llm_model: str = Field(default="gpt-4o-mini")
+    llm_model: str = Field(default="gpt-4o-mini", description="Model name at the endpoint.")
+    llm_timeout: float = Field(default=60.0, gt=0, description="Seconds to wait for a reply.")
+    llm_max_retries: int = Field(default=2, ge=0, le=10, description="Retries on 429/5xx/timeouts.")
 
     @property
     def workspace_dir(self) -> Path:

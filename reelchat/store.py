@@ -405,3 +405,9 @@ def list_videos(engine: Engine, *, session_id: str) -> list[Video]:
     query = select(Video).where(Video.session_id == session_id).order_by(Video.created_at)
     with _tx(engine) as db:
         return list(db.exec(query).all())
+
+
+def rename_session(engine: Engine, *, session_id: str, title: str) -> None:
+    with _tx(engine) as db:
+        row = _touch(db, session_id)
+        row.title = title.strip()[:120] or row.title

@@ -38,7 +38,7 @@ def make_storyboard(
         "script": {"title": "Test video", "audience": "testers"},
         "shots": [
             {
-                "title": f"Shot {n}",
+                "title": f"Shot {n + 1}",
                 "prompt": f"scene number {n}: a lighthouse on a cliff, variation {n}",
                 "duration": duration,
                 "camera": cameras[n % len(cameras)],

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Any
 
 from reelchat.storyboard.models import Aspect, Camera, Script, Shot, Storyboard, Transition
@@ -37,9 +37,16 @@ class Template:
     logline: str
 
     def beats(self, count: int) -> list[Beat]:
+        """`count` beats; middle beats used a second time get a numbered title."""
         if count <= 1:
             return [self.opening]
-        middles = [self.middle[i % len(self.middle)] for i in range(count - 2)]
+        middles = []
+        for index in range(count - 2):
+            beat = self.middle[index % len(self.middle)]
+            round_number = index // len(self.middle) + 1
+            if round_number > 1:
+                beat = replace(beat, title=f"{beat.title} ({round_number})")
+            middles.append(beat)
         return [self.opening, *middles, self.closing]
 
 

@@ -73,7 +73,7 @@ def test_edit_to_shot_2_of_4_rerenders_exactly_that_shot(workspace):
     backend.rendered.clear()
 
     outcome = render_session(workspace, backend, session_id=session_id, options=QUIET)
-    assert backend.rendered == ["Shot 1"]  # titles are 0-based in the fixture: shot 2 is "Shot 1"
+    assert backend.rendered == ["Shot 2"]
     assert _statuses(workspace, outcome.job.id) == ["cached", "rendered", "cached", "cached"]
 
 
@@ -106,7 +106,7 @@ def test_a_failing_shot_is_recorded_and_the_rest_are_kept(workspace):
     session_id = _session(workspace, make_storyboard(3))
     with pytest.raises(RenderFailed, match="1 of 3 shots failed.*out of memory"):
         render_session(
-            workspace, RecordingBackend(fail_on="Shot 1"), session_id=session_id, options=QUIET
+            workspace, RecordingBackend(fail_on="Shot 2"), session_id=session_id, options=QUIET
         )
     job = store.list_jobs(workspace.engine, session_id=session_id)[-1]
     assert job.status == "failed"
@@ -115,7 +115,7 @@ def test_a_failing_shot_is_recorded_and_the_rest_are_kept(workspace):
 
     retry = RecordingBackend()
     outcome = render_session(workspace, retry, session_id=session_id, options=QUIET)
-    assert retry.rendered == ["Shot 1"]
+    assert retry.rendered == ["Shot 2"]
     assert outcome.job.id == job.id and outcome.job.status == "done"
 
 
@@ -143,7 +143,7 @@ def test_cancel_stops_the_job_and_a_rerun_resumes(workspace):
 
     resumed = RecordingBackend()
     outcome = render_session(workspace, resumed, session_id=session_id, options=QUIET)
-    assert resumed.rendered == ["Shot 1", "Shot 2"]
+    assert resumed.rendered == ["Shot 2", "Shot 3"]
     assert outcome.job.id == job.id
 
 
@@ -188,6 +188,6 @@ def test_a_killed_render_resumes_without_redoing_finished_shots(workspace, tmp_p
     backend = RecordingBackend()
     outcome = render_session(workspace, backend, session_id=job.session_id, options=QUIET)
     assert outcome.job.id == job.id
-    assert backend.rendered == ["Shot 1", "Shot 2", "Shot 3"]
+    assert backend.rendered == ["Shot 2", "Shot 3", "Shot 4"]
     assert _statuses(workspace, job.id) == ["cached", "rendered", "rendered", "rendered"]
     assert probe(outcome.video_path).frames == 4 * 24

@@ -1,0 +1,151 @@
+"""One chat session with the agent: send a message, stream progress, get the reply.
+
+The graph's thread is the session id and its checkpoints live in their own SQLite file in the
+workspace, so a conversation resumes after a restart, even from the middle of a render. The
+person's messages and the agent's replies are also written to the app database, which is what
+the CLI and UI show.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import sqlite3
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from typing import Any
+
+from langchain_core.language_models import BaseChatModel
+from langchain_core.messages import AIMessage, HumanMessage, ToolMessage
+from langgraph.checkpoint.sqlite import SqliteSaver
+
+from reelchat import store
+from reelchat.agent.graph import RECURSION_LIMIT, build_graph
+from reelchat.agent.model import chat_model
+from reelchat.config import Settings
+from reelchat.errors import ReelchatError
+from reelchat.generation.backend import VideoBackend, get_backend
+from reelchat.generation.runner import RenderEvent
+from reelchat.generation.stitch import StitchOptions
+from reelchat.tools.context import ToolContext
+from reelchat.workspace import Workspace
+
+MAX_MESSAGE_CHARS = 20_000
+NEW_SESSION_TITLE = "New video"
+
+
+@dataclass(frozen=True)
+class AgentEvent:
+    """What a turn shows as it goes."""
+
+    kind: str
+    """'tool_call' (the agent starts a tool), 'tool_result', 'render' (progress) or 'reply'."""
+    text: str = ""
+    data: dict[str, Any] = field(default_factory=dict)
+
+
+def open_checkpointer(workspace: Workspace) -> SqliteSaver:
+    """LangGraph's checkpoints, in a database file of their own beside the app's."""
+    workspace.root.mkdir(parents=True, exist_ok=True)
+    connection = sqlite3.connect(
+        str(workspace.root / "checkpoints.db"), check_same_thread=False, timeout=30
+    )
+    connection.execute("PRAGMA journal_mode=WAL")
+    saver = SqliteSaver(connection)
+    saver.setup()
+    return saver
+
+
+class Conversation:
+    """A session's chat with the agent. Create one per session and call `send` per message."""
+
+    def __init__(
+        self,
+        workspace: Workspace,
+        *,
+        session_id: str | None = None,
+        settings: Settings | None = None,
+        model: BaseChatModel | None = None,
+        backend: VideoBackend | None = None,
+        stitch: StitchOptions | None = None,
+    ) -> None:
+        settings = settings or Settings()
+        self.workspace = workspace
+        if session_id is None:
+            session_id = store.create_session(workspace.engine, title=NEW_SESSION_TITLE).id
+        else:
+            store.get_session(workspace.engine, session_id=session_id)
+        self.session_id = session_id
+        self.context = ToolContext(
+            workspace=workspace,
+            session_id=session_id,
+            backend=backend or get_backend(settings.backend, settings.model),
+            stitch=stitch or StitchOptions(),
+        )
+        self.model = model or chat_model(settings)
+        self.graph = build_graph(self.model, checkpointer=open_checkpointer(workspace))
+        self._config = {
+            "configurable": {"thread_id": session_id},
+            "recursion_limit": RECURSION_LIMIT,
+        }
+
+    @property
+    def interrupted(self) -> bool:
+        """True when the last turn stopped part-way (the process died mid-step)."""
+        return bool(self.graph.get_state(self._config).next)
+
+    def send(self, text: str) -> Iterator[AgentEvent]:
+        """Run one turn for the person's message, yielding progress and, last, the reply."""
+        text = text.strip()
+        if not text:
+            raise ReelchatError("the message is empty; say what you would like to make or change")
+        if len(text) > MAX_MESSAGE_CHARS:
+            raise ReelchatError(
+                f"the message is {len(text):,} characters; keep it under {MAX_MESSAGE_CHARS:,}"
+            )
+        store.add_message(
+            self.workspace.engine, session_id=self.session_id, role="user", content=text
+        )
+        yield from self._run({"messages": [HumanMessage(content=text)], "steps": 0})
+
+    def resume(self) -> Iterator[AgentEvent]:
+        """Finish a turn that was cut off (for example mid-render), from its checkpoint."""
+        if self.interrupted:
+            yield from self._run(None)
+
+    def _run(self, graph_input: dict[str, Any] | None) -> Iterator[AgentEvent]:
+        reply = ""
+        for mode, chunk in self.graph.stream(
+            graph_input, self._config, context=self.context, stream_mode=["updates", "custom"]
+        ):
+            if mode == "custom" and "render" in chunk:
+                event = RenderEvent(**chunk["render"])
+                yield AgentEvent("render", event.message or event.status, dataclasses.asdict(event))
+                continue
+            if mode != "updates":
+                continue
+            for update in chunk.values():
+                for message in (update or {}).get("messages", []):
+                    if isinstance(message, AIMessage) and message.tool_calls:
+                        for call in message.tool_calls:
+                            yield AgentEvent("tool_call", call["name"], {"args": call["args"]})
+                    elif isinstance(message, ToolMessage):
+                        yield AgentEvent(
+                            "tool_result",
+                            str(message.content),
+                            {"name": message.name, "error": message.status == "error"},
+                        )
+                        if message.name == "plan_storyboard" and message.status != "error":
+                            self._title_from_storyboard()
+                    elif isinstance(message, AIMessage):
+                        reply = str(message.content)
+        reply = reply or "Done."
+        store.add_message(
+            self.workspace.engine, session_id=self.session_id, role="assistant", content=reply
+        )
+        yield AgentEvent("reply", reply)
+
+    def _title_from_storyboard(self) -> None:
+        engine = self.workspace.engine
+        if store.get_session(engine, session_id=self.session_id).title == NEW_SESSION_TITLE:
+            title = store.get_version(engine, session_id=self.session_id).storyboard.title
+            store.rename_session(engine, session_id=self.session_id, title=title)

@@ -1,0 +1,196 @@
+"""The offline planner: a LangChain chat model that plans and edits videos with no LLM at all.
+
+It reads the conversation like any chat model (the system context with the current storyboard,
+the person's last message, the tool results of this turn) and answers the way an LLM would:
+with tool calls, one step at a time, then a short reply. The graph cannot tell it from
+ChatOpenAI. Steps still to take in a turn travel in the AI message's `additional_kwargs`, so a
+turn resumed from a checkpoint goes on where it stopped.
+"""
+
+from __future__ import annotations
+
+import json
+import uuid
+from collections.abc import Iterator, Sequence
+from typing import Any
+
+from langchain_core.callbacks import CallbackManagerForLLMRun
+from langchain_core.language_models import BaseChatModel, LanguageModelInput
+from langchain_core.messages import (
+    AIMessage,
+    AIMessageChunk,
+    BaseMessage,
+    HumanMessage,
+    SystemMessage,
+    ToolMessage,
+)
+from langchain_core.outputs import ChatGeneration, ChatGenerationChunk, ChatResult
+from langchain_core.runnables import Runnable
+from langchain_core.tools import BaseTool
+from langchain_core.utils.function_calling import convert_to_openai_tool
+
+from reelchat.agent.intents import SessionView, plan_request
+from reelchat.agent.prompts import STATE_PREFIX
+
+PENDING = "reelchat_pending"
+NOTES = "reelchat_notes"
+MUTATING = frozenset({"plan_storyboard", "write_script", "edit_storyboard", "restore_version"})
+
+HELP = (
+    'I can plan a new video ("a 30-second explainer on tides for kids", "a demo of our export '
+    'button, vertical", "an onboarding clip welcoming Priya to the design team") and change '
+    'one: "make shot 2 longer", "shot 3 6 seconds", "remove the last shot", "swap shots '
+    '3 and 4", "warmer colours", "in watercolor style", "regenerate shot 3", "undo", '
+    '"vertical for TikTok", "change the caption of shot 2 to ...", "add a shot of ...".'
+)
+
+
+def _session_view(messages: Sequence[BaseMessage]) -> SessionView | None:
+    for message in messages:
+        if isinstance(message, SystemMessage):
+            for line in str(message.content).splitlines():
+                if line.startswith(STATE_PREFIX):
+                    state = json.loads(line.removeprefix(STATE_PREFIX))
+                    if state is None:
+                        return None
+                    return SessionView(
+                        version=state["version"],
+                        shots=state["shots"],
+                        style=state["style"],
+                        aspect=state["aspect"],
+                    )
+    return None
+
+
+def _this_turn(messages: Sequence[BaseMessage]) -> tuple[str, list[BaseMessage]]:
+    """The person's last message and everything after it."""
+    for index in range(len(messages) - 1, -1, -1):
+        if isinstance(messages[index], HumanMessage):
+            return str(messages[index].content), list(messages[index + 1 :])
+    return "", list(messages)
+
+
+def _call(name: str, args: dict[str, Any]) -> dict[str, Any]:
+    return {"name": name, "args": args, "id": f"call_{uuid.uuid4().hex[:12]}", "type": "tool_call"}
+
+
+def _step(calls: list[list[Any]], notes: list[str], text: str = "") -> AIMessage:
+    name, args = calls[0]
+    return AIMessage(
+        content=text,
+        tool_calls=[_call(name, args)],
+        additional_kwargs={PENDING: calls[1:], NOTES: notes},
+    )
+
+
+def _first_line(message: ToolMessage) -> str:
+    return str(message.content).strip().splitlines()[0] if message.content else ""
+
+
+def _reply(turn: list[BaseMessage], notes: list[str]) -> AIMessage:
+    results = [m for m in turn if isinstance(m, ToolMessage)]
+    lines = [_first_line(m) for m in results if m.status != "error"]
+    failed = [m for m in results if m.status == "error"]
+    if failed:
+        detail = str(failed[-1].content).strip()
+        lines.append(f"I could not do that: {detail}")
+    lines.extend(notes)
+    return AIMessage(content="\n".join(line for line in lines if line) or "Done.")
+
+
+def plan_next(messages: Sequence[BaseMessage]) -> AIMessage:
+    """The planner's next message for a conversation: a tool call or a reply."""
+    text, turn = _this_turn(messages)
+    if not turn:
+        if not text.strip():
+            return AIMessage(content="What video would you like? " + HELP)
+        plan = plan_request(text, _session_view(messages))
+        notes = list(plan.notes)
+        if plan.not_understood:
+            notes.append("I did not understand " + "; ".join(plan.not_understood) + ". " + HELP)
+        if not plan.calls:
+            return AIMessage(content="\n".join(notes) or HELP)
+        calls = [[name, args] for name, args in plan.calls]
+        if any(name in MUTATING for name, _ in calls) and calls[-1][0] != "render":
+            calls.append(["render", {}])
+        return _step(calls, notes)
+    steps = [i for i, m in enumerate(turn) if isinstance(m, AIMessage) and m.tool_calls]
+    last_step = turn[steps[-1]] if steps else AIMessage(content="")
+    pending = list(last_step.additional_kwargs.get(PENDING, []))
+    notes = list(last_step.additional_kwargs.get(NOTES, []))
+    after = turn[steps[-1] + 1 :] if steps else []
+    errors = [m for m in after if isinstance(m, ToolMessage) and m.status == "error"]
+    if pending and not errors:
+        return _step(pending, notes)
+    return _reply(turn, notes)
+
+
+class OfflinePlanner(BaseChatModel):
+    """Plans with the use-case templates and understands common edits; needs no key or network."""
+
+    model_name: str = "reelchat-offline-planner"
+
+    @property
+    def _llm_type(self) -> str:
+        return "reelchat-offline-planner"
+
+    @property
+    def _identifying_params(self) -> dict[str, Any]:
+        return {"model_name": self.model_name}
+
+    def bind_tools(
+        self, tools: Sequence[dict[str, Any] | type | BaseTool], **kwargs: Any
+    ) -> Runnable[LanguageModelInput, AIMessage]:
+        return self.bind(tools=[convert_to_openai_tool(tool) for tool in tools], **kwargs)
+
+    def _answer(self, messages: list[BaseMessage], tools: list[dict[str, Any]] | None) -> AIMessage:
+        message = plan_next(messages)
+        if tools is not None:
+            offered = {tool["function"]["name"] for tool in tools}
+            missing = {call["name"] for call in message.tool_calls} - offered
+            if missing:
+                raise ValueError(f"the planner needs tools that were not bound: {missing}")
+        message.response_metadata = {"model_name": self.model_name, "finish_reason": "stop"}
+        return message
+
+    def _generate(
+        self,
+        messages: list[BaseMessage],
+        stop: list[str] | None = None,
+        run_manager: CallbackManagerForLLMRun | None = None,
+        **kwargs: Any,
+    ) -> ChatResult:
+        message = self._answer(messages, kwargs.get("tools"))
+        return ChatResult(generations=[ChatGeneration(message=message)])
+
+    def _stream(
+        self,
+        messages: list[BaseMessage],
+        stop: list[str] | None = None,
+        run_manager: CallbackManagerForLLMRun | None = None,
+        **kwargs: Any,
+    ) -> Iterator[ChatGenerationChunk]:
+        message = self._answer(messages, kwargs.get("tools"))
+        words = str(message.content).split(" ")
+        for index, word in enumerate(words):
+            piece = word if index == len(words) - 1 else word + " "
+            chunk = ChatGenerationChunk(message=AIMessageChunk(content=piece))
+            if run_manager:
+                run_manager.on_llm_new_token(piece, chunk=chunk)
+            yield chunk
+        yield ChatGenerationChunk(
+            message=AIMessageChunk(
+                content="",
+                additional_kwargs=message.additional_kwargs,
+                response_metadata=message.response_metadata,
+                tool_call_chunks=[
+                    {
+                        "name": call["name"],
+                        "args": json.dumps(call["args"]),
+                        "id": call["id"],
+                        "index": index,
+                    }
+                    for index, call in enumerate(message.tool_calls)
+                ],  # fmt: skip
+            )
+        )

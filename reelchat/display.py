@@ -1,0 +1,132 @@
+"""Terminal views for the CLI (rich): storyboard tables, render progress, a chat turn."""
+
+from __future__ import annotations
+
+from types import TracebackType
+
+from rich.console import Console
+from rich.markup import escape
+from rich.progress import BarColumn, Progress, SpinnerColumn, TextColumn, TimeElapsedColumn
+from rich.table import Table
+
+from reelchat.agent.conversation import AgentEvent
+from reelchat.generation.runner import RenderEvent
+from reelchat.storyboard.models import Storyboard
+
+TOOL_LABELS = {
+    "plan_storyboard": "planning the storyboard",
+    "write_script": "revising the script",
+    "edit_storyboard": "editing the storyboard",
+    "render": "rendering",
+    "restore_version": "restoring a version",
+    "describe_storyboard": "reading the storyboard",
+}
+CHANGES_STORYBOARD = frozenset(
+    {"plan_storyboard", "write_script", "edit_storyboard", "restore_version"}
+)
+
+
+def shot_table(storyboard: Storyboard) -> Table:
+    script = storyboard.script
+    caption = " · ".join(
+        part for part in (script.logline, script.tone and f"tone: {script.tone}") if part
+    )
+    table = Table(
+        title=f"{storyboard.title} · {len(storyboard.shots)} shots · {storyboard.runtime:.1f} s"
+        f" · {storyboard.aspect} · {storyboard.fps} fps",
+        caption=escape(caption) or None,
+        expand=True,
+    )
+    table.add_column("#", justify="right")
+    table.add_column("shot", ratio=3)
+    table.add_column("s", justify="right")
+    table.add_column("camera → next", ratio=1)
+    table.add_column("narration", ratio=2)
+    for number, shot in enumerate(storyboard.shots, start=1):
+        table.add_row(
+            str(number),
+            f"[bold]{escape(shot.title)}[/]\n[dim]{escape(shot.prompt)}[/]",
+            f"{shot.duration:g}",
+            f"{shot.camera}\n→ {shot.transition}",
+            escape(shot.narration),
+        )
+    return table
+
+
+class RenderProgress:
+    """One progress bar for a render job: shots as they render, then the stitching steps."""
+
+    def __init__(self, console: Console) -> None:
+        self._progress = Progress(
+            SpinnerColumn(),
+            TextColumn("{task.description}"),
+            BarColumn(),
+            TextColumn("{task.percentage:>3.0f}%"),
+            TimeElapsedColumn(),
+            console=console,
+        )
+        self._task = self._progress.add_task("rendering", total=None)
+        self._done = 0
+
+    def __enter__(self) -> RenderProgress:
+        self._progress.start()
+        return self
+
+    def __exit__(
+        self,
+        kind: type[BaseException] | None,
+        error: BaseException | None,
+        tb: TracebackType | None,
+    ) -> None:
+        self._progress.stop()
+
+    def show(self, event: RenderEvent) -> None:
+        total = event.total + 1  # the stitch counts as one more step
+        if event.kind == "shot":
+            if event.fraction >= 1.0 or event.status == "failed":
+                self._done += 1
+            partial = event.fraction if event.fraction < 1 else 0
+            self._progress.update(
+                self._task,
+                total=total,
+                completed=self._done + partial,
+                description=f"shot {event.position} {event.status}",
+            )
+        elif event.kind == "stitch":
+            self._progress.update(self._task, description=event.message)
+        elif event.kind == "done":
+            self._progress.update(self._task, total=total, completed=total, description="done")
+
+
+class TurnPrinter:
+    """Prints a chat turn as it streams: steps, render progress, errors and the reply."""
+
+    def __init__(self, out: Console, err: Console) -> None:
+        self.out, self.err = out, err
+        self._render: RenderProgress | None = None
+        self.storyboard_changed = False
+
+    def handle(self, event: AgentEvent) -> None:
+        if event.kind == "render":
+            if self._render is None:
+                self._render = RenderProgress(self.err).__enter__()
+            self._render.show(RenderEvent(**event.data))
+            return
+        self._close_render()
+        if event.kind == "tool_call":
+            self.err.print(f"[dim]→ {TOOL_LABELS.get(event.text, event.text)}…[/]")
+        elif event.kind == "tool_result":
+            if event.data.get("error"):
+                self.err.print(f"[yellow]  {escape(event.text)}[/]", soft_wrap=True)
+            elif event.data.get("name") in CHANGES_STORYBOARD:
+                self.storyboard_changed = True
+        elif event.kind == "reply":
+            self.out.print(f"[bold cyan]reelchat:[/] {escape(event.text)}", soft_wrap=True)
+
+    def close(self) -> None:
+        self._close_render()
+
+    def _close_render(self) -> None:
+        if self._render is not None:
+            self._render.__exit__(None, None, None)
+            self._render = None

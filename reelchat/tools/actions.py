@@ -1,0 +1,197 @@
+"""The agent's actions on a session, each taking validated arguments and answering in text.
+
+Every change is computed on the current version and saved as one new version, or not at all:
+an invalid edit raises StoryboardInvalid and the session stays exactly as it was.
+"""
+
+from __future__ import annotations
+
+from reelchat import store
+from reelchat.errors import NotFound, StoryboardInvalid
+from reelchat.generation.runner import render_session
+from reelchat.storyboard import edits
+from reelchat.storyboard.edits import EditResult
+from reelchat.storyboard.models import Storyboard
+from reelchat.storyboard.validation import parse_storyboard
+from reelchat.tools.arguments import (
+    DeleteShot,
+    EditOperation,
+    EditStoryboardArgs,
+    InsertShot,
+    MoveShot,
+    PlanStoryboardArgs,
+    RenderArgs,
+    RestoreVersionArgs,
+    RestyleAll,
+    SwapShots,
+    UpdateSettings,
+    UpdateShot,
+    WriteScriptArgs,
+)
+from reelchat.tools.context import ToolContext
+
+
+def describe(storyboard: Storyboard, version: int | None = None) -> str:
+    """The storyboard as short numbered lines: what a model (or person) needs to edit it."""
+    head = f'Storyboard{f" version {version}" if version else ""}: "{storyboard.title}", '
+    head += (
+        f"{len(storyboard.shots)} shots, {storyboard.runtime:.1f} s, {storyboard.aspect}, "
+        f"{storyboard.size[0]}x{storyboard.size[1]}, {storyboard.fps} fps, "
+        f"style: {storyboard.style or 'none'}."
+    )
+    lines = [head]
+    for number, shot in enumerate(storyboard.shots, start=1):
+        extra = f", style: {shot.style}" if shot.style else ""
+        caption = f" Caption: {shot.caption}" if shot.caption else ""
+        lines.append(
+            f"{number}. {shot.title} ({shot.duration:g} s, {shot.camera}, then {shot.transition}, "
+            f"seed {shot.seed}{extra}) Prompt: {shot.prompt} Narration: {shot.narration or '-'}"
+            f"{caption}"
+        )
+    return "\n".join(lines)
+
+
+def _current(ctx: ToolContext) -> tuple[Storyboard, int]:
+    try:
+        version = store.get_version(ctx.workspace.engine, session_id=ctx.session_id)
+    except NotFound:
+        raise StoryboardInvalid("there is no storyboard yet: plan one first") from None
+    return version.storyboard, version.number
+
+
+def _numbers(storyboard: Storyboard, shot_ids: frozenset[str]) -> str:
+    numbers = [str(i) for i, shot in enumerate(storyboard.shots, 1) if shot.id in shot_ids]
+    return ", ".join(numbers) or "none"
+
+
+def plan_storyboard(ctx: ToolContext, args: PlanStoryboardArgs) -> str:
+    data = {
+        "script": {
+            "title": args.title,
+            "audience": args.audience,
+            "tone": args.tone,
+            "logline": args.logline,
+            "text": " ".join(shot.narration for shot in args.shots if shot.narration)[:6000],
+        },
+        "shots": [shot.model_dump() for shot in args.shots],
+        "aspect": args.aspect,
+        "fps": args.fps,
+        "resolution": args.resolution,
+        "style": args.style,
+    }
+    storyboard = parse_storyboard(data)
+    with ctx.lock:
+        row = store.add_version(
+            ctx.workspace.engine, session_id=ctx.session_id, storyboard=storyboard, note="planned"
+        )
+    return f"Saved a new plan.\n{describe(storyboard, row.number)}"
+
+
+def write_script(ctx: ToolContext, args: WriteScriptArgs) -> str:
+    changes = args.model_dump(exclude_none=True)
+    if not changes:
+        raise StoryboardInvalid("write_script needs at least one field to change")
+    with ctx.lock:
+        storyboard, _ = _current(ctx)
+        script = {**storyboard.script.model_dump(), **changes}
+        result = edits.update_storyboard(storyboard, script=script)
+        row = store.add_version(
+            ctx.workspace.engine,
+            session_id=ctx.session_id,
+            storyboard=result.storyboard,
+            note="script revised",
+        )
+    return f"Script revised (version {row.number}); no shot needs rendering again."
+
+
+def _apply(storyboard: Storyboard, operation: EditOperation) -> EditResult:
+    match operation:
+        case UpdateShot(shot=number, changes=changes):
+            fields = changes.model_dump(exclude_none=True)
+            if not fields:
+                raise StoryboardInvalid(f"update_shot for shot {number} changes nothing")
+            return edits.update_shot(storyboard, number, **fields)
+        case InsertShot(position=position, shot=plan):
+            return edits.insert_shot(storyboard, position, plan.model_dump())
+        case DeleteShot(shot=number):
+            return edits.delete_shot(storyboard, number)
+        case MoveShot(shot=number, to=target):
+            return edits.move_shot(storyboard, number, target)
+        case SwapShots(first=first, second=second):
+            return edits.swap_shots(storyboard, first, second)
+        case RestyleAll(style=style):
+            return edits.restyle_all(storyboard, style)
+        case UpdateSettings():
+            settings = operation.model_dump(exclude_none=True, exclude={"op"})
+            if not settings:
+                raise StoryboardInvalid("update_settings changes nothing")
+            return edits.update_storyboard(storyboard, **settings)
+    raise StoryboardInvalid(f"unknown edit {operation!r}")
+
+
+def edit_storyboard(ctx: ToolContext, args: EditStoryboardArgs) -> str:
+    with ctx.lock:
+        storyboard, _ = _current(ctx)
+        original = storyboard
+        summaries: list[str] = []
+        for number, operation in enumerate(args.operations, start=1):
+            try:
+                result = _apply(storyboard, operation)
+            except StoryboardInvalid as error:
+                where = (
+                    f"edit {number} ({operation.op})" if len(args.operations) > 1 else operation.op
+                )
+                raise StoryboardInvalid(f"{where}: {error}; nothing was changed") from None
+            storyboard = result.storyboard
+            summaries.append(result.summary)
+        rerender = edits.changed_shots(original, storyboard)
+        row = store.add_version(
+            ctx.workspace.engine,
+            session_id=ctx.session_id,
+            storyboard=storyboard,
+            note="; ".join(summaries)[:500],
+        )
+    changed = _numbers(storyboard, rerender)
+    return (
+        f"Saved version {row.number}: {'; '.join(summaries)}. Shots to render again: {changed}.\n"
+        + describe(storyboard, row.number)
+    )
+
+
+def render(ctx: ToolContext, args: RenderArgs) -> str:
+    outcome = render_session(
+        ctx.workspace,
+        ctx.backend,
+        session_id=ctx.session_id,
+        positions=args.shots,
+        options=ctx.stitch,
+        on_event=ctx.on_event,
+    )
+    counts = f"{outcome.rendered} shot(s) rendered, {outcome.cached} reused from the clip cache"
+    if outcome.video is None:
+        return f"Preview ready for shot(s) {', '.join(map(str, args.shots or []))}: {counts}."
+    return (
+        f"Video ready: {outcome.video.path} in the session folder "
+        f"({outcome.video.duration:.1f} s, {outcome.video.width}x{outcome.video.height}); {counts}."
+    )
+
+
+def restore_version(ctx: ToolContext, args: RestoreVersionArgs) -> str:
+    with ctx.lock:
+        _, current = _current(ctx)
+        if args.version == current:
+            raise StoryboardInvalid(f"version {current} is already the current one")
+        row = store.restore_version(
+            ctx.workspace.engine, session_id=ctx.session_id, number=args.version
+        )
+    restored = f"Restored version {args.version} as version {row.number}.\n"
+    return restored + describe(row.storyboard, row.number)
+
+
+def describe_storyboard(ctx: ToolContext) -> str:
+    storyboard, number = _current(ctx)
+    videos = store.list_videos(ctx.workspace.engine, session_id=ctx.session_id)
+    latest = (
+        f"\nLatest video: {videos[-1].path} (version {videos[-1].version_number})" if videos else ""
+    )
+    return describe(storyboard, number) + latest

@@ -1,0 +1,156 @@
+"""Argument models of the agent's tools: the JSON schemas a model fills in, validated on entry."""
+
+from __future__ import annotations
+
+from typing import Annotated, Literal
+
+from pydantic import BaseModel, ConfigDict, Field
+
+from reelchat.storyboard.models import (
+    MAX_SHOTS,
+    Aspect,
+    Camera,
+    Caption,
+    Narration,
+    NegativePrompt,
+    Prompt,
+    Style,
+    Title,
+    Transition,
+)
+
+
+class _Args(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+
+class ShotPlan(_Args):
+    """A shot as the model plans it (ids are assigned by reelchat)."""
+
+    title: Title
+    prompt: Prompt = Field(
+        description="What the camera sees: subject, action, setting, lighting, camera, style."
+    )
+    negative_prompt: NegativePrompt = ""
+    duration: float = Field(default=5.0, ge=1, le=20, description="Seconds, 1 to 20.")
+    camera: Camera = Camera.static
+    transition: Transition = Field(default=Transition.cut, description="Into the next shot.")
+    narration: Narration = Field(default="", description="What the voice says over this shot.")
+    caption: Caption = Field(default="", description="Short on-screen text, if any.")
+    seed: int = Field(default=0, ge=0, le=2**31 - 1)
+    style: Style = Field(default="", description="Only to override the video's style.")
+
+
+class PlanStoryboardArgs(_Args):
+    """Write the script and plan every shot of a new storyboard (replaces the current one)."""
+
+    title: Title
+    audience: str = Field(default="", max_length=120)
+    tone: str = Field(default="", max_length=80)
+    logline: str = Field(default="", max_length=300, description="The video in one sentence.")
+    shots: list[ShotPlan] = Field(min_length=1, max_length=MAX_SHOTS)
+    aspect: Aspect = Aspect.landscape
+    fps: int = Field(default=24, ge=8, le=60)
+    resolution: Literal[360, 480, 720, 1080] = 480
+    style: Style = Field(default="", description="Look shared by all shots.")
+
+
+class WriteScriptArgs(_Args):
+    """Revise the script (title, audience, tone, logline, full text); shots stay as they are."""
+
+    title: Title | None = None
+    audience: str | None = Field(default=None, max_length=120)
+    tone: str | None = Field(default=None, max_length=80)
+    logline: str | None = Field(default=None, max_length=300)
+    text: str | None = Field(default=None, max_length=6000)
+
+
+class ShotChanges(_Args):
+    """Fields to change on one shot; leave out what stays."""
+
+    title: Title | None = None
+    prompt: Prompt | None = None
+    negative_prompt: NegativePrompt | None = None
+    duration: float | None = Field(default=None, ge=1, le=20)
+    camera: Camera | None = None
+    transition: Transition | None = None
+    narration: Narration | None = None
+    caption: Caption | None = None
+    seed: int | None = Field(default=None, ge=0, le=2**31 - 1)
+    style: Style | None = None
+
+
+ShotNumber = Annotated[int, Field(ge=1, le=MAX_SHOTS, description="1-based shot number.")]
+
+
+class UpdateShot(_Args):
+    op: Literal["update_shot"]
+    shot: ShotNumber
+    changes: ShotChanges
+
+
+class InsertShot(_Args):
+    op: Literal["insert_shot"]
+    position: int = Field(ge=1, le=MAX_SHOTS + 1, description="Number the new shot will have.")
+    shot: ShotPlan
+
+
+class DeleteShot(_Args):
+    op: Literal["delete_shot"]
+    shot: ShotNumber
+
+
+class MoveShot(_Args):
+    op: Literal["move_shot"]
+    shot: ShotNumber
+    to: ShotNumber
+
+
+class SwapShots(_Args):
+    op: Literal["swap_shots"]
+    first: ShotNumber
+    second: ShotNumber
+
+
+class RestyleAll(_Args):
+    op: Literal["restyle_all"]
+    style: Style
+
+
+class UpdateSettings(_Args):
+    op: Literal["update_settings"]
+    aspect: Aspect | None = None
+    fps: int | None = Field(default=None, ge=8, le=60)
+    resolution: Literal[360, 480, 720, 1080] | None = None
+    style: Style | None = None
+
+
+EditOperation = Annotated[
+    UpdateShot | InsertShot | DeleteShot | MoveShot | SwapShots | RestyleAll | UpdateSettings,
+    Field(discriminator="op"),
+]
+
+
+class EditStoryboardArgs(_Args):
+    """Apply edits in order as one new version; if any is invalid, none is applied."""
+
+    operations: list[EditOperation] = Field(min_length=1, max_length=50)
+
+
+class RenderArgs(_Args):
+    """Render the video (only shots whose pixels changed are rendered again), or only some
+    shots as a preview."""
+
+    shots: list[ShotNumber] | None = Field(
+        default=None, description="Shot numbers to preview; leave out to render the whole video."
+    )
+
+
+class RestoreVersionArgs(_Args):
+    """Make an earlier storyboard version current again (saved as a new version)."""
+
+    version: int = Field(ge=1)
+
+
+class DescribeStoryboardArgs(_Args):
+    """Show the current storyboard, its version and the latest video."""

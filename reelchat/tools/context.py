@@ -1,0 +1,29 @@
+"""What a tool call acts on: the workspace, the chat session and the warm video backend."""
+
+from __future__ import annotations
+
+import threading
+from collections import defaultdict
+from dataclasses import dataclass, field
+
+from reelchat.generation.backend import VideoBackend
+from reelchat.generation.runner import EventSink
+from reelchat.generation.stitch import StitchOptions
+from reelchat.workspace import Workspace
+
+_SESSION_LOCKS: defaultdict[str, threading.Lock] = defaultdict(threading.Lock)
+"""One lock per session: a model may send several tool calls at once, and LangGraph runs them
+in parallel; each edit must apply to the version the previous one saved."""
+
+
+@dataclass
+class ToolContext:
+    workspace: Workspace
+    session_id: str
+    backend: VideoBackend
+    stitch: StitchOptions = field(default_factory=StitchOptions)
+    on_event: EventSink = field(default=lambda _event: None)
+
+    @property
+    def lock(self) -> threading.Lock:
+        return _SESSION_LOCKS[self.session_id]

@@ -1,0 +1,71 @@
+"""The agent's tools as LangChain tools: one per action, each with its pydantic argument schema.
+
+A tool finds its session through LangGraph's run context (`get_runtime(ToolContext)`) and sends
+render progress to the graph's custom stream, which the CLI and UI read.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+from collections.abc import Callable
+from typing import Any
+
+from langchain_core.tools import BaseTool, StructuredTool
+from langgraph.config import get_stream_writer
+from langgraph.runtime import get_runtime
+from pydantic import BaseModel
+
+from reelchat.generation.runner import RenderEvent
+from reelchat.tools import actions
+from reelchat.tools.arguments import (
+    DescribeStoryboardArgs,
+    EditStoryboardArgs,
+    PlanStoryboardArgs,
+    RenderArgs,
+    RestoreVersionArgs,
+    WriteScriptArgs,
+)
+from reelchat.tools.context import ToolContext
+
+RENDER_TOOL = "render"
+MUTATING_TOOLS = frozenset(
+    {"plan_storyboard", "write_script", "edit_storyboard", "restore_version"}
+)
+
+
+def _context() -> ToolContext:
+    context = get_runtime(ToolContext).context
+    writer = get_stream_writer()
+
+    def relay(event: RenderEvent) -> None:
+        context.on_event(event)
+        writer({"render": dataclasses.asdict(event)})
+
+    return dataclasses.replace(context, on_event=relay)
+
+
+def _tool(
+    name: str, schema: type[BaseModel], action: Callable[[ToolContext, Any], str]
+) -> BaseTool:
+    def run(**kwargs: Any) -> str:
+        return action(_context(), schema.model_validate(kwargs))
+
+    return StructuredTool(
+        name=name, description=(schema.__doc__ or name).strip(), args_schema=schema, func=run
+    )
+
+
+def agent_tools() -> list[BaseTool]:
+    """Every tool the agent may call: the only door from model output into reelchat."""
+    return [
+        _tool("plan_storyboard", PlanStoryboardArgs, actions.plan_storyboard),
+        _tool("write_script", WriteScriptArgs, actions.write_script),
+        _tool("edit_storyboard", EditStoryboardArgs, actions.edit_storyboard),
+        _tool(RENDER_TOOL, RenderArgs, actions.render),
+        _tool("restore_version", RestoreVersionArgs, actions.restore_version),
+        _tool(
+            "describe_storyboard",
+            DescribeStoryboardArgs,
+            lambda context, _args: actions.describe_storyboard(context),
+        ),
+    ]
