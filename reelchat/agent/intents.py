@@ -212,6 +212,8 @@ _NOISE = [
     r",?\s*\b(?:for|on)\s+(?:tiktok|reels|instagram|youtube|shorts)\b",
     r",?\s*\bin (?:a |an )?[\w\s-]+? style\b",
     r",?\s*\bwith (?:warm|cool|bright|dark)\w* (?:colou?rs|tones)\b",
+    r",?\s*\b(?:360|480|720|1080)p\b",
+    r",?\s*\b\d+\s*fps\b",
     r",?\s*\b(?:in|with) (?:a |an )?(?:playful|serious|calm|energetic|upbeat|friendly|"
     r"professional|inspiring|dramatic) tone\b",
 ]
@@ -241,6 +243,8 @@ def plan_new_video(text: str, *, seed: int | None = None) -> dict[str, Any]:
         **(_onboarding_details(text) if template is ONBOARDING else {}),
     )
     script = storyboard.script
+    size = re.search(r"\b(360|480|720|1080)p\b", text, re.I)
+    fps = re.search(r"\b(\d+)\s*fps\b", text, re.I)
     return {
         "title": script.title,
         "audience": script.audience,
@@ -248,8 +252,8 @@ def plan_new_video(text: str, *, seed: int | None = None) -> dict[str, Any]:
         "logline": script.logline,
         "shots": [shot.model_dump(mode="json", exclude={"id"}) for shot in storyboard.shots],
         "aspect": storyboard.aspect.value,
-        "fps": storyboard.fps,
-        "resolution": storyboard.resolution,
+        "fps": min(60, max(8, int(fps[1]))) if fps else storyboard.fps,
+        "resolution": int(size[1]) if size else storyboard.resolution,
         "style": storyboard.style,
     }
 
@@ -257,10 +261,12 @@ def plan_new_video(text: str, *, seed: int | None = None) -> dict[str, Any]:
 # --- edits ----------------------------------------------------------------------------------
 
 _CLAUSE_SPLIT = re.compile(
-    r"\s*(?:[.;!]+\s+|\bthen\b|\balso\b|,?\s+and\s+(?=(?:make|swap|remove|delete|drop|move|"
-    r"change|set|use|regenerate|add|put|render|undo|give|turn|switch|shorten|lengthen)\b))\s*",
+    r"\s*(?:[.;!]+\s+|\bthen\b|\balso\b|"
+    r",?\s+and\s+(?!(?:shots?\s*)?\d|(?:the\s+)?(?:last|first|next|final|second)\b|with\b))\s*",
     re.IGNORECASE,
 )
+"""Clauses end at sentence marks, 'then', 'also', and an 'and' that does not join two shots
+('swap shots 3 and 4' stays one clause)."""
 
 
 def _split_clauses(text: str) -> list[str]:

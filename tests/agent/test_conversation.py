@@ -1,0 +1,161 @@
+"""Offline conversations end to end: the planner, the graph, the tools, real renders."""
+
+import os
+import signal
+import subprocess
+import sys
+import textwrap
+import time
+
+import pytest
+
+from reelchat import store
+from reelchat.agent.conversation import Conversation
+from reelchat.errors import ReelchatError
+from reelchat.generation.media import probe
+from reelchat.generation.stitch import StitchOptions
+
+FAST = ", 360p, 8 fps"
+QUIET = StitchOptions(captions=False, narration=False)
+
+
+def _send(chat, text):
+    events = list(chat.send(text))
+    assert events[-1].kind == "reply"
+    return events[-1].text
+
+
+def _board(chat):
+    return store.get_version(chat.workspace.engine, session_id=chat.session_id).storyboard
+
+
+def _last_job_statuses(chat):
+    job = store.list_jobs(chat.workspace.engine, session_id=chat.session_id)[-1]
+    return [row.status for row in store.job_shots(chat.workspace.engine, job_id=job.id)]
+
+
+@pytest.mark.parametrize(
+    ("request_text", "first_title", "aspect"),
+    [
+        ("a 9 second explainer on how rainbows form, for kids, 3 shots", "The question", "16:9"),
+        ("a 9 second demo of our new search feature, 3 shots, vertical", "The problem", "9:16"),
+        ("a 9 second onboarding clip welcoming Priya to the design team, 3 shots",
+         "Welcome, Priya", "16:9"),
+    ],
+)  # fmt: skip
+def test_each_use_case_makes_its_own_video(workspace, request_text, first_title, aspect):
+    chat = Conversation(workspace, stitch=QUIET)
+    reply = _send(chat, request_text + FAST)
+    board = _board(chat)
+    assert board.shots[0].title == first_title and board.aspect == aspect
+    assert "Video ready" in reply
+    video = store.list_videos(workspace.engine, session_id=chat.session_id)[-1]
+    info = probe(workspace.resolve(chat.session_id, video.path))
+    assert info.frames == round(board.runtime * board.fps)
+    assert store.get_session(workspace.engine, session_id=chat.session_id).title == board.title
+
+
+def test_five_edits_rerender_only_the_touched_shots(workspace):
+    chat = Conversation(workspace, stitch=QUIET)
+    _send(chat, "a 12 second explainer on tides, 4 shots" + FAST)
+    assert _last_job_statuses(chat) == ["rendered"] * 4
+    seed_before = _board(chat).shots[2].seed
+
+    _send(chat, "make shot 2 longer")
+    assert _last_job_statuses(chat) == ["cached", "rendered", "cached", "cached"]
+    _send(chat, "swap shots 1 and 2")
+    assert _last_job_statuses(chat) == ["cached"] * 4
+    _send(chat, "regenerate shot 3")
+    assert _last_job_statuses(chat) == ["cached", "cached", "rendered", "cached"]
+    assert _board(chat).shots[2].seed != seed_before
+    _send(chat, "change the caption of shot 4 to See you soon")
+    assert _last_job_statuses(chat) == ["cached"] * 4
+    assert _board(chat).shots[3].caption == "See you soon"
+    _send(chat, "remove the first shot")
+    assert _last_job_statuses(chat) == ["cached"] * 3
+
+    versions = store.list_versions(workspace.engine, session_id=chat.session_id)
+    assert len(versions) == 6
+    _send(chat, "undo")
+    assert len(_board(chat).shots) == 4
+
+
+def test_the_conversation_resumes_after_a_restart(workspace):
+    chat = Conversation(workspace, stitch=QUIET)
+    _send(chat, "a 6 second explainer on clouds, 2 shots" + FAST)
+    again = Conversation(workspace, session_id=chat.session_id, stitch=QUIET)
+    assert not again.interrupted
+    _send(again, "make shot 1 longer")
+    assert _board(again).shots[0].duration == 5.0
+    history = store.list_messages(workspace.engine, session_id=chat.session_id)
+    assert [m.role for m in history] == ["user", "assistant"] * 2
+
+
+def test_a_reply_explains_what_was_not_understood_and_changes_nothing(workspace):
+    chat = Conversation(workspace, stitch=QUIET)
+    _send(chat, "a 6 second explainer on clouds, 2 shots" + FAST)
+    before = store.list_versions(workspace.engine, session_id=chat.session_id)
+    reply = _send(chat, "make shot 7 longer")
+    assert "there is no shot 7" in reply
+    assert store.list_versions(workspace.engine, session_id=chat.session_id) == before
+
+
+def test_empty_and_huge_messages_are_refused_before_anything_is_stored(workspace):
+    chat = Conversation(workspace, stitch=QUIET)
+    with pytest.raises(ReelchatError, match="empty"):
+        list(chat.send("   "))
+    with pytest.raises(ReelchatError, match="keep it under"):
+        list(chat.send("x" * 100_000))
+    assert store.list_messages(workspace.engine, session_id=chat.session_id) == []
+
+
+KILLED_TURN = textwrap.dedent(
+    """
+    import sys
+    from pathlib import Path
+    from reelchat.agent.conversation import Conversation
+    from reelchat.generation.stitch import StitchOptions
+    from reelchat.workspace import Workspace
+
+    root = Path(sys.argv[1])
+    workspace = Workspace(root=root, database=root / "reelchat.db")
+    chat = Conversation(workspace, session_id=sys.argv[2],
+                        stitch=StitchOptions(captions=False, narration=False))
+    for _event in chat.send("a 24 second explainer on glaciers, 4 shots, 480p, 24 fps"):
+        pass
+    """
+)
+
+
+def test_a_turn_killed_mid_render_continues_from_the_checkpoint(workspace):
+    session_id = Conversation(workspace, stitch=QUIET).session_id
+    proc = subprocess.Popen(
+        [sys.executable, "-c", KILLED_TURN, str(workspace.root), session_id],
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+        env={**os.environ, "PYTHONPATH": os.getcwd()},
+    )
+    deadline = time.monotonic() + 120
+    killed = False
+    while time.monotonic() < deadline and proc.poll() is None:
+        jobs = store.list_jobs(workspace.engine, session_id=session_id)
+        if jobs:
+            rows = store.job_shots(workspace.engine, job_id=jobs[-1].id)
+            if rows[0].status == "rendered" and rows[1].status == "running":
+                proc.send_signal(signal.SIGKILL)
+                killed = True
+                break
+        time.sleep(0.05)
+    proc.wait()
+    assert killed, "the turn finished before it could be interrupted"
+
+    resumed = Conversation(workspace, session_id=session_id, stitch=QUIET)
+    assert resumed.interrupted
+    events = list(resumed.resume())
+    assert events[-1].kind == "reply" and "Video ready" in events[-1].text
+    job = store.list_jobs(workspace.engine, session_id=session_id)[-1]
+    assert job.status == "done"
+    rows = store.job_shots(workspace.engine, job_id=job.id)
+    assert rows[0].status == "cached" and all(r.status == "rendered" for r in rows[1:])
+    assert len(store.list_jobs(workspace.engine, session_id=session_id)) == 1
+    assert not resumed.interrupted
