@@ -4,8 +4,11 @@ from __future__ import annotations
 
 import functools
 import shutil
-from collections.abc import Callable
+import signal
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from pathlib import Path
+from types import FrameType
 from typing import Annotated, Any, TypeVar
 
 import typer
@@ -21,6 +24,7 @@ from reelchat.errors import InputFileError, ReelchatError
 from reelchat.generation.backend import get_backend
 from reelchat.generation.runner import render_session
 from reelchat.generation.stitch import StitchOptions
+from reelchat.store import JobStatus
 from reelchat.storyboard.models import Storyboard, storyboard_schema_text
 from reelchat.storyboard.validation import parse_storyboard
 from reelchat.workspace import Workspace
@@ -99,13 +103,33 @@ def _deliver(video: Path, output: Path | None) -> Path:
     return output
 
 
+@contextmanager
+def _ctrl_c_cancels_renders(ws: Workspace, session_id: str) -> Iterator[None]:
+    """During a turn, Ctrl-C asks the session's running render to stop (finished shots are
+    kept and the agent reports the cancel); a second Ctrl-C interrupts at once."""
+
+    def cancel(_signum: int, _frame: FrameType | None) -> None:
+        signal.signal(signal.SIGINT, previous)
+        err.print("[yellow]cancelling the render… (Ctrl-C again to quit at once)[/]")
+        for job in store.list_jobs(ws.engine, session_id=session_id):
+            if job.status == JobStatus.running:
+                store.request_cancel(ws.engine, job_id=job.id)
+
+    previous = signal.signal(signal.SIGINT, cancel)
+    try:
+        yield
+    finally:
+        signal.signal(signal.SIGINT, previous)
+
+
 def _run_turn(conversation: Conversation, text: str | None) -> TurnPrinter:
     """Send `text` (or resume the interrupted turn when None) and print it as it streams."""
     printer = TurnPrinter(out, err)
     events = conversation.resume() if text is None else conversation.send(text)
     try:
-        for event in events:
-            printer.handle(event)
+        with _ctrl_c_cancels_renders(conversation.workspace, conversation.session_id):
+            for event in events:
+                printer.handle(event)
     finally:
         printer.close()
     return printer
