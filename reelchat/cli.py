@@ -17,7 +17,7 @@ from rich.markup import escape
 from rich.table import Table
 
 from reelchat import store
-from reelchat.agent.conversation import Conversation
+from reelchat.agent.conversation import Conversation, delete_session
 from reelchat.config import Settings
 from reelchat.display import RenderProgress, TurnPrinter, shot_table
 from reelchat.errors import InputFileError, ReelchatError
@@ -346,8 +346,7 @@ def sessions_delete(
     row = store.get_session(ws.engine, session_id=session_id)
     if not yes and not typer.confirm(f"Delete session {row.id} ({row.title}) and its files?"):
         raise typer.Exit(1)
-    store.delete_session(ws.engine, session_id=session_id)
-    shutil.rmtree(ws.session_dir(session_id), ignore_errors=True)
+    delete_session(ws, session_id)
     out.print(f"deleted session {session_id}")
 
 

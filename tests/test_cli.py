@@ -1,6 +1,7 @@
 """The CLI on good and bad input: clear one-line errors, non-zero exits, nothing changed."""
 
 import json
+import sqlite3
 
 import pytest
 from typer.testing import CliRunner
@@ -91,6 +92,22 @@ def test_make_with_missing_music_changes_nothing(cli, workspace, rendered, tmp_p
 
 def test_make_with_empty_request(cli):
     _assert_one_line_error(cli("make", "   "), "say what the video should be about")
+
+
+def _checkpoints(workspace, session_id):
+    with sqlite3.connect(workspace.root / "checkpoints.db") as db:
+        rows = db.execute("SELECT COUNT(*) FROM checkpoints WHERE thread_id = ?", (session_id,))
+        return rows.fetchone()[0]
+
+
+def test_deleting_a_chat_session_forgets_its_conversation(cli, workspace):
+    made = cli("make", "a 2 second clip about owls, 1 shot, 360p, 8 fps", "--no-narration")
+    assert made.exit_code == 0, made.output
+    (session,) = store.list_sessions(workspace.engine)
+    assert _checkpoints(workspace, session.id) > 0
+    assert cli("sessions", "delete", session.id, "--yes").exit_code == 0
+    assert _checkpoints(workspace, session.id) == 0
+    assert not workspace.session_dir(session.id).exists()
 
 
 def test_sessions_list_show_and_delete(cli, workspace, rendered):

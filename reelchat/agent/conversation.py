@@ -9,6 +9,7 @@ the CLI and UI show.
 from __future__ import annotations
 
 import dataclasses
+import shutil
 import sqlite3
 from collections.abc import Iterator
 from dataclasses import dataclass, field
@@ -149,3 +150,14 @@ class Conversation:
         if store.get_session(engine, session_id=self.session_id).title == NEW_SESSION_TITLE:
             title = store.get_version(engine, session_id=self.session_id).storyboard.title
             store.rename_session(engine, session_id=self.session_id, title=title)
+
+
+def delete_session(workspace: Workspace, session_id: str) -> None:
+    """Delete a session everywhere: its rows, its files and its conversation checkpoints."""
+    store.delete_session(workspace.engine, session_id=session_id)
+    shutil.rmtree(workspace.session_dir(session_id), ignore_errors=True)
+    checkpointer = open_checkpointer(workspace)
+    try:
+        checkpointer.delete_thread(session_id)
+    finally:
+        checkpointer.conn.close()
