@@ -77,8 +77,7 @@ def _render(
     options: StitchOptions,
     output: Path | None,
 ) -> None:
-    settings = Settings()
-    backend = get_backend(settings.backend, settings.model)
+    backend = get_backend(Settings(workspace=ws.root))
     with RenderProgress(err) as progress:
         outcome = render_session(
             ws, backend, session_id=session_id, options=options, on_event=progress.show

@@ -24,10 +24,25 @@ class Settings(BaseSettings):
     database: Path | None = Field(
         default=None, description="SQLite file; defaults to <workspace>/reelchat.db."
     )
-    backend: Literal["animatic"] = Field(
+    backend: Literal["animatic", "diffusers"] = Field(
         default="animatic", description="Video backend that renders shots."
     )
-    model: str | None = Field(default=None, description="Model preset for the backend.")
+    model: str | None = Field(
+        default=None, description="Diffusion preset name or local diffusers folder."
+    )
+    device: str | None = Field(default=None, description="torch device; default cuda if present.")
+    chain_shots: bool = Field(
+        default=False, description="Start each shot from the last frame of the one before."
+    )
+    steps: int | None = Field(default=None, ge=1, le=200, description="Override denoising steps.")
+    offload: Literal["auto", "none", "model", "group", "sequential"] = Field(
+        default="auto", description="Move model parts to the CPU to fit in GPU memory."
+    )
+    vae_tiling: bool = Field(default=True, description="Decode video in tiles to save memory.")
+    compile: bool = Field(default=False, description="torch.compile the transformer.")
+    cache_hook: Literal["none", "first_block", "taylorseer"] = Field(
+        default="none", description="diffusers step cache that skips repeated transformer work."
+    )
     llm_base_url: str | None = Field(
         default=None,
         validation_alias=AliasChoices("REELCHAT_LLM_BASE_URL", "OPENAI_BASE_URL"),
@@ -49,3 +64,10 @@ class Settings(BaseSettings):
         if self.database is not None:
             return self.database.expanduser().resolve()
         return self.workspace_dir / "reelchat.db"
+
+    def diffusion_key(self) -> tuple[object, ...]:
+        """The settings that decide which diffusion backend is loaded (for the warm cache)."""
+        return (
+            self.device, self.chain_shots, self.steps, self.offload, self.vae_tiling,
+            self.compile, self.cache_hook,
+        )  # fmt: skip

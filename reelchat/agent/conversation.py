@@ -79,7 +79,7 @@ class Conversation:
         self.context = ToolContext(
             workspace=workspace,
             session_id=session_id,
-            backend=backend or get_backend(settings.backend, settings.model),
+            backend=backend or get_backend(settings),
             stitch=stitch or StitchOptions(),
         )
         self.model = model or chat_model(settings)

@@ -225,6 +225,7 @@ class AnimaticBackend:
     """Renders the storyboard as moving cards: the offline stand-in for a diffusion model."""
 
     name = "animatic-v1"
+    chains_shots = False
 
     def generate(self, request: ShotRequest, output: Path, progress: Progress) -> Clip:
         w, h = request.width, request.height

@@ -9,8 +9,9 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Protocol, runtime_checkable
 
-from pydantic import BaseModel, ConfigDict
+from pydantic import BaseModel, ConfigDict, Field
 
+from reelchat.config import Settings
 from reelchat.storyboard.models import Camera, Shot, Storyboard
 
 Progress = Callable[[float], None]
@@ -32,6 +33,10 @@ class ShotRequest(BaseModel):
     height: int
     fps: int
     frames: int
+    condition_key: str = ""
+    """Cache key of the clip whose last frame this shot continues from (chained shots)."""
+    condition_frame: Path | None = Field(default=None, exclude=True)
+    """That frame as an image file; left out of the cache key, which `condition_key` covers."""
 
     @classmethod
     def for_shot(cls, storyboard: Storyboard, shot: Shot) -> ShotRequest:
@@ -52,7 +57,9 @@ class Clip:
 @runtime_checkable
 class VideoBackend(Protocol):
     name: str
-    """Identifies the renderer and its model in cache keys (e.g. 'animatic-v1')."""
+    """Identifies the renderer, its model and every setting that changes pixels (cache keys)."""
+    chains_shots: bool
+    """True when each shot continues from the last frame of the one before it."""
 
     def generate(self, request: ShotRequest, output: Path, progress: Progress) -> Clip:
         """Render `request` into `output` (an .mp4 path), reporting progress as it goes."""
@@ -61,30 +68,41 @@ class VideoBackend(Protocol):
 
 def cache_key(backend: VideoBackend, request: ShotRequest) -> str:
     """Same backend and same request, same key, same file: the clip cache's address."""
-    payload = json.dumps(
-        {"backend": backend.name, **request.model_dump(mode="json")}, sort_keys=True
-    )
+    fields = request.model_dump(mode="json")
+    payload = json.dumps({"backend": backend.name, **fields}, sort_keys=True)
     return hashlib.sha256(payload.encode()).hexdigest()[:32]
 
 
-_WARM: dict[tuple[str, str | None], VideoBackend] = {}
-"""The process-wide warm backend cache: a backend is loaded once and reused for every shot."""
+def shot_requests(storyboard: Storyboard, backend: VideoBackend) -> list[tuple[ShotRequest, str]]:
+    """Every shot's request and cache key, in order. When the backend chains shots, a shot's
+    key includes the key of the shot before it, so changing one shot re-renders those after."""
+    planned: list[tuple[ShotRequest, str]] = []
+    previous = ""
+    for shot in storyboard.shots:
+        request = ShotRequest.for_shot(storyboard, shot)
+        if backend.chains_shots and previous:
+            request = request.model_copy(update={"condition_key": previous})
+        key = cache_key(backend, request)
+        planned.append((request, key))
+        previous = key
+    return planned
 
 
-def get_backend(kind: str, model: str | None = None) -> VideoBackend:
-    """The warm backend for `kind` (loading it on first use)."""
-    key = (kind, model)
+_WARM: dict[tuple[object, ...], VideoBackend] = {}
+"""The process-wide warm backend cache: a backend (and its model) is loaded once per process
+and reused for every shot, turn and session."""
+
+
+def get_backend(settings: Settings) -> VideoBackend:
+    """The warm backend the settings ask for, loading it on first use."""
+    key = (settings.backend, settings.model, settings.workspace_dir, *settings.diffusion_key())
     if key not in _WARM:
-        factories: dict[str, Callable[[str | None], VideoBackend]] = {
-            "animatic": _animatic,
-        }
-        if kind not in factories:
-            raise ValueError(f"unknown backend {kind!r}; choose one of {', '.join(factories)}")
-        _WARM[key] = factories[kind](model)
+        if settings.backend == "animatic":
+            from reelchat.generation.animatic import AnimaticBackend
+
+            _WARM[key] = AnimaticBackend()
+        else:
+            from reelchat.generation.diffusion import DiffusersBackend
+
+            _WARM[key] = DiffusersBackend.from_settings(settings)
     return _WARM[key]
-
-
-def _animatic(model: str | None) -> VideoBackend:
-    from reelchat.generation.animatic import AnimaticBackend
-
-    return AnimaticBackend()

@@ -157,3 +157,13 @@ def read_frame(path: Path, seconds: float) -> np.ndarray:
     finally:
         reader.close()
     return np.frombuffer(raw, dtype=np.uint8).reshape(height, width, 3)
+
+
+def last_frame(video: Path, image: Path) -> Path:
+    """Write the final frame of `video` to an image file (atomically)."""
+    with atomic_output(image) as temp:
+        run_ffmpeg(
+            ["-sseof", "-1", "-i", str(video), "-update", "1", "-f", "image2", str(temp)],
+            what=f"read the last frame of {video.name}",
+        )
+    return image

@@ -16,8 +16,8 @@ from pathlib import Path
 
 from reelchat import store
 from reelchat.errors import NotFound, ReelchatError, RenderCancelled, RenderFailed
-from reelchat.generation.backend import ShotRequest, VideoBackend, cache_key
-from reelchat.generation.media import atomic_output, probe
+from reelchat.generation.backend import ShotRequest, VideoBackend, shot_requests
+from reelchat.generation.media import atomic_output, last_frame, probe
 from reelchat.generation.stitch import StitchOptions, StitchReport, stitch
 from reelchat.store import ClipRecord, JobShot, JobStatus, RenderJob, ShotStatus, Video
 from reelchat.workspace import Workspace
@@ -73,15 +73,15 @@ def start_job(
     engine = workspace.engine
     version = store.get_version(engine, session_id=session_id, number=version_number)
     storyboard = version.storyboard
-    wanted = sorted(set(positions)) if positions else range(1, len(storyboard.shots) + 1)
+    count = len(storyboard.shots)
+    wanted = sorted(set(positions)) if positions else list(range(1, count + 1))
     for position in wanted:
-        if not 1 <= position <= len(storyboard.shots):
-            raise NotFound(f"there is no shot {position}; shots are 1 to {len(storyboard.shots)}")
-    keys = [
-        (position, shot.id, cache_key(backend, ShotRequest.for_shot(storyboard, shot)))
-        for position in wanted
-        for shot in [storyboard.shots[position - 1]]
-    ]
+        if not 1 <= position <= count:
+            raise NotFound(f"there is no shot {position}; shots are 1 to {count}")
+    if backend.chains_shots:  # a chained shot needs every shot before it
+        wanted = list(range(1, max(wanted) + 1))
+    planned = shot_requests(storyboard, backend)
+    keys = [(p, storyboard.shots[p - 1].id, planned[p - 1][1]) for p in wanted]
     existing = store.unfinished_job(
         engine, session_id=session_id, version_number=version.number, backend=backend.name
     )
@@ -130,6 +130,22 @@ class _ShotProgress:
         )
         if store.get_job(engine, job_id=self._job.id).cancel_requested:
             raise RenderCancelled(f"job {self._job.id} was cancelled; render again to resume")
+
+
+def _with_condition_frame(
+    workspace: Workspace, session_id: str, request: ShotRequest
+) -> ShotRequest:
+    """For a chained shot, the last frame of the clip it continues from, as a PNG."""
+    if not request.condition_key:
+        return request
+    clips = workspace.clips_dir(session_id)
+    previous = clips / f"{request.condition_key}.mp4"
+    if not previous.exists():
+        raise RenderFailed("it continues from the shot before it, which has no clip yet")
+    frame = clips / f"{request.condition_key}-last.png"
+    if not frame.exists():
+        last_frame(previous, frame)
+    return request.model_copy(update={"condition_frame": frame})
 
 
 def _render_shot(
@@ -213,9 +229,11 @@ def run_job(
     failures: list[str] = []
     counts = {ShotStatus.rendered: 0, ShotStatus.cached: 0}
     total = len(rows)
+    planned = shot_requests(storyboard, backend)
     for done_count, row in enumerate(rows, start=1):
-        request = ShotRequest.for_shot(storyboard, storyboard.shots[row.position - 1])
+        request = planned[row.position - 1][0]
         try:
+            request = _with_condition_frame(workspace, job.session_id, request)
             status = _render_shot(workspace, backend, job, row, request, total, on_event)
         except (RenderCancelled, KeyboardInterrupt) as stop:
             store.update_job_shot(

@@ -1,0 +1,291 @@
+"""The diffusers backend: shots rendered by a video-diffusion model loaded once per process.
+
+A shot longer than the model's longest clip is made of several generated segments, each one
+started from the last frame of the one before through the preset's image-to-video pipeline
+(or, without one, by playing one clip slower). Frames are then resampled to the storyboard's
+fps and size, so the clip always has exactly the frames the shot asks for. Progress comes from
+`callback_on_step_end`; raising there (on cancel) stops the pipeline within one step.
+
+torch and diffusers are imported only when this backend is used.
+"""
+
+from __future__ import annotations
+
+import logging
+import math
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+from PIL import Image
+
+from reelchat.config import Settings
+from reelchat.errors import ReelchatError
+from reelchat.generation.backend import Clip, Progress, ShotRequest
+from reelchat.generation.media import FrameWriter
+from reelchat.generation.presets import Preset, resolve_preset
+from reelchat.generation.tiny import ensure_tiny_model
+
+log = logging.getLogger(__name__)
+GIB = 1024**3
+
+
+class ModelUnavailable(ReelchatError):
+    """The weights for a preset are not on this machine (and could not be downloaded)."""
+
+
+@dataclass(frozen=True)
+class DiffusionOptions:
+    """Switches for memory and speed; each one is a setting (REELCHAT_OFFLOAD, ...)."""
+
+    device: str | None = None
+    steps: int | None = None
+    offload: str = "auto"
+    vae_tiling: bool = True
+    compile: bool = False
+    cache_hook: str = "none"
+    chain_shots: bool = False
+
+
+def _torch() -> Any:
+    import torch
+
+    return torch
+
+
+def _pick_device(wanted: str | None) -> str:
+    torch = _torch()
+    if wanted:
+        return wanted
+    return "cuda" if torch.cuda.is_available() else "cpu"
+
+
+def _dtype(preset: Preset, device: str) -> Any:
+    torch = _torch()
+    if device == "cpu":
+        return torch.float32  # half precision on the CPU is slow and often unsupported
+    return getattr(torch, preset.dtype)
+
+
+def _download_hint(preset: Preset, model: str) -> str:
+    return (
+        f"the weights for preset {preset.name!r} ({model}) are not on this machine. Download them "
+        f"with `huggingface-cli download {model}` (they go to the Hugging Face cache: $HF_HOME, "
+        "default ~/.cache/huggingface; unset HF_HUB_OFFLINE to let reelchat fetch them), or set "
+        "REELCHAT_MODEL to a local diffusers folder"
+    )
+
+
+class DiffusersBackend:
+    """A VideoBackend on a diffusers pipeline; keeps its pipelines warm between shots."""
+
+    def __init__(self, preset: Preset, options: DiffusionOptions, models_dir: Path) -> None:
+        self.preset = preset
+        self.options = options
+        self.models_dir = models_dir
+        self.device = _pick_device(options.device)
+        self.steps = options.steps or preset.steps
+        self.chains_shots = options.chain_shots and preset.i2v_pipeline is not None
+        self._text_to_video: Any = None
+        self._image_to_video: Any = None
+        self.loads = 0
+        """How many pipelines were loaded from disk: once each for a whole storyboard."""
+
+    @classmethod
+    def from_settings(cls, settings: Settings) -> DiffusersBackend:
+        options = DiffusionOptions(
+            device=settings.device,
+            steps=settings.steps,
+            offload=settings.offload,
+            vae_tiling=settings.vae_tiling,
+            compile=settings.compile,
+            cache_hook=settings.cache_hook,
+            chain_shots=settings.chain_shots,
+        )
+        return cls(resolve_preset(settings.model), options, settings.workspace_dir / "models")
+
+    @property
+    def name(self) -> str:
+        """Everything that changes the pixels, so cache keys change with it."""
+        parts = [
+            "diffusers", self.preset.name, self.preset.model,
+            str(_dtype(self.preset, self.device)), f"steps={self.steps}",
+            f"cfg={self.preset.guidance}", f"cache={self.options.cache_hook}",
+            f"chain={self.chains_shots}",
+        ]  # fmt: skip
+        return "|".join(parts)
+
+    # --- loading --------------------------------------------------------------------------
+
+    def _model_path(self, model: str) -> str:
+        if self.preset.tiny:
+            return str(ensure_tiny_model(self.preset.name, self.models_dir / self.preset.name))
+        return model
+
+    def _load(self, class_name: str, model: str) -> Any:
+        import diffusers
+
+        pipeline_class = getattr(diffusers, class_name)
+        path = self._model_path(model)
+        try:
+            pipe = pipeline_class.from_pretrained(
+                path, torch_dtype=_dtype(self.preset, self.device)
+            )
+        except (OSError, ValueError) as error:
+            if Path(path).is_dir():
+                raise ModelUnavailable(f"cannot load {path}: {error}") from None
+            raise ModelUnavailable(_download_hint(self.preset, model)) from None
+        self.loads += 1
+        self._place(pipe)
+        pipe.set_progress_bar_config(disable=True)
+        return pipe
+
+    def _place(self, pipe: Any) -> None:
+        """Put the pipeline on the device with the memory and speed options the settings ask."""
+        torch = _torch()
+        mode = self.options.offload
+        if mode == "auto":
+            mode = "none"
+            if self.device.startswith("cuda"):
+                free = torch.cuda.mem_get_info()[0] / GIB
+                if free < self.preset.vram_gb / 2:
+                    mode = "group"
+                elif free < self.preset.vram_gb:
+                    mode = "model"
+        if mode == "model":
+            pipe.enable_model_cpu_offload(device=self.device)
+        elif mode == "sequential":
+            pipe.enable_sequential_cpu_offload(device=self.device)
+        elif mode == "group":
+            pipe.enable_group_offload(
+                onload_device=torch.device(self.device), offload_type="leaf_level", use_stream=True
+            )
+        else:
+            pipe.to(self.device)
+        log.info("loaded %s on %s (offload: %s)", self.preset.name, self.device, mode)
+        if self.options.vae_tiling and self.device != "cpu" and hasattr(pipe.vae, "enable_tiling"):
+            pipe.vae.enable_tiling()
+        transformer = pipe.transformer
+        if self.options.cache_hook != "none" and hasattr(transformer, "enable_cache"):
+            from diffusers import FirstBlockCacheConfig, TaylorSeerCacheConfig
+
+            config = (
+                FirstBlockCacheConfig(threshold=0.05)
+                if self.options.cache_hook == "first_block"
+                else TaylorSeerCacheConfig()
+            )
+            transformer.enable_cache(config)
+        if self.options.compile:
+            transformer.compile(fullgraph=False, dynamic=False)
+
+    def text_to_video(self) -> Any:
+        if self._text_to_video is None:
+            self._text_to_video = self._load(self.preset.pipeline, self.preset.model)
+        return self._text_to_video
+
+    def image_to_video(self) -> Any:
+        """The image-to-video pipeline: built from the loaded components when the preset's
+        one model does both, loaded from its own weights otherwise."""
+        if self.preset.i2v_pipeline is None:
+            raise ReelchatError(f"preset {self.preset.name!r} cannot start from an image")
+        if self._image_to_video is None:
+            if self.preset.i2v_model is None:
+                import diffusers
+
+                pipeline_class = getattr(diffusers, self.preset.i2v_pipeline)
+                self._image_to_video = pipeline_class.from_pipe(self.text_to_video())
+                self._image_to_video.set_progress_bar_config(disable=True)
+            else:
+                self._image_to_video = self._load(self.preset.i2v_pipeline, self.preset.i2v_model)
+        return self._image_to_video
+
+    # --- generation -----------------------------------------------------------------------
+
+    def plan_segments(self, request: ShotRequest) -> list[int]:
+        """Frame counts of the segments to generate for a shot (at the model's fps)."""
+        preset = self.preset
+        needed = max(1, math.ceil(request.frames / request.fps * preset.fps))
+        if needed <= preset.frames or preset.i2v_pipeline is None:
+            return [preset.frame_count(needed)]  # too long without i2v: played slower
+        segments: list[int] = []
+        remaining = needed
+        while remaining > 0:
+            count = preset.frame_count(remaining + (1 if segments else 0))
+            segments.append(count)
+            remaining -= count - (1 if len(segments) > 1 else 0)
+        return segments
+
+    def generate(self, request: ShotRequest, output: Path, progress: Progress) -> Clip:
+        torch = _torch()
+        width, height = self.preset.render_size(request.width / request.height)
+        prompt = ", ".join(part for part in (request.prompt, request.style) if part)
+        segments = self.plan_segments(request)
+        total_steps = self.steps * len(segments)
+        frames: list[np.ndarray] = []
+        start_image = _open_image(request.condition_frame)
+        for index, count in enumerate(segments):
+            done_before = index * self.steps
+
+            def on_step(
+                _pipe: Any, step: int, _t: Any, kwargs: dict[str, Any], base: int = done_before
+            ) -> dict[str, Any]:
+                progress(0.95 * (base + step + 1) / total_steps)
+                return kwargs
+
+            call: dict[str, Any] = {
+                "prompt": prompt,
+                "negative_prompt": request.negative_prompt or None,
+                "height": height,
+                "width": width,
+                "num_frames": count,
+                "num_inference_steps": self.steps,
+                "guidance_scale": self.preset.guidance,
+                "generator": torch.Generator(device="cpu").manual_seed(request.seed + index),
+                "callback_on_step_end": on_step,
+                "output_type": "np",
+            }
+            if self.preset.tiny:
+                call["max_sequence_length"] = 16
+            if start_image is not None:
+                pipe = self.image_to_video()
+                call["image"] = start_image
+            else:
+                pipe = self.text_to_video()
+            video = np.asarray(pipe(**call).frames[0])
+            segment = _to_uint8(video)
+            frames.extend(segment[1:] if index and start_image is not None else segment)
+            start_image = Image.fromarray(segment[-1])
+        writer = FrameWriter(output, width=request.width, height=request.height, fps=request.fps)
+        try:
+            for source in _resample(len(frames), request.frames):
+                writer.write(_fit(frames[source], request.width, request.height))
+        finally:
+            writer.close()
+        progress(1.0)
+        return Clip(output, request.frames, request.width, request.height, request.fps)
+
+
+def _open_image(path: Path | None) -> Image.Image | None:
+    return Image.open(path).convert("RGB") if path is not None else None
+
+
+def _to_uint8(video: np.ndarray) -> np.ndarray:
+    if not np.isfinite(video).all():
+        raise ReelchatError("the model produced invalid (NaN) frames; try another seed")
+    return (np.clip(video, 0.0, 1.0) * 255).round().astype(np.uint8)
+
+
+def _resample(available: int, wanted: int) -> list[int]:
+    """Which generated frame to show at each output frame: even spacing over the clip."""
+    return [min(available - 1, (index * available) // wanted) for index in range(wanted)]
+
+
+def _fit(frame: np.ndarray, width: int, height: int) -> np.ndarray:
+    """Scale a frame to cover width x height, then crop the middle."""
+    image = Image.fromarray(frame)
+    scale = max(width / image.width, height / image.height)
+    size = (max(width, round(image.width * scale)), max(height, round(image.height * scale)))
+    image = image.resize(size, Image.Resampling.LANCZOS)
+    left, top = (image.width - width) // 2, (image.height - height) // 2
+    return np.asarray(image.crop((left, top, left + width, top + height)))

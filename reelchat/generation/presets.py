@@ -1,0 +1,221 @@
+"""Video-diffusion model presets: which diffusers pipeline, which weights, and how to drive them.
+
+A preset is picked by name (`REELCHAT_MODEL=wan2.1-t2v-1.3b`) or made from any local diffusers
+folder. Figures (sizes, frame counts, steps) are the model authors' recommended settings.
+"""
+
+from __future__ import annotations
+
+import json
+import math
+from dataclasses import dataclass, replace
+from pathlib import Path
+
+from reelchat.errors import ReelchatError
+
+
+class UnknownPreset(ReelchatError):
+    """The model setting names no preset and no diffusers folder."""
+
+
+@dataclass(frozen=True)
+class Preset:
+    name: str
+    family: str
+    """'wan', 'ltx' or 'cogvideox': decides the frame and size rules."""
+    pipeline: str
+    """diffusers class for text-to-video."""
+    model: str
+    """Hub id or local folder of the text-to-video weights."""
+    i2v_pipeline: str | None = None
+    """diffusers class for image-to-video, used to chain shots and continue long ones."""
+    i2v_model: str | None = None
+    """Separate image-to-video weights; None means the same components serve both."""
+    dtype: str = "bfloat16"
+    width: int = 832
+    height: int = 480
+    frames: int = 81
+    """Longest clip the model makes in one call."""
+    fps: int = 16
+    steps: int = 50
+    guidance: float = 5.0
+    size_multiple: int = 16
+    frame_step: int = 4
+    """Valid frame counts are frame_step * k + 1."""
+    fixed_size: bool = False
+    """The model renders one size only; other aspects are cropped from it."""
+    vram_gb: float = 24.0
+    """Roughly what it needs on the GPU with nothing offloaded."""
+    tiny: bool = False
+    """Random-weight test model built locally (see generation.tiny)."""
+
+    def frame_count(self, wanted: int) -> int:
+        """The smallest valid frame count >= wanted (capped at the model's longest clip)."""
+        count = max(1, math.ceil((wanted - 1) / self.frame_step)) * self.frame_step + 1
+        return min(count, self.frames)
+
+    def render_size(self, aspect: float) -> tuple[int, int]:
+        """(width, height) to render at for a frame aspect (width / height)."""
+        if self.fixed_size:
+            return self.width, self.height
+        area = self.width * self.height
+        width = math.sqrt(area * aspect)
+        height = area / width
+        step = self.size_multiple
+        return max(step, round(width / step) * step), max(step, round(height / step) * step)
+
+
+PRESETS: dict[str, Preset] = {
+    preset.name: preset
+    for preset in (
+        Preset(
+            name="wan2.1-t2v-1.3b",
+            family="wan",
+            pipeline="WanPipeline",
+            model="Wan-AI/Wan2.1-T2V-1.3B-Diffusers",
+            i2v_pipeline="WanImageToVideoPipeline",
+            i2v_model="Wan-AI/Wan2.1-I2V-14B-480P-Diffusers",
+            width=832,
+            height=480,
+            frames=81,
+            fps=16,
+            steps=50,
+            guidance=5.0,
+            vram_gb=12,
+        ),  # fmt: skip
+        Preset(
+            name="wan2.2-ti2v-5b",
+            family="wan",
+            pipeline="WanPipeline",
+            model="Wan-AI/Wan2.2-TI2V-5B-Diffusers",
+            i2v_pipeline="WanImageToVideoPipeline",
+            width=1280,
+            height=704,
+            frames=121,
+            fps=24,
+            steps=50,
+            guidance=5.0,
+            size_multiple=32,
+            vram_gb=32,
+        ),  # fmt: skip
+        Preset(
+            name="ltx-video",
+            family="ltx",
+            pipeline="LTXPipeline",
+            model="Lightricks/LTX-Video",
+            i2v_pipeline="LTXImageToVideoPipeline",
+            width=704,
+            height=480,
+            frames=161,
+            fps=24,
+            steps=50,
+            guidance=3.0,
+            size_multiple=32,
+            frame_step=8,
+            vram_gb=18,
+        ),  # fmt: skip
+        Preset(
+            name="cogvideox-2b",
+            family="cogvideox",
+            pipeline="CogVideoXPipeline",
+            model="THUDM/CogVideoX-2b",
+            dtype="float16",
+            width=720,
+            height=480,
+            frames=49,
+            fps=8,
+            steps=50,
+            guidance=6.0,
+            frame_step=8,
+            fixed_size=True,
+            vram_gb=18,
+        ),  # fmt: skip
+        Preset(
+            name="cogvideox-5b",
+            family="cogvideox",
+            pipeline="CogVideoXPipeline",
+            model="THUDM/CogVideoX-5b",
+            i2v_pipeline="CogVideoXImageToVideoPipeline",
+            i2v_model="THUDM/CogVideoX-5b-I2V",
+            width=720,
+            height=480,
+            frames=49,
+            fps=8,
+            steps=50,
+            guidance=6.0,
+            frame_step=8,
+            fixed_size=True,
+            vram_gb=26,
+        ),  # fmt: skip
+        Preset(
+            name="tiny-wan",
+            family="wan",
+            pipeline="WanPipeline",
+            model="tiny-wan",
+            dtype="float32",
+            width=64,
+            height=48,
+            frames=17,
+            fps=8,
+            steps=2,
+            guidance=5.0,
+            vram_gb=0.1,
+            tiny=True,
+        ),  # fmt: skip
+        Preset(
+            name="tiny-ltx",
+            family="ltx",
+            pipeline="LTXPipeline",
+            model="tiny-ltx",
+            i2v_pipeline="LTXImageToVideoPipeline",
+            dtype="float32",
+            width=64,
+            height=64,
+            frames=17,
+            fps=8,
+            steps=2,
+            guidance=3.0,
+            size_multiple=32,
+            frame_step=8,
+            vram_gb=0.1,
+            tiny=True,
+        ),  # fmt: skip
+    )
+}
+
+_FAMILY_OF_PIPELINE = {
+    "WanPipeline": ("wan", "WanImageToVideoPipeline"),
+    "LTXPipeline": ("ltx", "LTXImageToVideoPipeline"),
+    "CogVideoXPipeline": ("cogvideox", None),
+}
+DEFAULT_PRESET = "wan2.1-t2v-1.3b"
+
+
+def resolve_preset(model: str | None) -> Preset:
+    """A preset by name, or one made for a local diffusers folder (read from model_index.json)."""
+    name = model or DEFAULT_PRESET
+    if name in PRESETS:
+        return PRESETS[name]
+    folder = Path(name).expanduser()
+    index = folder / "model_index.json"
+    if not index.is_file():
+        known = ", ".join(sorted(PRESETS))
+        raise UnknownPreset(
+            f"{name!r} is neither a preset ({known}) nor a diffusers folder with a model_index.json"
+        )
+    class_name = json.loads(index.read_text()).get("_class_name", "")
+    if class_name not in _FAMILY_OF_PIPELINE:
+        raise UnknownPreset(
+            f"{folder} holds a {class_name or 'unknown'} pipeline; supported: "
+            + ", ".join(sorted(_FAMILY_OF_PIPELINE))
+        )
+    family, i2v = _FAMILY_OF_PIPELINE[class_name]
+    base = next(p for p in PRESETS.values() if p.family == family and not p.tiny)
+    return replace(
+        base,
+        name=f"folder:{folder.resolve()}",
+        pipeline=class_name,
+        model=str(folder.resolve()),
+        i2v_pipeline=i2v,
+        i2v_model=None,
+    )

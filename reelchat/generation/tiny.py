@@ -1,0 +1,134 @@
+"""Tiny random-weight video pipelines for tests and CI: the real architectures, built from
+small configs, saved with `save_pretrained` so the real `from_pretrained` path loads them.
+
+The text encoder is a small T5 and the tokenizer a word-level one built here, so nothing is
+fetched from a hub. The pixels are noise-like; what the tiny models prove is the plumbing.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+WORDS = [
+    "a", "an", "the", "of", "and", "in", "on", "with", "to", "at", "over", "under", "near",
+    "from", "into", "light", "dark", "slow", "fast", "camera", "shot", "scene", "person",
+    "people", "city", "sea", "sky", "sun", "night", "day", "red", "blue", "green", "warm",
+    "cool", "soft", "bright",
+]  # fmt: skip
+
+
+def _tokenizer() -> Any:
+    from tokenizers import Tokenizer, models, pre_tokenizers
+    from transformers import PreTrainedTokenizerFast
+
+    vocabulary = {word: index for index, word in enumerate(["<pad>", "</s>", "<unk>", *WORDS])}
+    core = Tokenizer(models.WordLevel(vocabulary, unk_token="<unk>"))
+    core.pre_tokenizer = pre_tokenizers.Whitespace()
+    return PreTrainedTokenizerFast(
+        tokenizer_object=core, pad_token="<pad>", eos_token="</s>", unk_token="<unk>"
+    )
+
+
+def _t5_config() -> Any:
+    from transformers import T5Config
+
+    return T5Config(
+        vocab_size=len(WORDS) + 3, d_model=32, d_kv=8, d_ff=64, num_layers=2, num_heads=4,
+        relative_attention_num_buckets=8,
+    )  # fmt: skip
+
+
+def _tiny_wan() -> Any:
+    import torch
+    from diffusers import (
+        AutoencoderKLWan,
+        FlowMatchEulerDiscreteScheduler,
+        WanPipeline,
+        WanTransformer3DModel,
+    )
+    from transformers import UMT5EncoderModel
+
+    torch.manual_seed(0)
+    return WanPipeline(
+        tokenizer=_tokenizer(),
+        text_encoder=UMT5EncoderModel(_t5_config()),
+        transformer=WanTransformer3DModel(
+            patch_size=(1, 2, 2),
+            num_attention_heads=2,
+            attention_head_dim=12,
+            in_channels=16,
+            out_channels=16,
+            text_dim=32,
+            freq_dim=256,
+            ffn_dim=32,
+            num_layers=2,
+            cross_attn_norm=True,
+            qk_norm="rms_norm_across_heads",
+            rope_max_seq_len=32,
+        ),  # fmt: skip
+        vae=AutoencoderKLWan(
+            base_dim=3,
+            z_dim=16,
+            dim_mult=[1, 1, 1, 1],
+            num_res_blocks=1,
+            temperal_downsample=[False, True, True],
+        ),  # fmt: skip
+        scheduler=FlowMatchEulerDiscreteScheduler(shift=7.0),
+    )
+
+
+def _tiny_ltx() -> Any:
+    import torch
+    from diffusers import (
+        AutoencoderKLLTXVideo,
+        FlowMatchEulerDiscreteScheduler,
+        LTXPipeline,
+        LTXVideoTransformer3DModel,
+    )
+    from transformers import T5EncoderModel
+
+    torch.manual_seed(0)
+    return LTXPipeline(
+        tokenizer=_tokenizer(),
+        text_encoder=T5EncoderModel(_t5_config()),
+        transformer=LTXVideoTransformer3DModel(
+            in_channels=8,
+            out_channels=8,
+            patch_size=1,
+            patch_size_t=1,
+            num_attention_heads=4,
+            attention_head_dim=8,
+            cross_attention_dim=32,
+            num_layers=1,
+            caption_channels=32,
+        ),  # fmt: skip
+        vae=AutoencoderKLLTXVideo(
+            latent_channels=8,
+            block_out_channels=(8, 8, 8, 8),
+            decoder_block_out_channels=(8, 8, 8, 8),
+            spatio_temporal_scaling=(True, True, False, False),
+            decoder_spatio_temporal_scaling=(True, True, False, False),
+            layers_per_block=(1, 1, 1, 1, 1),
+            decoder_layers_per_block=(1, 1, 1, 1, 1),
+            patch_size=1,
+            patch_size_t=1,
+            encoder_causal=True,
+            decoder_causal=False,
+            spatial_compression_ratio=4,
+            temporal_compression_ratio=4,
+        ),  # fmt: skip
+        scheduler=FlowMatchEulerDiscreteScheduler(),
+    )
+
+
+BUILDERS: dict[str, Callable[[], Any]] = {"tiny-wan": _tiny_wan, "tiny-ltx": _tiny_ltx}
+
+
+def ensure_tiny_model(name: str, folder: Path) -> Path:
+    """Build and save the tiny pipeline `name` into `folder` unless it is already there."""
+    if not (folder / "model_index.json").is_file():
+        folder.mkdir(parents=True, exist_ok=True)
+        BUILDERS[name]().save_pretrained(str(folder))
+    return folder
