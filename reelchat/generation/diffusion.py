@@ -130,7 +130,7 @@ class DiffusersBackend:
         path = self._model_path(model)
         try:
             pipe = pipeline_class.from_pretrained(
-                path, torch_dtype=_dtype(self.preset, self.device)
+                path, dtype=_dtype(self.preset, self.device)
             )
         except (OSError, ValueError) as error:
             if Path(path).is_dir():
