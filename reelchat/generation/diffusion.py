@@ -129,9 +129,7 @@ class DiffusersBackend:
         pipeline_class = getattr(diffusers, class_name)
         path = self._model_path(model)
         try:
-            pipe = pipeline_class.from_pretrained(
-                path, dtype=_dtype(self.preset, self.device)
-            )
+            pipe = pipeline_class.from_pretrained(path, dtype=_dtype(self.preset, self.device))
         except (OSError, ValueError) as error:
             if Path(path).is_dir():
                 raise ModelUnavailable(f"cannot load {path}: {error}") from None
@@ -175,7 +173,13 @@ class DiffusersBackend:
                 if self.options.cache_hook == "first_block"
                 else TaylorSeerCacheConfig()
             )
-            transformer.enable_cache(config)
+            try:
+                transformer.enable_cache(config)
+            except (IndexError, ValueError) as error:
+                raise ReelchatError(
+                    f"the {self.options.cache_hook} cache hook does not work with preset "
+                    f"{self.preset.name!r} ({error}); set REELCHAT_CACHE_HOOK=none"
+                ) from None
         if self.options.compile:
             transformer.compile(fullgraph=False, dynamic=False)
 

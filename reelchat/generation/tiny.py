@@ -101,7 +101,7 @@ def _tiny_ltx() -> Any:
             num_attention_heads=4,
             attention_head_dim=8,
             cross_attention_dim=32,
-            num_layers=1,
+            num_layers=2,
             caption_channels=32,
         ),  # fmt: skip
         vae=AutoencoderKLLTXVideo(
