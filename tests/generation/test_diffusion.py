@@ -50,10 +50,8 @@ def test_the_pipeline_is_loaded_once_and_kept_warm(workspace):
     settings = _settings(workspace, model="tiny-wan")
     backend = get_backend(settings)
     assert get_backend(settings) is backend
-    render_session(workspace, backend, session_id=_session(workspace, make_storyboard(3)),
-                   options=QUIET)  # fmt: skip
-    render_session(workspace, backend, session_id=_session(workspace, make_storyboard(2, style="night")),
-                   options=QUIET)  # fmt: skip
+    for board in (make_storyboard(3), make_storyboard(2, style="night")):
+        render_session(workspace, backend, session_id=_session(workspace, board), options=QUIET)
     assert backend.loads == 1
 
 
