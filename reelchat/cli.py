@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import functools
+import os
 import shutil
 import signal
 from collections.abc import Callable, Iterator
@@ -28,6 +29,9 @@ from reelchat.store import JobStatus
 from reelchat.storyboard.models import Storyboard, storyboard_schema_text
 from reelchat.storyboard.validation import parse_storyboard
 from reelchat.workspace import Workspace
+
+for _library in ("DIFFUSERS_VERBOSITY", "TRANSFORMERS_VERBOSITY"):
+    os.environ.setdefault(_library, "error")  # the CLI shows its own progress and errors
 
 app = typer.Typer(
     help="Turn a chat into a finished video.", no_args_is_help=True, pretty_exceptions_enable=False

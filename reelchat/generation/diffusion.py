@@ -125,6 +125,11 @@ class DiffusersBackend:
 
     def _load(self, class_name: str, model: str) -> Any:
         import diffusers
+        import transformers
+
+        # reelchat shows its own progress; the libraries' loading bars would garble it
+        diffusers.utils.logging.disable_progress_bar()
+        transformers.utils.logging.disable_progress_bar()
 
         pipeline_class = getattr(diffusers, class_name)
         path = self._model_path(model)
