@@ -280,6 +280,29 @@ def render(
 
 
 @app.command()
+def ui(
+    port: Annotated[int, typer.Option(help="Port to serve on.")] = 8501,
+    host: Annotated[str, typer.Option(help="Address to listen on.")] = "127.0.0.1",
+    workspace: WorkspaceOption = None,
+) -> None:
+    """Open the chat studio in the browser (Streamlit)."""
+    import subprocess
+    import sys
+
+    page = Path(__file__).parent / "ui" / "app.py"
+    env = dict(os.environ)
+    if workspace is not None:
+        env["REELCHAT_WORKSPACE"] = str(workspace)
+    command = [
+        sys.executable, "-m", "streamlit", "run", str(page), "--server.address", host,
+        "--server.port", str(port), "--server.headless", "true",
+        "--browser.gatherUsageStats", "false",
+    ]  # fmt: skip
+    out.print(f"reelchat studio on http://{host}:{port}", highlight=False)
+    raise typer.Exit(subprocess.call(command, env=env))
+
+
+@app.command()
 @friendly_errors
 def cancel(job_id: str, workspace: WorkspaceOption = None) -> None:
     """Ask a running render job to stop; rendering the session again resumes it."""

@@ -12,6 +12,7 @@ from rich.table import Table
 from reelchat.agent.conversation import AgentEvent
 from reelchat.generation.runner import RenderEvent
 from reelchat.storyboard.models import Storyboard
+from reelchat.tools.registry import MUTATING_TOOLS
 
 TOOL_LABELS = {
     "plan_storyboard": "planning the storyboard",
@@ -21,9 +22,6 @@ TOOL_LABELS = {
     "restore_version": "restoring a version",
     "describe_storyboard": "reading the storyboard",
 }
-CHANGES_STORYBOARD = frozenset(
-    {"plan_storyboard", "write_script", "edit_storyboard", "restore_version"}
-)
 
 
 def shot_table(storyboard: Storyboard) -> Table:
@@ -118,7 +116,7 @@ class TurnPrinter:
         elif event.kind == "tool_result":
             if event.data.get("error"):
                 self.err.print(f"[yellow]  {escape(event.text)}[/]", soft_wrap=True)
-            elif event.data.get("name") in CHANGES_STORYBOARD:
+            elif event.data.get("name") in MUTATING_TOOLS:
                 self.storyboard_changed = True
         elif event.kind == "reply":
             self.out.print(f"[bold cyan]reelchat:[/] {escape(event.text)}", soft_wrap=True)

@@ -411,3 +411,18 @@ def rename_session(engine: Engine, *, session_id: str, title: str) -> None:
     with _tx(engine) as db:
         row = _touch(db, session_id)
         row.title = title.strip()[:120] or row.title
+
+
+def shot_clip_keys(engine: Engine, *, session_id: str) -> dict[str, str]:
+    """For each shot id, the cache key of its most recently finished clip in this session."""
+    query = (
+        select(JobShot.shot_id, JobShot.cache_key)
+        .join(RenderJob, RenderJob.id == JobShot.job_id)
+        .where(
+            RenderJob.session_id == session_id,
+            JobShot.status.in_([ShotStatus.rendered, ShotStatus.cached]),
+        )
+        .order_by(RenderJob.created_at)
+    )
+    with _tx(engine) as db:
+        return {shot_id: key for shot_id, key in db.exec(query).all()}

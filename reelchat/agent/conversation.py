@@ -18,16 +18,19 @@ from typing import Any
 from langchain_core.language_models import BaseChatModel
 from langchain_core.messages import AIMessage, HumanMessage, ToolMessage
 from langgraph.checkpoint.sqlite import SqliteSaver
+from pydantic import ValidationError
 
 from reelchat import store
 from reelchat.agent.graph import RECURSION_LIMIT, build_graph
 from reelchat.agent.model import chat_model
 from reelchat.config import Settings
-from reelchat.errors import ReelchatError
+from reelchat.errors import ReelchatError, StoryboardInvalid
 from reelchat.generation.backend import VideoBackend, get_backend
 from reelchat.generation.runner import RenderEvent
 from reelchat.generation.stitch import StitchOptions
+from reelchat.storyboard.validation import describe
 from reelchat.tools.context import ToolContext
+from reelchat.tools.registry import run_action
 from reelchat.workspace import Workspace
 
 MAX_MESSAGE_CHARS = 20_000
@@ -144,6 +147,39 @@ class Conversation:
             self.workspace.engine, session_id=self.session_id, role="assistant", content=reply
         )
         yield AgentEvent("reply", reply)
+
+    def apply(self, request: str, calls: list[tuple[str, dict[str, Any]]]) -> str:
+        """Run tool calls directly, as the UI's board buttons do, and record them in the chat
+        like a turn (`request` as the person's message, the results as the reply).
+
+        The first call that fails raises its error and nothing is recorded for it; each call
+        is applied whole or not at all, so the session stays as it was.
+        """
+        lines: list[str] = []
+        for number, (name, arguments) in enumerate(calls):
+            try:
+                result = run_action(self.context, name, arguments)
+            except ValidationError as error:
+                raise StoryboardInvalid(describe(error)) from None
+            except ReelchatError as error:
+                if number == 0:
+                    raise
+                lines.append(f"stopped: {error}")
+                break
+            lines.append(result.strip().splitlines()[0])
+        engine = self.workspace.engine
+        store.add_message(engine, session_id=self.session_id, role="user", content=request)
+        reply = "\n".join(lines)
+        store.add_message(engine, session_id=self.session_id, role="assistant", content=reply)
+        return reply
+
+    def render(self) -> str:
+        """Render the current storyboard (only what changed) and post the result in the chat."""
+        reply = run_action(self.context, "render", {}).strip().splitlines()[0]
+        store.add_message(
+            self.workspace.engine, session_id=self.session_id, role="assistant", content=reply
+        )
+        return reply
 
     def _title_from_storyboard(self) -> None:
         engine = self.workspace.engine

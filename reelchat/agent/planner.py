@@ -31,10 +31,10 @@ from langchain_core.utils.function_calling import convert_to_openai_tool
 
 from reelchat.agent.intents import SessionView, plan_request
 from reelchat.agent.prompts import STATE_PREFIX
+from reelchat.tools.registry import MUTATING_TOOLS
 
 PENDING = "reelchat_pending"
 NOTES = "reelchat_notes"
-MUTATING = frozenset({"plan_storyboard", "write_script", "edit_storyboard", "restore_version"})
 
 HELP = (
     'I can plan a new video ("a 30-second explainer on tides for kids", "a demo of our export '
@@ -111,7 +111,7 @@ def plan_next(messages: Sequence[BaseMessage]) -> AIMessage:
         if not plan.calls:
             return AIMessage(content="\n".join(notes) or HELP)
         calls = [[name, args] for name, args in plan.calls]
-        if any(name in MUTATING for name, _ in calls) and calls[-1][0] != "render":
+        if any(name in MUTATING_TOOLS for name, _ in calls) and calls[-1][0] != "render":
             calls.append(["render", {}])
         return _step(calls, notes)
     steps = [i for i, m in enumerate(turn) if isinstance(m, AIMessage) and m.tool_calls]

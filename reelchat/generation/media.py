@@ -161,9 +161,15 @@ def read_frame(path: Path, seconds: float) -> np.ndarray:
 
 def last_frame(video: Path, image: Path) -> Path:
     """Write the final frame of `video` to an image file (atomically)."""
+    return _frame_to_image(["-sseof", "-1", "-i", str(video), "-update", "1"], video, image)
+
+
+def first_frame(video: Path, image: Path) -> Path:
+    """Write the first frame of `video` to an image file (atomically): a shot's thumbnail."""
+    return _frame_to_image(["-i", str(video), "-frames:v", "1"], video, image)
+
+
+def _frame_to_image(input_args: list[str], video: Path, image: Path) -> Path:
     with atomic_output(image) as temp:
-        run_ffmpeg(
-            ["-sseof", "-1", "-i", str(video), "-update", "1", "-f", "image2", str(temp)],
-            what=f"read the last frame of {video.name}",
-        )
+        run_ffmpeg([*input_args, "-f", "image2", str(temp)], what=f"read a frame of {video.name}")
     return image

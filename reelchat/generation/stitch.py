@@ -212,9 +212,12 @@ def _mix_audio(
         )
     if voices:
         labels = "".join(f"[v{n}]" for n in range(1, len(voices) + 1))
-        graph.append(f"{labels}amix=inputs={len(voices)}:normalize=0,apad[voice]")
+        graph.append(
+            f"{labels}amix=inputs={len(voices)}:normalize=0,apad=whole_dur={runtime:.3f}[voice]"
+        )
     if options.music is not None:
-        inputs += ["-stream_loop", "-1", "-i", str(options.music)]
+        # looped, but cut to the video's length at the input: every stream in the graph ends
+        inputs += ["-stream_loop", "-1", "-t", f"{runtime:.3f}", "-i", str(options.music)]
         music = len(voices) + 1
         graph.append(
             f"[{music}:a]aresample=48000,aformat=channel_layouts=stereo,volume={MUSIC_VOLUME},"

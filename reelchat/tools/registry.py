@@ -44,11 +44,31 @@ def _context() -> ToolContext:
     return dataclasses.replace(context, on_event=relay)
 
 
-def _tool(
-    name: str, schema: type[BaseModel], action: Callable[[ToolContext, Any], str]
-) -> BaseTool:
+ACTIONS: dict[str, tuple[type[BaseModel], Callable[[ToolContext, Any], str]]] = {
+    "plan_storyboard": (PlanStoryboardArgs, actions.plan_storyboard),
+    "write_script": (WriteScriptArgs, actions.write_script),
+    "edit_storyboard": (EditStoryboardArgs, actions.edit_storyboard),
+    RENDER_TOOL: (RenderArgs, actions.render),
+    "restore_version": (RestoreVersionArgs, actions.restore_version),
+    "describe_storyboard": (
+        DescribeStoryboardArgs,
+        lambda context, _args: actions.describe_storyboard(context),
+    ),
+}
+"""Every action a model (or the UI) may take, with its argument schema."""
+
+
+def run_action(context: ToolContext, name: str, arguments: dict[str, Any]) -> str:
+    """Validate `arguments` against the action's schema and run it (pydantic errors raise)."""
+    schema, action = ACTIONS[name]
+    return action(context, schema.model_validate(arguments))
+
+
+def _tool(name: str) -> BaseTool:
+    schema = ACTIONS[name][0]
+
     def run(**kwargs: Any) -> str:
-        return action(_context(), schema.model_validate(kwargs))
+        return run_action(_context(), name, kwargs)
 
     return StructuredTool(
         name=name, description=(schema.__doc__ or name).strip(), args_schema=schema, func=run
@@ -57,15 +77,4 @@ def _tool(
 
 def agent_tools() -> list[BaseTool]:
     """Every tool the agent may call: the only door from model output into reelchat."""
-    return [
-        _tool("plan_storyboard", PlanStoryboardArgs, actions.plan_storyboard),
-        _tool("write_script", WriteScriptArgs, actions.write_script),
-        _tool("edit_storyboard", EditStoryboardArgs, actions.edit_storyboard),
-        _tool(RENDER_TOOL, RenderArgs, actions.render),
-        _tool("restore_version", RestoreVersionArgs, actions.restore_version),
-        _tool(
-            "describe_storyboard",
-            DescribeStoryboardArgs,
-            lambda context, _args: actions.describe_storyboard(context),
-        ),
-    ]
+    return [_tool(name) for name in ACTIONS]

@@ -1,0 +1,96 @@
+"""The sidebar: sessions (new, switch, rename, delete, search) and the settings panel."""
+
+from __future__ import annotations
+
+import streamlit as st
+
+from reelchat import store
+from reelchat.agent.conversation import NEW_SESSION_TITLE, delete_session
+from reelchat.generation.presets import DEFAULT_PRESET, PRESETS
+from reelchat.ui.services import SETTINGS_KEY, settings, workspace
+
+SESSION_PARAM = "session"
+
+
+def selected_session() -> str | None:
+    """The session in the URL (?session=...), if it exists: it survives a reload."""
+    session_id = st.query_params.get(SESSION_PARAM)
+    if not session_id:
+        return None
+    try:
+        store.get_session(workspace().engine, session_id=session_id)
+    except Exception:  # noqa: BLE001 - any bad id simply selects nothing
+        st.query_params.clear()
+        return None
+    return session_id
+
+
+def select(session_id: str | None) -> None:
+    if session_id is None:
+        st.query_params.clear()
+    else:
+        st.query_params[SESSION_PARAM] = session_id
+
+
+def sessions_panel(current: str | None) -> None:
+    engine = workspace().engine
+    st.sidebar.title("🎬 reelchat")
+    if st.sidebar.button("➕ New video", use_container_width=True, key="new-session"):
+        select(store.create_session(engine, title=NEW_SESSION_TITLE).id)
+        st.rerun()
+    search = st.sidebar.text_input("Search sessions", key="session-search", placeholder="title…")
+    for row in store.list_sessions(engine, search=search.strip(), limit=30):
+        label = ("▶ " if row.id == current else "") + row.title
+        if st.sidebar.button(label, key=f"open-{row.id}", use_container_width=True):
+            select(row.id)
+            st.rerun()
+    if current is None:
+        return
+    row = store.get_session(engine, session_id=current)
+    with st.sidebar.expander("This session"):
+        title = st.text_input("Session title", value=row.title, key=f"title-{current}")
+        if st.button("Rename", key=f"rename-{current}") and title.strip():
+            store.rename_session(engine, session_id=current, title=title)
+            st.rerun()
+        if st.session_state.get("confirm-delete") == current:
+            st.warning(f"Delete “{row.title}” with its storyboards and videos?")
+            yes, no = st.columns(2)
+            if yes.button("Yes, delete", key="delete-yes", type="primary"):
+                delete_session(workspace(), current)
+                st.session_state.pop("confirm-delete")
+                select(None)
+                st.rerun()
+            if no.button("Keep it", key="delete-no"):
+                st.session_state.pop("confirm-delete")
+                st.rerun()
+        elif st.button("Delete session", key=f"delete-{current}"):
+            st.session_state["confirm-delete"] = current
+            st.rerun()
+
+
+def settings_panel() -> None:
+    """Backend, preset and LLM endpoint; the offline defaults are preselected."""
+    chosen = st.session_state.setdefault(SETTINGS_KEY, {})
+    current = settings()
+    with st.sidebar.expander("Settings"):
+        backends = ["animatic", "diffusers"]
+        chosen["backend"] = st.selectbox(
+            "Video backend", backends, index=backends.index(current.backend),
+            help="animatic: moving storyboard cards on the CPU; diffusers: a video model (GPU)",
+        )  # fmt: skip
+        presets = list(PRESETS)
+        preset = current.model if current.model in presets else DEFAULT_PRESET
+        chosen["model"] = st.selectbox(
+            "Model preset", presets, index=presets.index(preset),
+            disabled=chosen["backend"] != "diffusers",
+        )  # fmt: skip
+        chosen["llm_base_url"] = st.text_input(
+            "LLM endpoint (OpenAI-compatible)", value=current.llm_base_url or "",
+            placeholder="empty: offline planner", help="e.g. http://127.0.0.1:11434/v1 for Ollama",
+        )  # fmt: skip
+        chosen["llm_model"] = st.text_input("LLM model", value=current.llm_model)
+        chosen["llm_api_key"] = st.text_input(
+            "API key", value=current.llm_api_key or "", type="password"
+        )
+        planner = "LLM at " + current.llm_base_url if current.llm_base_url else "offline planner"
+        st.caption(f"Now: {planner} · {current.backend}")

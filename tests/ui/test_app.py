@@ -1,0 +1,124 @@
+"""The Streamlit page, driven with Streamlit's AppTest: the real script, the real store."""
+
+import time
+from pathlib import Path
+
+import pytest
+from streamlit.testing.v1 import AppTest
+
+import reelchat.ui
+from reelchat import store
+from reelchat.ui.services import workers
+from reelchat.workspace import Workspace
+
+APP = str(Path(reelchat.ui.__file__).parent / "app.py")
+REQUEST = "a 4 second explainer on owls, 2 shots, 360p, 8 fps"
+
+
+@pytest.fixture
+def ws(tmp_path, monkeypatch):
+    root = tmp_path / "ws"
+    monkeypatch.setenv("REELCHAT_WORKSPACE", str(root))
+    return Workspace(root=root, database=root / "reelchat.db")
+
+
+def _app():
+    at = AppTest.from_file(APP, default_timeout=60)
+    at.run()
+    return at
+
+
+def _button(at, label):
+    return next(b for b in at.button if b.label == label)
+
+
+def _new_session(at, ws):
+    _button(at, "➕ New video").click().run()
+    (session,) = [s for s in store.list_sessions(ws.engine) if s.id == at.query_params["session"]]
+    return session.id
+
+
+def _finish(at, session_id):
+    turn = workers().wait(session_id, timeout=120)
+    assert turn is not None and turn.finished and not turn.error, turn and turn.error
+    at.run()
+    return turn
+
+
+def _chat(at, session_id, text):
+    at.chat_input[0].set_value(text).run()
+    return _finish(at, session_id)
+
+
+def test_a_new_session_is_selected_and_survives_a_reload(ws):
+    at = _app()
+    assert "Make a video by chatting" in at.title[0].value
+    session_id = _new_session(at, ws)
+    reloaded = AppTest.from_file(APP, default_timeout=60)
+    reloaded.query_params["session"] = session_id
+    reloaded.run()
+    assert reloaded.subheader[0].value == "Chat"
+    assert any(b.label.startswith("▶ ") for b in reloaded.button)
+
+
+def test_a_chat_turn_makes_a_storyboard_and_a_video(ws):
+    at = _app()
+    session_id = _new_session(at, ws)
+    _chat(at, session_id, REQUEST)
+    messages = [m.markdown[0].value for m in at.chat_message]
+    assert messages[0] == REQUEST and "Video ready" in messages[1]
+    assert "Owls" in at.markdown[0].value or any("Owls" in m.value for m in at.markdown)
+    assert [f.label for f in at.text_input if f.label == "Title"] == ["Title", "Title"]
+    assert store.list_videos(ws.engine, session_id=session_id)
+
+
+def test_an_edit_from_the_board_rerenders_only_that_shot_and_shows_in_the_chat(ws):
+    at = _app()
+    session_id = _new_session(at, ws)
+    _chat(at, session_id, REQUEST)
+    seconds = [n for n in at.number_input if n.label == "Seconds"]
+    seconds[0].set_value(3.0)
+    at.button(
+        key="FormSubmitter:shot-"
+        + store.get_version(ws.engine, session_id=session_id).storyboard.shots[0].id
+        + "-Save shot"
+    ).click().run()
+    _finish(at, session_id)
+    board = store.get_version(ws.engine, session_id=session_id).storyboard
+    assert board.shots[0].duration == 3.0
+    job = store.list_jobs(ws.engine, session_id=session_id)[-1]
+    assert [r.status for r in store.job_shots(ws.engine, job_id=job.id)] == ["rendered", "cached"]
+    chat = [m.markdown[0].value for m in at.chat_message]
+    assert any(text.startswith("Board: shot 1, duration → 3.0") for text in chat)
+
+
+def test_switching_sessions(ws):
+    at = _app()
+    first = _new_session(at, ws)
+    store.rename_session(ws.engine, session_id=first, title="First video")
+    second = _new_session(at, ws)
+    assert at.query_params["session"] == second
+    _button(at, "First video").click().run()
+    assert at.query_params["session"] == first
+
+
+def test_bad_input_is_an_inline_error_and_loses_nothing(ws):
+    at = _app()
+    session_id = _new_session(at, ws)
+    at.chat_input[0].set_value("   ").run()
+    assert any("message is empty" in e.value for e in at.error)
+    assert store.list_messages(ws.engine, session_id=session_id) == []
+
+    _chat(at, session_id, REQUEST)
+    before = store.list_versions(ws.engine, session_id=session_id)
+    messages = store.list_messages(ws.engine, session_id=session_id)
+    shot = store.get_version(ws.engine, session_id=session_id).storyboard.shots[1]
+    [n for n in at.number_input if n.label == "Seconds"][1].set_value(25.0)
+    at.button(key=f"FormSubmitter:shot-{shot.id}-Save shot").click().run()
+    assert any("duration" in e.value and "20" in e.value for e in at.error), [
+        e.value for e in at.error
+    ]
+    assert store.list_versions(ws.engine, session_id=session_id) == before
+    assert store.list_messages(ws.engine, session_id=session_id) == messages
+    assert not workers().busy(session_id)
+    time.sleep(0.1)
