@@ -15,6 +15,7 @@ from typing import Annotated, Any, TypeVar
 import typer
 from rich.console import Console
 from rich.markup import escape
+from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 from rich.table import Table
 
 from reelchat import store
@@ -23,6 +24,7 @@ from reelchat.config import Settings
 from reelchat.display import RenderProgress, TurnPrinter, shot_table
 from reelchat.errors import InputFileError, ReelchatError
 from reelchat.generation.backend import get_backend
+from reelchat.generation.batch import PersonResult, read_people, require_variables, run_batch
 from reelchat.generation.runner import render_session
 from reelchat.generation.stitch import StitchOptions
 from reelchat.store import JobStatus
@@ -277,6 +279,54 @@ def render(
                 note=f"imported from {storyboard_file.name}",
             )  # type: ignore[union-attr]
     _render(ws, session, StitchOptions(captions, narration, music), output)
+
+
+@app.command()
+@friendly_errors
+def batch(
+    storyboard_file: Annotated[Path, typer.Argument(help="A storyboard JSON with {variables}.")],
+    people: Annotated[Path, typer.Argument(help="CSV: a header naming the variables, a row each.")],
+    out_dir: Annotated[Path, typer.Option("--out-dir", "-o", help="Folder for the videos.")] = Path(
+        "batch-videos"
+    ),
+    captions: CaptionsOption = True,
+    narration: NarrationOption = True,
+    workspace: WorkspaceOption = None,
+) -> None:
+    """One personalised video per person; shots without variables render once for everyone."""
+    template = _load_storyboard_file(storyboard_file)
+    require_variables(template)
+    rows = read_people(people)
+    ws = _workspace(workspace)
+    backend = get_backend(Settings(workspace=ws.root))
+    columns = (TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(),
+               TimeElapsedColumn())  # fmt: skip
+    with Progress(*columns, console=err) as progress:
+        task = progress.add_task("people", total=len(rows))
+
+        def person_done(result: PersonResult) -> None:
+            label = {"done": "made", "skipped": "already made", "failed": "failed"}[result.status]
+            progress.update(task, advance=1, description=f"person {result.index}: {label}")
+            if result.error:
+                progress.console.print(
+                    f"[yellow]row {result.index} skipped:[/] {escape(result.error)}", soft_wrap=True
+                )
+
+        results = run_batch(
+            ws, backend, template, rows, out_dir=out_dir,
+            options=StitchOptions(captions, narration), on_person=person_done,
+        )  # fmt: skip
+    made = sum(r.status == "done" for r in results)
+    skipped = sum(r.status == "skipped" for r in results)
+    failed = sum(r.status == "failed" for r in results)
+    shots = sum(r.rendered for r in results)
+    out.print(
+        f"[green]{made} made[/], {skipped} already made, {failed} failed; {shots} shots rendered; "
+        f"videos and results.csv in {out_dir}",
+        highlight=False,
+    )
+    if failed:
+        raise typer.Exit(1)
 
 
 @app.command()

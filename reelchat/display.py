@@ -12,7 +12,7 @@ from rich.table import Table
 from reelchat.agent.conversation import AgentEvent
 from reelchat.generation.runner import RenderEvent
 from reelchat.storyboard.models import Storyboard
-from reelchat.tools.registry import MUTATING_TOOLS
+from reelchat.tools.registry import CHANGES_STORYBOARD
 
 TOOL_LABELS = {
     "plan_storyboard": "planning the storyboard",
@@ -21,6 +21,7 @@ TOOL_LABELS = {
     "render": "rendering",
     "restore_version": "restoring a version",
     "describe_storyboard": "reading the storyboard",
+    "make_template": "making a template",
 }
 
 
@@ -116,7 +117,7 @@ class TurnPrinter:
         elif event.kind == "tool_result":
             if event.data.get("error"):
                 self.err.print(f"[yellow]  {escape(event.text)}[/]", soft_wrap=True)
-            elif event.data.get("name") in MUTATING_TOOLS:
+            elif event.data.get("name") in CHANGES_STORYBOARD:
                 self.storyboard_changed = True
         elif event.kind == "reply":
             self.out.print(f"[bold cyan]reelchat:[/] {escape(event.text)}", soft_wrap=True)

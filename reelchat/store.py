@@ -426,3 +426,32 @@ def shot_clip_keys(engine: Engine, *, session_id: str) -> dict[str, str]:
     )
     with _tx(engine) as db:
         return {shot_id: key for shot_id, key in db.exec(query).all()}
+
+
+# --- personalised batches -----------------------------------------------------------------
+
+
+class BatchItem(SQLModel, table=True):
+    """One person of a batch: which session made their video, and how it went."""
+
+    batch_key: str = Field(primary_key=True)
+    """Hash of the template storyboard."""
+    row_key: str = Field(primary_key=True)
+    """Hash of the person's personalised storyboard."""
+    row_index: int
+    session_id: str = Field(foreign_key="session.id", ondelete="CASCADE")
+    status: str = "running"
+    output: str = ""
+    """Where the person's MP4 was written (the path the user chose for the batch)."""
+    updated_at: datetime = Field(default_factory=_now)
+
+
+def get_batch_item(engine: Engine, *, batch_key: str, row_key: str) -> BatchItem | None:
+    with _tx(engine) as db:
+        return db.get(BatchItem, (batch_key, row_key))
+
+
+def save_batch_item(engine: Engine, *, item: BatchItem) -> None:
+    with _tx(engine) as db:
+        item.updated_at = _now()
+        db.merge(item)

@@ -152,3 +152,30 @@ def test_storyboard_show_and_schema(cli, rendered):
     _assert_one_line_error(
         cli("storyboard", "show", rendered.id, "--version", "7"), "no storyboard version 7"
     )
+
+
+def test_batch_makes_a_video_per_person_and_reports_bad_rows(cli, workspace, tmp_path):
+    board = make_storyboard(2)
+    data = json.loads(board.to_json())
+    data["shots"][1]["prompt"] = "{name} waving at the camera"
+    data["shots"][1]["caption"] = "Welcome, {name}!"
+    template = tmp_path / "template.json"
+    template.write_text(json.dumps(data))
+    people = tmp_path / "people.csv"
+    people.write_text("name\nPriya\n \nSam\n")
+    out_dir = tmp_path / "videos"
+    result = cli("batch", template, people, "--out-dir", out_dir, "--no-narration")
+    assert result.exit_code == 1  # one row failed
+    assert "row 2 skipped: no value for {name}" in " ".join(result.stderr.split())
+    assert sorted(p.name for p in out_dir.glob("*.mp4")) == ["person-0001.mp4", "person-0003.mp4"]
+    assert "2 made, 0 already made, 1 failed; 3 shots rendered" in " ".join(result.stdout.split())
+    again = cli("batch", template, people, "--out-dir", out_dir, "--no-narration")
+    assert "0 made, 2 already made, 1 failed; 0 shots rendered" in " ".join(again.stdout.split())
+
+
+def test_batch_needs_variables(cli, tmp_path):
+    template = tmp_path / "plain.json"
+    template.write_text(make_storyboard(1).to_json())
+    people = tmp_path / "people.csv"
+    people.write_text("name\nPriya\n")
+    _assert_one_line_error(cli("batch", template, people), "no {variables}")

@@ -33,6 +33,7 @@ class SessionView:
     shots: list[dict[str, Any]]
     style: str
     aspect: str
+    title: str = ""
 
     @property
     def count(self) -> int:
@@ -550,6 +551,31 @@ def _parse_add(clause: str, edits: _Edits, original: str) -> bool:
     return True
 
 
+def propose_variables(view: SessionView) -> dict[str, str]:
+    """Words that change per person, for a template: the welcomed name, the team, else the
+    video's subject."""
+    narration = " ".join(str(shot.get("narration", "")) for shot in view.shots)
+    replacements: dict[str, str] = {}
+    if welcome := re.match(r"Welcome, (.+)$", view.title):
+        replacements[welcome[1]] = "name"
+    if team := re.search(r"\bthe ([\w&-]+(?: [\w&-]+)? team)\b", narration):
+        replacements[team[1]] = "team"
+    if not replacements and view.title:
+        replacements[view.title] = "product"
+        replacements[view.title[:1].lower() + view.title[1:]] = "product"
+    return replacements
+
+
+def _parse_template(clause: str, edits: _Edits) -> bool:
+    if not re.search(r"\btemplate\b|\bpersonali[sz]e\b", clause, re.I):
+        return False
+    replacements = propose_variables(edits.view)
+    if not replacements:
+        raise _Unclear("I could not tell which words should change per person")
+    edits.other_calls.append(("make_template", {"replacements": replacements}))
+    return True
+
+
 def _parse_control(clause: str, edits: _Edits) -> bool:
     view = edits.view
     if restore := re.search(
@@ -592,7 +618,8 @@ def plan_edits(text: str, view: SessionView) -> Plan:
         lowered = clause.lower()
         try:
             understood = (
-                _parse_control(lowered, edits)
+                _parse_template(clause, edits)
+                or _parse_control(lowered, edits)
                 or _parse_text_field(lowered, edits, clause)
                 or _parse_add(lowered, edits, clause)
                 or _parse_swap(lowered, edits)
@@ -619,6 +646,7 @@ def plan_edits(text: str, view: SessionView) -> Plan:
 
 def plan_request(text: str, view: SessionView | None) -> Plan:
     """Tool calls for whatever the person asked: a new video, or edits to the current one."""
-    if view is None or _CREATE.search(text) and not re.search(r"\bshot\s*\d", text, re.I):
+    edit_words = re.search(r"\bshot\s*\d|\btemplate\b|\bthis\b", text, re.I)
+    if view is None or _CREATE.search(text) and not edit_words:
         return Plan(calls=[("plan_storyboard", plan_new_video(text))])
     return plan_edits(text, view)

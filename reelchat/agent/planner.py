@@ -31,7 +31,7 @@ from langchain_core.utils.function_calling import convert_to_openai_tool
 
 from reelchat.agent.intents import SessionView, plan_request
 from reelchat.agent.prompts import STATE_PREFIX
-from reelchat.tools.registry import MUTATING_TOOLS
+from reelchat.tools.registry import RENDER_AFTER
 
 PENDING = "reelchat_pending"
 NOTES = "reelchat_notes"
@@ -55,6 +55,7 @@ def _session_view(messages: Sequence[BaseMessage]) -> SessionView | None:
                         return None
                     return SessionView(
                         version=state["version"],
+                        title=state.get("title", ""),
                         shots=state["shots"],
                         style=state["style"],
                         aspect=state["aspect"],
@@ -111,7 +112,7 @@ def plan_next(messages: Sequence[BaseMessage]) -> AIMessage:
         if not plan.calls:
             return AIMessage(content="\n".join(notes) or HELP)
         calls = [[name, args] for name, args in plan.calls]
-        if any(name in MUTATING_TOOLS for name, _ in calls) and calls[-1][0] != "render":
+        if any(name in RENDER_AFTER for name, _ in calls) and calls[-1][0] != "render":
             calls.append(["render", {}])
         return _step(calls, notes)
     steps = [i for i, m in enumerate(turn) if isinstance(m, AIMessage) and m.tool_calls]

@@ -30,6 +30,8 @@ Writing shot prompts for video models:
 - 3 to 8 shots for 15 to 60 seconds; 1 to 20 seconds a shot; narration short enough to be spoken
   in the shot's duration (about 2.5 words a second).
 - Use the negative prompt for what must not appear (text artifacts, watermarks, extra limbs).
+- To personalise one video for many people, call make_template with the words that change per
+  person (a name, a team, a product) mapped to variable names.
 """
 
 STATE_PREFIX = "Session state (JSON): "
@@ -41,11 +43,17 @@ def context_block(storyboard: Storyboard | None, version: int | None, descriptio
         return "There is no storyboard yet in this session.\n" + STATE_PREFIX + "null"
     state = {
         "version": version,
+        "title": storyboard.title,
         "aspect": storyboard.aspect.value,
         "style": storyboard.style,
         "shots": [
-            {"title": shot.title, "duration": shot.duration, "seed": shot.seed}
+            {
+                "title": shot.title,
+                "duration": shot.duration,
+                "seed": shot.seed,
+                "narration": shot.narration,
+            }
             for shot in storyboard.shots
-        ],
+        ],  # fmt: skip
     }
     return f"Current storyboard:\n{description}\n{STATE_PREFIX}{json.dumps(state)}"

@@ -13,11 +13,13 @@ from reelchat.storyboard import edits
 from reelchat.storyboard.edits import EditResult
 from reelchat.storyboard.models import Storyboard
 from reelchat.storyboard.validation import parse_storyboard
+from reelchat.storyboard.variables import personal_shots, templatise, variables_in
 from reelchat.tools.arguments import (
     DeleteShot,
     EditOperation,
     EditStoryboardArgs,
     InsertShot,
+    MakeTemplateArgs,
     MoveShot,
     PlanStoryboardArgs,
     RenderArgs,
@@ -195,3 +197,27 @@ def describe_storyboard(ctx: ToolContext) -> str:
         f"\nLatest video: {videos[-1].path} (version {videos[-1].version_number})" if videos else ""
     )
     return describe(storyboard, number) + latest
+
+
+def make_template(ctx: ToolContext, args: MakeTemplateArgs) -> str:
+    with ctx.lock:
+        storyboard, _ = _current(ctx)
+        template = templatise(storyboard, args.replacements)
+        names = sorted(variables_in(template))
+        if not names:
+            raise StoryboardInvalid("none of those words appear in the storyboard")
+        row = store.add_version(
+            ctx.workspace.engine,
+            session_id=ctx.session_id,
+            storyboard=template,
+            note="template: " + ", ".join(f"{{{name}}}" for name in names),
+        )
+    personal = ", ".join(map(str, personal_shots(template))) or "none"
+    return (
+        f"Made version {row.number} a template with "
+        + ", ".join(f"{{{n}}}" for n in names)
+        + f" (shots that change per person: {personal}). Export it with `reelchat storyboard "
+        f"export {ctx.session_id} -o template.json`, then run `reelchat batch template.json "
+        f"people.csv` with a CSV whose header is: {','.join(names)}.\n"
+        + describe(template, row.number)
+    )

@@ -154,3 +154,13 @@ class RestoreVersionArgs(_Args):
 
 class DescribeStoryboardArgs(_Args):
     """Show the current storyboard, its version and the latest video."""
+
+
+class MakeTemplateArgs(_Args):
+    """Turn the storyboard into a template for personalised batches: each given word or phrase
+    becomes a {variable} everywhere it appears (e.g. {"Priya": "name", "design team": "team"}).
+    Then `reelchat batch template.json people.csv` makes one video per CSV row."""
+
+    replacements: dict[str, str] = Field(
+        min_length=1, max_length=10, description="Word or phrase -> variable name."
+    )

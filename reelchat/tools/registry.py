@@ -20,6 +20,7 @@ from reelchat.tools import actions
 from reelchat.tools.arguments import (
     DescribeStoryboardArgs,
     EditStoryboardArgs,
+    MakeTemplateArgs,
     PlanStoryboardArgs,
     RenderArgs,
     RestoreVersionArgs,
@@ -28,9 +29,9 @@ from reelchat.tools.arguments import (
 from reelchat.tools.context import ToolContext
 
 RENDER_TOOL = "render"
-MUTATING_TOOLS = frozenset(
-    {"plan_storyboard", "write_script", "edit_storyboard", "restore_version"}
-)
+RENDER_AFTER = frozenset({"plan_storyboard", "write_script", "edit_storyboard", "restore_version"})
+"""Tools whose change is worth seeing as a video straight away."""
+CHANGES_STORYBOARD = RENDER_AFTER | {"make_template"}
 
 
 def _context() -> ToolContext:
@@ -50,6 +51,7 @@ ACTIONS: dict[str, tuple[type[BaseModel], Callable[[ToolContext, Any], str]]] = 
     "edit_storyboard": (EditStoryboardArgs, actions.edit_storyboard),
     RENDER_TOOL: (RenderArgs, actions.render),
     "restore_version": (RestoreVersionArgs, actions.restore_version),
+    "make_template": (MakeTemplateArgs, actions.make_template),
     "describe_storyboard": (
         DescribeStoryboardArgs,
         lambda context, _args: actions.describe_storyboard(context),

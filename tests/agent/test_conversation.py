@@ -159,3 +159,14 @@ def test_a_turn_killed_mid_render_continues_from_the_checkpoint(workspace):
     assert rows[0].status == "cached" and all(r.status == "rendered" for r in rows[1:])
     assert len(store.list_jobs(workspace.engine, session_id=session_id)) == 1
     assert not resumed.interrupted
+
+
+def test_chat_turns_an_onboarding_clip_into_a_template(workspace):
+    chat = Conversation(workspace, stitch=QUIET)
+    _send(chat, "a 6 second onboarding clip welcoming Priya to the design team, 2 shots" + FAST)
+    jobs_before = len(store.list_jobs(workspace.engine, session_id=chat.session_id))
+    reply = _send(chat, "make this an onboarding template for a CSV of new hires")
+    assert "{name}, {team}" in reply and "reelchat batch" in reply
+    board = _board(chat)
+    assert board.title == "Welcome, {name}" and "{team}" in board.shots[0].narration
+    assert len(store.list_jobs(workspace.engine, session_id=chat.session_id)) == jobs_before

@@ -1,0 +1,144 @@
+"""Personalised batches: one video per person from a template storyboard with variables.
+
+Shots without variables have the same cache key for everyone, so they render once and every
+other person reuses the clip; only personalised shots render per person. A person whose row is
+missing a value or has a bad one is reported and skipped; the rest go on. Re-running a batch
+skips the people whose video is already made.
+"""
+
+from __future__ import annotations
+
+import csv
+import hashlib
+import shutil
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from reelchat import store
+from reelchat.errors import InputFileError, ReelchatError
+from reelchat.generation.backend import VideoBackend
+from reelchat.generation.runner import EventSink, render_session
+from reelchat.generation.stitch import StitchOptions
+from reelchat.storyboard.models import Storyboard
+from reelchat.storyboard.variables import personalise, variables_in
+from reelchat.workspace import Workspace
+
+MAX_PEOPLE = 10_000
+
+
+@dataclass
+class PersonResult:
+    index: int
+    """1-based row number in the CSV."""
+    status: str
+    """'done', 'skipped' (already made) or 'failed'."""
+    output: Path | None = None
+    error: str = ""
+    rendered: int = 0
+    cached: int = 0
+    values: dict[str, str] = field(default_factory=dict)
+
+
+def read_people(path: Path) -> list[dict[str, str]]:
+    """Rows of a CSV whose header names the variables (name,team,...)."""
+    if not path.is_file():
+        raise InputFileError(f"people file not found: {path}")
+    try:
+        with path.open(newline="", encoding="utf-8-sig") as handle:
+            rows = [
+                {key.strip(): (value or "").strip() for key, value in row.items() if key}
+                for row in csv.DictReader(handle)
+            ]
+    except (UnicodeDecodeError, csv.Error) as error:
+        raise InputFileError(f"cannot read {path} as CSV: {error}") from None
+    if not rows:
+        raise InputFileError(f"{path} has no people in it (a header row, then one row each)")
+    if len(rows) > MAX_PEOPLE:
+        raise InputFileError(f"{path} has {len(rows)} rows; a batch takes at most {MAX_PEOPLE}")
+    return rows
+
+
+def require_variables(template: Storyboard) -> None:
+    if not variables_in(template):
+        raise ReelchatError(
+            "the storyboard has no {variables}; a batch would make the same video for everyone"
+        )
+
+
+def _key(storyboard: Storyboard) -> str:
+    return hashlib.sha256(storyboard.model_dump_json().encode()).hexdigest()[:24]
+
+
+def run_batch(
+    workspace: Workspace,
+    backend: VideoBackend,
+    template: Storyboard,
+    people: list[dict[str, str]],
+    *,
+    out_dir: Path,
+    options: StitchOptions | None = None,
+    on_person: Callable[[PersonResult], None] = lambda _result: None,
+    on_event: EventSink = lambda _event: None,
+) -> list[PersonResult]:
+    """Render one video per person into `out_dir` as person-0001.mp4, ... (named by row)."""
+    require_variables(template)
+    engine = workspace.engine
+    batch_key = _key(template)
+    out_dir.mkdir(parents=True, exist_ok=True)
+    results: list[PersonResult] = []
+    for index, values in enumerate(people, start=1):
+        output = out_dir / f"person-{index:04d}.mp4"
+        result = PersonResult(index=index, status="failed", values=values)
+        try:
+            board = personalise(template, values)
+        except ReelchatError as error:
+            result.error = str(error)
+            results.append(result)
+            on_person(result)
+            continue
+        row_key = _key(board)
+        item = store.get_batch_item(engine, batch_key=batch_key, row_key=row_key)
+        if item is not None and item.status == "done" and output.exists():
+            result.status, result.output = "skipped", output
+            results.append(result)
+            on_person(result)
+            continue
+        if item is None:
+            session = store.create_session(engine, title=board.title)
+            store.add_version(engine, session_id=session.id, storyboard=board, note="batch")
+            item = store.BatchItem(
+                batch_key=batch_key, row_key=row_key, row_index=index, session_id=session.id
+            )
+            store.save_batch_item(engine, item=item)
+        try:
+            outcome = render_session(
+                workspace, backend, session_id=item.session_id, options=options, on_event=on_event
+            )
+        except ReelchatError as error:
+            result.error = str(error)
+            item.status = "failed"
+        else:
+            assert outcome.video_path is not None
+            shutil.copyfile(outcome.video_path, output)
+            result.status, result.output = "done", output
+            result.rendered, result.cached = outcome.rendered, outcome.cached
+            item.status, item.output = "done", str(output)
+        store.save_batch_item(engine, item=item)
+        results.append(result)
+        on_person(result)
+    _write_report(out_dir / "results.csv", results)
+    return results
+
+
+def _write_report(path: Path, results: list[PersonResult]) -> None:
+    names = sorted({name for result in results for name in result.values})
+    with path.open("w", newline="", encoding="utf-8") as handle:
+        writer = csv.writer(handle)
+        writer.writerow(["row", "status", "video", "error", *names])
+        for result in results:
+            video = result.output.name if result.output else ""
+            writer.writerow(
+                [result.index, result.status, video, result.error,
+                 *(result.values.get(name, "") for name in names)]
+            )  # fmt: skip

@@ -1,0 +1,76 @@
+import csv
+
+import numpy as np
+import pytest
+
+from reelchat import store
+from reelchat.errors import InputFileError
+from reelchat.generation.animatic import AnimaticBackend
+from reelchat.generation.batch import read_people, run_batch
+from reelchat.generation.media import read_frame
+from reelchat.generation.stitch import StitchOptions
+from reelchat.storyboard.variables import templatise
+from tests.conftest import make_storyboard
+
+QUIET = StitchOptions(captions=False, narration=False)
+
+
+def _template():
+    board = make_storyboard(5)
+    shots = list(board.shots)
+    shots[2] = shots[2].model_copy(update={"prompt": "Ana waving in front of the office"})
+    shots[4] = shots[4].model_copy(update={"narration": "See you Monday, Ana!"})
+    return templatise(board.model_copy(update={"shots": shots}), {"Ana": "name"})
+
+
+def _rendered_shots(workspace):
+    with store._tx(workspace.engine) as db:
+        rows = db.exec(store.select(store.JobShot)).all()
+    return sum(row.status == "rendered" for row in rows)
+
+
+def test_twenty_people_render_the_shared_shots_once(workspace, tmp_path):
+    people = [{"name": f"Person{n}"} for n in range(20)]
+    results = run_batch(workspace, AnimaticBackend(), _template(), people,
+                        out_dir=tmp_path / "out", options=QUIET)  # fmt: skip
+    assert [r.status for r in results] == ["done"] * 20
+    assert _rendered_shots(workspace) == 5 + 19
+    assert [r.rendered for r in results] == [5] + [1] * 19
+
+    first, second = results[0].output, results[1].output
+    personal = (2 * 8 + 4) / 8  # the middle of shot 3, in seconds
+    shared = 0.5
+    differ = np.abs(read_frame(first, personal).astype(int) - read_frame(second, personal)).mean()
+    same = np.abs(read_frame(first, shared).astype(int) - read_frame(second, shared)).mean()
+    assert differ > 3 and same < 0.5
+    report = list(csv.DictReader((tmp_path / "out" / "results.csv").open()))
+    assert report[0]["video"] == "person-0001.mp4" and report[0]["name"] == "Person0"
+
+
+def test_bad_rows_are_reported_and_the_rest_go_on_and_reruns_skip_finished_people(
+    workspace, tmp_path
+):
+    people = [{"name": "Ana"}, {"name": ""}, {"nom": "Bo"}, {"name": "Cy"}]
+    template = _template()  # the same template, as when the same JSON file is given again
+    results = run_batch(workspace, AnimaticBackend(), template, people,
+                        out_dir=tmp_path / "out", options=QUIET)  # fmt: skip
+    assert [r.status for r in results] == ["done", "failed", "failed", "done"]
+    assert "no value for {name}" in results[1].error
+    assert "missing value for {name}" in results[2].error
+
+    again = run_batch(workspace, AnimaticBackend(), template, people,
+                      out_dir=tmp_path / "out", options=QUIET)  # fmt: skip
+    assert [r.status for r in again] == ["skipped", "failed", "failed", "skipped"]
+    assert sum(r.rendered for r in again) == 0
+
+
+def test_people_csv_errors(tmp_path):
+    with pytest.raises(InputFileError, match="not found"):
+        read_people(tmp_path / "missing.csv")
+    empty = tmp_path / "empty.csv"
+    empty.write_text("name,team\n")
+    with pytest.raises(InputFileError, match="no people"):
+        read_people(empty)
+    good = tmp_path / "people.csv"
+    good.write_text("name , team\n Priya ,Design\n")
+    assert read_people(good) == [{"name": "Priya", "team": "Design"}]
