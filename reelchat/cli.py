@@ -72,6 +72,13 @@ def friendly_errors(command: F) -> F:
     return wrapper  # type: ignore[return-value]
 
 
+def _stitch_options(captions: bool, narration: bool, music: Path | None) -> StitchOptions:
+    """Checked before anything is stored, so a wrong music path changes nothing."""
+    if music is not None and not music.is_file():
+        raise InputFileError(f"music file not found: {music}")
+    return StitchOptions(captions, narration, music)
+
+
 def _workspace(path: Path | None) -> Workspace:
     settings = Settings() if path is None else Settings(workspace=path)
     return Workspace.from_settings(settings)
@@ -170,10 +177,9 @@ def make(
         raise InputFileError(
             'say what the video should be about, e.g. reelchat make "how tides work"'
         )
-    if music is not None and not music.is_file():
-        raise InputFileError(f"music file not found: {music}")
+    options = _stitch_options(captions, narration, music)
     ws = _workspace(workspace)
-    conversation = Conversation(ws, stitch=StitchOptions(captions, narration, music))
+    conversation = Conversation(ws, stitch=options)
     _run_turn(conversation, request)
     session_id = conversation.session_id
     video = _latest_video(ws, session_id)
@@ -194,12 +200,9 @@ def chat(
     workspace: WorkspaceOption = None,
 ) -> None:
     """Chat in the terminal: ask for a video, then keep changing it. Ctrl-D or 'quit' ends."""
-    if music is not None and not music.is_file():
-        raise InputFileError(f"music file not found: {music}")
+    options = _stitch_options(captions, narration, music)
     ws = _workspace(workspace)
-    conversation = Conversation(
-        ws, session_id=session, stitch=StitchOptions(captions, narration, music)
-    )
+    conversation = Conversation(ws, session_id=session, stitch=options)
     out.print(f"session {conversation.session_id} · type what you want; Ctrl-D or 'quit' to end")
     if conversation.interrupted:
         out.print("[yellow]The last turn was interrupted; finishing it first.[/]")
@@ -258,8 +261,7 @@ def render(
     if storyboard_file is None and session is None:
         raise InputFileError("give a storyboard JSON file or --session ID")
     storyboard = _load_storyboard_file(storyboard_file) if storyboard_file else None
-    if music is not None and not music.is_file():
-        raise InputFileError(f"music file not found: {music}")
+    options = _stitch_options(captions, narration, music)
     ws = _workspace(workspace)
     if session is None:
         assert storyboard is not None
@@ -278,7 +280,7 @@ def render(
                 storyboard=storyboard,
                 note=f"imported from {storyboard_file.name}",
             )  # type: ignore[union-attr]
-    _render(ws, session, StitchOptions(captions, narration, music), output)
+    _render(ws, session, options, output)
 
 
 @app.command()

@@ -40,6 +40,9 @@ class Settings(BaseSettings):
     )
     vae_tiling: bool = Field(default=True, description="Decode video in tiles to save memory.")
     compile: bool = Field(default=False, description="torch.compile the transformer.")
+    max_batch: int = Field(
+        default=4, ge=1, le=32, description="Most shots of one shape rendered in one model call."
+    )
     cache_hook: Literal["none", "first_block", "taylorseer"] = Field(
         default="none", description="diffusers step cache that skips repeated transformer work."
     )
@@ -69,5 +72,5 @@ class Settings(BaseSettings):
         """The settings that decide which diffusion backend is loaded (for the warm cache)."""
         return (
             self.device, self.chain_shots, self.steps, self.offload, self.vae_tiling,
-            self.compile, self.cache_hook,
+            self.compile, self.cache_hook, self.max_batch,
         )  # fmt: skip

@@ -46,6 +46,7 @@ class DiffusionOptions:
     compile: bool = False
     cache_hook: str = "none"
     chain_shots: bool = False
+    max_batch: int = 4
 
 
 def _torch() -> Any:
@@ -102,6 +103,7 @@ class DiffusersBackend:
             compile=settings.compile,
             cache_hook=settings.cache_hook,
             chain_shots=settings.chain_shots,
+            max_batch=settings.max_batch,
         )
         return cls(resolve_preset(settings.model), options, settings.workspace_dir / "models")
 
@@ -225,6 +227,63 @@ class DiffusersBackend:
             remaining -= count - (1 if len(segments) > 1 else 0)
         return segments
 
+    def batch_size(self, request: ShotRequest) -> int:
+        """How many shots shaped like `request` to render in one call. One when shots are
+        chained or long (segments); on a GPU, also what free memory allows (a rough budget of
+        a quarter of the model's footprint per extra video)."""
+        if self.chains_shots or len(self.plan_segments(request)) > 1:
+            return 1
+        limit = self.options.max_batch
+        if self.device.startswith("cuda"):
+            free_gib = _torch().cuda.mem_get_info()[0] / GIB
+            limit = min(limit, max(1, int(free_gib // max(1.0, self.preset.vram_gb / 4))))
+        return limit
+
+    def generate_batch(
+        self, requests: list[ShotRequest], outputs: list[Path], progress: Progress
+    ) -> list[Clip]:
+        """Several single-segment shots of one shape in one pipeline call."""
+        torch = _torch()
+        first = requests[0]
+        width, height = self.preset.render_size(first.width / first.height)
+        (count,) = self.plan_segments(first)
+
+        def on_step(_pipe: Any, step: int, _t: Any, kwargs: dict[str, Any]) -> dict[str, Any]:
+            progress(0.95 * (step + 1) / self.steps)
+            return kwargs
+
+        call: dict[str, Any] = {
+            "prompt": [", ".join(p for p in (r.prompt, r.style) if p) for r in requests],
+            "negative_prompt": [r.negative_prompt for r in requests],
+            "height": height,
+            "width": width,
+            "num_frames": count,
+            "num_inference_steps": self.steps,
+            "guidance_scale": self.preset.guidance,
+            "generator": [torch.Generator(device="cpu").manual_seed(r.seed) for r in requests],
+            "callback_on_step_end": on_step,
+            "output_type": "np",
+        }
+        if self.preset.tiny:
+            call["max_sequence_length"] = 16
+        videos = np.asarray(self.text_to_video()(**call).frames)
+        clips = [
+            self._write(list(_to_uint8(video)), request, output)
+            for video, request, output in zip(videos, requests, outputs, strict=True)
+        ]
+        progress(1.0)
+        return clips
+
+    def _write(self, frames: list[np.ndarray], request: ShotRequest, output: Path) -> Clip:
+        """Resample generated frames to the shot's fps and size and encode them."""
+        writer = FrameWriter(output, width=request.width, height=request.height, fps=request.fps)
+        try:
+            for source in _resample(len(frames), request.frames):
+                writer.write(_fit(frames[source], request.width, request.height))
+        finally:
+            writer.close()
+        return Clip(output, request.frames, request.width, request.height, request.fps)
+
     def generate(self, request: ShotRequest, output: Path, progress: Progress) -> Clip:
         torch = _torch()
         width, height = self.preset.render_size(request.width / request.height)
@@ -265,14 +324,9 @@ class DiffusersBackend:
             segment = _to_uint8(video)
             frames.extend(segment[1:] if index and start_image is not None else segment)
             start_image = Image.fromarray(segment[-1])
-        writer = FrameWriter(output, width=request.width, height=request.height, fps=request.fps)
-        try:
-            for source in _resample(len(frames), request.frames):
-                writer.write(_fit(frames[source], request.width, request.height))
-        finally:
-            writer.close()
+        clip = self._write(frames, request, output)
         progress(1.0)
-        return Clip(output, request.frames, request.width, request.height, request.fps)
+        return clip
 
 
 def _open_image(path: Path | None) -> Image.Image | None:

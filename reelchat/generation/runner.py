@@ -6,6 +6,7 @@ cancelled job resumes it, and an edit re-renders only the shots whose pixels cha
 
 from __future__ import annotations
 
+import contextlib
 import os
 import shutil
 import time
@@ -148,58 +149,92 @@ def _with_condition_frame(
     return request.model_copy(update={"condition_frame": frame})
 
 
-def _render_shot(
-    workspace: Workspace,
-    backend: VideoBackend,
-    job: RenderJob,
-    row: JobShot,
-    request: ShotRequest,
-    total: int,
-    on_event: EventSink,
-) -> str:
-    """Make sure the clip for `row` exists; returns the shot status it ends with."""
+def _reuse_clip(workspace: Workspace, job: RenderJob, row: JobShot) -> bool:
+    """True when the clip for `row` exists already: in this session, or in another one (linked)."""
     engine = workspace.engine
     clip_path = workspace.clips_dir(job.session_id) / f"{row.cache_key}.mp4"
     known = store.find_clip(engine, session_id=job.session_id, key=row.cache_key)
     if known is not None and clip_path.exists():
-        return ShotStatus.cached
+        return True
     elsewhere = store.find_clip_anywhere(engine, key=row.cache_key)
-    if elsewhere is not None:
-        source = workspace.resolve(elsewhere.session_id, elsewhere.path)
-        if source.exists():
-            _link_or_copy(source, clip_path)
-            store.record_clip(
-                engine, clip=elsewhere.model_copy(update={"session_id": job.session_id})
-            )
-            return ShotStatus.cached
-    store.update_job_shot(
-        engine,
-        job_id=job.id,
-        position=row.position,
-        status=ShotStatus.running,
-        progress=0.0,
-        error="",
-    )
+    if elsewhere is None:
+        return False
+    source = workspace.resolve(elsewhere.session_id, elsewhere.path)
+    if not source.exists():
+        return False
+    _link_or_copy(source, clip_path)
+    store.record_clip(engine, clip=elsewhere.model_copy(update={"session_id": job.session_id}))
+    return True
+
+
+def _batch_partners(
+    workspace: Workspace,
+    backend: VideoBackend,
+    job: RenderJob,
+    first: ShotRequest,
+    queue: list[tuple[JobShot, ShotRequest]],
+) -> list[tuple[JobShot, ShotRequest]]:
+    """Queued shots that can render in the same model call as `first`: same shape, no cached
+    clip, up to the backend's batch size (1 for backends that cannot batch, or chained shots)."""
+    limit = backend.batch_size(first) if hasattr(backend, "batch_size") else 1
+    shape = (first.width, first.height, first.fps, first.frames)
+    partners: list[tuple[JobShot, ShotRequest]] = []
+    for row, request in queue:
+        if len(partners) + 1 >= limit:
+            break
+        same = (request.width, request.height, request.fps, request.frames) == shape
+        if same and not request.condition_key and not _reuse_clip(workspace, job, row):
+            partners.append((row, request))
+    return partners
+
+
+def _render_shots(
+    workspace: Workspace,
+    backend: VideoBackend,
+    job: RenderJob,
+    group: list[tuple[JobShot, ShotRequest]],
+    total: int,
+    on_event: EventSink,
+) -> None:
+    """Render one shot, or several of the same shape in one model call, and record the clips."""
+    engine = workspace.engine
+    for row, _request in group:
+        store.update_job_shot(
+            engine, job_id=job.id, position=row.position, status=ShotStatus.running,
+            progress=0.0, error="",
+        )  # fmt: skip
+    trackers = [_ShotProgress(workspace, job, row, total, on_event) for row, _ in group]
+
+    def progress(fraction: float) -> None:
+        for tracker in trackers:
+            tracker(fraction)
+
+    paths = [workspace.clips_dir(job.session_id) / f"{row.cache_key}.mp4" for row, _ in group]
     started = time.perf_counter()
-    with atomic_output(clip_path) as temp:
-        clip = backend.generate(request, temp, _ShotProgress(workspace, job, row, total, on_event))
-    seconds = time.perf_counter() - started
-    store.record_clip(
-        engine,
-        clip=ClipRecord(
-            session_id=job.session_id,
-            key=row.cache_key,
-            path=f"clips/{clip_path.name}",
-            backend=backend.name,
-            frames=clip.frames,
-            width=clip.width,
-            height=clip.height,
-            fps=clip.fps,
-            render_seconds=seconds,
-        ),
-    )
-    store.update_job_shot(engine, job_id=job.id, position=row.position, render_seconds=seconds)
-    return ShotStatus.rendered
+    with contextlib.ExitStack() as stack:
+        temps = [stack.enter_context(atomic_output(path)) for path in paths]
+        requests = [request for _, request in group]
+        if len(group) == 1:
+            clips = [backend.generate(requests[0], temps[0], progress)]
+        else:
+            clips = backend.generate_batch(requests, temps, progress)  # type: ignore[attr-defined]
+    seconds = (time.perf_counter() - started) / len(group)
+    for (row, _), path, clip in zip(group, paths, clips, strict=True):
+        store.record_clip(
+            engine,
+            clip=ClipRecord(
+                session_id=job.session_id,
+                key=row.cache_key,
+                path=f"clips/{path.name}",
+                backend=backend.name,
+                frames=clip.frames,
+                width=clip.width,
+                height=clip.height,
+                fps=clip.fps,
+                render_seconds=seconds,
+            ),  # fmt: skip
+        )
+        store.update_job_shot(engine, job_id=job.id, position=row.position, render_seconds=seconds)
 
 
 def run_job(
@@ -230,15 +265,37 @@ def run_job(
     counts = {ShotStatus.rendered: 0, ShotStatus.cached: 0}
     total = len(rows)
     planned = shot_requests(storyboard, backend)
-    for done_count, row in enumerate(rows, start=1):
-        request = planned[row.position - 1][0]
+    queue = [(row, planned[row.position - 1][0]) for row in rows]
+    done_count = 0
+
+    def finish(row: JobShot, status: ShotStatus) -> None:
+        nonlocal done_count
+        done_count += 1
+        counts[status] += 1
+        store.update_job_shot(
+            engine, job_id=job.id, position=row.position, status=status, progress=1.0
+        )
+        store.update_job(engine, job_id=job.id, progress=0.9 * done_count / total)
+        on_event(RenderEvent("shot", row.position, total, 1.0, status))
+
+    while queue:
+        row, request = queue.pop(0)
+        group = [(row, request)]
         try:
+            if _reuse_clip(workspace, job, row):
+                finish(row, ShotStatus.cached)
+                continue
             request = _with_condition_frame(workspace, job.session_id, request)
-            status = _render_shot(workspace, backend, job, row, request, total, on_event)
+            partners = _batch_partners(workspace, backend, job, request, queue)
+            group = [(row, request), *partners]
+            for pair in partners:
+                queue.remove(pair)
+            _render_shots(workspace, backend, job, group, total, on_event)
         except (RenderCancelled, KeyboardInterrupt) as stop:
-            store.update_job_shot(
-                engine, job_id=job.id, position=row.position, status=ShotStatus.cancelled
-            )
+            for member, _ in group:
+                store.update_job_shot(
+                    engine, job_id=job.id, position=member.position, status=ShotStatus.cancelled
+                )
             message = (
                 f"cancelled at shot {row.position}; finished shots are kept, render again to resume"
             )
@@ -252,22 +309,18 @@ def run_job(
                 if isinstance(error, ReelchatError)
                 else f"{type(error).__name__}: {error}"
             )
-            store.update_job_shot(
-                engine,
-                job_id=job.id,
-                position=row.position,
-                status=ShotStatus.failed,
-                error=reason[:2000],
-            )
-            failures.append(f"shot {row.position}: {reason}")
-            on_event(RenderEvent("shot", row.position, total, 0.0, ShotStatus.failed, reason))
+            for member, _ in group:
+                store.update_job_shot(
+                    engine, job_id=job.id, position=member.position, status=ShotStatus.failed,
+                    error=reason[:2000],
+                )  # fmt: skip
+                failures.append(f"shot {member.position}: {reason}")
+                on_event(
+                    RenderEvent("shot", member.position, total, 0.0, ShotStatus.failed, reason)
+                )
             continue
-        counts[status] += 1
-        store.update_job_shot(
-            engine, job_id=job.id, position=row.position, status=status, progress=1.0
-        )
-        store.update_job(engine, job_id=job.id, progress=0.9 * done_count / total)
-        on_event(RenderEvent("shot", row.position, total, 1.0, status))
+        for member, _ in group:
+            finish(member, ShotStatus.rendered)
     if failures:
         message = "; ".join(failures)
         store.update_job(

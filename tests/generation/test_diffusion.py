@@ -157,3 +157,30 @@ def test_settings_that_change_pixels_change_cache_keys(workspace):
     few = get_backend(_settings(workspace, model="tiny-wan", steps=2))
     many = get_backend(_settings(workspace, model="tiny-wan", steps=4))
     assert shot_requests(board, few)[0][1] != shot_requests(board, many)[0][1]
+
+
+class CountingPipeline:
+    """The real text-to-video pipeline, counting calls and the prompts each one carried."""
+
+    def __init__(self, pipe):
+        self.pipe, self.prompts = pipe, []
+
+    def __call__(self, **kwargs):
+        self.prompts.append(kwargs["prompt"])
+        return self.pipe(**kwargs)
+
+
+def test_shots_of_one_shape_render_in_one_batched_call(workspace):
+    backend = get_backend(_settings(workspace, model="tiny-wan", max_batch=4))
+    recorder = CountingPipeline(backend.text_to_video())
+    backend._text_to_video = recorder
+    board = make_storyboard(3)
+    session_id = _session(workspace, board)
+    outcome = render_session(workspace, backend, session_id=session_id, options=QUIET)
+    assert len(recorder.prompts) == 1 and len(recorder.prompts[0]) == 3
+    rows = store.job_shots(workspace.engine, job_id=outcome.job.id)
+    assert [row.status for row in rows] == ["rendered"] * 3
+    assert probe(outcome.video_path).frames == 24
+    one_by_one = get_backend(_settings(workspace, model="tiny-wan", max_batch=1))
+    request = shot_requests(board, one_by_one)[0][0]
+    assert one_by_one.batch_size(request) == 1
