@@ -644,9 +644,28 @@ def plan_edits(text: str, view: SessionView) -> Plan:
     return plan
 
 
+_FILLER = frozenset({
+    "a", "an", "the", "me", "us", "some", "something", "video", "videos", "clip", "short",
+    "quick", "please", "hi", "hello", "hey", "there", "make", "create", "new", "one", "cool",
+    "nice", "film", "movie", "for", "can", "you", "i", "want", "would", "like",
+})  # fmt: skip
+CLARIFY = (
+    'Happy to! What should the video be about, and who is it for? For example: "a 30-second '
+    'explainer on how vaccines work, for teenagers", "a demo of our app\'s new export button, '
+    'vertical" or "an onboarding clip welcoming Priya to the design team".'
+)
+
+
+def _is_vague(text: str) -> bool:
+    """True when a request names no subject at all ('make a video', 'hi')."""
+    return not set(re.findall(r"[a-z']+", text.lower())) - _FILLER
+
+
 def plan_request(text: str, view: SessionView | None) -> Plan:
     """Tool calls for whatever the person asked: a new video, or edits to the current one."""
     edit_words = re.search(r"\bshot\s*\d|\btemplate\b|\bthis\b", text, re.I)
     if view is None or _CREATE.search(text) and not edit_words:
+        if _is_vague(text):
+            return Plan(notes=[CLARIFY])
         return Plan(calls=[("plan_storyboard", plan_new_video(text))])
     return plan_edits(text, view)

@@ -147,3 +147,9 @@ def test_undo_on_the_first_version_is_explained():
 def test_new_video_request_replaces_the_plan():
     plan = plan_request("make a new video about volcanoes", VIEW)
     assert plan.calls[0][0] == "plan_storyboard"
+
+
+@pytest.mark.parametrize("text", ["make a video", "hi", "make me a short video please"])
+def test_a_request_without_a_subject_gets_a_clarifying_question(text):
+    plan = plan_request(text, None)
+    assert plan.calls == [] and "What should the video be about" in plan.notes[0]
