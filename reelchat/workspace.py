@@ -10,11 +10,15 @@ import re
 from dataclasses import dataclass
 from functools import cached_property
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from sqlalchemy import Engine
 
 from reelchat import store
 from reelchat.config import Settings
+
+if TYPE_CHECKING:  # langgraph is imported only when a conversation needs it
+    from langgraph.checkpoint.base import BaseCheckpointSaver
 
 _ID = re.compile(r"^[0-9a-f]{6,32}$")
 
@@ -32,6 +36,23 @@ class Workspace:
     def engine(self) -> Engine:
         self.root.mkdir(parents=True, exist_ok=True)
         return store.open_db(self.database)
+
+    @cached_property
+    def checkpointer(self) -> BaseCheckpointSaver:
+        """LangGraph's conversation checkpoints, in a database file of their own; one
+        connection per workspace object, shared by its conversations (the saver locks it)."""
+        import sqlite3
+
+        from langgraph.checkpoint.sqlite import SqliteSaver
+
+        self.root.mkdir(parents=True, exist_ok=True)
+        connection = sqlite3.connect(
+            str(self.root / "checkpoints.db"), check_same_thread=False, timeout=30
+        )
+        connection.execute("PRAGMA journal_mode=WAL")
+        saver = SqliteSaver(connection)
+        saver.setup()
+        return saver
 
     def session_dir(self, session_id: str) -> Path:
         if not _ID.match(session_id):

@@ -10,14 +10,12 @@ from __future__ import annotations
 
 import dataclasses
 import shutil
-import sqlite3
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from typing import Any
 
 from langchain_core.language_models import BaseChatModel
 from langchain_core.messages import AIMessage, HumanMessage, ToolMessage
-from langgraph.checkpoint.sqlite import SqliteSaver
 from pydantic import ValidationError
 
 from reelchat import store
@@ -47,18 +45,6 @@ class AgentEvent:
     data: dict[str, Any] = field(default_factory=dict)
 
 
-def open_checkpointer(workspace: Workspace) -> SqliteSaver:
-    """LangGraph's checkpoints, in a database file of their own beside the app's."""
-    workspace.root.mkdir(parents=True, exist_ok=True)
-    connection = sqlite3.connect(
-        str(workspace.root / "checkpoints.db"), check_same_thread=False, timeout=30
-    )
-    connection.execute("PRAGMA journal_mode=WAL")
-    saver = SqliteSaver(connection)
-    saver.setup()
-    return saver
-
-
 class Conversation:
     """A session's chat with the agent. Create one per session and call `send` per message."""
 
@@ -86,7 +72,7 @@ class Conversation:
             stitch=stitch or StitchOptions(),
         )
         self.model = model or chat_model(settings)
-        self.graph = build_graph(self.model, checkpointer=open_checkpointer(workspace))
+        self.graph = build_graph(self.model, checkpointer=workspace.checkpointer)
         self._config = {
             "configurable": {"thread_id": session_id},
             "recursion_limit": RECURSION_LIMIT,
@@ -192,8 +178,4 @@ def delete_session(workspace: Workspace, session_id: str) -> None:
     """Delete a session everywhere: its rows, its files and its conversation checkpoints."""
     store.delete_session(workspace.engine, session_id=session_id)
     shutil.rmtree(workspace.session_dir(session_id), ignore_errors=True)
-    checkpointer = open_checkpointer(workspace)
-    try:
-        checkpointer.delete_thread(session_id)
-    finally:
-        checkpointer.conn.close()
+    workspace.checkpointer.delete_thread(session_id)
