@@ -27,7 +27,6 @@ from reelchat.generation.backend import get_backend
 from reelchat.generation.batch import PersonResult, read_people, require_variables, run_batch
 from reelchat.generation.runner import render_session
 from reelchat.generation.stitch import StitchOptions
-from reelchat.store import JobStatus
 from reelchat.storyboard.models import Storyboard, storyboard_schema_text
 from reelchat.storyboard.validation import parse_storyboard
 from reelchat.workspace import Workspace
@@ -66,10 +65,23 @@ def friendly_errors(command: F) -> F:
         try:
             return command(*args, **kwargs)
         except ReelchatError as error:
-            err.print(f"[bold red]error:[/] {error}", highlight=False, soft_wrap=True)
+            err.print(f"[bold red]error:[/] {escape(str(error))}", highlight=False, soft_wrap=True)
+            raise typer.Exit(1) from None
+        except OSError as error:  # e.g. -o names a folder or a place we may not write
+            where = f": {error.filename}" if error.filename else ""
+            reason = error.strerror or str(error)
+            err.print(
+                f"[bold red]error:[/] {escape(reason + where)}", highlight=False, soft_wrap=True
+            )
             raise typer.Exit(1) from None
 
     return wrapper  # type: ignore[return-value]
+
+
+def _check_output(output: Path | None) -> None:
+    """Refuse an unusable --output before anything renders or is stored."""
+    if output is not None and output.is_dir():
+        raise InputFileError(f"--output {output} is a folder; give a file name such as video.mp4")
 
 
 def _stitch_options(captions: bool, narration: bool, music: Path | None) -> StitchOptions:
@@ -123,9 +135,7 @@ def _ctrl_c_cancels_renders(ws: Workspace, session_id: str) -> Iterator[None]:
     def cancel(_signum: int, _frame: FrameType | None) -> None:
         signal.signal(signal.SIGINT, previous)
         err.print("[yellow]cancelling the render… (Ctrl-C again to quit at once)[/]")
-        for job in store.list_jobs(ws.engine, session_id=session_id):
-            if job.status == JobStatus.running:
-                store.request_cancel(ws.engine, job_id=job.id)
+        store.cancel_running_jobs(ws.engine, session_id=session_id)
 
     previous = signal.signal(signal.SIGINT, cancel)
     try:
@@ -178,8 +188,9 @@ def make(
             'say what the video should be about, e.g. reelchat make "how tides work"'
         )
     options = _stitch_options(captions, narration, music)
+    _check_output(output)
     ws = _workspace(workspace)
-    conversation = Conversation(ws, stitch=options)
+    conversation = Conversation(ws, settings=Settings(workspace=ws.root), stitch=options)
     _run_turn(conversation, request)
     session_id = conversation.session_id
     video = _latest_video(ws, session_id)
@@ -202,7 +213,9 @@ def chat(
     """Chat in the terminal: ask for a video, then keep changing it. Ctrl-D or 'quit' ends."""
     options = _stitch_options(captions, narration, music)
     ws = _workspace(workspace)
-    conversation = Conversation(ws, session_id=session, stitch=options)
+    conversation = Conversation(
+        ws, session_id=session, settings=Settings(workspace=ws.root), stitch=options
+    )
     out.print(f"session {conversation.session_id} · type what you want; Ctrl-D or 'quit' to end")
     if conversation.interrupted:
         out.print("[yellow]The last turn was interrupted; finishing it first.[/]")
@@ -262,6 +275,7 @@ def render(
         raise InputFileError("give a storyboard JSON file or --session ID")
     storyboard = _load_storyboard_file(storyboard_file) if storyboard_file else None
     options = _stitch_options(captions, narration, music)
+    _check_output(output)
     ws = _workspace(workspace)
     if session is None:
         assert storyboard is not None

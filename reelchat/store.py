@@ -391,6 +391,13 @@ def request_cancel(engine: Engine, *, job_id: str) -> None:
     update_job(engine, job_id=job_id, cancel_requested=True)
 
 
+def cancel_running_jobs(engine: Engine, *, session_id: str) -> None:
+    """Ask every running job of a session to stop (the Cancel button, Ctrl-C in a chat)."""
+    for job in list_jobs(engine, session_id=session_id):
+        if job.status == JobStatus.running:
+            request_cancel(engine, job_id=job.id)
+
+
 # --- videos -------------------------------------------------------------------------------
 
 

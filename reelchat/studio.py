@@ -43,8 +43,6 @@ class StudioSession:
 
     def send(self, text: str) -> Iterator[AgentEvent]:
         """Progress events of one turn; the last one is the reply (kind 'reply')."""
-        if self._conversation.interrupted:
-            yield from self._conversation.resume()
         yield from self._conversation.send(text)
 
     def ask(self, text: str) -> str:

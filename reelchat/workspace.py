@@ -21,6 +21,7 @@ if TYPE_CHECKING:  # langgraph is imported only when a conversation needs it
     from langgraph.checkpoint.base import BaseCheckpointSaver
 
 _ID = re.compile(r"^[0-9a-f]{6,32}$")
+_KEY = re.compile(r"^[0-9a-f]{32}$")
 
 
 @dataclass(frozen=True)
@@ -64,6 +65,12 @@ class Workspace:
 
     def clips_dir(self, session_id: str) -> Path:
         return self.session_dir(session_id) / "clips"
+
+    def clip_path(self, session_id: str, key: str) -> Path:
+        """Where the clip with this cache key lives in a session (the key is a hex hash)."""
+        if not _KEY.match(key):
+            raise ValueError(f"not a clip key: {key!r}")
+        return self.clips_dir(session_id) / f"{key}.mp4"
 
     def videos_dir(self, session_id: str) -> Path:
         return self.session_dir(session_id) / "videos"

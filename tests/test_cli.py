@@ -179,3 +179,10 @@ def test_batch_needs_variables(cli, tmp_path):
     people = tmp_path / "people.csv"
     people.write_text("name\nPriya\n")
     _assert_one_line_error(cli("batch", template, people), "no {variables}")
+
+
+def test_an_output_path_that_cannot_be_written_is_a_one_line_error(cli, rendered, tmp_path):
+    folder = tmp_path / "a-folder"
+    folder.mkdir()
+    result = cli("render", "--session", rendered.id, "--no-narration", "-o", folder)
+    _assert_one_line_error(result, "is a folder; give a file name")

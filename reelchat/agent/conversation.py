@@ -27,6 +27,7 @@ from reelchat.generation.backend import VideoBackend, get_backend
 from reelchat.generation.runner import RenderEvent
 from reelchat.generation.stitch import StitchOptions
 from reelchat.storyboard.validation import describe
+from reelchat.tools.actions import summary_line
 from reelchat.tools.context import ToolContext
 from reelchat.tools.registry import run_action
 from reelchat.workspace import Workspace
@@ -92,6 +93,7 @@ class Conversation:
             raise ReelchatError(
                 f"the message is {len(text):,} characters; keep it under {MAX_MESSAGE_CHARS:,}"
             )
+        yield from self.resume()  # a turn cut off mid-step must end before a new one begins
         store.add_message(
             self.workspace.engine, session_id=self.session_id, role="user", content=text
         )
@@ -152,7 +154,7 @@ class Conversation:
                     raise
                 lines.append(f"stopped: {error}")
                 break
-            lines.append(result.strip().splitlines()[0])
+            lines.append(summary_line(result))
         engine = self.workspace.engine
         store.add_message(engine, session_id=self.session_id, role="user", content=request)
         reply = "\n".join(lines)
@@ -161,7 +163,7 @@ class Conversation:
 
     def render(self) -> str:
         """Render the current storyboard (only what changed) and post the result in the chat."""
-        reply = run_action(self.context, "render", {}).strip().splitlines()[0]
+        reply = summary_line(run_action(self.context, "render", {}))
         store.add_message(
             self.workspace.engine, session_id=self.session_id, role="assistant", content=reply
         )

@@ -70,13 +70,20 @@ def _tool_call_from_text(message: AIMessage, tool_names: set[str]) -> AIMessage:
 
 
 def _render_alone(message: AIMessage) -> AIMessage:
-    """Tools in one message run in parallel; a render must wait for the edits, so it is dropped
-    here and the model asks for it again once the edits are done."""
+    """Tools in one message run in parallel, so a render sent with edits would not see them:
+    it is dropped (the model sees only the edits' results and asks for the render next), and
+    several renders become one render of all the shots they named."""
     calls = message.tool_calls
-    if len(calls) > 1 and any(call["name"] == RENDER_TOOL for call in calls):
+    renders = [call for call in calls if call["name"] == RENDER_TOOL]
+    if len(calls) < 2 or not renders:
+        return message
+    if len(renders) < len(calls):
         kept = [call for call in calls if call["name"] != RENDER_TOOL]
         return message.model_copy(update={"tool_calls": kept})
-    return message
+    named = [call["args"].get("shots") for call in renders]
+    shots = None if any(not n for n in named) else sorted({s for n in named for s in n})
+    merged = {**renders[0], "args": {"shots": shots} if shots else {}}
+    return message.model_copy(update={"tool_calls": [merged]})
 
 
 def _malformed_call_replies(message: AIMessage) -> list[ToolMessage]:

@@ -31,6 +31,7 @@ from langchain_core.utils.function_calling import convert_to_openai_tool
 
 from reelchat.agent.intents import SessionView, plan_request
 from reelchat.agent.prompts import STATE_PREFIX
+from reelchat.tools.actions import summary_line
 from reelchat.tools.registry import RENDER_AFTER
 
 PENDING = "reelchat_pending"
@@ -84,13 +85,9 @@ def _step(calls: list[list[Any]], notes: list[str], text: str = "") -> AIMessage
     )
 
 
-def _first_line(message: ToolMessage) -> str:
-    return str(message.content).strip().splitlines()[0] if message.content else ""
-
-
 def _reply(turn: list[BaseMessage], notes: list[str]) -> AIMessage:
     results = [m for m in turn if isinstance(m, ToolMessage)]
-    lines = [_first_line(m) for m in results if m.status != "error"]
+    lines = [summary_line(str(m.content)) for m in results if m.status != "error"]
     failed = [m for m in results if m.status == "error"]
     if failed:
         detail = str(failed[-1].content).strip()

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+import threading
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
@@ -88,6 +89,7 @@ def shot_requests(storyboard: Storyboard, backend: VideoBackend) -> list[tuple[S
     return planned
 
 
+_WARM_LOCK = threading.Lock()
 _WARM: dict[tuple[object, ...], VideoBackend] = {}
 """The process-wide warm backend cache: a backend (and its model) is loaded once per process
 and reused for every shot, turn and session."""
@@ -96,13 +98,17 @@ and reused for every shot, turn and session."""
 def get_backend(settings: Settings) -> VideoBackend:
     """The warm backend the settings ask for, loading it on first use."""
     key = (settings.backend, settings.model, settings.workspace_dir, *settings.diffusion_key())
-    if key not in _WARM:
-        if settings.backend == "animatic":
-            from reelchat.generation.animatic import AnimaticBackend
+    with _WARM_LOCK:  # UI tabs and async callers may ask at the same moment
+        if key not in _WARM:
+            _WARM[key] = _load_backend(settings)
+        return _WARM[key]
 
-            _WARM[key] = AnimaticBackend()
-        else:
-            from reelchat.generation.diffusion import DiffusersBackend
 
-            _WARM[key] = DiffusersBackend.from_settings(settings)
-    return _WARM[key]
+def _load_backend(settings: Settings) -> VideoBackend:
+    if settings.backend == "animatic":
+        from reelchat.generation.animatic import AnimaticBackend
+
+        return AnimaticBackend()
+    from reelchat.generation.diffusion import DiffusersBackend
+
+    return DiffusersBackend.from_settings(settings)

@@ -99,7 +99,8 @@ def run_batch(
             continue
         row_key = _key(board)
         item = store.get_batch_item(engine, batch_key=batch_key, row_key=row_key)
-        if item is not None and item.status == "done" and output.exists():
+        made_here = item is not None and item.output == str(output) and output.exists()
+        if made_here and item.status == "done":
             result.status, result.output = "skipped", output
             results.append(result)
             on_person(result)

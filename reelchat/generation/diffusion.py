@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import logging
 import math
+import threading
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -90,6 +91,8 @@ class DiffusersBackend:
         self.chains_shots = options.chain_shots and preset.i2v_pipeline is not None
         self._text_to_video: Any = None
         self._image_to_video: Any = None
+        self._lock = threading.RLock()
+        """One model call (or load) at a time: pipelines keep per-call state."""
         self.loads = 0
         """How many pipelines were loaded from disk: once each for a whole storyboard."""
 
@@ -191,15 +194,20 @@ class DiffusersBackend:
             transformer.compile(fullgraph=False, dynamic=False)
 
     def text_to_video(self) -> Any:
-        if self._text_to_video is None:
-            self._text_to_video = self._load(self.preset.pipeline, self.preset.model)
-        return self._text_to_video
+        with self._lock:
+            if self._text_to_video is None:
+                self._text_to_video = self._load(self.preset.pipeline, self.preset.model)
+            return self._text_to_video
 
     def image_to_video(self) -> Any:
         """The image-to-video pipeline: built from the loaded components when the preset's
         one model does both, loaded from its own weights otherwise."""
         if self.preset.i2v_pipeline is None:
             raise ReelchatError(f"preset {self.preset.name!r} cannot start from an image")
+        with self._lock:
+            return self._image_to_video_locked()
+
+    def _image_to_video_locked(self) -> Any:
         if self._image_to_video is None:
             if self.preset.i2v_model is None:
                 import diffusers
@@ -243,6 +251,12 @@ class DiffusersBackend:
         self, requests: list[ShotRequest], outputs: list[Path], progress: Progress
     ) -> list[Clip]:
         """Several single-segment shots of one shape in one pipeline call."""
+        with self._lock:
+            return self._generate_batch(requests, outputs, progress)
+
+    def _generate_batch(
+        self, requests: list[ShotRequest], outputs: list[Path], progress: Progress
+    ) -> list[Clip]:
         torch = _torch()
         first = requests[0]
         width, height = self.preset.render_size(first.width / first.height)
@@ -285,6 +299,10 @@ class DiffusersBackend:
         return Clip(output, request.frames, request.width, request.height, request.fps)
 
     def generate(self, request: ShotRequest, output: Path, progress: Progress) -> Clip:
+        with self._lock:
+            return self._generate(request, output, progress)
+
+    def _generate(self, request: ShotRequest, output: Path, progress: Progress) -> Clip:
         torch = _torch()
         width, height = self.preset.render_size(request.width / request.height)
         prompt = ", ".join(part for part in (request.prompt, request.style) if part)

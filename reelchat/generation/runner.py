@@ -139,11 +139,10 @@ def _with_condition_frame(
     """For a chained shot, the last frame of the clip it continues from, as a PNG."""
     if not request.condition_key:
         return request
-    clips = workspace.clips_dir(session_id)
-    previous = clips / f"{request.condition_key}.mp4"
+    previous = workspace.clip_path(session_id, request.condition_key)
     if not previous.exists():
         raise RenderFailed("it continues from the shot before it, which has no clip yet")
-    frame = clips / f"{request.condition_key}-last.png"
+    frame = previous.with_name(f"{request.condition_key}-last.png")
     if not frame.exists():
         last_frame(previous, frame)
     return request.model_copy(update={"condition_frame": frame})
@@ -152,7 +151,7 @@ def _with_condition_frame(
 def _reuse_clip(workspace: Workspace, job: RenderJob, row: JobShot) -> bool:
     """True when the clip for `row` exists already: in this session, or in another one (linked)."""
     engine = workspace.engine
-    clip_path = workspace.clips_dir(job.session_id) / f"{row.cache_key}.mp4"
+    clip_path = workspace.clip_path(job.session_id, row.cache_key)
     known = store.find_clip(engine, session_id=job.session_id, key=row.cache_key)
     if known is not None and clip_path.exists():
         return True
@@ -209,7 +208,7 @@ def _render_shots(
         for tracker in trackers:
             tracker(fraction)
 
-    paths = [workspace.clips_dir(job.session_id) / f"{row.cache_key}.mp4" for row, _ in group]
+    paths = [workspace.clip_path(job.session_id, row.cache_key) for row, _ in group]
     started = time.perf_counter()
     with contextlib.ExitStack() as stack:
         temps = [stack.enter_context(atomic_output(path)) for path in paths]
@@ -339,7 +338,7 @@ def run_job(
         on_event(RenderEvent("done", total=total, fraction=1.0, message="shots rendered"))
         return RenderOutcome(done, None, None, rendered, cached, None)
 
-    clips = [workspace.clips_dir(job.session_id) / f"{row.cache_key}.mp4" for row in rows]
+    clips = [workspace.clip_path(job.session_id, row.cache_key) for row in rows]
     output = workspace.videos_dir(job.session_id) / f"{job.id}.mp4"
     try:
         report = stitch(
@@ -350,28 +349,32 @@ def run_job(
             cache_dir=workspace.clips_dir(job.session_id),
             progress=lambda step: on_event(RenderEvent("stitch", message=step)),
         )
-    except Exception as error:
+        info = probe(output)
+        video = store.add_video(
+            engine,
+            video=Video(
+                session_id=job.session_id,
+                job_id=job.id,
+                version_number=job.version_number,
+                path=f"videos/{output.name}",
+                duration=info.duration,
+                width=info.width,
+                height=info.height,
+            ),  # fmt: skip
+        )
+    except BaseException as error:  # the job row must never stay 'running' after this
+        stopped = isinstance(error, (KeyboardInterrupt, RenderCancelled))
         store.update_job(
             engine,
             job_id=job.id,
-            status=JobStatus.failed,
-            error=f"stitching failed: {error}"[:4000],
+            status=JobStatus.cancelled if stopped else JobStatus.failed,
+            error=f"stitching {'cancelled' if stopped else 'failed'}: {error}"[:4000],
             finished_at=_now(),
         )
-        raise
-    info = probe(output)
-    video = store.add_video(
-        engine,
-        video=Video(
-            session_id=job.session_id,
-            job_id=job.id,
-            version_number=job.version_number,
-            path=f"videos/{output.name}",
-            duration=info.duration,
-            width=info.width,
-            height=info.height,
-        ),
-    )
+        if stopped or isinstance(error, ReelchatError):
+            raise
+        raise RenderFailed(f"stitching failed ({type(error).__name__}: {error}); "
+                           "render again to retry") from error  # fmt: skip
     done = store.update_job(
         engine, job_id=job.id, status=JobStatus.done, progress=1.0, finished_at=_now()
     )

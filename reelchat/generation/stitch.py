@@ -131,7 +131,8 @@ def finish_shot(
 
 def _join_by_copy(clips: list[Path], output: Path, work: Path) -> None:
     listing = work / "concat.txt"
-    listing.write_text("".join(f"file '{clip.as_posix()}'\n" for clip in clips))
+    quoted = (clip.as_posix().replace("'", "'\\''") for clip in clips)  # concat-list quoting
+    listing.write_text("".join(f"file '{path}'\n" for path in quoted))
     run_ffmpeg(
         [
             "-f",

@@ -173,12 +173,6 @@ class Storyboard(_Strict):
         total = sum(self.frame_count(shot) / self.fps for shot in self.shots)
         return total - sum(self.overlap_after(i) for i in range(len(self.shots)))
 
-    def index_of(self, shot_id: str) -> int:
-        for index, shot in enumerate(self.shots):
-            if shot.id == shot_id:
-                return index
-        raise KeyError(shot_id)
-
     def to_json(self) -> str:
         return self.model_dump_json(indent=2)
 

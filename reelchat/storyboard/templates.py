@@ -178,8 +178,6 @@ ONBOARDING = Template(
     logline="A {seconds:g}-second welcome for {name}, joining the {team}.",
 )
 
-TEMPLATES = {template.kind: template for template in (EXPLAINER, PRODUCT_DEMO, ONBOARDING)}
-
 
 def from_template(
     template: Template,
@@ -237,8 +235,8 @@ def from_template(
     headline = f"Welcome, {name}" if template is ONBOARDING else topic[:1].upper() + topic[1:]
     script = Script(
         title=headline[:80],
-        audience=audience,
-        tone=tone or template.tone,
+        audience=audience[:120],
+        tone=(tone or template.tone)[:80],
         logline=template.logline.format(**words)[:300],
         text=" ".join(shot["narration"] for shot in shot_list)[:6000],
     )

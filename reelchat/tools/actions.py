@@ -33,6 +33,12 @@ from reelchat.tools.arguments import (
 from reelchat.tools.context import ToolContext
 
 
+def summary_line(result: str) -> str:
+    """The first line of a tool's answer: what it did, without the storyboard listing."""
+    lines = result.strip().splitlines()
+    return lines[0] if lines else ""
+
+
 def describe(storyboard: Storyboard, version: int | None = None) -> str:
     """The storyboard as short numbered lines: what a model (or person) needs to edit it."""
     head = f'Storyboard{f" version {version}" if version else ""}: "{storyboard.title}", '

@@ -20,7 +20,6 @@ from reelchat.ui.chat import start_render
 from reelchat.ui.services import conversation, workers
 from reelchat.workspace import Workspace
 
-EDITABLE = ("title", "prompt", "duration", "camera", "transition", "narration", "caption")
 ERRORS_KEY = "board-errors"
 
 
@@ -40,7 +39,7 @@ def _apply(
 
 
 def _thumbnail(ws: Workspace, session_id: str, key: str | None) -> None:
-    clip = ws.clips_dir(session_id) / f"{key}.mp4" if key else None
+    clip = ws.clip_path(session_id, key) if key else None
     if clip is None or not clip.exists():
         st.markdown("🎞️ *not rendered yet*")
         return

@@ -49,12 +49,6 @@ def history(ws: Workspace, session_id: str) -> None:
             st.markdown(message.content)
 
 
-def _cancel(ws: Workspace, session_id: str) -> None:
-    for job in store.list_jobs(ws.engine, session_id=session_id):
-        if job.status == JobStatus.running:
-            store.request_cancel(ws.engine, job_id=job.id)
-
-
 @st.fragment(run_every=POLL_SECONDS)
 def progress(ws: Workspace, session_id: str) -> None:
     """Polls the running turn and its job rows; when the turn ends, refreshes the whole page."""
@@ -63,8 +57,8 @@ def progress(ws: Workspace, session_id: str) -> None:
         return
     seen = st.session_state.setdefault("finished-turns", set())
     if turn.finished:
-        if id(turn) not in seen:
-            seen.add(id(turn))
+        if turn.key not in seen:
+            seen.add(turn.key)
             st.rerun()
         if turn.error:
             st.error(turn.error)
@@ -79,7 +73,7 @@ def progress(ws: Workspace, session_id: str) -> None:
             for row in store.job_shots(ws.engine, job_id=running[-1].id):
                 st.progress(min(1.0, row.progress), text=f"shot {row.position}: {row.status}")
             if st.button("Cancel render", key="cancel-render"):
-                _cancel(ws, session_id)
+                store.cancel_running_jobs(ws.engine, session_id=session_id)
 
 
 def message_box(ws: Workspace, session_id: str, chosen: Settings) -> None:

@@ -36,9 +36,9 @@ def results(ws: Workspace, session_id: str) -> None:
         board = store.get_version(ws.engine, session_id=session_id).storyboard
         keys = store.shot_clip_keys(ws.engine, session_id=session_id)
         for number, shot in enumerate(board.shots, start=1):
-            clip = ws.clips_dir(session_id) / f"{keys.get(shot.id, '')}.mp4"
             st.markdown(f"**Shot {number}: {shot.title}**")
-            if shot.id in keys and clip.exists():
+            clip = ws.clip_path(session_id, keys[shot.id]) if shot.id in keys else None
+            if clip is not None and clip.exists():
                 st.video(str(clip))
             else:
                 st.caption("not rendered yet")

@@ -7,7 +7,7 @@ import streamlit as st
 from reelchat import store
 from reelchat.agent.conversation import NEW_SESSION_TITLE, delete_session
 from reelchat.generation.presets import DEFAULT_PRESET, PRESETS
-from reelchat.ui.services import SETTINGS_KEY, settings, workspace
+from reelchat.ui.services import SETTINGS_KEY, settings, workers, workspace
 
 SESSION_PARAM = "session"
 
@@ -63,7 +63,10 @@ def sessions_panel(current: str | None) -> None:
             if no.button("Keep it", key="delete-no"):
                 st.session_state.pop("confirm-delete")
                 st.rerun()
-        elif st.button("Delete session", key=f"delete-{current}"):
+        elif st.button(
+            "Delete session", key=f"delete-{current}", disabled=workers().busy(current),
+            help="Wait for the current render to finish (or cancel it) first.",
+        ):  # fmt: skip
             st.session_state["confirm-delete"] = current
             st.rerun()
 

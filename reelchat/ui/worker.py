@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import threading
 import time
+import uuid
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
@@ -32,6 +33,8 @@ class Turn:
     reply: str = ""
     error: str = ""
     finished: bool = False
+    key: str = field(default_factory=lambda: uuid.uuid4().hex)
+    """Tells turns apart (object ids are reused once a turn is replaced)."""
 
     @property
     def seconds(self) -> float:

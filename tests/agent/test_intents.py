@@ -153,3 +153,8 @@ def test_new_video_request_replaces_the_plan():
 def test_a_request_without_a_subject_gets_a_clarifying_question(text):
     plan = plan_request(text, None)
     assert plan.calls == [] and "What should the video be about" in plan.notes[0]
+
+
+def test_a_very_long_audience_is_cut_to_fit():
+    args = plan_new_video("an explainer on tides, for " + "curious people " * 20)
+    assert args["audience"].startswith("curious people") and len(args["audience"]) <= 120

@@ -198,3 +198,15 @@ def test_render_waits_for_edits_sent_in_the_same_message(chat, server):
     assert [e.text for e in events if e.kind == "tool_call"] == ["edit_storyboard", "render"]
     video = store.list_videos(chat.workspace.engine, session_id=chat.session_id)[-1]
     assert video.version_number == 2
+
+
+def test_several_renders_in_one_message_become_one(chat, server):
+    server.script(reply(calls=[tool_call("plan_storyboard", PLAN)]), reply("Planned."))
+    _turn(chat, "plan a lighthouse video")
+    server.script(
+        reply(calls=[tool_call("render", {"shots": [1]}), tool_call("render", {"shots": [2]})]),
+        reply("Previews ready."),
+    )
+    events = _turn(chat, "preview both shots")
+    calls = [e for e in events if e.kind == "tool_call"]
+    assert [(c.text, c.data["args"]) for c in calls] == [("render", {"shots": [1, 2]})]

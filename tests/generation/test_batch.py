@@ -74,3 +74,17 @@ def test_people_csv_errors(tmp_path):
     good = tmp_path / "people.csv"
     good.write_text("name , team\n Priya ,Design\n")
     assert read_people(good) == [{"name": "Priya", "team": "Design"}]
+
+
+def test_a_person_who_moved_rows_gets_their_own_video(workspace, tmp_path):
+    template = _template()
+    out = tmp_path / "out"
+    first = run_batch(workspace, AnimaticBackend(), template, [{"name": "Alice"}, {"name": "Bob"}],
+                      out_dir=out, options=QUIET)  # fmt: skip
+    alice = read_frame(first[0].output, 2.5)
+    again = run_batch(workspace, AnimaticBackend(), template,
+                      [{"name": "Carol"}, {"name": "Alice"}, {"name": "Bob"}],
+                      out_dir=out, options=QUIET)  # fmt: skip
+    assert [r.status for r in again] == ["done", "done", "done"]
+    assert [r.rendered for r in again] == [1, 0, 0]  # Alice and Bob come from the clip cache
+    assert np.abs(read_frame(again[1].output, 2.5).astype(int) - alice).mean() < 0.5

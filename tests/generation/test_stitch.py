@@ -128,3 +128,17 @@ def test_narration_is_spoken_and_music_ducks_under_it(clip_dir, tmp_path):
 def test_without_any_audio_the_video_has_no_audio_track(clip_dir, tmp_path):
     output, report = _stitch(make_storyboard(1), clip_dir, tmp_path)
     assert probe(output).audio_codec is None and not report.narrated
+
+
+def test_a_workspace_path_with_an_apostrophe(clip_dir, tmp_path):
+    board = make_storyboard(2)
+    folder = tmp_path / "Bob's videos"
+    folder.mkdir()
+    clips = []
+    for path in _clips(board, clip_dir):
+        target = folder / path.name
+        target.write_bytes(path.read_bytes())
+        clips.append(target)
+    output = folder / "out.mp4"
+    report = stitch(board, clips, output, options=QUIET, cache_dir=folder)
+    assert report.method == "stream-copy" and probe(output).frames == 16
