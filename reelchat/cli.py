@@ -10,7 +10,7 @@ from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
 from types import FrameType
-from typing import Annotated, Any, TypeVar
+from typing import TYPE_CHECKING, Annotated, Any, TypeVar
 
 import typer
 from rich.console import Console
@@ -19,7 +19,6 @@ from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, T
 from rich.table import Table
 
 from reelchat import store
-from reelchat.agent.conversation import Conversation, delete_session
 from reelchat.config import Settings
 from reelchat.display import RenderProgress, TurnPrinter, shot_table
 from reelchat.errors import InputFileError, ReelchatError
@@ -30,6 +29,9 @@ from reelchat.generation.stitch import StitchOptions
 from reelchat.storyboard.models import Storyboard, storyboard_schema_text
 from reelchat.storyboard.validation import parse_storyboard
 from reelchat.workspace import Workspace
+
+if TYPE_CHECKING:  # the agent (LangChain, LangGraph) loads only for the commands that chat
+    from reelchat.agent.conversation import Conversation
 
 for _library in ("DIFFUSERS_VERBOSITY", "TRANSFORMERS_VERBOSITY"):
     os.environ.setdefault(_library, "error")  # the CLI shows its own progress and errors
@@ -187,6 +189,8 @@ def make(
         raise InputFileError(
             'say what the video should be about, e.g. reelchat make "how tides work"'
         )
+    from reelchat.agent.conversation import Conversation
+
     options = _stitch_options(captions, narration, music)
     _check_output(output)
     ws = _workspace(workspace)
@@ -213,6 +217,8 @@ def chat(
     """Chat in the terminal: ask for a video, then keep changing it. Ctrl-D or 'quit' ends."""
     options = _stitch_options(captions, narration, music)
     ws = _workspace(workspace)
+    from reelchat.agent.conversation import Conversation
+
     conversation = Conversation(
         ws, session_id=session, settings=Settings(workspace=ws.root), stitch=options
     )
@@ -438,6 +444,8 @@ def sessions_delete(
     row = store.get_session(ws.engine, session_id=session_id)
     if not yes and not typer.confirm(f"Delete session {row.id} ({row.title}) and its files?"):
         raise typer.Exit(1)
+    from reelchat.agent.conversation import delete_session
+
     delete_session(ws, session_id)
     out.print(f"deleted session {session_id}")
 

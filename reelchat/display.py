@@ -3,16 +3,19 @@
 from __future__ import annotations
 
 from types import TracebackType
+from typing import TYPE_CHECKING
 
 from rich.console import Console
 from rich.markup import escape
 from rich.progress import BarColumn, Progress, SpinnerColumn, TextColumn, TimeElapsedColumn
 from rich.table import Table
 
-from reelchat.agent.conversation import AgentEvent
 from reelchat.generation.runner import RenderEvent
 from reelchat.storyboard.models import Storyboard
-from reelchat.tools.registry import CHANGES_STORYBOARD
+from reelchat.tools.names import CHANGES_STORYBOARD
+
+if TYPE_CHECKING:
+    from reelchat.agent.conversation import AgentEvent
 
 TOOL_LABELS = {
     "plan_storyboard": "planning the storyboard",

@@ -27,7 +27,8 @@ from reelchat.agent.state import AgentState
 from reelchat.errors import NotFound, ReelchatError
 from reelchat.tools import actions
 from reelchat.tools.context import ToolContext
-from reelchat.tools.registry import RENDER_TOOL, agent_tools
+from reelchat.tools.names import RENDER_TOOL
+from reelchat.tools.registry import agent_tools
 
 MAX_STEPS = 8
 RECURSION_LIMIT = 2 * MAX_STEPS + 4

@@ -32,7 +32,7 @@ from langchain_core.utils.function_calling import convert_to_openai_tool
 from reelchat.agent.intents import SessionView, plan_request
 from reelchat.agent.prompts import STATE_PREFIX
 from reelchat.tools.actions import summary_line
-from reelchat.tools.registry import RENDER_AFTER
+from reelchat.tools.names import RENDER_AFTER
 
 PENDING = "reelchat_pending"
 NOTES = "reelchat_notes"

@@ -27,11 +27,7 @@ from reelchat.tools.arguments import (
     WriteScriptArgs,
 )
 from reelchat.tools.context import ToolContext
-
-RENDER_TOOL = "render"
-RENDER_AFTER = frozenset({"plan_storyboard", "write_script", "edit_storyboard", "restore_version"})
-"""Tools whose change is worth seeing as a video straight away."""
-CHANGES_STORYBOARD = RENDER_AFTER | {"make_template"}
+from reelchat.tools.names import RENDER_TOOL
 
 
 def _context() -> ToolContext:
