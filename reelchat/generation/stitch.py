@@ -155,16 +155,17 @@ def _join_with_moviepy(storyboard: Storyboard, clips: list[Path], output: Path) 
 
     sources = [VideoFileClip(str(path), audio=False) for path in clips]
     try:
-        placed, start = [], 0.0
-        for index, source in enumerate(sources):
+        placed = []
+        for index, (source, start) in enumerate(
+            zip(sources, storyboard.shot_starts(), strict=True)
+        ):
             overlap_in = storyboard.overlap_after(index - 1) if index else 0.0
-            start -= overlap_in
             clip = source.with_start(start)
             if overlap_in:
                 clip = clip.with_effects([vfx.CrossFadeIn(overlap_in)])
             placed.append(clip)
-            start += source.duration
-        video = CompositeVideoClip(placed, size=storyboard.size).with_duration(start)
+        runtime = storyboard.runtime
+        video = CompositeVideoClip(placed, size=storyboard.size).with_duration(runtime)
         video.write_videofile(
             str(output),
             fps=storyboard.fps,
@@ -180,14 +181,6 @@ def _join_with_moviepy(storyboard: Storyboard, clips: list[Path], output: Path) 
             source.close()
 
 
-def _shot_starts(storyboard: Storyboard) -> list[float]:
-    starts, time = [], 0.0
-    for index, shot in enumerate(storyboard.shots):
-        starts.append(time)
-        time += storyboard.frame_count(shot) / storyboard.fps - storyboard.overlap_after(index)
-    return starts
-
-
 def _mix_audio(
     storyboard: Storyboard, video: Path, output: Path, options: StitchOptions, work: Path
 ) -> bool:
@@ -195,7 +188,7 @@ def _mix_audio(
     voices: list[tuple[Path, float]] = []
     if options.narration and tts_available():
         for index, (shot, start) in enumerate(
-            zip(storyboard.shots, _shot_starts(storyboard), strict=True)
+            zip(storyboard.shots, storyboard.shot_starts(), strict=True)
         ):
             if shot.narration:
                 wav = speak(shot.narration, work / f"voice-{index}.wav", seconds=shot.duration)

@@ -167,6 +167,14 @@ class Storyboard(_Strict):
         shortest = min(self.shots[index].duration, nxt.duration)
         return min(CROSSFADE_SECONDS, shortest / 2)
 
+    def shot_starts(self) -> list[float]:
+        """When each shot begins in the stitched video (crossfades pull the next shot in)."""
+        starts, time = [], 0.0
+        for index, shot in enumerate(self.shots):
+            starts.append(time)
+            time += self.frame_count(shot) / self.fps - self.overlap_after(index)
+        return starts
+
     @property
     def runtime(self) -> float:
         """Length of the stitched video: shot durations less crossfade overlaps."""
