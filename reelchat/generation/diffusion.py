@@ -266,20 +266,14 @@ class DiffusersBackend:
             progress(0.95 * (step + 1) / self.steps)
             return kwargs
 
-        call: dict[str, Any] = {
-            "prompt": [", ".join(p for p in (r.prompt, r.style) if p) for r in requests],
-            "negative_prompt": [r.negative_prompt for r in requests],
-            "height": height,
-            "width": width,
-            "num_frames": count,
-            "num_inference_steps": self.steps,
-            "guidance_scale": self.preset.guidance,
-            "generator": [torch.Generator(device="cpu").manual_seed(r.seed) for r in requests],
-            "callback_on_step_end": on_step,
-            "output_type": "np",
-        }
-        if self.preset.tiny:
-            call["max_sequence_length"] = 16
+        call = self._call(
+            prompt=[_full_prompt(r) for r in requests],
+            negative_prompt=[r.negative_prompt for r in requests],
+            generator=[torch.Generator(device="cpu").manual_seed(r.seed) for r in requests],
+            size=(width, height),
+            frames=count,
+            on_step=on_step,
+        )
         videos = np.asarray(self.text_to_video()(**call).frames)
         clips = [
             self._write(list(_to_uint8(video)), request, output)
@@ -287,6 +281,27 @@ class DiffusersBackend:
         ]
         progress(1.0)
         return clips
+
+    def _call(
+        self, *, prompt: Any, negative_prompt: Any, generator: Any, size: tuple[int, int],
+        frames: int, on_step: Any,
+    ) -> dict[str, Any]:  # fmt: skip
+        """Pipeline arguments shared by single and batched calls."""
+        call: dict[str, Any] = {
+            "prompt": prompt,
+            "negative_prompt": negative_prompt,
+            "width": size[0],
+            "height": size[1],
+            "num_frames": frames,
+            "num_inference_steps": self.steps,
+            "guidance_scale": self.preset.guidance,
+            "generator": generator,
+            "callback_on_step_end": on_step,
+            "output_type": "np",
+        }
+        if self.preset.tiny:
+            call["max_sequence_length"] = 16  # the tiny text encoder's limit
+        return call
 
     def _write(self, frames: list[np.ndarray], request: ShotRequest, output: Path) -> Clip:
         """Resample generated frames to the shot's fps and size and encode them."""
@@ -305,7 +320,6 @@ class DiffusersBackend:
     def _generate(self, request: ShotRequest, output: Path, progress: Progress) -> Clip:
         torch = _torch()
         width, height = self.preset.render_size(request.width / request.height)
-        prompt = ", ".join(part for part in (request.prompt, request.style) if part)
         segments = self.plan_segments(request)
         total_steps = self.steps * len(segments)
         frames: list[np.ndarray] = []
@@ -319,20 +333,14 @@ class DiffusersBackend:
                 progress(0.95 * (base + step + 1) / total_steps)
                 return kwargs
 
-            call: dict[str, Any] = {
-                "prompt": prompt,
-                "negative_prompt": request.negative_prompt or None,
-                "height": height,
-                "width": width,
-                "num_frames": count,
-                "num_inference_steps": self.steps,
-                "guidance_scale": self.preset.guidance,
-                "generator": torch.Generator(device="cpu").manual_seed(request.seed + index),
-                "callback_on_step_end": on_step,
-                "output_type": "np",
-            }
-            if self.preset.tiny:
-                call["max_sequence_length"] = 16
+            call = self._call(
+                prompt=_full_prompt(request),
+                negative_prompt=request.negative_prompt or None,
+                generator=torch.Generator(device="cpu").manual_seed(request.seed + index),
+                size=(width, height),
+                frames=count,
+                on_step=on_step,
+            )
             if start_image is not None:
                 pipe = self.image_to_video()
                 call["image"] = start_image
@@ -345,6 +353,11 @@ class DiffusersBackend:
         clip = self._write(frames, request, output)
         progress(1.0)
         return clip
+
+
+def _full_prompt(request: ShotRequest) -> str:
+    """The shot's prompt with the video's style phrase, which keeps shots consistent."""
+    return ", ".join(part for part in (request.prompt, request.style) if part)
 
 
 def _open_image(path: Path | None) -> Image.Image | None:
