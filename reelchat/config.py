@@ -46,6 +46,16 @@ class Settings(BaseSettings):
     cache_hook: Literal["none", "first_block", "taylorseer"] = Field(
         default="none", description="diffusers step cache that skips repeated transformer work."
     )
+    executor: Literal["local", "ray"] = Field(
+        default="local", description="Where shots render: in this process, or on a Ray cluster."
+    )
+    ray_address: str | None = Field(
+        default=None,
+        description="Ray cluster to use (auto, ray://host:10001); unset starts a local one.",
+    )
+    ray_workers: int | None = Field(
+        default=None, ge=1, description="Most Ray worker actors (default: one per GPU or CPU)."
+    )
     llm_base_url: str | None = Field(
         default=None,
         validation_alias=AliasChoices("REELCHAT_LLM_BASE_URL", "OPENAI_BASE_URL"),

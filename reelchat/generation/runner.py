@@ -6,21 +6,29 @@ cancelled job resumes it, and an edit re-renders only the shots whose pixels cha
 
 from __future__ import annotations
 
-import contextlib
+import math
 import os
 import shutil
 import time
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
 
 from reelchat import store
 from reelchat.errors import NotFound, ReelchatError, RenderCancelled, RenderFailed
 from reelchat.generation.backend import ShotRequest, VideoBackend, shot_requests
+from reelchat.generation.executors import (
+    Executor,
+    ShotWork,
+    WorkDone,
+    as_executor,
+    failure_reason,
+)
 from reelchat.generation.media import atomic_output, last_frame, probe
 from reelchat.generation.stitch import StitchOptions, StitchReport, stitch
 from reelchat.store import ClipRecord, JobShot, JobStatus, RenderJob, ShotStatus, Video
+from reelchat.storyboard.models import Storyboard
 from reelchat.workspace import Workspace
 
 PROGRESS_WRITE_INTERVAL = 0.25
@@ -38,6 +46,8 @@ class RenderEvent:
     fraction: float = 0.0
     status: str = ""
     message: str = ""
+    job_id: str = ""
+    """The job it belongs to (a batch renders several at once)."""
 
 
 EventSink = Callable[[RenderEvent], None]
@@ -120,7 +130,11 @@ class _ShotProgress:
         self._last_write = 0.0
 
     def __call__(self, fraction: float) -> None:
-        self._on_event(RenderEvent("shot", self._row.position, self._total, fraction, "running"))
+        self._on_event(
+            RenderEvent(
+                "shot", self._row.position, self._total, fraction, "running", job_id=self._job.id
+            )
+        )
         now = time.monotonic()
         if now - self._last_write < PROGRESS_WRITE_INTERVAL and fraction < 1.0:
             return
@@ -166,92 +180,38 @@ def _reuse_clip(workspace: Workspace, job: RenderJob, row: JobShot) -> bool:
     return True
 
 
-def _batch_partners(
-    workspace: Workspace,
-    backend: VideoBackend,
-    job: RenderJob,
-    first: ShotRequest,
-    queue: list[tuple[JobShot, ShotRequest]],
-) -> list[tuple[JobShot, ShotRequest]]:
-    """Queued shots that can render in the same model call as `first`: same shape, no cached
-    clip, up to the backend's batch size (1 for backends that cannot batch, or chained shots)."""
-    limit = backend.batch_size(first) if hasattr(backend, "batch_size") else 1
-    shape = (first.width, first.height, first.fps, first.frames)
-    partners: list[tuple[JobShot, ShotRequest]] = []
-    for row, request in queue:
-        if len(partners) + 1 >= limit:
-            break
-        same = (request.width, request.height, request.fps, request.frames) == shape
-        if same and not request.condition_key and not _reuse_clip(workspace, job, row):
-            partners.append((row, request))
-    return partners
+@dataclass
+class _JobState:
+    """One job while its shots render: what is left, what failed, what it counted."""
+
+    job: RenderJob
+    storyboard: Storyboard
+    rows: list[JobShot]
+    done: int = 0
+    failures: list[str] = field(default_factory=list)
+    counts: dict[ShotStatus, int] = field(
+        default_factory=lambda: {ShotStatus.rendered: 0, ShotStatus.cached: 0}
+    )
+
+    @property
+    def total(self) -> int:
+        return len(self.rows)
 
 
-def _render_shots(
-    workspace: Workspace,
-    backend: VideoBackend,
-    job: RenderJob,
-    group: list[tuple[JobShot, ShotRequest]],
-    total: int,
-    on_event: EventSink,
-) -> None:
-    """Render one shot, or several of the same shape in one model call, and record the clips."""
+@dataclass(frozen=True, eq=False)
+class _Shot:
+    state: _JobState
+    row: JobShot
+    request: ShotRequest
+
+
+def _begin(workspace: Workspace, job: RenderJob) -> _JobState:
     engine = workspace.engine
-    for row, _request in group:
-        store.update_job_shot(
-            engine, job_id=job.id, position=row.position, status=ShotStatus.running,
-            progress=0.0, error="",
-        )  # fmt: skip
-    trackers = [_ShotProgress(workspace, job, row, total, on_event) for row, _ in group]
-
-    def progress(fraction: float) -> None:
-        for tracker in trackers:
-            tracker(fraction)
-
-    paths = [workspace.clip_path(job.session_id, row.cache_key) for row, _ in group]
-    started = time.perf_counter()
-    with contextlib.ExitStack() as stack:
-        temps = [stack.enter_context(atomic_output(path)) for path in paths]
-        requests = [request for _, request in group]
-        if len(group) == 1:
-            clips = [backend.generate(requests[0], temps[0], progress)]
-        else:
-            clips = backend.generate_batch(requests, temps, progress)  # type: ignore[attr-defined]
-    seconds = (time.perf_counter() - started) / len(group)
-    for (row, _), path, clip in zip(group, paths, clips, strict=True):
-        store.record_clip(
-            engine,
-            clip=ClipRecord(
-                session_id=job.session_id,
-                key=row.cache_key,
-                path=f"clips/{path.name}",
-                backend=backend.name,
-                frames=clip.frames,
-                width=clip.width,
-                height=clip.height,
-                fps=clip.fps,
-                render_seconds=seconds,
-            ),  # fmt: skip
-        )
-        store.update_job_shot(engine, job_id=job.id, position=row.position, render_seconds=seconds)
-
-
-def run_job(
-    workspace: Workspace,
-    backend: VideoBackend,
-    job: RenderJob,
-    *,
-    options: StitchOptions | None = None,
-    on_event: EventSink = lambda _event: None,
-) -> RenderOutcome:
-    """Render every missing shot of `job`, then stitch. Safe to call again after any failure."""
-    engine = workspace.engine
-    options = options or StitchOptions()
     storyboard = store.get_version(
         engine, session_id=job.session_id, number=job.version_number
     ).storyboard
     rows = store.job_shots(engine, job_id=job.id)
-    store.update_job(
+    job = store.update_job(
         engine,
         job_id=job.id,
         status=JobStatus.running,
@@ -260,82 +220,226 @@ def run_job(
         error="",
         cancel_requested=False,
     )
-    failures: list[str] = []
-    counts = {ShotStatus.rendered: 0, ShotStatus.cached: 0}
-    total = len(rows)
-    planned = shot_requests(storyboard, backend)
-    queue = [(row, planned[row.position - 1][0]) for row in rows]
-    done_count = 0
+    return _JobState(job, storyboard, rows)
 
-    def finish(row: JobShot, status: ShotStatus) -> None:
-        nonlocal done_count
-        done_count += 1
-        counts[status] += 1
-        store.update_job_shot(
-            engine, job_id=job.id, position=row.position, status=status, progress=1.0
-        )
-        store.update_job(engine, job_id=job.id, progress=0.9 * done_count / total)
-        on_event(RenderEvent("shot", row.position, total, 1.0, status))
 
-    while queue:
-        row, request = queue.pop(0)
-        group = [(row, request)]
+class _Renderer:
+    """Renders the missing shots of one or more jobs through an executor and records each one.
+
+    The runner decides what runs next: a cached clip is reused, a chained shot waits for the
+    shot before it, a shot whose clip another job is rendering waits for that clip, shots of one
+    shape share a model call. The executor decides where each call runs; with more slots than
+    one, independent calls run at the same time."""
+
+    def __init__(self, workspace: Workspace, executor: Executor, on_event: EventSink) -> None:
+        self.workspace, self.executor, self.on_event = workspace, executor, on_event
+        self.running: dict[int, list[_Shot]] = {}
+        """Submitted calls by id(work), with their shots."""
+
+    def render(self, states: list[_JobState]) -> None:
+        backend = self.executor.backend
+        queue = []
+        for state in states:
+            planned = shot_requests(state.storyboard, backend)
+            queue += [_Shot(state, row, planned[row.position - 1][0]) for row in state.rows]
+        group: list[_Shot] = []
         try:
-            if _reuse_clip(workspace, job, row):
-                finish(row, ShotStatus.cached)
-                continue
-            request = _with_condition_frame(workspace, job.session_id, request)
-            partners = _batch_partners(workspace, backend, job, request, queue)
-            group = [(row, request), *partners]
-            for pair in partners:
-                queue.remove(pair)
-            _render_shots(workspace, backend, job, group, total, on_event)
+            while queue or self.running:
+                while len(self.running) < self.executor.slots:
+                    index = self._next(queue)
+                    if index is None:
+                        break
+                    group = [queue.pop(index)]
+                    self._start(group, queue)
+                if self.running:
+                    self._collect(self.executor.next_done())
         except (RenderCancelled, KeyboardInterrupt) as stop:
-            for member, _ in group:
-                store.update_job_shot(
-                    engine, job_id=job.id, position=member.position, status=ShotStatus.cancelled
-                )
-            message = (
-                f"cancelled at shot {row.position}; finished shots are kept, render again to resume"
-            )
-            store.update_job(
-                engine, job_id=job.id, status=JobStatus.cancelled, error=message, finished_at=_now()
-            )
-            raise RenderCancelled(message) from stop
+            self.executor.stop()
+            stopped = [shot for shots in self.running.values() for shot in shots] or group
+            self._cancel(states, stopped, stop)
+
+    def _next(self, queue: list[_Shot]) -> int | None:
+        """The first queued shot that may start now."""
+        busy_keys = {shot.row.cache_key for shots in self.running.values() for shot in shots}
+        busy_jobs = {shot.state.job.id for shots in self.running.values() for shot in shots}
+        for index, shot in enumerate(queue):
+            job_id = shot.state.job.id
+            chained_waits = bool(shot.request.condition_key) and job_id in busy_jobs
+            if shot.row.cache_key not in busy_keys and not chained_waits:
+                return index
+            busy_jobs.add(job_id)  # the shots after it in a chain wait too
+        return None
+
+    def _start(self, group: list[_Shot], queue: list[_Shot]) -> None:
+        """Reuse the shot's clip, or submit it with the queued shots that share its model call."""
+        shot = group[0]
+        job = shot.state.job
+        try:
+            if _reuse_clip(self.workspace, job, shot.row):
+                self._finish(shot, ShotStatus.cached)
+                return
+            request = _with_condition_frame(self.workspace, job.session_id, shot.request)
+            group[0] = shot = _Shot(shot.state, shot.row, request)
+            partners = self._partners(shot, queue)
+            for partner in partners:
+                queue.remove(partner)
+            group += partners
+            self._submit(group)
         except Exception as error:  # noqa: BLE001 - recorded per shot, the rest go on
-            reason = (
-                str(error)
-                if isinstance(error, ReelchatError)
-                else f"{type(error).__name__}: {error}"
+            self._fail(group, error)
+
+    def _partners(self, first: _Shot, queue: list[_Shot]) -> list[_Shot]:
+        """Queued shots that can render in the same model call as `first`: same shape, no
+        cached clip, up to the backend's batch size (1 for backends that cannot batch, or
+        chained shots), and no more than keeps every slot of the executor busy."""
+        backend = self.executor.backend
+        request = first.request
+        limit = backend.batch_size(request) if hasattr(backend, "batch_size") else 1
+        limit = min(limit, math.ceil((len(queue) + 1) / self.executor.slots))
+        shape = (request.width, request.height, request.fps, request.frames)
+        busy = {shot.row.cache_key for shots in self.running.values() for shot in shots}
+        keys = {first.row.cache_key}
+        partners: list[_Shot] = []
+        for shot in queue:
+            if len(partners) + 1 >= limit:
+                break
+            other = shot.request
+            same = (other.width, other.height, other.fps, other.frames) == shape
+            if (
+                same and not other.condition_key and shot.row.cache_key not in busy | keys
+                and not _reuse_clip(self.workspace, shot.state.job, shot.row)
+            ):  # fmt: skip
+                partners.append(shot)
+                keys.add(shot.row.cache_key)
+        return partners
+
+    def _submit(self, group: list[_Shot]) -> None:
+        engine = self.workspace.engine
+        for shot in group:
+            store.update_job_shot(
+                engine, job_id=shot.state.job.id, position=shot.row.position,
+                status=ShotStatus.running, progress=0.0, error="",
+            )  # fmt: skip
+        trackers = [
+            _ShotProgress(self.workspace, s.state.job, s.row, s.state.total, self.on_event)
+            for s in group
+        ]
+
+        def progress(fraction: float) -> None:
+            for tracker in trackers:
+                tracker(fraction)
+
+        work = ShotWork(
+            requests=[shot.request for shot in group],
+            outputs=[
+                self.workspace.clip_path(s.state.job.session_id, s.row.cache_key) for s in group
+            ],
+            progress=progress,
+        )
+        self.executor.submit(work)
+        self.running[id(work)] = group
+
+    def _collect(self, done: WorkDone) -> None:
+        group = self.running.pop(id(done.work))
+        if done.error is not None:
+            self._fail(group, done.error)
+            return
+        engine = self.workspace.engine
+        seconds = done.seconds / len(group)
+        for shot, path, clip in zip(group, done.work.outputs, done.clips, strict=True):
+            store.record_clip(
+                engine,
+                clip=ClipRecord(
+                    session_id=shot.state.job.session_id,
+                    key=shot.row.cache_key,
+                    path=f"clips/{path.name}",
+                    backend=self.executor.backend.name,
+                    frames=clip.frames,
+                    width=clip.width,
+                    height=clip.height,
+                    fps=clip.fps,
+                    render_seconds=seconds,
+                ),  # fmt: skip
             )
-            for member, _ in group:
-                store.update_job_shot(
-                    engine, job_id=job.id, position=member.position, status=ShotStatus.failed,
-                    error=reason[:2000],
+            store.update_job_shot(
+                engine, job_id=shot.state.job.id, position=shot.row.position,
+                render_seconds=seconds,
+            )  # fmt: skip
+            self._finish(shot, ShotStatus.rendered)
+
+    def _finish(self, shot: _Shot, status: ShotStatus) -> None:
+        state, engine = shot.state, self.workspace.engine
+        state.done += 1
+        state.counts[status] += 1
+        store.update_job_shot(
+            engine, job_id=state.job.id, position=shot.row.position, status=status, progress=1.0
+        )
+        store.update_job(engine, job_id=state.job.id, progress=0.9 * state.done / state.total)
+        self.on_event(
+            RenderEvent("shot", shot.row.position, state.total, 1.0, status, job_id=state.job.id)
+        )
+
+    def _fail(self, group: list[_Shot], error: BaseException) -> None:
+        reason = failure_reason(error)
+        for shot in group:
+            store.update_job_shot(
+                self.workspace.engine, job_id=shot.state.job.id, position=shot.row.position,
+                status=ShotStatus.failed, error=reason[:2000],
+            )  # fmt: skip
+            shot.state.failures.append(f"shot {shot.row.position}: {reason}")
+            self.on_event(
+                RenderEvent(
+                    "shot",
+                    shot.row.position,
+                    shot.state.total,
+                    0.0,
+                    ShotStatus.failed,
+                    reason,
+                    job_id=shot.state.job.id,
                 )  # fmt: skip
-                failures.append(f"shot {member.position}: {reason}")
-                on_event(
-                    RenderEvent("shot", member.position, total, 0.0, ShotStatus.failed, reason)
-                )
-            continue
-        for member, _ in group:
-            finish(member, ShotStatus.rendered)
-    if failures:
-        message = "; ".join(failures)
+            )
+
+    def _cancel(self, states: list[_JobState], stopped: list[_Shot], stop: BaseException) -> None:
+        engine = self.workspace.engine
+        for shot in stopped:
+            store.update_job_shot(
+                engine, job_id=shot.state.job.id, position=shot.row.position,
+                status=ShotStatus.cancelled,
+            )  # fmt: skip
+        first = min((shot.row.position for shot in stopped), default=0)
+        message = f"cancelled at shot {first}; finished shots are kept, render again to resume"
+        for state in states:
+            store.update_job(
+                engine, job_id=state.job.id, status=JobStatus.cancelled, error=message,
+                finished_at=_now(),
+            )  # fmt: skip
+        raise RenderCancelled(message) from stop
+
+
+def _conclude(
+    workspace: Workspace, state: _JobState, options: StitchOptions, on_event: EventSink
+) -> RenderOutcome:
+    """After the shots: fail the job if any shot failed, else stitch (unless it is a preview)."""
+    engine = workspace.engine
+    job, storyboard, rows, total = state.job, state.storyboard, state.rows, state.total
+    if state.failures:
+        message = "; ".join(state.failures)
         store.update_job(
             engine, job_id=job.id, status=JobStatus.failed, error=message[:4000], finished_at=_now()
         )
         raise RenderFailed(
-            f"{len(failures)} of {total} shots failed ({message}); "
+            f"{len(state.failures)} of {total} shots failed ({message}); "
             "finished shots are kept, render again to retry the rest"
         )
 
-    rendered, cached = counts[ShotStatus.rendered], counts[ShotStatus.cached]
+    rendered, cached = state.counts[ShotStatus.rendered], state.counts[ShotStatus.cached]
     if len(rows) < len(storyboard.shots):
         done = store.update_job(
             engine, job_id=job.id, status=JobStatus.done, progress=1.0, finished_at=_now()
         )
-        on_event(RenderEvent("done", total=total, fraction=1.0, message="shots rendered"))
+        on_event(
+            RenderEvent("done", total=total, fraction=1.0, message="shots rendered", job_id=job.id)
+        )
         return RenderOutcome(done, None, None, rendered, cached, None)
 
     clips = [workspace.clip_path(job.session_id, row.cache_key) for row in rows]
@@ -347,7 +451,7 @@ def run_job(
             output,
             options=options,
             cache_dir=workspace.clips_dir(job.session_id),
-            progress=lambda step: on_event(RenderEvent("stitch", message=step)),
+            progress=lambda step: on_event(RenderEvent("stitch", message=step, job_id=job.id)),
         )
         info = probe(output)
         video = store.add_video(
@@ -378,13 +482,49 @@ def run_job(
     done = store.update_job(
         engine, job_id=job.id, status=JobStatus.done, progress=1.0, finished_at=_now()
     )
-    on_event(RenderEvent("done", total=total, fraction=1.0, message=str(output)))
+    on_event(RenderEvent("done", total=total, fraction=1.0, message=str(output), job_id=job.id))
     return RenderOutcome(done, video, output, rendered, cached, report)
+
+
+def run_job(
+    workspace: Workspace,
+    renderer: VideoBackend | Executor,
+    job: RenderJob,
+    *,
+    options: StitchOptions | None = None,
+    on_event: EventSink = lambda _event: None,
+) -> RenderOutcome:
+    """Render every missing shot of `job`, then stitch. Safe to call again after any failure."""
+    state = _begin(workspace, job)
+    _Renderer(workspace, as_executor(renderer), on_event).render([state])
+    return _conclude(workspace, state, options or StitchOptions(), on_event)
+
+
+def run_jobs(
+    workspace: Workspace,
+    renderer: VideoBackend | Executor,
+    jobs: list[RenderJob],
+    *,
+    options: StitchOptions | None = None,
+    on_event: EventSink = lambda _event: None,
+) -> list[RenderOutcome | ReelchatError]:
+    """Several jobs at once (a batch): their missing shots share the executor's slots and a
+    shot two jobs need renders once; then each job stitches. A job that fails gives its error
+    in its place; a cancel stops them all."""
+    states = [_begin(workspace, job) for job in jobs]
+    _Renderer(workspace, as_executor(renderer), on_event).render(states)
+    outcomes: list[RenderOutcome | ReelchatError] = []
+    for state in states:
+        try:
+            outcomes.append(_conclude(workspace, state, options or StitchOptions(), on_event))
+        except ReelchatError as error:
+            outcomes.append(error)
+    return outcomes
 
 
 def render_session(
     workspace: Workspace,
-    backend: VideoBackend,
+    renderer: VideoBackend | Executor,
     *,
     session_id: str,
     version_number: int | None = None,
@@ -394,12 +534,14 @@ def render_session(
 ) -> RenderOutcome:
     """Render a session's storyboard version (current by default), resuming unfinished work.
 
-    With `positions`, only those shots are rendered and nothing is stitched."""
+    With `positions`, only those shots are rendered and nothing is stitched. A bare backend
+    renders in this process; an executor (generation.executors) decides where shots render."""
+    executor = as_executor(renderer)
     job = start_job(
         workspace,
-        backend,
+        executor.backend,
         session_id=session_id,
         version_number=version_number,
         positions=positions,
     )
-    return run_job(workspace, backend, job, options=options, on_event=on_event)
+    return run_job(workspace, executor, job, options=options, on_event=on_event)

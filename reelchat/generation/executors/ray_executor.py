@@ -1,0 +1,275 @@
+"""The ray executor: one long-lived actor per GPU (or CPU slot) keeps its backend warm, and each
+model call goes to an actor as one frees up.
+
+Clips come back as bytes through Ray's object store and the driver writes them, so workers need
+no shared disk and SQLite stays on the driver. Ray restarts an actor that dies (a killed process,
+a lost node) and retries its call a bounded number of times; a call that still fails comes back
+as a failed shot. Imported only when the ray executor is chosen.
+"""
+
+from __future__ import annotations
+
+import tempfile
+import time
+import uuid
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from reelchat.config import Settings
+from reelchat.errors import ReelchatError, RenderCancelled, RenderFailed
+from reelchat.generation.backend import Clip, ShotRequest, get_backend
+from reelchat.generation.executors import ShotWork, WorkDone, failure_reason
+from reelchat.generation.media import atomic_output
+
+try:
+    import ray
+    from ray.exceptions import GetTimeoutError, RayError
+except ImportError:  # pragma: no cover - depends on the installed extras
+    raise ReelchatError(
+        "the ray executor needs Ray: pip install 'reelchat[cluster]' (or choose --executor local)"
+    ) from None
+
+MAX_RESTARTS = 3
+"""How often Ray restarts a worker actor that died (its process was killed, its node lost)."""
+MAX_TASK_RETRIES = 2
+"""How often a model call is retried on a restarted actor before its shots are marked failed."""
+POLL_SECONDS = 0.25
+"""How often the driver asks the busy actors for progress (and checks for a cancel)."""
+START_SECONDS = 600.0
+"""How long to wait for the actors to start and load their backend."""
+STOP_SECONDS = 60.0
+"""How long a cancel waits for running calls to reach their next step and stop."""
+
+
+@dataclass(frozen=True)
+class Rendered:
+    """What an actor sends back for one model call: each clip's MP4 bytes and its shape."""
+
+    clips: list[tuple[bytes, int, int, int, int]]
+    error: str
+    seconds: float
+
+
+class ShotWorker:
+    """A Ray actor: builds its backend once from the settings and renders calls from any job,
+    session or batch until the driver ends. Its progress and cancel methods run beside a
+    render (max_concurrency=2)."""
+
+    def __init__(self, settings: Settings) -> None:
+        self._progress: dict[str, float] = {}
+        self._cancelled: set[str] = set()
+        self._problem = ""
+        try:
+            self._backend = get_backend(settings)
+            load = getattr(self._backend, "text_to_video", None)
+            if load is not None:
+                load()  # the model is warm before the first shot arrives
+        except Exception as error:  # noqa: BLE001 - reported to the driver by describe()
+            self._problem = failure_reason(error)
+
+    def describe(self) -> tuple[str, bool, str]:
+        """The backend's name and whether it chains shots, or why it could not be built."""
+        if self._problem:
+            return "", False, self._problem
+        return self._backend.name, self._backend.chains_shots, ""
+
+    def batch_size(self, request: ShotRequest) -> int:
+        sizer = getattr(self._backend, "batch_size", None)
+        return sizer(request) if sizer is not None else 1
+
+    def progress(self) -> dict[str, float]:
+        return dict(self._progress)
+
+    def cancel(self, tickets: list[str]) -> None:
+        self._cancelled.update(tickets)
+
+    def render(self, ticket: str, requests: list[ShotRequest], frame: bytes | None) -> Rendered:
+        started = time.perf_counter()
+        self._progress[ticket] = 0.0
+
+        def progress(fraction: float) -> None:
+            if ticket in self._cancelled:
+                raise RenderCancelled("cancelled")
+            self._progress[ticket] = fraction
+
+        try:
+            with tempfile.TemporaryDirectory(prefix="reelchat-shot-") as folder:
+                clips = self._render(requests, frame, Path(folder), progress)
+        except Exception as error:  # noqa: BLE001 - the driver records it on the shot
+            return Rendered([], failure_reason(error), time.perf_counter() - started)
+        finally:
+            self._progress.pop(ticket, None)
+            self._cancelled.discard(ticket)
+        return Rendered(clips, "", time.perf_counter() - started)
+
+    def _render(
+        self, requests: list[ShotRequest], frame: bytes | None, folder: Path, progress: Any
+    ) -> list[tuple[bytes, int, int, int, int]]:
+        if frame is not None:  # a chained shot: the driver sent the last frame of the one before
+            image = folder / "condition.png"
+            image.write_bytes(frame)
+            requests = [requests[0].model_copy(update={"condition_frame": image})]
+        outputs = [folder / f"{index}.mp4" for index in range(len(requests))]
+        if len(requests) == 1:
+            clips = [self._backend.generate(requests[0], outputs[0], progress)]
+        else:
+            clips = self._backend.generate_batch(requests, outputs, progress)  # type: ignore[attr-defined]
+        return [(c.path.read_bytes(), c.frames, c.width, c.height, c.fps) for c in clips]
+
+
+@dataclass(frozen=True)
+class WorkerBackend:
+    """What the runner plans with: the name and chaining of the backend the actors run, which
+    may differ from one built here (a GPU worker renders in another precision than a CPU
+    driver would)."""
+
+    name: str
+    chains_shots: bool
+    sizer: Any = field(repr=False)
+
+    def batch_size(self, request: ShotRequest) -> int:
+        return int(ray.get(self.sizer.batch_size.remote(request)))
+
+
+@dataclass
+class _Running:
+    actor: Any
+    work: ShotWork
+    ticket: str
+    fraction: float = 0.0
+
+
+def connect(address: str | None) -> None:
+    """One Ray connection per process: an existing one, the given address, or a local instance."""
+    if ray.is_initialized():
+        return
+    try:
+        ray.init(address=address, logging_level="warning", log_to_driver=False)
+    except (ConnectionError, RuntimeError, ValueError) as error:
+        where = address or "a new local Ray instance"
+        raise ReelchatError(f"cannot connect to the Ray cluster at {where}: {error}") from None
+
+
+def actor_resources(settings: Settings) -> tuple[dict[str, float], int]:
+    """Per-actor resources and how many actors: one per GPU for a diffusion model when the
+    cluster has GPUs, else one per CPU; REELCHAT_RAY_WORKERS caps the count."""
+    available = ray.cluster_resources()
+    gpus = int(available.get("GPU", 0))
+    if settings.backend == "diffusers" and gpus:
+        resources, count = {"num_gpus": 1}, gpus
+    else:
+        resources, count = {"num_cpus": 1}, max(1, int(available.get("CPU", 1)))
+    if settings.ray_workers:
+        count = min(count, settings.ray_workers)
+    return resources, count
+
+
+class RayExecutor:
+    """Warm ShotWorker actors spread over the cluster's nodes; each call goes to a free one."""
+
+    def __init__(self, actors: list[Any]) -> None:
+        self.actors = actors
+        self._idle = list(actors)
+        self._running: dict[Any, _Running] = {}
+        try:
+            described = ray.get(
+                [actor.describe.remote() for actor in actors], timeout=START_SECONDS
+            )
+        except GetTimeoutError:
+            raise ReelchatError(
+                f"the Ray workers did not start within {START_SECONDS:.0f} s; "
+                "does the cluster have the CPUs or GPUs they ask for?"
+            ) from None
+        problems = {problem for _, _, problem in described if problem}
+        if problems:
+            raise ReelchatError(f"the Ray workers cannot render: {'; '.join(sorted(problems))}")
+        name, chains, _ = described[0]
+        self.backend = WorkerBackend(name, chains, actors[0])
+
+    @classmethod
+    def from_settings(cls, settings: Settings) -> RayExecutor:
+        connect(settings.ray_address)
+        resources, count = actor_resources(settings)
+        worker = ray.remote(ShotWorker).options(
+            max_restarts=MAX_RESTARTS,
+            max_task_retries=MAX_TASK_RETRIES,
+            max_concurrency=2,
+            scheduling_strategy="SPREAD",
+            **resources,
+        )
+        return cls([worker.remote(settings) for _ in range(count)])
+
+    @property
+    def slots(self) -> int:
+        return max(1, len(self.actors))
+
+    def submit(self, work: ShotWork) -> None:
+        if not self._idle:
+            raise RenderFailed("no Ray worker is left to render it; restart the render")
+        actor = self._idle.pop(0)
+        condition = work.requests[0].condition_frame
+        frame = condition.read_bytes() if condition is not None else None
+        ticket = uuid.uuid4().hex
+        ref = actor.render.remote(ticket, work.requests, frame)
+        self._running[ref] = _Running(actor, work, ticket)
+
+    def next_done(self) -> WorkDone:
+        while True:
+            ready, _ = ray.wait(list(self._running), num_returns=1, timeout=POLL_SECONDS)
+            if ready:
+                return self._collect(ready[0])
+            self._report_progress()
+
+    def _collect(self, ref: Any) -> WorkDone:
+        running = self._running.pop(ref)
+        work = running.work
+        try:
+            reply: Rendered = ray.get(ref)
+        except RayError as error:  # died more often than the retries allow
+            self._forget_if_dead(running.actor)
+            reason = f"the Ray worker rendering it died {MAX_TASK_RETRIES + 1} times ({error})"
+            return WorkDone(work, [], RenderFailed(reason.splitlines()[0][:500]), 0.0)
+        self._idle.append(running.actor)
+        if reply.error:
+            return WorkDone(work, [], RenderFailed(reply.error), reply.seconds)
+        clips = []
+        for path, (data, frames, width, height, fps) in zip(work.outputs, reply.clips, strict=True):
+            with atomic_output(path) as temp:
+                temp.write_bytes(data)
+            clips.append(Clip(path, frames, width, height, fps))
+        return WorkDone(work, clips, None, reply.seconds)
+
+    def _forget_if_dead(self, actor: Any) -> None:
+        try:
+            ray.get(actor.describe.remote(), timeout=START_SECONDS)
+        except (RayError, GetTimeoutError):
+            self.actors.remove(actor)
+        else:
+            self._idle.append(actor)
+
+    def _report_progress(self) -> None:
+        """Hand each running call's latest fraction to its progress callback on the driver,
+        which records it and raises RenderCancelled when the job was asked to stop."""
+        busy = list({id(r.actor): r.actor for r in self._running.values()}.values())
+        asks = [actor.progress.remote() for actor in busy]
+        ready, _ = ray.wait(asks, num_returns=len(asks), timeout=POLL_SECONDS)
+        fractions: dict[str, float] = {}
+        for answer in ready:
+            try:
+                fractions.update(ray.get(answer))
+            except RayError:
+                continue  # that actor is restarting; its call is retried
+        for running in list(self._running.values()):
+            running.fraction = fractions.get(running.ticket, running.fraction)
+            running.work.progress(running.fraction)
+
+    def stop(self) -> None:
+        for running in self._running.values():
+            running.actor.cancel.remote([running.ticket])
+        refs = list(self._running)
+        if refs:
+            ray.wait(refs, num_returns=len(refs), timeout=STOP_SECONDS)
+        for running in self._running.values():
+            self._idle.append(running.actor)
+        self._running.clear()
