@@ -8,6 +8,7 @@ import shutil
 import signal
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
+from enum import StrEnum
 from pathlib import Path
 from types import FrameType
 from typing import TYPE_CHECKING, Annotated, Any, TypeVar
@@ -22,9 +23,9 @@ from reelchat import store
 from reelchat.config import Settings
 from reelchat.display import RenderProgress, TurnPrinter, shot_table
 from reelchat.errors import InputFileError, ReelchatError
-from reelchat.generation.backend import get_backend
 from reelchat.generation.batch import PersonResult, read_people, require_variables, run_batch
-from reelchat.generation.runner import render_session
+from reelchat.generation.executors import get_executor
+from reelchat.generation.runner import RenderEvent, render_session
 from reelchat.generation.stitch import StitchOptions
 from reelchat.storyboard.models import Storyboard, storyboard_schema_text
 from reelchat.storyboard.validation import parse_storyboard
@@ -57,6 +58,30 @@ MusicOption = Annotated[
 ]
 CaptionsOption = Annotated[bool, typer.Option(help="Burn captions (or narration as subtitles) in.")]
 NarrationOption = Annotated[bool, typer.Option(help="Speak narration with espeak-ng if installed.")]
+
+
+class ExecutorChoice(StrEnum):
+    local = "local"
+    ray = "ray"
+
+
+ExecutorOption = Annotated[
+    ExecutorChoice | None,
+    typer.Option(
+        "--executor",
+        help="Where shots render: local (this process; the default) or ray (a Ray cluster; "
+        "pip install 'reelchat[cluster]'). Default: REELCHAT_EXECUTOR.",
+    ),
+]
+RayAddressOption = Annotated[
+    str | None,
+    typer.Option(
+        "--ray-address",
+        help="The Ray cluster: auto (the one `ray start` runs on this machine) or "
+        "ray://host:10001; implies --executor ray. Default: REELCHAT_RAY_ADDRESS, else a new "
+        "local Ray instance.",
+    ),
+]
 
 
 def friendly_errors(command: F) -> F:
@@ -98,16 +123,29 @@ def _workspace(path: Path | None) -> Workspace:
     return Workspace.from_settings(settings)
 
 
+def _settings(
+    ws: Workspace, executor: ExecutorChoice | None = None, ray_address: str | None = None
+) -> Settings:
+    """Settings from the environment, with the workspace and any executor flags on top."""
+    flags: dict[str, Any] = {"workspace": ws.root}
+    if ray_address:
+        flags.update(executor="ray", ray_address=ray_address)
+    if executor is not None:
+        flags["executor"] = executor.value
+    return Settings(**flags)
+
+
 def _render(
     ws: Workspace,
+    settings: Settings,
     session_id: str,
     options: StitchOptions,
     output: Path | None,
 ) -> None:
-    backend = get_backend(Settings(workspace=ws.root))
+    executor = get_executor(settings)
     with RenderProgress(err) as progress:
         outcome = render_session(
-            ws, backend, session_id=session_id, options=options, on_event=progress.show
+            ws, executor, session_id=session_id, options=options, on_event=progress.show
         )
     assert outcome.video is not None and outcome.video_path is not None
     out.print(
@@ -183,6 +221,8 @@ def make(
     captions: CaptionsOption = True,
     narration: NarrationOption = True,
     workspace: WorkspaceOption = None,
+    executor: ExecutorOption = None,
+    ray_address: RayAddressOption = None,
 ) -> None:
     """Plan a storyboard from a request, render every shot and stitch the video."""
     if not request.strip():
@@ -194,7 +234,8 @@ def make(
     options = _stitch_options(captions, narration, music)
     _check_output(output)
     ws = _workspace(workspace)
-    conversation = Conversation(ws, settings=Settings(workspace=ws.root), stitch=options)
+    settings = _settings(ws, executor, ray_address)
+    conversation = Conversation(ws, settings=settings, stitch=options)
     _run_turn(conversation, request)
     session_id = conversation.session_id
     video = _latest_video(ws, session_id)
@@ -213,6 +254,8 @@ def chat(
     captions: CaptionsOption = True,
     narration: NarrationOption = True,
     workspace: WorkspaceOption = None,
+    executor: ExecutorOption = None,
+    ray_address: RayAddressOption = None,
 ) -> None:
     """Chat in the terminal: ask for a video, then keep changing it. Ctrl-D or 'quit' ends."""
     options = _stitch_options(captions, narration, music)
@@ -220,7 +263,7 @@ def chat(
     from reelchat.agent.conversation import Conversation
 
     conversation = Conversation(
-        ws, session_id=session, settings=Settings(workspace=ws.root), stitch=options
+        ws, session_id=session, settings=_settings(ws, executor, ray_address), stitch=options
     )
     out.print(f"session {conversation.session_id} · type what you want; Ctrl-D or 'quit' to end")
     if conversation.interrupted:
@@ -275,6 +318,8 @@ def render(
     captions: CaptionsOption = True,
     narration: NarrationOption = True,
     workspace: WorkspaceOption = None,
+    executor: ExecutorOption = None,
+    ray_address: RayAddressOption = None,
 ) -> None:
     """Render a storyboard file, or a session's current storyboard; finished shots are reused."""
     if storyboard_file is None and session is None:
@@ -300,7 +345,7 @@ def render(
                 storyboard=storyboard,
                 note=f"imported from {storyboard_file.name}",
             )  # type: ignore[union-attr]
-    _render(ws, session, options, output)
+    _render(ws, _settings(ws, executor, ray_address), session, options, output)
 
 
 @app.command()
@@ -314,13 +359,16 @@ def batch(
     captions: CaptionsOption = True,
     narration: NarrationOption = True,
     workspace: WorkspaceOption = None,
+    executor: ExecutorOption = None,
+    ray_address: RayAddressOption = None,
 ) -> None:
-    """One personalised video per person; shots without variables render once for everyone."""
+    """One personalised video per person; shots without variables render once for everyone.
+    With --executor ray the personalised shots of many people render at once on a cluster."""
     template = _load_storyboard_file(storyboard_file)
     require_variables(template)
     rows = read_people(people)
     ws = _workspace(workspace)
-    backend = get_backend(Settings(workspace=ws.root))
+    renderer = get_executor(_settings(ws, executor, ray_address))
     columns = (TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(),
                TimeElapsedColumn())  # fmt: skip
     with Progress(*columns, console=err) as progress:
@@ -334,9 +382,15 @@ def batch(
                     f"[yellow]row {result.index} skipped:[/] {escape(result.error)}", soft_wrap=True
                 )
 
+        def person_progress(index: int, event: RenderEvent) -> None:
+            if event.kind == "shot" and event.status in {"rendered", "cached"}:
+                where = f"person {index}: shot {event.position}/{event.total} {event.status}"
+                progress.update(task, description=where)
+
         results = run_batch(
-            ws, backend, template, rows, out_dir=out_dir,
+            ws, renderer, template, rows, out_dir=out_dir,
             options=StitchOptions(captions, narration), on_person=person_done,
+            on_event=person_progress,
         )  # fmt: skip
     made = sum(r.status == "done" for r in results)
     skipped = sum(r.status == "skipped" for r in results)

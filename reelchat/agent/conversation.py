@@ -23,7 +23,8 @@ from reelchat.agent.graph import RECURSION_LIMIT, build_graph
 from reelchat.agent.model import chat_model
 from reelchat.config import Settings
 from reelchat.errors import ReelchatError, StoryboardInvalid
-from reelchat.generation.backend import VideoBackend, get_backend
+from reelchat.generation.backend import VideoBackend
+from reelchat.generation.executors import as_executor, get_executor
 from reelchat.generation.runner import RenderEvent
 from reelchat.generation.stitch import StitchOptions
 from reelchat.storyboard.validation import describe
@@ -69,7 +70,7 @@ class Conversation:
         self.context = ToolContext(
             workspace=workspace,
             session_id=session_id,
-            backend=backend or get_backend(settings),
+            executor=as_executor(backend) if backend else get_executor(settings),
             stitch=stitch or StitchOptions(),
         )
         self.model = model or chat_model(settings)

@@ -3,7 +3,8 @@
 Shots without variables have the same cache key for everyone, so they render once and every
 other person reuses the clip; only personalised shots render per person. A person whose row is
 missing a value or has a bad one is reported and skipped; the rest go on. Re-running a batch
-skips the people whose video is already made.
+skips the people whose video is already made. On a Ray cluster the personalised shots of many
+people render at once across the workers.
 """
 
 from __future__ import annotations
@@ -18,7 +19,8 @@ from pathlib import Path
 from reelchat import store
 from reelchat.errors import InputFileError, ReelchatError
 from reelchat.generation.backend import VideoBackend
-from reelchat.generation.runner import EventSink, render_session
+from reelchat.generation.executors import Executor, as_executor
+from reelchat.generation.runner import RenderEvent, RenderOutcome, run_jobs, start_job
 from reelchat.generation.stitch import StitchOptions
 from reelchat.storyboard.models import Storyboard
 from reelchat.storyboard.variables import personalise, variables_in
@@ -70,31 +72,53 @@ def _key(storyboard: Storyboard) -> str:
     return hashlib.sha256(storyboard.model_dump_json().encode()).hexdigest()[:24]
 
 
+WAVE_PER_SLOT = 4
+"""With an executor that renders several calls at once, this many people per slot render
+together, so personalised shots keep every worker busy while videos still appear as it goes."""
+
+PersonEvent = Callable[[int, RenderEvent], None]
+"""Render progress of the person on that (1-based) row."""
+
+
+@dataclass
+class _Pending:
+    result: PersonResult
+    item: store.BatchItem
+    output: Path
+
+
 def run_batch(
     workspace: Workspace,
-    backend: VideoBackend,
+    renderer: VideoBackend | Executor,
     template: Storyboard,
     people: list[dict[str, str]],
     *,
     out_dir: Path,
     options: StitchOptions | None = None,
     on_person: Callable[[PersonResult], None] = lambda _result: None,
-    on_event: EventSink = lambda _event: None,
+    on_event: PersonEvent = lambda _index, _event: None,
 ) -> list[PersonResult]:
-    """Render one video per person into `out_dir` as person-0001.mp4, ... (named by row)."""
+    """Render one video per person into `out_dir` as person-0001.mp4, ... (named by row).
+
+    People render in waves: one at a time on the local executor; on a cluster, several slots'
+    worth at once, so their personalised shots fan out over the workers while a shot they share
+    renders once."""
     require_variables(template)
+    executor = as_executor(renderer)
     engine = workspace.engine
     batch_key = _key(template)
     out_dir.mkdir(parents=True, exist_ok=True)
+    wave = 1 if executor.slots == 1 else executor.slots * WAVE_PER_SLOT
     results: list[PersonResult] = []
+    pending: list[_Pending] = []
     for index, values in enumerate(people, start=1):
         output = out_dir / f"person-{index:04d}.mp4"
         result = PersonResult(index=index, status="failed", values=values)
+        results.append(result)
         try:
             board = personalise(template, values)
         except ReelchatError as error:
             result.error = str(error)
-            results.append(result)
             on_person(result)
             continue
         row_key = _key(board)
@@ -102,7 +126,6 @@ def run_batch(
         made_here = item is not None and item.output == str(output) and output.exists()
         if made_here and item.status == "done":
             result.status, result.output = "skipped", output
-            results.append(result)
             on_person(result)
             continue
         if item is None:
@@ -112,24 +135,53 @@ def run_batch(
                 batch_key=batch_key, row_key=row_key, row_index=index, session_id=session.id
             )
             store.save_batch_item(engine, item=item)
-        try:
-            outcome = render_session(
-                workspace, backend, session_id=item.session_id, options=options, on_event=on_event
-            )
-        except ReelchatError as error:
-            result.error = str(error)
+        pending.append(_Pending(result, item, output))
+        if len(pending) >= wave:
+            _render_wave(workspace, executor, pending, options, on_person, on_event)
+    _render_wave(workspace, executor, pending, options, on_person, on_event)
+    _write_report(out_dir / "results.csv", results)
+    return results
+
+
+def _render_wave(
+    workspace: Workspace,
+    executor: Executor,
+    pending: list[_Pending],
+    options: StitchOptions | None,
+    on_person: Callable[[PersonResult], None],
+    on_event: PersonEvent,
+) -> None:
+    """Render the waiting people together, then record and report each one."""
+    if not pending:
+        return
+    engine = workspace.engine
+    outcomes: list[RenderOutcome | ReelchatError]
+    try:
+        jobs = [
+            start_job(workspace, executor.backend, session_id=waiting.item.session_id)
+            for waiting in pending
+        ]
+        person = {job.id: waiting.result.index for job, waiting in zip(jobs, pending, strict=True)}
+        outcomes = run_jobs(
+            workspace, executor, jobs, options=options,
+            on_event=lambda event: on_event(person.get(event.job_id, 0), event),
+        )  # fmt: skip
+    except ReelchatError as error:  # a cancel stops the whole wave
+        outcomes = [error] * len(pending)
+    for waiting, outcome in zip(pending, outcomes, strict=True):
+        result, item = waiting.result, waiting.item
+        if isinstance(outcome, ReelchatError):
+            result.error = str(outcome)
             item.status = "failed"
         else:
             assert outcome.video_path is not None
-            shutil.copyfile(outcome.video_path, output)
-            result.status, result.output = "done", output
+            shutil.copyfile(outcome.video_path, waiting.output)
+            result.status, result.output = "done", waiting.output
             result.rendered, result.cached = outcome.rendered, outcome.cached
-            item.status, item.output = "done", str(output)
+            item.status, item.output = "done", str(waiting.output)
         store.save_batch_item(engine, item=item)
-        results.append(result)
         on_person(result)
-    _write_report(out_dir / "results.csv", results)
-    return results
+    pending.clear()
 
 
 def _write_report(path: Path, results: list[PersonResult]) -> None:

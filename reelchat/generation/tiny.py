@@ -7,6 +7,9 @@ fetched from a hub. The pixels are noise-like; what the tiny models prove is the
 
 from __future__ import annotations
 
+import contextlib
+import shutil
+import tempfile
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
@@ -127,8 +130,17 @@ BUILDERS: dict[str, Callable[[], Any]] = {"tiny-wan": _tiny_wan, "tiny-ltx": _ti
 
 
 def ensure_tiny_model(name: str, folder: Path) -> Path:
-    """Build and save the tiny pipeline `name` into `folder` unless it is already there."""
+    """Build and save the tiny pipeline `name` into `folder` unless it is already there.
+
+    Saved beside it and renamed into place, so processes building it at once (Ray workers on
+    one machine) never see or leave a half-written folder."""
     if not (folder / "model_index.json").is_file():
-        folder.mkdir(parents=True, exist_ok=True)
-        BUILDERS[name]().save_pretrained(str(folder))
+        folder.parent.mkdir(parents=True, exist_ok=True)
+        building = Path(tempfile.mkdtemp(prefix=f".{folder.name}.", dir=folder.parent))
+        try:
+            BUILDERS[name]().save_pretrained(str(building))
+            with contextlib.suppress(OSError):  # another process finished first: keep theirs
+                building.rename(folder)
+        finally:
+            shutil.rmtree(building, ignore_errors=True)
     return folder

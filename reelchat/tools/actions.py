@@ -169,7 +169,7 @@ def edit_storyboard(ctx: ToolContext, args: EditStoryboardArgs) -> str:
 def render(ctx: ToolContext, args: RenderArgs) -> str:
     outcome = render_session(
         ctx.workspace,
-        ctx.backend,
+        ctx.executor,
         session_id=ctx.session_id,
         positions=args.shots,
         options=ctx.stitch,

@@ -1,4 +1,4 @@
-"""What a tool call acts on: the workspace, the chat session and the warm video backend."""
+"""What a tool call acts on: the workspace, the chat session and where its shots render."""
 
 from __future__ import annotations
 
@@ -6,7 +6,7 @@ import threading
 from collections import defaultdict
 from dataclasses import dataclass, field
 
-from reelchat.generation.backend import VideoBackend
+from reelchat.generation.executors import Executor
 from reelchat.generation.runner import EventSink
 from reelchat.generation.stitch import StitchOptions
 from reelchat.workspace import Workspace
@@ -20,7 +20,8 @@ in parallel; each edit must apply to the version the previous one saved."""
 class ToolContext:
     workspace: Workspace
     session_id: str
-    backend: VideoBackend
+    executor: Executor
+    """Where shots render: the warm backend in this process, or a Ray cluster."""
     stitch: StitchOptions = field(default_factory=StitchOptions)
     on_event: EventSink = field(default=lambda _event: None)
 
