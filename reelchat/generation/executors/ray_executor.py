@@ -68,11 +68,13 @@ class ShotWorker:
         except Exception as error:  # noqa: BLE001 - reported to the driver by describe()
             self._problem = failure_reason(error)
 
-    def describe(self) -> tuple[str, bool, str]:
-        """The backend's name and whether it chains shots, or why it could not be built."""
+    def describe(self) -> tuple[str, bool, str, str]:
+        """The backend's name, whether it chains shots and why it could not be built (if it
+        could not), and the node this actor lives on."""
+        node = ray.get_runtime_context().get_node_id()
         if self._problem:
-            return "", False, self._problem
-        return self._backend.name, self._backend.chains_shots, ""
+            return "", False, self._problem, node
+        return self._backend.name, self._backend.chains_shots, "", node
 
     def batch_size(self, request: ShotRequest) -> int:
         sizer = getattr(self._backend, "batch_size", None)
@@ -126,10 +128,10 @@ class WorkerBackend:
 
     name: str
     chains_shots: bool
-    sizer: Any = field(repr=False)
+    executor: RayExecutor = field(repr=False)
 
     def batch_size(self, request: ShotRequest) -> int:
-        return int(ray.get(self.sizer.batch_size.remote(request)))
+        return self.executor.batch_size(request)
 
 
 @dataclass
@@ -181,11 +183,13 @@ class RayExecutor:
                 f"the Ray workers did not start within {START_SECONDS:.0f} s; "
                 "does the cluster have the CPUs or GPUs they ask for?"
             ) from None
-        problems = {problem for _, _, problem in described if problem}
+        problems = {problem for _, _, problem, _ in described if problem}
         if problems:
             raise ReelchatError(f"the Ray workers cannot render: {'; '.join(sorted(problems))}")
-        name, chains, _ = described[0]
-        self.backend = WorkerBackend(name, chains, actors[0])
+        name, chains, _, _ = described[0]
+        self.backend = WorkerBackend(name, chains, self)
+        self.nodes = {node for _, _, _, node in described}
+        """The Ray nodes the actors were placed on."""
 
     @classmethod
     def from_settings(cls, settings: Settings) -> RayExecutor:
@@ -199,6 +203,16 @@ class RayExecutor:
             **resources,
         )
         return cls([worker.remote(settings) for _ in range(count)])
+
+    def batch_size(self, request: ShotRequest) -> int:
+        """How many shots like `request` one call may take, as the next free actor sees it."""
+        actor = (self._idle or self.actors or [None])[0]
+        if actor is None:
+            return 1
+        try:
+            return int(ray.get(actor.batch_size.remote(request), timeout=START_SECONDS))
+        except (RayError, GetTimeoutError):
+            return 1
 
     @property
     def slots(self) -> int:
@@ -228,8 +242,9 @@ class RayExecutor:
             reply: Rendered = ray.get(ref)
         except RayError as error:  # died more often than the retries allow
             self._forget_if_dead(running.actor)
-            reason = f"the Ray worker rendering it died {MAX_TASK_RETRIES + 1} times ({error})"
-            return WorkDone(work, [], RenderFailed(reason.splitlines()[0][:500]), 0.0)
+            detail = str(error).strip().splitlines()[0][:300]
+            reason = f"the Ray worker rendering it died and Ray could not retry it ({detail})"
+            return WorkDone(work, [], RenderFailed(reason), 0.0)
         self._idle.append(running.actor)
         if reply.error:
             return WorkDone(work, [], RenderFailed(reply.error), reply.seconds)
@@ -263,6 +278,13 @@ class RayExecutor:
         for running in list(self._running.values()):
             running.fraction = fractions.get(running.ticket, running.fraction)
             running.work.progress(running.fraction)
+
+    def close(self) -> None:
+        """End the actors now, freeing their GPUs (they end with the driver otherwise)."""
+        for actor in self.actors:
+            ray.kill(actor)
+        self.actors, self._idle = [], []
+        self._running.clear()
 
     def stop(self) -> None:
         for running in self._running.values():
