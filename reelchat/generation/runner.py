@@ -237,6 +237,10 @@ class _Renderer:
         """Submitted calls by id(work), with their shots."""
 
     def render(self, states: list[_JobState]) -> None:
+        with self.executor.turn():
+            self._render(states)
+
+    def _render(self, states: list[_JobState]) -> None:
         backend = self.executor.backend
         queue = []
         for state in states:

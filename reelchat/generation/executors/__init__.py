@@ -8,6 +8,7 @@ an executor only runs a backend somewhere and leaves each clip at the path the r
 from __future__ import annotations
 
 import threading
+from contextlib import AbstractContextManager
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Protocol, runtime_checkable
@@ -60,6 +61,11 @@ class Executor(Protocol):
 
     def stop(self) -> None:
         """After a cancel: interrupt running calls between steps and forget every submitted one."""
+        ...
+
+    def turn(self) -> AbstractContextManager[object]:
+        """Held by a render for as long as it uses the executor: renders that share one (chat
+        sessions of one UI process on one Ray cluster) take turns instead of mixing calls."""
         ...
 
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import contextlib
+import threading
 import time
 
 from reelchat.errors import RenderCancelled
@@ -20,6 +21,10 @@ class LocalExecutor:
     def __init__(self, backend: VideoBackend) -> None:
         self.backend = backend
         self._queued: list[ShotWork] = []
+        self._turn = threading.Lock()
+
+    def turn(self) -> threading.Lock:
+        return self._turn
 
     def submit(self, work: ShotWork) -> None:
         self._queued.append(work)

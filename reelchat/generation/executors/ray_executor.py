@@ -10,6 +10,7 @@ as a failed shot. Imported only when the ray executor is chosen.
 from __future__ import annotations
 
 import tempfile
+import threading
 import time
 import uuid
 from dataclasses import dataclass, field
@@ -174,6 +175,9 @@ class RayExecutor:
         self.actors = actors
         self._idle = list(actors)
         self._running: dict[Any, _Running] = {}
+        self._asks: list[Any] = []
+        """Progress questions sent to the busy actors last round."""
+        self._turn = threading.Lock()
         try:
             described = ray.get(
                 [actor.describe.remote() for actor in actors], timeout=START_SECONDS
@@ -203,6 +207,9 @@ class RayExecutor:
             **resources,
         )
         return cls([worker.remote(settings) for _ in range(count)])
+
+    def turn(self) -> threading.Lock:
+        return self._turn
 
     def batch_size(self, request: ShotRequest) -> int:
         """How many shots like `request` one call may take, as the next free actor sees it."""
@@ -265,16 +272,19 @@ class RayExecutor:
 
     def _report_progress(self) -> None:
         """Hand each running call's latest fraction to its progress callback on the driver,
-        which records it and raises RenderCancelled when the job was asked to stop."""
-        busy = list({id(r.actor): r.actor for r in self._running.values()}.values())
-        asks = [actor.progress.remote() for actor in busy]
-        ready, _ = ray.wait(asks, num_returns=len(asks), timeout=POLL_SECONDS)
+        which records it and raises RenderCancelled when the job was asked to stop. The
+        answers asked for last round are read without waiting, so a finished call is never
+        kept waiting for a progress answer."""
         fractions: dict[str, float] = {}
-        for answer in ready:
-            try:
-                fractions.update(ray.get(answer))
-            except RayError:
-                continue  # that actor is restarting; its call is retried
+        if self._asks:
+            ready, _ = ray.wait(self._asks, num_returns=len(self._asks), timeout=0)
+            for answer in ready:
+                try:
+                    fractions.update(ray.get(answer))
+                except RayError:
+                    continue  # that actor is restarting; its call is retried
+        busy = {id(r.actor): r.actor for r in self._running.values()}
+        self._asks = [actor.progress.remote() for actor in busy.values()]
         for running in list(self._running.values()):
             running.fraction = fractions.get(running.ticket, running.fraction)
             running.work.progress(running.fraction)
