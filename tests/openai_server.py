@@ -40,7 +40,8 @@ def completion(content: str = "", calls: list[dict[str, Any]] | None = None) -> 
 
 @dataclass
 class Step:
-    body: dict[str, Any] | None = None
+    body: dict[str, Any] | bytes | None = None
+    """A JSON body, or raw bytes sent as they are (a broken endpoint)."""
     status: int = 200
     delay: float = 0.0
 
@@ -53,6 +54,11 @@ def status(code: int) -> Step:
     return Step(
         body={"error": {"message": f"scripted {code}", "type": "server_error"}}, status=code
     )
+
+
+def raw(body: bytes) -> Step:
+    """A 200 answer whose body is not a chat completion."""
+    return Step(body=body)
 
 
 def stall(seconds: float) -> Step:
@@ -73,7 +79,9 @@ class ScriptedOpenAI:
                 owner.requests.append(json.loads(self.rfile.read(length) or b"{}"))
                 step = owner.steps.popleft() if owner.steps else status(500)
                 time.sleep(step.delay)
-                payload = json.dumps(step.body).encode()
+                payload = step.body
+                if not isinstance(payload, bytes):
+                    payload = json.dumps(payload).encode()
                 try:
                     self.send_response(step.status)
                     self.send_header("Content-Type", "application/json")
