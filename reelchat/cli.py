@@ -20,6 +20,7 @@ from rich.table import Table
 
 from reelchat import store
 from reelchat.config import Settings
+from reelchat.content_filter import ContentFilter
 from reelchat.display import RenderProgress, TurnPrinter, shot_table
 from reelchat.errors import InputFileError, ReelchatError
 from reelchat.generation.backend import get_backend
@@ -283,6 +284,9 @@ def render(
     options = _stitch_options(captions, narration, music)
     _check_output(output)
     ws = _workspace(workspace)
+    content = ContentFilter.from_settings(Settings(workspace=ws.root))
+    if storyboard is not None:
+        content.check_storyboard(storyboard)
     if session is None:
         assert storyboard is not None
         session = store.create_session(ws.engine, title=storyboard.title).id
@@ -300,6 +304,8 @@ def render(
                 storyboard=storyboard,
                 note=f"imported from {storyboard_file.name}",
             )  # type: ignore[union-attr]
+    else:
+        content.check_storyboard(store.get_version(ws.engine, session_id=session).storyboard)
     _render(ws, session, options, output)
 
 

@@ -31,3 +31,7 @@ class MediaToolError(ReelchatError):
 
 class JobBusy(ReelchatError):
     """Another live process is rendering this job or session right now."""
+
+
+class ContentBlocked(ReelchatError):
+    """The workspace's content filter refused a message or a storyboard's text."""

@@ -65,10 +65,24 @@ def stall(seconds: float) -> Step:
     return Step(body=completion("too late"), delay=seconds)
 
 
+def moderation(text: str, flagged_words: set[str]) -> dict[str, Any]:
+    """A /v1/moderations answer: flagged as 'violence' when the text has a flagged word."""
+    hit = any(word in text.lower() for word in flagged_words)
+    return {
+        "id": f"modr-{uuid.uuid4().hex[:10]}",
+        "model": "scripted-moderation",
+        "results": [{"flagged": hit, "categories": {"violence": hit, "harassment": False},
+                     "category_scores": {"violence": 0.99 if hit else 0.01, "harassment": 0.0}}],
+    }  # fmt: skip
+
+
 @dataclass
 class ScriptedOpenAI:
     steps: deque[Step] = field(default_factory=deque)
     requests: list[dict[str, Any]] = field(default_factory=list)
+    flagged_words: set[str] = field(default_factory=set)
+    """What /v1/moderations flags; its requests go to `moderations`, not `requests`."""
+    moderations: list[dict[str, Any]] = field(default_factory=list)
 
     def __post_init__(self) -> None:
         owner = self
@@ -76,8 +90,14 @@ class ScriptedOpenAI:
         class Handler(BaseHTTPRequestHandler):
             def do_POST(self) -> None:  # noqa: N802 - http.server's naming
                 length = int(self.headers.get("Content-Length", 0))
-                owner.requests.append(json.loads(self.rfile.read(length) or b"{}"))
-                step = owner.steps.popleft() if owner.steps else status(500)
+                body = json.loads(self.rfile.read(length) or b"{}")
+                if self.path.endswith("/moderations"):
+                    owner.moderations.append(body)
+                    text = json.dumps(body.get("input", ""))
+                    step = Step(body=moderation(text, owner.flagged_words))
+                else:
+                    owner.requests.append(body)
+                    step = owner.steps.popleft() if owner.steps else status(500)
                 time.sleep(step.delay)
                 payload = step.body
                 if not isinstance(payload, bytes):

@@ -6,6 +6,7 @@ import threading
 from collections import defaultdict
 from dataclasses import dataclass, field
 
+from reelchat.content_filter import ContentFilter
 from reelchat.generation.backend import VideoBackend
 from reelchat.generation.runner import EventSink
 from reelchat.generation.stitch import StitchOptions
@@ -23,6 +24,8 @@ class ToolContext:
     backend: VideoBackend
     stitch: StitchOptions = field(default_factory=StitchOptions)
     on_event: EventSink = field(default=lambda _event: None)
+    content: ContentFilter = field(default_factory=ContentFilter)
+    """Checks the storyboard's text before anything is rendered (off unless configured)."""
 
     @property
     def lock(self) -> threading.Lock:
