@@ -12,6 +12,7 @@ from pathlib import Path
 from types import FrameType
 from typing import TYPE_CHECKING, Annotated, Any, TypeVar
 
+import sqlalchemy.exc
 import typer
 from rich.console import Console
 from rich.markup import escape
@@ -69,6 +70,16 @@ def friendly_errors(command: F) -> F:
             return command(*args, **kwargs)
         except ReelchatError as error:
             err.print(f"[bold red]error:[/] {escape(str(error))}", highlight=False, soft_wrap=True)
+            raise typer.Exit(1) from None
+        except sqlalchemy.exc.OperationalError as error:  # disk full, read-only, I/O error
+            reason = str(error.orig) if error.orig is not None else str(error).splitlines()[0]
+            err.print(
+                f"[bold red]error:[/] the database could not be written ({escape(reason)}); "
+                "check the disk's free space and the workspace's permissions, then run the "
+                "command again (finished work is kept)",
+                highlight=False,
+                soft_wrap=True,
+            )
             raise typer.Exit(1) from None
         except OSError as error:  # e.g. -o names a folder or a place we may not write
             where = f": {error.filename}" if error.filename else ""
