@@ -207,7 +207,7 @@ def get_session(engine: Engine, *, session_id: str) -> ChatSession:
 def list_sessions(engine: Engine, *, limit: int = 50, search: str = "") -> list[ChatSession]:
     query = select(ChatSession).order_by(ChatSession.updated_at.desc()).limit(limit)
     if search:
-        query = query.where(ChatSession.title.contains(search))
+        query = query.where(ChatSession.title.contains(search, autoescape=True))  # % and _ as text
     with _tx(engine) as db:
         return list(db.exec(query).all())
 

@@ -215,7 +215,7 @@ def _onboarding_details(text: str) -> dict[str, str]:
 
 
 _NOISE = [
-    r"\b\d+(?:\.\d+)?\s*-?\s*(?:s|sec|secs|seconds?|min|mins|minutes?)\b(?:\s+long)?",
+    r"\b\d+(?:\.\d+)?\s*-?\s*(?:s|sec|secs|seconds?|min|mins|minutes?|h|hrs?|hours?)\b(?:\s+long)?",
     r"\b(?:half )?a minute\b",
     r"\b(?:\d+|" + "|".join(_WORD_NUMBERS) + r")\s+(?:shots|scenes)\b",
     r",?\s*\b(?:vertical|portrait|square|landscape|widescreen|horizontal)\b(?:\s+(?:video|format))?",
