@@ -27,6 +27,13 @@ def server():
     scripted.close()
 
 
+def _planned(workspace, settings) -> Conversation:
+    """A conversation whose session has a small storyboard (planned without the chat)."""
+    chat = Conversation(workspace, settings=settings, stitch=QUIET)
+    store.add_version(workspace.engine, session_id=chat.session_id, storyboard=make_storyboard(2))
+    return chat
+
+
 def test_off_by_default_checks_nothing(workspace):
     ContentFilter.from_settings(Settings(workspace=workspace.root)).check("gore", what="x")
 
@@ -46,8 +53,7 @@ def test_blocklist_words_match_whole_words_case_insensitively(workspace):
 
 def test_a_blocked_message_is_refused_before_anything_is_stored(workspace):
     settings = Settings(workspace=workspace.root, content_filter="blocklist", blocklist=["gore"])
-    chat = Conversation(workspace, settings=settings, stitch=QUIET)
-    list(chat.send("a 10 second explainer about tides, 2 shots"))
+    chat = _planned(workspace, settings)
     before = store_counts(workspace)
     with pytest.raises(ContentBlocked, match="your message contains 'gore'"):
         list(chat.send("add a shot of gore"))
@@ -56,8 +62,7 @@ def test_a_blocked_message_is_refused_before_anything_is_stored(workspace):
 
 def test_a_storyboard_with_a_blocked_prompt_is_not_rendered(workspace):
     settings = Settings(workspace=workspace.root, content_filter="blocklist", blocklist=["gore"])
-    chat = Conversation(workspace, settings=settings, stitch=QUIET)
-    list(chat.send("a 10 second explainer about tides, 2 shots"))
+    chat = _planned(workspace, settings)
     board = store.get_version(workspace.engine, session_id=chat.session_id).storyboard
     edited = edits.update_shot(board, 2, prompt="waves full of gore").storyboard
     store.add_version(workspace.engine, session_id=chat.session_id, storyboard=edited)
@@ -86,9 +91,9 @@ def test_moderation_endpoint_flags_messages_and_prompts(workspace, server):
         workspace=workspace.root, content_filter="moderation",
         moderation_base_url=server.base_url,
     )  # fmt: skip
-    chat = Conversation(workspace, settings=settings, stitch=QUIET)
-    list(chat.send("a 10 second explainer about tides, 2 shots"))  # offline planner, moderated
-    assert server.moderations and server.requests == []
+    chat = _planned(workspace, settings)
+    list(chat.send("what can you do?"))  # allowed: the offline planner answers in words
+    assert len(server.moderations) == 1 and server.requests == []
     before = store_counts(workspace)
     with pytest.raises(ContentBlocked, match=r"flagged by the moderation endpoint \(violence\)"):
         list(chat.send("make it violent"))

@@ -11,6 +11,7 @@ from reelchat.agent import planner
 from reelchat.agent.conversation import Conversation
 from reelchat.config import Settings
 from reelchat.generation.stitch import StitchOptions
+from tests.conftest import make_storyboard
 from tests.openai_server import ScriptedOpenAI, raw, reply, status, tool_call
 
 QUIET = StitchOptions(captions=False, narration=False)
@@ -85,7 +86,7 @@ def test_an_endpoint_that_is_not_running_is_named(workspace):
 
 def test_a_bug_in_the_offline_planner_is_reported_as_an_internal_error(workspace, monkeypatch):
     chat = Conversation(workspace, stitch=QUIET)
-    list(chat.send("a 10 second explainer about tides, 2 shots"))
+    store.add_version(workspace.engine, session_id=chat.session_id, storyboard=make_storyboard(2))
 
     def broken(*_args, **_kwargs):
         raise KeyError("shots")
