@@ -13,6 +13,7 @@ from pathlib import Path
 from types import FrameType
 from typing import TYPE_CHECKING, Annotated, Any, TypeVar
 
+import sqlalchemy.exc
 import typer
 from rich.console import Console
 from rich.markup import escape
@@ -21,6 +22,7 @@ from rich.table import Table
 
 from reelchat import store
 from reelchat.config import Settings
+from reelchat.content_filter import ContentFilter
 from reelchat.display import RenderProgress, TurnPrinter, shot_table
 from reelchat.errors import InputFileError, ReelchatError
 from reelchat.generation.batch import PersonResult, read_people, require_variables, run_batch
@@ -93,6 +95,16 @@ def friendly_errors(command: F) -> F:
             return command(*args, **kwargs)
         except ReelchatError as error:
             err.print(f"[bold red]error:[/] {escape(str(error))}", highlight=False, soft_wrap=True)
+            raise typer.Exit(1) from None
+        except sqlalchemy.exc.OperationalError as error:  # disk full, read-only, I/O error
+            reason = str(error.orig) if error.orig is not None else str(error).splitlines()[0]
+            err.print(
+                f"[bold red]error:[/] the database could not be written ({escape(reason)}); "
+                "check the disk's free space and the workspace's permissions, then run the "
+                "command again (finished work is kept)",
+                highlight=False,
+                soft_wrap=True,
+            )
             raise typer.Exit(1) from None
         except OSError as error:  # e.g. -o names a folder or a place we may not write
             where = f": {error.filename}" if error.filename else ""
@@ -328,6 +340,9 @@ def render(
     options = _stitch_options(captions, narration, music)
     _check_output(output)
     ws = _workspace(workspace)
+    content = ContentFilter.from_settings(Settings(workspace=ws.root))
+    if storyboard is not None:
+        content.check_storyboard(storyboard)
     if session is None:
         assert storyboard is not None
         session = store.create_session(ws.engine, title=storyboard.title).id
@@ -345,6 +360,8 @@ def render(
                 storyboard=storyboard,
                 note=f"imported from {storyboard_file.name}",
             )  # type: ignore[union-attr]
+    else:
+        content.check_storyboard(store.get_version(ws.engine, session_id=session).storyboard)
     _render(ws, _settings(ws, executor, ray_address), session, options, output)
 
 

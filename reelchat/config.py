@@ -67,6 +67,16 @@ class Settings(BaseSettings):
     llm_model: str = Field(default="gpt-4o-mini", description="Model name at the endpoint.")
     llm_timeout: float = Field(default=60.0, gt=0, description="Seconds to wait for a reply.")
     llm_max_retries: int = Field(default=2, ge=0, le=10, description="Retries on 429/5xx/timeouts.")
+    content_filter: Literal["off", "blocklist", "moderation"] = Field(
+        default="off", description="Refuse listed or flagged text in messages and shots."
+    )
+    blocklist: list[str] = Field(
+        default_factory=list, description="Words or phrases to refuse (plus blocklist.txt)."
+    )
+    moderation_base_url: str | None = Field(
+        default=None, description="OpenAI-compatible moderations endpoint; default the LLM's."
+    )
+    moderation_model: str = Field(default="omni-moderation-latest")
 
     @property
     def workspace_dir(self) -> Path:

@@ -27,3 +27,11 @@ class RenderCancelled(ReelchatError):
 
 class MediaToolError(ReelchatError):
     """ffmpeg (or text-to-speech) failed on a file."""
+
+
+class JobBusy(ReelchatError):
+    """Another live process is rendering this job or session right now."""
+
+
+class ContentBlocked(ReelchatError):
+    """The workspace's content filter refused a message or a storyboard's text."""

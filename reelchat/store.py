@@ -7,18 +7,20 @@ Functions are keyword-only and take the engine first; none builds SQL from user 
 
 from __future__ import annotations
 
+import os
 import secrets
+import socket
 from collections.abc import Iterator
 from contextlib import contextmanager
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 from enum import StrEnum
 from pathlib import Path
 from typing import Any
 
-from sqlalchemy import Engine, UniqueConstraint, event, func
+from sqlalchemy import Engine, UniqueConstraint, event, func, inspect, update
 from sqlmodel import Field, Session, SQLModel, create_engine, select
 
-from reelchat.errors import NotFound
+from reelchat.errors import JobBusy, NotFound
 from reelchat.storyboard.models import Storyboard
 
 
@@ -105,6 +107,10 @@ class RenderJob(SQLModel, table=True):
     created_at: datetime = Field(default_factory=_now)
     started_at: datetime | None = None
     finished_at: datetime | None = None
+    owner: str = ""
+    """Which runner holds the job: 'host:pid:token' (see claim_job)."""
+    heartbeat_at: datetime | None = None
+    """When the owner last wrote progress; a stale one means the runner is gone."""
 
 
 class JobShot(SQLModel, table=True):
@@ -153,7 +159,25 @@ def open_db(path: Path) -> Engine:
         connection.exec_driver_sql("BEGIN IMMEDIATE")
 
     SQLModel.metadata.create_all(engine)
+    _add_new_columns(engine)
     return engine
+
+
+def _add_new_columns(engine: Engine) -> None:
+    """Add columns that newer versions define to a database made by an older one (nullable
+    or defaulted columns only, so existing rows stay valid)."""
+    inspector = inspect(engine)
+    for table in SQLModel.metadata.sorted_tables:
+        present = {column["name"] for column in inspector.get_columns(table.name)}
+        for column in table.columns:
+            if column.name in present:
+                continue
+            kind = column.type.compile(engine.dialect)
+            default = " DEFAULT ''" if not column.nullable else ""
+            with engine.begin() as connection:
+                connection.exec_driver_sql(
+                    f'ALTER TABLE "{table.name}" ADD COLUMN "{column.name}" {kind}{default}'
+                )
 
 
 @contextmanager
@@ -183,16 +207,28 @@ def get_session(engine: Engine, *, session_id: str) -> ChatSession:
 def list_sessions(engine: Engine, *, limit: int = 50, search: str = "") -> list[ChatSession]:
     query = select(ChatSession).order_by(ChatSession.updated_at.desc()).limit(limit)
     if search:
-        query = query.where(ChatSession.title.contains(search))
+        query = query.where(ChatSession.title.contains(search, autoescape=True))  # % and _ as text
     with _tx(engine) as db:
         return list(db.exec(query).all())
 
 
 def delete_session(engine: Engine, *, session_id: str) -> None:
+    """Delete a session and its rows; refused while a live runner renders it."""
     with _tx(engine) as db:
         row = db.get(ChatSession, session_id)
         if row is None:
             raise NotFound(f"no session with id {session_id!r}")
+        running = db.exec(
+            select(RenderJob).where(
+                RenderJob.session_id == session_id, RenderJob.status == JobStatus.running
+            )
+        ).all()
+        for job in running:
+            if _is_live(job, _now()):
+                raise JobBusy(
+                    f"session {session_id} is rendering (job {job.id}); cancel it with "
+                    f"`reelchat cancel {job.id}` or wait for it to finish, then delete"
+                )
         db.delete(row)
 
 
@@ -384,6 +420,108 @@ def update_job_shot(engine: Engine, *, job_id: str, position: int, **fields: Any
         for name, value in fields.items():
             setattr(row, name, value)
         db.add(row)
+
+
+# --- job ownership ------------------------------------------------------------------------
+
+STALE_AFTER = timedelta(minutes=10)
+"""A running job whose owner wrote nothing for this long is taken to be dead (a hung or
+crashed runner on another host); on this host a dead owner is seen at once from its pid."""
+
+
+def runner_id() -> str:
+    """A new owner id for one run of a job: host, pid and a random token."""
+    return f"{socket.gethostname()}:{os.getpid()}:{secrets.token_hex(4)}"
+
+
+def _pid_alive(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:  # alive, owned by someone else
+        return True
+    return True
+
+
+def _is_live(job: RenderJob, now: datetime) -> bool:
+    """True while a runner is rendering `job`: it is running, its heartbeat is fresh and,
+    when the owner is on this host, its process still exists."""
+    if job.status != JobStatus.running or job.heartbeat_at is None:
+        return False
+    beat = job.heartbeat_at if job.heartbeat_at.tzinfo else job.heartbeat_at.replace(tzinfo=UTC)
+    if now - beat > STALE_AFTER:
+        return False
+    host, _, rest = job.owner.partition(":")
+    pid = rest.partition(":")[0]
+    if host == socket.gethostname() and pid.isdigit():
+        return _pid_alive(int(pid))
+    return True
+
+
+def claim_job(engine: Engine, *, job_id: str, owner: str) -> RenderJob:
+    """Mark `job` running for `owner`, unless another live runner holds it (JobBusy).
+
+    The claim is one UPDATE guarded by the status, owner and heartbeat read in the same write
+    transaction, so of two runners that claim at once exactly one wins; a job whose runner
+    crashed (dead pid, or no heartbeat for STALE_AFTER) is taken over.
+    """
+    now = _now()
+    with _tx(engine) as db:
+        job = db.get(RenderJob, job_id)
+        if job is None:
+            raise NotFound(f"no render job with id {job_id!r}")
+        if job.owner != owner and _is_live(job, now):
+            raise JobBusy(
+                f"job {job_id} is already being rendered by another process ({job.owner}); "
+                f"wait for it, or stop it with `reelchat cancel {job_id}` and render again"
+            )
+        claimed = db.connection().execute(
+            update(RenderJob)
+            .where(
+                RenderJob.id == job_id,
+                RenderJob.status == job.status,
+                RenderJob.owner == job.owner,
+                (RenderJob.heartbeat_at == job.heartbeat_at)
+                if job.heartbeat_at is not None
+                else RenderJob.heartbeat_at.is_(None),
+            )
+            .values(
+                status=JobStatus.running,
+                owner=owner,
+                heartbeat_at=now,
+                started_at=now,
+                finished_at=None,
+                error="",
+                cancel_requested=False,
+            )  # fmt: skip
+        )
+        if claimed.rowcount != 1:  # cannot happen under BEGIN IMMEDIATE; kept as the guard
+            raise JobBusy(f"job {job_id} was claimed by another process; render again")
+        db.expire(job)
+        db.refresh(job)
+    return job
+
+
+def heartbeat(engine: Engine, *, job_id: str, owner: str) -> RenderJob | None:
+    """Refresh the owner's heartbeat; the job as it is now, or None when another runner took
+    it over (the caller must stop)."""
+    with _tx(engine) as db:
+        result = db.connection().execute(
+            update(RenderJob)
+            .where(RenderJob.id == job_id, RenderJob.owner == owner)
+            .values(heartbeat_at=_now())
+        )
+        job = db.get(RenderJob, job_id)
+    return job if result.rowcount == 1 else None
+
+
+def live_job(engine: Engine, *, session_id: str) -> RenderJob | None:
+    """The session's job that a live runner is rendering now, if any."""
+    now = _now()
+    return next(
+        (job for job in list_jobs(engine, session_id=session_id) if _is_live(job, now)), None
+    )
 
 
 def request_cancel(engine: Engine, *, job_id: str) -> None:

@@ -40,7 +40,8 @@ def completion(content: str = "", calls: list[dict[str, Any]] | None = None) -> 
 
 @dataclass
 class Step:
-    body: dict[str, Any] | None = None
+    body: dict[str, Any] | bytes | None = None
+    """A JSON body, or raw bytes sent as they are (a broken endpoint)."""
     status: int = 200
     delay: float = 0.0
 
@@ -55,14 +56,33 @@ def status(code: int) -> Step:
     )
 
 
+def raw(body: bytes) -> Step:
+    """A 200 answer whose body is not a chat completion."""
+    return Step(body=body)
+
+
 def stall(seconds: float) -> Step:
     return Step(body=completion("too late"), delay=seconds)
+
+
+def moderation(text: str, flagged_words: set[str]) -> dict[str, Any]:
+    """A /v1/moderations answer: flagged as 'violence' when the text has a flagged word."""
+    hit = any(word in text.lower() for word in flagged_words)
+    return {
+        "id": f"modr-{uuid.uuid4().hex[:10]}",
+        "model": "scripted-moderation",
+        "results": [{"flagged": hit, "categories": {"violence": hit, "harassment": False},
+                     "category_scores": {"violence": 0.99 if hit else 0.01, "harassment": 0.0}}],
+    }  # fmt: skip
 
 
 @dataclass
 class ScriptedOpenAI:
     steps: deque[Step] = field(default_factory=deque)
     requests: list[dict[str, Any]] = field(default_factory=list)
+    flagged_words: set[str] = field(default_factory=set)
+    """What /v1/moderations flags; its requests go to `moderations`, not `requests`."""
+    moderations: list[dict[str, Any]] = field(default_factory=list)
 
     def __post_init__(self) -> None:
         owner = self
@@ -70,10 +90,18 @@ class ScriptedOpenAI:
         class Handler(BaseHTTPRequestHandler):
             def do_POST(self) -> None:  # noqa: N802 - http.server's naming
                 length = int(self.headers.get("Content-Length", 0))
-                owner.requests.append(json.loads(self.rfile.read(length) or b"{}"))
-                step = owner.steps.popleft() if owner.steps else status(500)
+                body = json.loads(self.rfile.read(length) or b"{}")
+                if self.path.endswith("/moderations"):
+                    owner.moderations.append(body)
+                    text = json.dumps(body.get("input", ""))
+                    step = Step(body=moderation(text, owner.flagged_words))
+                else:
+                    owner.requests.append(body)
+                    step = owner.steps.popleft() if owner.steps else status(500)
                 time.sleep(step.delay)
-                payload = json.dumps(step.body).encode()
+                payload = step.body
+                if not isinstance(payload, bytes):
+                    payload = json.dumps(payload).encode()
                 try:
                     self.send_response(step.status)
                     self.send_header("Content-Type", "application/json")

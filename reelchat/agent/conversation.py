@@ -22,6 +22,7 @@ from reelchat import store
 from reelchat.agent.graph import RECURSION_LIMIT, build_graph
 from reelchat.agent.model import chat_model
 from reelchat.config import Settings
+from reelchat.content_filter import ContentFilter
 from reelchat.errors import ReelchatError, StoryboardInvalid
 from reelchat.generation.backend import VideoBackend
 from reelchat.generation.executors import as_executor, get_executor
@@ -61,6 +62,7 @@ class Conversation:
         stitch: StitchOptions | None = None,
     ) -> None:
         settings = settings or Settings()
+        content = ContentFilter.from_settings(settings)
         self.workspace = workspace
         if session_id is None:
             session_id = store.create_session(workspace.engine, title=NEW_SESSION_TITLE).id
@@ -72,6 +74,7 @@ class Conversation:
             session_id=session_id,
             executor=as_executor(backend) if backend else get_executor(settings),
             stitch=stitch or StitchOptions(),
+            content=content,
         )
         self.model = model or chat_model(settings)
         self.graph = build_graph(self.model, checkpointer=workspace.checkpointer)
@@ -94,6 +97,7 @@ class Conversation:
             raise ReelchatError(
                 f"the message is {len(text):,} characters; keep it under {MAX_MESSAGE_CHARS:,}"
             )
+        self.context.content.check(text, what="your message")
         yield from self.resume()  # a turn cut off mid-step must end before a new one begins
         store.add_message(
             self.workspace.engine, session_id=self.session_id, role="user", content=text

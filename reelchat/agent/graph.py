@@ -22,6 +22,7 @@ from langgraph.prebuilt import ToolNode, tools_condition
 from langgraph.runtime import Runtime
 
 from reelchat import store
+from reelchat.agent.failures import describe_model_failure
 from reelchat.agent.prompts import SYSTEM_PROMPT, context_block
 from reelchat.agent.state import AgentState
 from reelchat.errors import NotFound, ReelchatError
@@ -150,18 +151,8 @@ def build_graph(
         try:
             reply = bound.invoke(history)
         except Exception as error:  # noqa: BLE001 - any model failure becomes a clear reply
-            reason = str(error).strip().splitlines()[0] if str(error).strip() else ""
-            return {
-                "messages": [
-                    AIMessage(
-                        content="The language model did not answer "
-                        f"({type(error).__name__}{': ' + reason if reason else ''}). Your "
-                        "storyboard and videos are as they were after the last completed step; "
-                        "send your message again in a moment."
-                    )
-                ],
-                "steps": steps + 1,
-            }
+            failure = AIMessage(content=describe_model_failure(error, model))
+            return {"messages": [failure], "steps": steps + 1}
         if not isinstance(reply, AIMessage):
             reply = AIMessage(content=str(reply.content))
         reply = _render_alone(_tool_call_from_text(reply, tool_names))

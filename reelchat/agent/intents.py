@@ -14,7 +14,13 @@ import re
 from dataclasses import dataclass, field
 from typing import Any
 
-from reelchat.storyboard.models import MAX_SHOT_SECONDS, MAX_SHOTS, MIN_SHOT_SECONDS, Aspect
+from reelchat.storyboard.models import (
+    MAX_SHOT_SECONDS,
+    MAX_SHOTS,
+    MAX_TOTAL_SECONDS,
+    MIN_SHOT_SECONDS,
+    Aspect,
+)
 from reelchat.storyboard.templates import (
     EXPLAINER,
     ONBOARDING,
@@ -137,6 +143,9 @@ def _seconds(text: str) -> float | None:
         return 30.0
     if re.search(r"\ba minute\b", text, re.I):
         return 60.0
+    hours = re.search(r"(\d+(?:\.\d+)?)\s*-?\s*(?:h|hr|hrs|hour|hours)\b", text, re.I)
+    if hours:
+        return float(hours[1]) * 3600
     minutes = re.search(r"(\d+(?:\.\d+)?)\s*-?\s*(?:min|mins|minute|minutes)\b", text, re.I)
     if minutes:
         return float(minutes[1]) * 60
@@ -206,7 +215,7 @@ def _onboarding_details(text: str) -> dict[str, str]:
 
 
 _NOISE = [
-    r"\b\d+(?:\.\d+)?\s*-?\s*(?:s|sec|secs|seconds?|min|mins|minutes?)\b(?:\s+long)?",
+    r"\b\d+(?:\.\d+)?\s*-?\s*(?:s|sec|secs|seconds?|min|mins|minutes?|h|hrs?|hours?)\b(?:\s+long)?",
     r"\b(?:half )?a minute\b",
     r"\b(?:\d+|" + "|".join(_WORD_NUMBERS) + r")\s+(?:shots|scenes)\b",
     r",?\s*\b(?:vertical|portrait|square|landscape|widescreen|horizontal)\b(?:\s+(?:video|format))?",
@@ -359,7 +368,9 @@ def _parse_delete(clause: str, edits: _Edits) -> bool:
 def _parse_duration(clause: str, edits: _Edits) -> bool:
     view = edits.view
     target = re.search(_ref(), clause, re.I)
-    exact = re.search(r"(\d+(?:\.\d+)?)\s*(?:s|sec|secs|seconds?)\b", clause, re.I)
+    exact = re.search(
+        r"(?<![\w.])([-+]?\d+(?:\.\d+)?(?:e[-+]?\d+)?)\s*(?:s|sec|secs|seconds?)\b", clause, re.I
+    )
     relative = re.search(
         r"\b(longer|shorter|slower|faster|lengthen|shorten|quicker)\b", clause, re.I
     )
@@ -661,11 +672,28 @@ def _is_vague(text: str) -> bool:
     return not set(re.findall(r"[a-z']+", text.lower())) - _FILLER
 
 
+def _clamp_notes(text: str) -> list[str]:
+    """What a new-video request asked beyond the bounds, said plainly (the plan is clamped)."""
+    notes = []
+    asked = _seconds(text)
+    if asked is not None and asked > MAX_TOTAL_SECONDS:
+        notes.append(
+            f"A video can be at most {MAX_TOTAL_SECONDS / 60:g} minutes long, so this one is "
+            "shorter than you asked."
+        )
+    count = _shot_count(text)
+    if count is not None and count > MAX_SHOTS:
+        notes.append(
+            f"A video can have at most {MAX_SHOTS} shots, not {count}; I planned {MAX_SHOTS}."
+        )
+    return notes
+
+
 def plan_request(text: str, view: SessionView | None) -> Plan:
     """Tool calls for whatever the person asked: a new video, or edits to the current one."""
     edit_words = re.search(r"\bshot\s*\d|\btemplate\b|\bthis\b", text, re.I)
     if view is None or _CREATE.search(text) and not edit_words:
         if _is_vague(text):
             return Plan(notes=[CLARIFY])
-        return Plan(calls=[("plan_storyboard", plan_new_video(text))])
+        return Plan(calls=[("plan_storyboard", plan_new_video(text))], notes=_clamp_notes(text))
     return plan_edits(text, view)

@@ -11,18 +11,20 @@ torch and diffusers are imported only when this backend is used.
 
 from __future__ import annotations
 
+import gc
 import logging
 import math
 import threading
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeVar
 
 import numpy as np
 from PIL import Image
 
 from reelchat.config import Settings
-from reelchat.errors import ReelchatError
+from reelchat.errors import ReelchatError, RenderFailed
 from reelchat.generation.backend import Clip, Progress, ShotRequest
 from reelchat.generation.media import FrameWriter
 from reelchat.generation.presets import Preset, resolve_preset
@@ -30,10 +32,25 @@ from reelchat.generation.tiny import ensure_tiny_model
 
 log = logging.getLogger(__name__)
 GIB = 1024**3
+T = TypeVar("T")
+
+OFFLOAD_LADDER = ("none", "model", "group", "sequential")
+"""Offload modes from fastest to leanest; after an out-of-memory error the next one is tried."""
 
 
 class ModelUnavailable(ReelchatError):
     """The weights for a preset are not on this machine (and could not be downloaded)."""
+
+
+class OutOfMemory(RenderFailed):
+    """A shot did not fit in memory even with every memory-saving level tried."""
+
+
+def _is_out_of_memory(error: BaseException) -> bool:
+    """CUDA's OutOfMemoryError, or another backend's allocator saying the same in words."""
+    if isinstance(error, _torch().OutOfMemoryError):
+        return True
+    return isinstance(error, RuntimeError) and "out of memory" in str(error).lower()
 
 
 @dataclass(frozen=True)
@@ -93,6 +110,11 @@ class DiffusersBackend:
         self._image_to_video: Any = None
         self._lock = threading.RLock()
         """One model call (or load) at a time: pipelines keep per-call state."""
+        self.offload: str | None = None
+        """The offload mode in use, once the first pipeline is placed ('auto' resolved)."""
+        self.tiling = options.vae_tiling and self.device != "cpu"
+        self.batch_cap = options.max_batch
+        """Lowered to 1 after a batched call runs out of memory."""
         self.loads = 0
         """How many pipelines were loaded from disk: once each for a whole storyboard."""
 
@@ -152,7 +174,7 @@ class DiffusersBackend:
     def _place(self, pipe: Any) -> None:
         """Put the pipeline on the device with the memory and speed options the settings ask."""
         torch = _torch()
-        mode = self.options.offload
+        mode = self.offload or self.options.offload
         if mode == "auto":
             mode = "none"
             if self.device.startswith("cuda"):
@@ -161,6 +183,7 @@ class DiffusersBackend:
                     mode = "group"
                 elif free < self.preset.vram_gb:
                     mode = "model"
+        self.offload = mode
         if mode == "model":
             pipe.enable_model_cpu_offload(device=self.device)
         elif mode == "sequential":
@@ -172,7 +195,7 @@ class DiffusersBackend:
         else:
             pipe.to(self.device)
         log.info("loaded %s on %s (offload: %s)", self.preset.name, self.device, mode)
-        if self.options.vae_tiling and self.device != "cpu" and hasattr(pipe.vae, "enable_tiling"):
+        if self.tiling and hasattr(pipe.vae, "enable_tiling"):
             pipe.vae.enable_tiling()
         transformer = pipe.transformer
         if self.options.cache_hook != "none" and hasattr(transformer, "enable_cache"):
@@ -241,7 +264,7 @@ class DiffusersBackend:
         a quarter of the model's footprint per extra video)."""
         if self.chains_shots or len(self.plan_segments(request)) > 1:
             return 1
-        limit = self.options.max_batch
+        limit = self.batch_cap
         if self.device.startswith("cuda"):
             free_gib = _torch().cuda.mem_get_info()[0] / GIB
             limit = min(limit, max(1, int(free_gib // max(1.0, self.preset.vram_gb / 4))))
@@ -250,9 +273,74 @@ class DiffusersBackend:
     def generate_batch(
         self, requests: list[ShotRequest], outputs: list[Path], progress: Progress
     ) -> list[Clip]:
-        """Several single-segment shots of one shape in one pipeline call."""
+        """Several single-segment shots of one shape in one pipeline call; out of memory, the
+        same shots one at a time (and every later call too)."""
         with self._lock:
-            return self._generate_batch(requests, outputs, progress)
+            try:
+                return self._generate_batch(requests, outputs, progress)
+            except Exception as error:
+                if not _is_out_of_memory(error):
+                    raise
+            self._free_memory()  # outside the except block: the traceback held the tensors
+            log.warning("out of memory with %d shots in one call; one at a time", len(requests))
+            self.batch_cap = 1
+            return [
+                self._with_memory_retries(
+                    lambda r=request, o=output: self._generate(r, o, progress),
+                    tried=["one shot at a time"],
+                )
+                for request, output in zip(requests, outputs, strict=True)
+            ]
+
+    # --- memory -----------------------------------------------------------------------------
+
+    def _free_memory(self) -> None:
+        gc.collect()
+        if self.device.startswith("cuda"):
+            _torch().cuda.empty_cache()
+
+    def _save_more_memory(self) -> str | None:
+        """Turn on the next memory-saving level and name it; None when none is left.
+
+        VAE tiling first (cheap, no reload), then each leaner offload mode; the pipelines are
+        dropped and loaded again with the new placement (weights come from the disk cache).
+        """
+        if not self.tiling:
+            self.tiling = True
+            for pipe in (self._text_to_video, self._image_to_video):
+                if pipe is not None and hasattr(pipe.vae, "enable_tiling"):
+                    pipe.vae.enable_tiling()
+            return "VAE tiling"
+        if not self.device.startswith("cuda") or self.offload not in OFFLOAD_LADDER[:-1]:
+            return None  # offloading moves weights to the CPU, so it only helps on a GPU
+        self.offload = OFFLOAD_LADDER[OFFLOAD_LADDER.index(self.offload) + 1]
+        self._text_to_video = self._image_to_video = None
+        self._free_memory()
+        return f"offload={self.offload}"
+
+    def _with_memory_retries(self, attempt: Callable[[], T], tried: list[str] | None = None) -> T:
+        """Run `attempt`; out of memory, free it, save more and try again until nothing is left,
+        then raise OutOfMemory naming what was tried and what the person can change."""
+        tried = list(tried or [])
+        while True:
+            try:
+                return attempt()
+            except Exception as error:
+                if not _is_out_of_memory(error):
+                    raise
+                reason = str(error).strip().splitlines()[0][:200] if str(error).strip() else ""
+            self._free_memory()
+            level = self._save_more_memory()
+            if level is None:
+                raise OutOfMemory(
+                    f"out of {'GPU' if self.device.startswith('cuda') else self.device} memory "
+                    f"rendering this shot ({reason or 'no detail'}), even after trying: "
+                    f"{', '.join(tried) or 'nothing left to try'}. Lower the storyboard's "
+                    "resolution or the shot's length, pick a smaller model (REELCHAT_MODEL), or "
+                    "free the GPU, then render again; finished shots are kept"
+                )
+            log.warning("out of memory; trying again with %s", level)
+            tried.append(level)
 
     def _generate_batch(
         self, requests: list[ShotRequest], outputs: list[Path], progress: Progress
@@ -315,7 +403,7 @@ class DiffusersBackend:
 
     def generate(self, request: ShotRequest, output: Path, progress: Progress) -> Clip:
         with self._lock:
-            return self._generate(request, output, progress)
+            return self._with_memory_retries(lambda: self._generate(request, output, progress))
 
     def _generate(self, request: ShotRequest, output: Path, progress: Progress) -> Clip:
         torch = _torch()
@@ -366,7 +454,10 @@ def _open_image(path: Path | None) -> Image.Image | None:
 
 def _to_uint8(video: np.ndarray) -> np.ndarray:
     if not np.isfinite(video).all():
-        raise ReelchatError("the model produced invalid (NaN) frames; try another seed")
+        raise RenderFailed(
+            "the model produced invalid frames (NaN or infinite values), so no clip was "
+            "written; regenerate the shot (a new seed), or use a preset in bfloat16 or float32"
+        )
     return (np.clip(video, 0.0, 1.0) * 255).round().astype(np.uint8)
 
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 import contextlib
 import os
 import re
+import shutil
 import subprocess
 import tempfile
 from collections.abc import Iterator
@@ -62,6 +63,7 @@ class FrameWriter:
 
     def __init__(self, path: Path, *, width: int, height: int, fps: int) -> None:
         self._size = (width, height)
+        self._path = path
         self._writer = imageio_ffmpeg.write_frames(
             str(path),
             self._size,
@@ -82,7 +84,17 @@ class FrameWriter:
         self._writer.send(np.ascontiguousarray(frame, dtype=np.uint8))
 
     def close(self) -> None:
+        """Finish the file; raise MediaToolError when ffmpeg could not (imageio-ffmpeg does not
+        check its exit status), so a truncated clip is never renamed into place."""
         self._writer.close()
+        if not _moov_before_mdat(self._path):
+            free = shutil.disk_usage(self._path.parent).free
+            cause = (
+                f"the disk is full ({free // 1024} KiB free)"
+                if free < 64 * 1024**2
+                else ("ffmpeg stopped before writing the index")
+            )
+            raise MediaToolError(f"could not finish writing a clip: {cause}; render again")
 
 
 @dataclass(frozen=True)

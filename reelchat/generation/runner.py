@@ -143,7 +143,10 @@ class _ShotProgress:
         store.update_job_shot(
             engine, job_id=self._job.id, position=self._row.position, progress=fraction
         )
-        if store.get_job(engine, job_id=self._job.id).cancel_requested:
+        job = store.heartbeat(engine, job_id=self._job.id, owner=self._job.owner)
+        if job is None:
+            raise RenderCancelled(f"job {self._job.id} was taken over by another process")
+        if job.cancel_requested:
             raise RenderCancelled(f"job {self._job.id} was cancelled; render again to resume")
 
 
@@ -211,15 +214,7 @@ def _begin(workspace: Workspace, job: RenderJob) -> _JobState:
         engine, session_id=job.session_id, number=job.version_number
     ).storyboard
     rows = store.job_shots(engine, job_id=job.id)
-    job = store.update_job(
-        engine,
-        job_id=job.id,
-        status=JobStatus.running,
-        started_at=_now(),
-        finished_at=None,
-        error="",
-        cancel_requested=False,
-    )
+    job = store.claim_job(engine, job_id=job.id, owner=store.runner_id())  # JobBusy if live
     return _JobState(job, storyboard, rows)
 
 

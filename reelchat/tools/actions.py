@@ -167,6 +167,7 @@ def edit_storyboard(ctx: ToolContext, args: EditStoryboardArgs) -> str:
 
 
 def render(ctx: ToolContext, args: RenderArgs) -> str:
+    ctx.content.check_storyboard(_current(ctx)[0])
     outcome = render_session(
         ctx.workspace,
         ctx.executor,

@@ -6,6 +6,7 @@ import threading
 from collections import defaultdict
 from dataclasses import dataclass, field
 
+from reelchat.content_filter import ContentFilter
 from reelchat.generation.executors import Executor
 from reelchat.generation.runner import EventSink
 from reelchat.generation.stitch import StitchOptions
@@ -24,6 +25,8 @@ class ToolContext:
     """Where shots render: the warm backend in this process, or a Ray cluster."""
     stitch: StitchOptions = field(default_factory=StitchOptions)
     on_event: EventSink = field(default=lambda _event: None)
+    content: ContentFilter = field(default_factory=ContentFilter)
+    """Checks the storyboard's text before anything is rendered (off unless configured)."""
 
     @property
     def lock(self) -> threading.Lock:

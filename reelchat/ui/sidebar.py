@@ -6,6 +6,7 @@ import streamlit as st
 
 from reelchat import store
 from reelchat.agent.conversation import NEW_SESSION_TITLE, delete_session
+from reelchat.errors import ReelchatError
 from reelchat.generation.presets import DEFAULT_PRESET, PRESETS
 from reelchat.ui.services import SETTINGS_KEY, settings, workers, workspace
 
@@ -56,8 +57,12 @@ def sessions_panel(current: str | None) -> None:
             st.warning(f"Delete “{row.title}” with its storyboards and videos?")
             yes, no = st.columns(2)
             if yes.button("Yes, delete", key="delete-yes", type="primary"):
-                delete_session(workspace(), current)
                 st.session_state.pop("confirm-delete")
+                try:  # refused while another process renders this session
+                    delete_session(workspace(), current)
+                except ReelchatError as error:
+                    st.error(str(error))
+                    return
                 select(None)
                 st.rerun()
             if no.button("Keep it", key="delete-no"):

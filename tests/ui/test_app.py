@@ -122,3 +122,28 @@ def test_bad_input_is_an_inline_error_and_loses_nothing(ws):
     assert store.list_messages(ws.engine, session_id=session_id) == messages
     assert not workers().busy(session_id)
     time.sleep(0.1)
+
+
+def test_deleting_a_session_another_process_renders_is_refused_inline(ws):
+    import subprocess
+    import sys
+    from datetime import UTC, datetime
+
+    at = _app()
+    session_id = _new_session(at, ws)
+    job = store.create_job(ws.engine, session_id=session_id, version_number=1, backend="b",
+                           shots=[])  # fmt: skip
+    runner = subprocess.Popen([sys.executable, "-c", "import time; time.sleep(60)"])
+    try:
+        host = store.runner_id().split(":")[0]
+        owner, now = f"{host}:{runner.pid}:x", datetime.now(UTC)
+        store.update_job(
+            ws.engine, job_id=job.id, status=store.JobStatus.running, owner=owner, heartbeat_at=now
+        )
+        _button(at, "Delete session").click().run()
+        _button(at, "Yes, delete").click().run()
+        assert any("is rendering" in e.value for e in at.error)
+        assert store.get_session(ws.engine, session_id=session_id)
+    finally:
+        runner.kill()
+        runner.wait()
