@@ -1,14 +1,15 @@
 """Stitch shot clips into one MP4 a browser plays: transitions, captions, narration, music.
 
 Work is done where it is cheapest. Each shot is first 'finished' on its own (caption burned in,
-fade from/to black), cached by its inputs; then shots are joined by stream copy with ffmpeg's
-concat demuxer when every hand-over is a cut or a fade, or composed with moviepy when there are
-crossfades; finally the audio (narration and music, music ducked under the voice) is mixed and
-muxed without touching the video again.
+fade from/to black) in one encode, cached by its inputs, and cut where a crossfade overlaps it;
+only the crossfade windows (half a second each) are blended and encoded again, and every piece is
+joined by stream copy with ffmpeg's concat demuxer; finally the audio (narration and music,
+music ducked under the voice) is mixed and muxed without touching the video again.
 """
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import tempfile
 from collections.abc import Callable
@@ -46,9 +47,9 @@ class StitchOptions:
 @dataclass
 class StitchReport:
     method: str
-    """'stream-copy' or 'moviepy'."""
+    """'stream-copy', or 'crossfade-windows' when crossfade windows were re-encoded."""
     narrated: bool
-    finished_shots: list[Path] = field(default_factory=list)
+    finished_shots: list[FinishedShot] = field(default_factory=list)
 
 
 def _on_screen_text(storyboard: Storyboard, index: int, options: StitchOptions) -> str:
@@ -78,6 +79,19 @@ def _caption_png(text: str, width: int, height: int, path: Path) -> Path:
     return path
 
 
+@dataclass(frozen=True)
+class FinishedShot:
+    """A finished shot, cut where crossfades overlap it: the pieces play head, body, tail.
+
+    The head and tail are the frames that blend with the neighbouring shots (None without a
+    crossfade there); the body is everything else and is joined by stream copy.
+    """
+
+    body: Path | None = None
+    head: Path | None = None
+    tail: Path | None = None
+
+
 def finish_shot(
     clip: Path,
     *,
@@ -85,47 +99,83 @@ def finish_shot(
     index: int,
     options: StitchOptions,
     cache_dir: Path,
-) -> Path:
-    """The clip with its caption and fades applied; the clip itself when it needs neither."""
+) -> FinishedShot:
+    """The clip with its caption and fades applied, split off at its crossfades.
+
+    One ffmpeg run does all of it, so a shot is decoded and encoded at most once; the clip is
+    used as it is when it needs nothing. Results are cached by everything that shapes them.
+    """
     shot = storyboard.shots[index]
     width, height = storyboard.size
+    frames = storyboard.frame_count(shot)
     text = _on_screen_text(storyboard, index, options)
     fade_in = index > 0 and storyboard.shots[index - 1].transition is Transition.fade_to_black
     fade_out = shot.transition is Transition.fade_to_black
-    if not (text or fade_in or fade_out):
-        return clip
-    seconds = storyboard.frame_count(shot) / storyboard.fps
+    head = round(storyboard.overlap_after(index - 1) * storyboard.fps) if index else 0
+    tail = round(storyboard.overlap_after(index) * storyboard.fps)
+    if not (text or fade_in or fade_out or head or tail):
+        return FinishedShot(body=clip)
+    seconds = frames / storyboard.fps
     fade = min(FADE_SECONDS, seconds / 2)
-    recipe = f"{clip.name}|{text}|{fade_in}|{fade_out}|{fade}"
-    output = cache_dir / f"finished-{hashlib.sha256(recipe.encode()).hexdigest()[:24]}.mp4"
-    if output.exists():
-        return output
+    recipe = f"{clip.name}|{text}|{fade_in}|{fade_out}|{fade}|{head}|{tail}"
+    stem = f"finished-{hashlib.sha256(recipe.encode()).hexdigest()[:24]}"
+    spans = {"head": (0, head), "body": (head, frames - tail), "tail": (frames - tail, frames)}
+    pieces = {name: cache_dir / f"{stem}-{name}.mp4" for name, (a, b) in spans.items() if b > a}
+    if all(path.exists() for path in pieces.values()):
+        return FinishedShot(**pieces)
     filters = []
     if fade_in:
         filters.append(f"fade=t=in:st=0:d={fade:.3f}")
     if fade_out:
         filters.append(f"fade=t=out:st={seconds - fade:.3f}:d={fade:.3f}")
-    with tempfile.TemporaryDirectory() as temp, atomic_output(output) as temp_out:
+    with tempfile.TemporaryDirectory() as temp, contextlib.ExitStack() as stack:
         inputs = ["-i", str(clip)]
         if text:
             inputs += ["-i", str(_caption_png(text, width, height, Path(temp) / "caption.png"))]
-            chain = "[0:v][1:v]overlay=0:0" + "".join(f",{f}" for f in filters)
+            chain = ["[0:v][1:v]overlay=0:0", *filters]
         else:
-            chain = "[0:v]" + ",".join(filters)
-        run_ffmpeg(
-            [
-                *inputs,
-                "-filter_complex",
-                chain + "[v]",
+            chain = ["[0:v]null", *filters]
+        graph = [",".join(chain) + f",split={len(pieces)}" + "".join(f"[{n}]" for n in pieces)]
+        outputs: list[str] = []
+        for name, path in pieces.items():
+            a, b = spans[name]
+            graph.append(
+                f"[{name}]trim=start_frame={a}:end_frame={b},setpts=PTS-STARTPTS[{name}-out]"
+            )
+            temp_out = stack.enter_context(atomic_output(path))
+            outputs += [
                 "-map",
-                "[v]",
+                f"[{name}-out]",
                 "-an",
                 *VIDEO_CODEC_ARGS,
                 *BROWSER_ARGS,
                 str(temp_out),
-            ],
+            ]
+        run_ffmpeg(
+            [*inputs, "-filter_complex", ";".join(graph), *outputs],
             what=f"finish shot {index + 1}",
         )
+    return FinishedShot(**pieces)
+
+
+def _crossfade(tail: Path, head: Path, seconds: float, output: Path) -> Path:
+    """Blend the end of one shot into the start of the next: the only frames re-encoded."""
+    run_ffmpeg(
+        [
+            "-i",
+            str(tail),
+            "-i",
+            str(head),
+            "-filter_complex",
+            f"[0:v][1:v]xfade=transition=fade:duration={seconds:.4f}:offset=0[v]",
+            "-map",
+            "[v]",
+            "-an",
+            *VIDEO_CODEC_ARGS,
+            str(output),
+        ],
+        what="crossfade two shots",
+    )
     return output
 
 
@@ -150,35 +200,19 @@ def _join_by_copy(clips: list[Path], output: Path, work: Path) -> None:
     )
 
 
-def _join_with_moviepy(storyboard: Storyboard, clips: list[Path], output: Path) -> None:
-    from moviepy import CompositeVideoClip, VideoFileClip, vfx
-
-    sources = [VideoFileClip(str(path), audio=False) for path in clips]
-    try:
-        placed = []
-        for index, (source, start) in enumerate(
-            zip(sources, storyboard.shot_starts(), strict=True)
-        ):
-            overlap_in = storyboard.overlap_after(index - 1) if index else 0.0
-            clip = source.with_start(start)
-            if overlap_in:
-                clip = clip.with_effects([vfx.CrossFadeIn(overlap_in)])
-            placed.append(clip)
-        runtime = storyboard.runtime
-        video = CompositeVideoClip(placed, size=storyboard.size).with_duration(runtime)
-        video.write_videofile(
-            str(output),
-            fps=storyboard.fps,
-            codec="libx264",
-            preset="veryfast",
-            audio=False,
-            ffmpeg_params=["-crf", "20", "-profile:v", "high", *BROWSER_ARGS],
-            pixel_format="yuv420p",
-            logger=None,
-        )
-    finally:
-        for source in sources:
-            source.close()
+def _timeline(storyboard: Storyboard, shots: list[FinishedShot], work: Path) -> list[Path]:
+    """The pieces in playing order, with each crossfade window rendered between its shots."""
+    pieces: list[Path] = []
+    for index, shot in enumerate(shots):
+        if shot.body is not None:
+            pieces.append(shot.body)
+        if shot.tail is not None:
+            head = shots[index + 1].head
+            assert head is not None  # both sides of a crossfade are cut by finish_shot
+            frames = round(storyboard.overlap_after(index) * storyboard.fps)
+            window = work / f"crossfade-{index}.mp4"
+            pieces.append(_crossfade(shot.tail, head, frames / storyboard.fps, window))
+    return pieces
 
 
 def _mix_audio(
@@ -269,8 +303,8 @@ def stitch(
         finish_shot(clip, storyboard=storyboard, index=i, options=options, cache_dir=cache_dir)
         for i, clip in enumerate(clips)
     ]
-    crossfades = any(storyboard.overlap_after(i) for i in range(len(clips)))
-    method = "moviepy" if crossfades else "stream-copy"
+    crossfades = any(shot.tail is not None for shot in finished)
+    method = "crossfade-windows" if crossfades else "stream-copy"
     output.parent.mkdir(parents=True, exist_ok=True)
     with (
         tempfile.TemporaryDirectory(dir=output.parent, prefix=".stitch-") as temp,
@@ -279,10 +313,7 @@ def stitch(
         work = Path(temp)
         joined = work / "joined.mp4"
         progress("joining shots")
-        if crossfades:
-            _join_with_moviepy(storyboard, finished, joined)
-        else:
-            _join_by_copy(finished, joined, work)
+        _join_by_copy(_timeline(storyboard, finished, work), joined, work)
         progress("mixing audio")
         with_audio = work / "with-audio.mp4"
         narrated = _mix_audio(storyboard, joined, with_audio, options, work)
