@@ -118,7 +118,7 @@ def finish_shot(
     seconds = frames / storyboard.fps
     fade = min(FADE_SECONDS, seconds / 2)
     recipe = f"{clip.name}|{text}|{fade_in}|{fade_out}|{fade}|{head}|{tail}"
-    stem = f"finished-{hashlib.sha256(recipe.encode()).hexdigest()[:24]}"
+    stem = _cached(cache_dir, "finished", recipe, "").name
     spans = {"head": (0, head), "body": (head, frames - tail), "tail": (frames - tail, frames)}
     pieces = {name: cache_dir / f"{stem}-{name}.mp4" for name, (a, b) in spans.items() if b > a}
     if all(path.exists() for path in pieces.values()):
@@ -158,49 +158,61 @@ def finish_shot(
     return FinishedShot(**pieces)
 
 
-def _crossfade(tail: Path, head: Path, seconds: float, output: Path) -> Path:
-    """Blend the end of one shot into the start of the next: the only frames re-encoded."""
-    run_ffmpeg(
-        [
-            "-i",
-            str(tail),
-            "-i",
-            str(head),
-            "-filter_complex",
-            f"[0:v][1:v]xfade=transition=fade:duration={seconds:.4f}:offset=0[v]",
-            "-map",
-            "[v]",
-            "-an",
-            *VIDEO_CODEC_ARGS,
-            str(output),
-        ],
-        what="crossfade two shots",
-    )
+def _cached(cache_dir: Path, kind: str, recipe: str, suffix: str) -> Path:
+    """Where the output of `recipe` lives in the cache: its name is a hash of everything in it."""
+    return cache_dir / f"{kind}-{hashlib.sha256(recipe.encode()).hexdigest()[:24]}{suffix}"
+
+
+def _crossfade(tail: Path, head: Path, seconds: float, cache_dir: Path) -> Path:
+    """Blend the end of one shot into the start of the next: the only frames re-encoded.
+
+    Cached by the two pieces, so an edit to one shot redoes only its own crossfades."""
+    output = _cached(cache_dir, "crossfade", f"{tail.name}|{head.name}|{seconds:.4f}", ".mp4")
+    if output.exists():
+        return output
+    with atomic_output(output) as temp_out:
+        run_ffmpeg(
+            [
+                "-i",
+                str(tail),
+                "-i",
+                str(head),
+                "-filter_complex",
+                f"[0:v][1:v]xfade=transition=fade:duration={seconds:.4f}:offset=0[v]",
+                "-map",
+                "[v]",
+                "-an",
+                *VIDEO_CODEC_ARGS,
+                str(temp_out),
+            ],
+            what="crossfade two shots",
+        )
     return output
 
 
-def _join_by_copy(clips: list[Path], output: Path, work: Path) -> None:
+def _voice(text: str, seconds: float, cache_dir: Path) -> Path:
+    """The narration line as speech, cached by its words and the time it must fit in."""
+    output = _cached(cache_dir, "voice", f"{text}|{seconds:.3f}", ".wav")
+    if not output.exists():
+        with atomic_output(output) as temp_out:
+            speak(text, temp_out, seconds=seconds)
+    return output
+
+
+def _join_by_copy(
+    pieces: list[Path], audio: Path | None, runtime: float, output: Path, work: Path
+) -> None:
+    """Concatenate the pieces and mux the audio track in one pass, all by stream copy."""
     listing = work / "concat.txt"
-    quoted = (clip.as_posix().replace("'", "'\\''") for clip in clips)  # concat-list quoting
+    quoted = (piece.as_posix().replace("'", "'\\''") for piece in pieces)  # concat-list quoting
     listing.write_text("".join(f"file '{path}'\n" for path in quoted))
-    run_ffmpeg(
-        [
-            "-f",
-            "concat",
-            "-safe",
-            "0",
-            "-i",
-            str(listing),
-            "-c",
-            "copy",
-            *BROWSER_ARGS,
-            str(output),
-        ],
-        what="join the shots",
-    )
+    inputs = ["-f", "concat", "-safe", "0", "-i", str(listing)]
+    if audio is not None:
+        inputs += ["-i", str(audio), "-map", "0:v", "-map", "1:a", "-t", f"{runtime:.3f}"]
+    run_ffmpeg([*inputs, "-c", "copy", *BROWSER_ARGS, str(output)], what="join the shots")
 
 
-def _timeline(storyboard: Storyboard, shots: list[FinishedShot], work: Path) -> list[Path]:
+def _timeline(storyboard: Storyboard, shots: list[FinishedShot], cache_dir: Path) -> list[Path]:
     """The pieces in playing order, with each crossfade window rendered between its shots."""
     pieces: list[Path] = []
     for index, shot in enumerate(shots):
@@ -210,46 +222,54 @@ def _timeline(storyboard: Storyboard, shots: list[FinishedShot], work: Path) -> 
             head = shots[index + 1].head
             assert head is not None  # both sides of a crossfade are cut by finish_shot
             frames = round(storyboard.overlap_after(index) * storyboard.fps)
-            window = work / f"crossfade-{index}.mp4"
-            pieces.append(_crossfade(shot.tail, head, frames / storyboard.fps, window))
+            pieces.append(_crossfade(shot.tail, head, frames / storyboard.fps, cache_dir))
     return pieces
 
 
-def _mix_audio(
-    storyboard: Storyboard, video: Path, output: Path, options: StitchOptions, work: Path
-) -> bool:
-    """Mux narration and music under `video`; False (and no output) when there is no audio."""
+def _audio_track(
+    storyboard: Storyboard, options: StitchOptions, cache_dir: Path
+) -> tuple[Path | None, bool]:
+    """Narration and music mixed into one AAC track of the video's length, and whether it speaks.
+
+    Cached by the voice files, their start times, the music and the length, so an edit that
+    changes only pictures reuses the track as it is."""
     voices: list[tuple[Path, float]] = []
     if options.narration and tts_available():
-        for index, (shot, start) in enumerate(
-            zip(storyboard.shots, storyboard.shot_starts(), strict=True)
-        ):
+        for shot, start in zip(storyboard.shots, storyboard.shot_starts(), strict=True):
             if shot.narration:
-                wav = speak(shot.narration, work / f"voice-{index}.wav", seconds=shot.duration)
-                voices.append((wav, start))
+                voices.append((_voice(shot.narration, shot.duration, cache_dir), start))
     if not voices and options.music is None:
-        return False
+        return None, False
     runtime = storyboard.runtime
-    inputs = ["-i", str(video)]
+    music_id = ""
+    if options.music is not None:
+        stat = options.music.stat()
+        music_id = f"{options.music.resolve()}|{stat.st_size}|{stat.st_mtime_ns}"
+    recipe = "|".join(
+        [*(f"{wav.name}@{int(start * 1000)}" for wav, start in voices), music_id, f"{runtime:.3f}"]
+    )
+    output = _cached(cache_dir, "audio", recipe, ".m4a")
+    if output.exists():
+        return output, bool(voices)
+    inputs: list[str] = []
     graph: list[str] = []
-    for number, (wav, start) in enumerate(voices, start=1):
+    for number, (wav, start) in enumerate(voices):
         inputs += ["-i", str(wav)]
         delay = int(start * 1000)
         graph.append(
             f"[{number}:a]aresample=48000,aformat=channel_layouts=stereo,adelay={delay}|{delay}[v{number}]"
         )
     if voices:
-        labels = "".join(f"[v{n}]" for n in range(1, len(voices) + 1))
+        labels = "".join(f"[v{n}]" for n in range(len(voices)))
         graph.append(
             f"{labels}amix=inputs={len(voices)}:normalize=0,apad=whole_dur={runtime:.3f}[voice]"
         )
     if options.music is not None:
         # looped, but cut to the video's length at the input: every stream in the graph ends
         inputs += ["-stream_loop", "-1", "-t", f"{runtime:.3f}", "-i", str(options.music)]
-        music = len(voices) + 1
         graph.append(
-            f"[{music}:a]aresample=48000,aformat=channel_layouts=stereo,volume={MUSIC_VOLUME},"
-            f"afade=t=out:st={max(0.0, runtime - 1.5):.3f}:d=1.5[music]"
+            f"[{len(voices)}:a]aresample=48000,aformat=channel_layouts=stereo,"
+            f"volume={MUSIC_VOLUME},afade=t=out:st={max(0.0, runtime - 1.5):.3f}:d=1.5[music]"
         )
         if voices:
             graph.append("[voice]asplit=2[voice_a][voice_key]")
@@ -262,26 +282,22 @@ def _mix_audio(
     else:
         graph.append("[voice]anull[mixed]")
     graph.append(f"[mixed]atrim=0:{runtime:.3f}[aout]")
-    run_ffmpeg(
-        [
-            *inputs,
-            "-filter_complex",
-            ";".join(graph),
-            "-map",
-            "0:v",
-            "-map",
-            "[aout]",
-            "-c:v",
-            "copy",
-            *AUDIO_CODEC_ARGS,
-            "-t",
-            f"{runtime:.3f}",
-            *BROWSER_ARGS,
-            str(output),
-        ],
-        what="mix narration and music",
-    )
-    return bool(voices)
+    with atomic_output(output) as temp_out:
+        run_ffmpeg(
+            [
+                *inputs,
+                "-filter_complex",
+                ";".join(graph),
+                "-map",
+                "[aout]",
+                *AUDIO_CODEC_ARGS,
+                "-t",
+                f"{runtime:.3f}",
+                str(temp_out),
+            ],
+            what="mix narration and music",
+        )
+    return output, bool(voices)
 
 
 def stitch(
@@ -311,11 +327,9 @@ def stitch(
         atomic_output(output) as final,
     ):
         work = Path(temp)
-        joined = work / "joined.mp4"
-        progress("joining shots")
-        _join_by_copy(_timeline(storyboard, finished, work), joined, work)
         progress("mixing audio")
-        with_audio = work / "with-audio.mp4"
-        narrated = _mix_audio(storyboard, joined, with_audio, options, work)
-        (with_audio if with_audio.exists() else joined).replace(final)
+        audio, narrated = _audio_track(storyboard, options, cache_dir)
+        progress("joining shots")
+        pieces = _timeline(storyboard, finished, cache_dir)
+        _join_by_copy(pieces, audio, storyboard.runtime, final, work)
     return StitchReport(method=method, narrated=narrated, finished_shots=finished)

@@ -175,3 +175,26 @@ def test_a_workspace_path_with_an_apostrophe(clip_dir, tmp_path):
     output = folder / "out.mp4"
     report = stitch(board, clips, output, options=QUIET, cache_dir=folder)
     assert report.method == "stream-copy" and probe(output).frames == 16
+
+
+def test_an_edit_to_one_shot_redoes_only_that_shots_pieces(clip_dir, tmp_path):
+    board = make_storyboard(3, duration=2.0, transitions=["crossfade", "cut", "cut"])
+    options = StitchOptions(captions=True, narration=False, music=_tone(tmp_path / "t.wav"))
+    clips = _clips(board, clip_dir)
+    cache = tmp_path / "cache"
+    cache.mkdir()
+    stitch(board, clips, tmp_path / "first.mp4", options=options, cache_dir=cache)
+    before = {path.name: path.stat().st_mtime_ns for path in cache.iterdir()}
+    shots = [*board.shots[:2], board.shots[2].model_copy(update={"camera": "zoom_out"})]
+    edited = board.model_copy(update={"shots": shots})
+    clips[2] = tmp_path / "edited.mp4"
+    AnimaticBackend().generate(ShotRequest.for_shot(edited, edited.shots[2]), clips[2], print)
+    output = tmp_path / "second.mp4"
+    stitch(edited, clips, output, options=options, cache_dir=cache)
+    after = {path.name: path.stat().st_mtime_ns for path in cache.iterdir()}
+    new = set(after) - set(before)
+    assert len(new) == 1 and next(iter(new)).startswith("finished-")  # shot 3's caption pass
+    assert all(after[name] == stamp for name, stamp in before.items())  # the rest reused
+    info = probe(output)
+    assert info.audio_codec == "aac" and info.frames == 44
+    assert _mean_diff(read_frame(output, 5.0), read_frame(tmp_path / "first.mp4", 5.0)) > 3
