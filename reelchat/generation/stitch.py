@@ -11,8 +11,10 @@ from __future__ import annotations
 
 import contextlib
 import hashlib
+import os
 import tempfile
 from collections.abc import Callable
+from concurrent.futures import Executor, ThreadPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -212,17 +214,27 @@ def _join_by_copy(
     run_ffmpeg([*inputs, "-c", "copy", *BROWSER_ARGS, str(output)], what="join the shots")
 
 
-def _timeline(storyboard: Storyboard, shots: list[FinishedShot], cache_dir: Path) -> list[Path]:
+def _timeline(
+    storyboard: Storyboard, shots: list[FinishedShot], cache_dir: Path, pool: Executor
+) -> list[Path]:
     """The pieces in playing order, with each crossfade window rendered between its shots."""
+    windows = {
+        index: pool.submit(
+            _crossfade,
+            shot.tail,
+            shots[index + 1].head,  # type: ignore[arg-type] # cut by finish_shot, as the tail
+            round(storyboard.overlap_after(index) * storyboard.fps) / storyboard.fps,
+            cache_dir,
+        )
+        for index, shot in enumerate(shots)
+        if shot.tail is not None
+    }
     pieces: list[Path] = []
     for index, shot in enumerate(shots):
         if shot.body is not None:
             pieces.append(shot.body)
-        if shot.tail is not None:
-            head = shots[index + 1].head
-            assert head is not None  # both sides of a crossfade are cut by finish_shot
-            frames = round(storyboard.overlap_after(index) * storyboard.fps)
-            pieces.append(_crossfade(shot.tail, head, frames / storyboard.fps, cache_dir))
+        if index in windows:
+            pieces.append(windows[index].result())
     return pieces
 
 
@@ -300,6 +312,13 @@ def _audio_track(
     return output, bool(voices)
 
 
+def _cores() -> int:
+    """CPUs this process may use (its affinity mask where the system has one)."""
+    if hasattr(os, "sched_getaffinity"):
+        return len(os.sched_getaffinity(0))
+    return os.cpu_count() or 1
+
+
 def stitch(
     storyboard: Storyboard,
     clips: list[Path],
@@ -314,22 +333,28 @@ def stitch(
         raise ValueError(f"{len(clips)} clips for {len(storyboard.shots)} shots")
     if options.music is not None and not options.music.is_file():
         raise InputFileError(f"music file not found: {options.music}")
-    progress("finishing shots")
-    finished = [
-        finish_shot(clip, storyboard=storyboard, index=i, options=options, cache_dir=cache_dir)
-        for i, clip in enumerate(clips)
-    ]
-    crossfades = any(shot.tail is not None for shot in finished)
-    method = "crossfade-windows" if crossfades else "stream-copy"
     output.parent.mkdir(parents=True, exist_ok=True)
+    # each step below is an ffmpeg or espeak-ng process: run as many at once as there are cores
     with (
+        ThreadPoolExecutor(max_workers=_cores()) as pool,
         tempfile.TemporaryDirectory(dir=output.parent, prefix=".stitch-") as temp,
         atomic_output(output) as final,
     ):
-        work = Path(temp)
+        progress("finishing shots")
+        audio_job = pool.submit(_audio_track, storyboard, options, cache_dir)
+        finished = list(
+            pool.map(
+                lambda i: finish_shot(
+                    clips[i], storyboard=storyboard, index=i, options=options, cache_dir=cache_dir
+                ),
+                range(len(clips)),
+            )
+        )
+        pieces = _timeline(storyboard, finished, cache_dir, pool)
         progress("mixing audio")
-        audio, narrated = _audio_track(storyboard, options, cache_dir)
+        audio, narrated = audio_job.result()
         progress("joining shots")
-        pieces = _timeline(storyboard, finished, cache_dir)
-        _join_by_copy(pieces, audio, storyboard.runtime, final, work)
+        _join_by_copy(pieces, audio, storyboard.runtime, final, Path(temp))
+    crossfades = any(shot.tail is not None for shot in finished)
+    method = "crossfade-windows" if crossfades else "stream-copy"
     return StitchReport(method=method, narrated=narrated, finished_shots=finished)
