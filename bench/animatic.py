@@ -10,17 +10,21 @@ A second table splits one shot's time into drawing (Pillow warps and pastes, the
 copy) and H.264 encoding (the same frames fed to the shared FrameWriter), to show where the
 time goes.
 
-    .venv/bin/python bench/animatic.py --repeat 3 --seconds 3
+    git show c31cd51:reelchat/generation/animatic.py > /tmp/animatic_v1.py
+    .venv/bin/python bench/animatic.py --repeat 3 --seconds 3 --baseline /tmp/animatic_v1.py
 """
 
 from __future__ import annotations
 
 import argparse
+import importlib.util
 import os
 import statistics
+import sys
 import tempfile
 import time
 from pathlib import Path
+from types import ModuleType
 
 import numpy as np
 
@@ -69,7 +73,11 @@ def ffmpeg_children() -> list[tuple[int, str, int]]:
 
 
 def render_seconds(
-    req: ShotRequest, work: Path, *, check: list[tuple[int, str, int]] | None = None
+    req: ShotRequest,
+    work: Path,
+    *,
+    check: list[tuple[int, str, int]] | None = None,
+    backend: type = AnimaticBackend,
 ) -> float:
     """Wall time of one full render (draw + encode); optionally note the ffmpeg child's state."""
 
@@ -78,7 +86,7 @@ def render_seconds(
             check.extend(ffmpeg_children())
 
     start = time.perf_counter()
-    AnimaticBackend().generate(req, work / "shot.mp4", progress)
+    backend().generate(req, work / "shot.mp4", progress)
     return time.perf_counter() - start
 
 
@@ -97,15 +105,25 @@ class _Recorder:
         pass
 
 
-def split_seconds(req: ShotRequest, work: Path) -> tuple[float, float]:
+def load_baseline(path: Path) -> ModuleType:
+    """An older animatic.py (e.g. from `git show c31cd51:reelchat/generation/animatic.py`)."""
+    spec = importlib.util.spec_from_file_location("animatic_baseline", path)
+    assert spec is not None and spec.loader is not None
+    module = importlib.util.module_from_spec(spec)
+    sys.modules[spec.name] = module  # dataclasses look their module up there
+    spec.loader.exec_module(module)
+    return module
+
+
+def split_seconds(req: ShotRequest, work: Path, module: ModuleType) -> tuple[float, float]:
     """(draw seconds, encode seconds) for one shot, measured separately."""
-    animatic.FrameWriter = _Recorder  # type: ignore[assignment,misc]
+    module.FrameWriter = _Recorder  # type: ignore[attr-defined]
     try:
         start = time.perf_counter()
-        AnimaticBackend().generate(req, work / "unused.mp4", lambda _done: None)
+        module.AnimaticBackend().generate(req, work / "unused.mp4", lambda _done: None)
         draw = time.perf_counter() - start
     finally:
-        animatic.FrameWriter = FrameWriter  # type: ignore[misc]
+        module.FrameWriter = FrameWriter  # type: ignore[attr-defined]
     frames, _Recorder.frames = _Recorder.frames, []
     start = time.perf_counter()
     writer = FrameWriter(work / "encoded.mp4", width=req.width, height=req.height, fps=req.fps)
@@ -120,52 +138,70 @@ def main() -> None:
     parser.add_argument("--repeat", type=int, default=3, help="renders per cell (median)")
     parser.add_argument("--seconds", type=float, default=3.0, help="shot length in seconds")
     parser.add_argument("--cameras", nargs="+", type=Camera, default=list(Camera))
+    parser.add_argument("--baseline", type=Path, help="an older animatic.py to compare with")
     args = parser.parse_args()
+    modules = {"reelchat": animatic}
+    if args.baseline:
+        modules["baseline"] = load_baseline(args.baseline)
 
     check: list[tuple[int, str, int]] = []
     rows = []
     with tempfile.TemporaryDirectory(prefix="reelchat-bench-") as temp:
         work = Path(temp)
-        render_seconds(request(480, Camera.static, 1.0), work)  # warm-up: fonts, imports
+        for module in modules.values():  # warm-up: fonts, imports
+            render_seconds(request(480, Camera.static, 1.0), work, backend=module.AnimaticBackend)
         for camera in args.cameras:
             cells = []
             for resolution in RESOLUTIONS:
                 req = request(resolution, camera, args.seconds)
-                times = [render_seconds(req, work, check=check) for _ in range(args.repeat)]
-                fps = req.frames / statistics.median(times)
-                cells.append(f"{fps:6.1f} | {fps / FPS:5.2f}×")
+                times: dict[str, list[float]] = {name: [] for name in modules}
+                for _ in range(args.repeat):  # interleaved, so both see the same load
+                    for name, module in modules.items():
+                        times[name].append(
+                            render_seconds(req, work, check=check, backend=module.AnimaticBackend)
+                        )
+                fps = {name: req.frames / statistics.median(t) for name, t in times.items()}
+                cells.append(f"{fps['reelchat']:6.1f} | {fps['reelchat'] / FPS:5.2f}×")
+                if "baseline" in fps:
+                    cells.append(
+                        f"{fps['baseline']:6.1f} | {fps['reelchat'] / fps['baseline']:4.1f}×"
+                    )
             rows.append(f"| {camera.value:<9} | " + " | ".join(cells) + " |")
 
         splits = []
         for resolution, label in RESOLUTIONS.items():
             req = request(resolution, Camera.pan_right, args.seconds)
-            draws, encodes = zip(
-                *(split_seconds(req, work) for _ in range(args.repeat)), strict=True
-            )
-            draw_ms = 1000 * statistics.median(draws) / req.frames
-            encode_ms = 1000 * statistics.median(encodes) / req.frames
-            share = draw_ms / (draw_ms + encode_ms)
-            splits.append(
-                f"| {label} | {draw_ms:5.1f} | {encode_ms:5.1f} | {draw_ms + encode_ms:5.1f} "
-                f"| {share:4.0%} |"
-            )
+            for name, module in modules.items():
+                draws, encodes = zip(
+                    *(split_seconds(req, work, module) for _ in range(args.repeat)), strict=True
+                )
+                draw_ms = 1000 * statistics.median(draws) / req.frames
+                encode_ms = 1000 * statistics.median(encodes) / req.frames
+                share = draw_ms / (draw_ms + encode_ms)
+                splits.append(
+                    f"| {label} | {name} | {draw_ms:5.1f} | {encode_ms:5.1f} "
+                    f"| {draw_ms + encode_ms:5.1f} | {share:4.0%} |"
+                )
 
     print(f"Pinned to CPU {CPU}; affinity now {sorted(os.sched_getaffinity(0))}.")
-    for pid, cpus, threads in check:
+    for pid, cpus, threads in check[:1]:
         print(f"ffmpeg child {pid} during a render: allowed CPUs {cpus}, {threads} threads.")
     if not check:
         print("No ffmpeg child seen during a render (check not done).")
-    print(
-        "x264's thread count is not set (FrameWriter passes no -threads); whatever it spawns "
-        "shares the one allowed core.\n"
-    )
     print(f"{args.seconds:g} s shots at {FPS} fps, median of {args.repeat}.\n")
-    print("| camera    | 854x480 frames/s | × real time | 1280x720 frames/s | × real time |")
-    print("|-----------|-----------------:|------------:|------------------:|------------:|")
+    header, rule = "| camera    |", "|-----------|"
+    for size in RESOLUTIONS.values():
+        header += f" {size} frames/s | × real time |"
+        rule += "---:|---:|"
+        if args.baseline:
+            header += f" baseline {size} frames/s | speed-up |"
+            rule += "---:|---:|"
+    print(header)
+    print(rule)
     print("\n".join(rows))
     print("\nWhere the time goes (pan_right, per frame, measured separately):\n")
-    print("| size | draw ms | encode ms | sum ms | draw share |")
-    print("|------|--------:|----------:|-------:|-----------:|")
+    print("| size | code | draw ms | encode ms | sum ms | draw share |")
+    print("|------|------|--------:|----------:|-------:|-----------:|")
     print("\n".join(splits))
 
 

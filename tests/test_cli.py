@@ -2,6 +2,8 @@
 
 import json
 import sqlite3
+import subprocess
+import sys
 
 import pytest
 from typer.testing import CliRunner
@@ -186,3 +188,21 @@ def test_an_output_path_that_cannot_be_written_is_a_one_line_error(cli, rendered
     folder.mkdir()
     result = cli("render", "--session", rendered.id, "--no-narration", "-o", folder)
     _assert_one_line_error(result, "is a folder; give a file name")
+
+
+def test_offline_make_never_imports_the_diffusion_stack(tmp_path):
+    """torch and diffusers take seconds to import; the offline path must not pay for them."""
+    script = (
+        "import sys\n"
+        "from reelchat.cli import app\n"
+        "app(['make', 'a 4 second video about tides, 2 shots', '--no-narration',"
+        f" '--workspace', {str(tmp_path / 'ws')!r}], standalone_mode=False)\n"
+        "print('heavy:', sorted(m for m in ('torch', 'diffusers', 'transformers', 'moviepy')"
+        " if m in sys.modules))\n"
+    )
+    result = subprocess.run(
+        [sys.executable, "-c", script], capture_output=True, text=True, timeout=300
+    )
+    assert result.returncode == 0, result.stderr
+    assert "video:" in result.stdout
+    assert "heavy: []" in result.stdout

@@ -61,3 +61,11 @@ def test_cache_key_changes_with_pixels_only():
         assert cache_key(AnimaticBackend(), base.model_copy(update=change)) != cache_key(
             AnimaticBackend(), base
         )
+
+
+def test_same_request_gives_the_same_frames(tmp_path):
+    """Clips are cached by request: rendering one again must not change a pixel."""
+    first, _ = _render(tmp_path, "a", camera="pan_right")
+    again, _ = _render(tmp_path, "b", camera="pan_right")
+    for seconds in (0.0, 0.9, 1.8):
+        assert np.array_equal(read_frame(first.path, seconds), read_frame(again.path, seconds))

@@ -49,19 +49,52 @@ def test_cuts_are_joined_by_stream_copy_with_exact_length(clip_dir, tmp_path):
     assert _mean_diff(frames[0], frames[1]) > 5 and _mean_diff(frames[1], frames[2]) > 5
 
 
+def test_cuts_copy_the_clips_bit_for_bit(clip_dir, tmp_path):
+    board = make_storyboard(2, duration=2.0)
+    output, _ = _stitch(board, clip_dir, tmp_path)
+    first, second = _clips(board, clip_dir)
+    assert np.array_equal(read_frame(output, 0.5), read_frame(first, 0.5))
+    assert np.array_equal(read_frame(output, 2.5), read_frame(second, 0.5))
+
+
 def test_crossfade_overlaps_and_blends_the_two_shots(clip_dir, tmp_path):
     board = make_storyboard(2, duration=2.0, transitions=["crossfade", "cut"])
     output, report = _stitch(board, clip_dir, tmp_path)
     info = probe(output)
-    assert report.method == "moviepy"
+    assert report.method == "crossfade-windows"
     assert info.frames == round(board.runtime * board.fps) == 28
-    assert (info.pix_fmt, info.faststart) == ("yuv420p", True)
-    cut_board = make_storyboard(2, duration=2.0)
-    cut_output = tmp_path / "cut.mp4"
-    stitch(cut_board, _clips(cut_board, clip_dir), cut_output, options=QUIET, cache_dir=tmp_path)
-    middle = read_frame(output, 1.75)  # inside the 0.5 s overlap
-    first_only = read_frame(cut_output, 1.75)
-    assert _mean_diff(middle, first_only) > 3
+    assert (info.codec, info.pix_fmt, info.faststart) == ("h264", "yuv420p", True)
+    first, second = _clips(board, clip_dir)
+    # the overlap is frames 12-15 of the first shot over frames 0-3 of the second; frame 14 of
+    # the video is the middle of the fade: half of each
+    a, b = read_frame(first, 14 / 8), read_frame(second, 2 / 8)
+    middle = read_frame(output, 14 / 8)
+    half = (a.astype(int) + b.astype(int)) / 2
+    assert _mean_diff(a, b) > 10
+    assert _mean_diff(middle, half) < _mean_diff(a, b) / 5
+    # before and after the overlap each shot plays on its own
+    assert _mean_diff(read_frame(output, 0.5), read_frame(first, 0.5)) < 2
+    assert _mean_diff(read_frame(output, 2.5), read_frame(second, 1.0)) < 2
+
+
+def test_crossfades_reencode_only_the_windows(clip_dir, tmp_path):
+    board = make_storyboard(2, duration=2.0, transitions=["crossfade", "cut"])
+    output, report = _stitch(board, clip_dir, tmp_path)
+    body = report.finished_shots[0].body
+    assert body is not None and report.finished_shots[0].head is None
+    # the body outside the overlap is the finished piece itself, copied, not encoded again
+    assert np.array_equal(read_frame(output, 0.5), read_frame(body, 0.5))
+    assert probe(report.finished_shots[0].tail).frames == 4
+
+
+def test_short_shots_between_two_crossfades_keep_every_frame(clip_dir, tmp_path):
+    board = make_storyboard(
+        3, duration=1.0, transitions=["crossfade", "crossfade", "fade_to_black"]
+    )
+    output, report = _stitch(board, clip_dir, tmp_path, StitchOptions(narration=False))
+    assert report.finished_shots[1].body is None  # all of shot 2 is inside the two fades
+    assert probe(output).frames == round(board.runtime * board.fps) == 16
+    assert read_frame(output, 15 / 8).mean() < 30  # the last shot still fades to black
 
 
 def test_fade_to_black_darkens_the_end_and_keeps_length(clip_dir, tmp_path):
@@ -142,3 +175,26 @@ def test_a_workspace_path_with_an_apostrophe(clip_dir, tmp_path):
     output = folder / "out.mp4"
     report = stitch(board, clips, output, options=QUIET, cache_dir=folder)
     assert report.method == "stream-copy" and probe(output).frames == 16
+
+
+def test_an_edit_to_one_shot_redoes_only_that_shots_pieces(clip_dir, tmp_path):
+    board = make_storyboard(3, duration=2.0, transitions=["crossfade", "cut", "cut"])
+    options = StitchOptions(captions=True, narration=False, music=_tone(tmp_path / "t.wav"))
+    clips = _clips(board, clip_dir)
+    cache = tmp_path / "cache"
+    cache.mkdir()
+    stitch(board, clips, tmp_path / "first.mp4", options=options, cache_dir=cache)
+    before = {path.name: path.stat().st_mtime_ns for path in cache.iterdir()}
+    shots = [*board.shots[:2], board.shots[2].model_copy(update={"camera": "zoom_out"})]
+    edited = board.model_copy(update={"shots": shots})
+    clips[2] = tmp_path / "edited.mp4"
+    AnimaticBackend().generate(ShotRequest.for_shot(edited, edited.shots[2]), clips[2], print)
+    output = tmp_path / "second.mp4"
+    stitch(edited, clips, output, options=options, cache_dir=cache)
+    after = {path.name: path.stat().st_mtime_ns for path in cache.iterdir()}
+    new = set(after) - set(before)
+    assert len(new) == 1 and next(iter(new)).startswith("finished-")  # shot 3's caption pass
+    assert all(after[name] == stamp for name, stamp in before.items())  # the rest reused
+    info = probe(output)
+    assert info.audio_codec == "aac" and info.frames == 44
+    assert _mean_diff(read_frame(output, 5.0), read_frame(tmp_path / "first.mp4", 5.0)) > 3
