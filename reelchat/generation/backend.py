@@ -67,6 +67,22 @@ class VideoBackend(Protocol):
         ...
 
 
+def batch_size(backend: VideoBackend, request: ShotRequest) -> int:
+    """How many shots like `request` one model call may take: 1 unless the backend batches."""
+    sizer = getattr(backend, "batch_size", None)
+    return sizer(request) if sizer is not None else 1
+
+
+def generate_clips(
+    backend: VideoBackend, requests: list[ShotRequest], outputs: list[Path], progress: Progress
+) -> list[Clip]:
+    """One model call: a single shot through `generate`, several of one shape through the
+    backend's `generate_batch` (only backends whose batch_size allows it get more than one)."""
+    if len(requests) == 1:
+        return [backend.generate(requests[0], outputs[0], progress)]
+    return backend.generate_batch(requests, outputs, progress)  # type: ignore[attr-defined]
+
+
 def cache_key(backend: VideoBackend, request: ShotRequest) -> str:
     """Same backend and same request, same key, same file: the clip cache's address."""
     fields = request.model_dump(mode="json")

@@ -17,7 +17,7 @@ from pathlib import Path
 
 from reelchat import store
 from reelchat.errors import NotFound, ReelchatError, RenderCancelled, RenderFailed
-from reelchat.generation.backend import ShotRequest, VideoBackend, shot_requests
+from reelchat.generation.backend import ShotRequest, VideoBackend, batch_size, shot_requests
 from reelchat.generation.executors import (
     Executor,
     ShotWork,
@@ -190,7 +190,6 @@ class _JobState:
     job: RenderJob
     storyboard: Storyboard
     rows: list[JobShot]
-    done: int = 0
     failures: list[str] = field(default_factory=list)
     counts: dict[ShotStatus, int] = field(
         default_factory=lambda: {ShotStatus.rendered: 0, ShotStatus.cached: 0}
@@ -199,6 +198,11 @@ class _JobState:
     @property
     def total(self) -> int:
         return len(self.rows)
+
+    @property
+    def done(self) -> int:
+        """Shots finished so far, rendered or reused."""
+        return sum(self.counts.values())
 
 
 @dataclass(frozen=True, eq=False)
@@ -291,9 +295,8 @@ class _Renderer:
         """Queued shots that can render in the same model call as `first`: same shape, no
         cached clip, up to the backend's batch size (1 for backends that cannot batch, or
         chained shots), and no more than keeps every slot of the executor busy."""
-        backend = self.executor.backend
         request = first.request
-        limit = backend.batch_size(request) if hasattr(backend, "batch_size") else 1
+        limit = batch_size(self.executor.backend, request)
         limit = min(limit, math.ceil((len(queue) + 1) / self.executor.slots))
         shape = (request.width, request.height, request.fps, request.frames)
         busy = {shot.row.cache_key for shots in self.running.values() for shot in shots}
@@ -368,7 +371,6 @@ class _Renderer:
 
     def _finish(self, shot: _Shot, status: ShotStatus) -> None:
         state, engine = shot.state, self.workspace.engine
-        state.done += 1
         state.counts[status] += 1
         store.update_job_shot(
             engine, job_id=state.job.id, position=shot.row.position, status=status, progress=1.0

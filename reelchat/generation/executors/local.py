@@ -7,7 +7,7 @@ import threading
 import time
 
 from reelchat.errors import RenderCancelled
-from reelchat.generation.backend import VideoBackend
+from reelchat.generation.backend import VideoBackend, generate_clips
 from reelchat.generation.executors import ShotWork, WorkDone
 from reelchat.generation.media import atomic_output
 
@@ -35,12 +35,7 @@ class LocalExecutor:
         try:
             with contextlib.ExitStack() as stack:
                 temps = [stack.enter_context(atomic_output(path)) for path in work.outputs]
-                if len(work.requests) == 1:
-                    clips = [self.backend.generate(work.requests[0], temps[0], work.progress)]
-                else:
-                    clips = self.backend.generate_batch(  # type: ignore[attr-defined]
-                        work.requests, temps, work.progress
-                    )
+                clips = generate_clips(self.backend, work.requests, temps, work.progress)
         except RenderCancelled:
             raise
         except Exception as error:  # noqa: BLE001 - a failed shot is reported, the rest go on

@@ -19,7 +19,13 @@ from typing import Any
 
 from reelchat.config import Settings
 from reelchat.errors import ReelchatError, RenderCancelled, RenderFailed
-from reelchat.generation.backend import Clip, ShotRequest, get_backend
+from reelchat.generation.backend import (
+    Clip,
+    ShotRequest,
+    batch_size,
+    generate_clips,
+    get_backend,
+)
 from reelchat.generation.executors import ShotWork, WorkDone, failure_reason
 from reelchat.generation.media import atomic_output
 
@@ -78,8 +84,7 @@ class ShotWorker:
         return self._backend.name, self._backend.chains_shots, "", node
 
     def batch_size(self, request: ShotRequest) -> int:
-        sizer = getattr(self._backend, "batch_size", None)
-        return sizer(request) if sizer is not None else 1
+        return batch_size(self._backend, request)
 
     def progress(self) -> dict[str, float]:
         return dict(self._progress)
@@ -114,10 +119,7 @@ class ShotWorker:
             image.write_bytes(frame)
             requests = [requests[0].model_copy(update={"condition_frame": image})]
         outputs = [folder / f"{index}.mp4" for index in range(len(requests))]
-        if len(requests) == 1:
-            clips = [self._backend.generate(requests[0], outputs[0], progress)]
-        else:
-            clips = self._backend.generate_batch(requests, outputs, progress)  # type: ignore[attr-defined]
+        clips = generate_clips(self._backend, requests, outputs, progress)
         return [(c.path.read_bytes(), c.frames, c.width, c.height, c.fps) for c in clips]
 
 
