@@ -35,3 +35,10 @@ class JobBusy(ReelchatError):
 
 class ContentBlocked(ReelchatError):
     """The workspace's content filter refused a message or a storyboard's text."""
+
+
+def first_line(error: BaseException, limit: int = 300) -> str:
+    """The first line of an error's message, cut to `limit`: enough to name it in one line
+    (SDK and driver errors often carry pages of detail); empty when the error has no text."""
+    lines = str(error).strip().splitlines()
+    return lines[0][:limit] if lines else ""

@@ -9,6 +9,8 @@ from __future__ import annotations
 
 from langchain_core.language_models import BaseChatModel
 
+from reelchat.errors import first_line
+
 KEPT = (
     "Your storyboard and videos are as they were after the last completed step; nothing was "
     "half-applied."
@@ -16,8 +18,7 @@ KEPT = (
 
 
 def _first_line(error: BaseException) -> str:
-    text = str(error).strip()
-    return text.splitlines()[0][:300] if text else type(error).__name__
+    return first_line(error) or type(error).__name__
 
 
 def _status_reason(error: BaseException) -> str:

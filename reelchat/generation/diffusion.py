@@ -24,7 +24,7 @@ import numpy as np
 from PIL import Image
 
 from reelchat.config import Settings
-from reelchat.errors import ReelchatError, RenderFailed
+from reelchat.errors import ReelchatError, RenderFailed, first_line
 from reelchat.generation.backend import Clip, Progress, ShotRequest
 from reelchat.generation.media import FrameWriter
 from reelchat.generation.presets import Preset, resolve_preset
@@ -328,7 +328,7 @@ class DiffusersBackend:
             except Exception as error:
                 if not _is_out_of_memory(error):
                     raise
-                reason = str(error).strip().splitlines()[0][:200] if str(error).strip() else ""
+                reason = first_line(error, 200)
             self._free_memory()
             level = self._save_more_memory()
             if level is None:

@@ -18,7 +18,7 @@ from pathlib import Path
 from typing import Any
 
 from reelchat.config import Settings
-from reelchat.errors import ReelchatError, RenderCancelled, RenderFailed
+from reelchat.errors import ReelchatError, RenderCancelled, RenderFailed, first_line
 from reelchat.generation.backend import (
     Clip,
     ShotRequest,
@@ -251,7 +251,7 @@ class RayExecutor:
             reply: Rendered = ray.get(ref)
         except RayError as error:  # died more often than the retries allow
             self._forget_if_dead(running.actor)
-            detail = str(error).strip().splitlines()[0][:300]
+            detail = first_line(error) or type(error).__name__
             reason = f"the Ray worker rendering it died and Ray could not retry it ({detail})"
             return WorkDone(work, [], RenderFailed(reason), 0.0)
         self._idle.append(running.actor)
