@@ -12,7 +12,14 @@ from typing import Any
 from pydantic import ValidationError
 
 from reelchat.errors import StoryboardInvalid
-from reelchat.storyboard.models import Shot, Storyboard, new_shot_id
+from reelchat.storyboard.models import (
+    MAX_SHOT_SECONDS,
+    MAX_TOTAL_SECONDS,
+    MIN_SHOT_SECONDS,
+    Shot,
+    Storyboard,
+    new_shot_id,
+)
 from reelchat.storyboard.validation import build_shot, describe
 
 EDITABLE_SETTINGS = frozenset({"aspect", "resolution", "fps", "style", "script"})
@@ -125,3 +132,24 @@ def update_storyboard(storyboard: Storyboard, **changes: Any) -> EditResult:
     if "script" in changes and not isinstance(changes["script"], dict):
         changes["script"] = changes["script"].model_dump()
     return _result(storyboard, changes, f"changed {', '.join(sorted(changes))}")
+
+
+def fit_duration(storyboard: Storyboard, seconds: float) -> EditResult:
+    """Scale every shot by one factor so the shots add up to `seconds` ("make it 20 seconds").
+
+    Durations are rounded to 0.01 s and kept within a shot's bounds; a total the bounds cannot
+    reach (24 shots of at most 20 s) raises StoryboardInvalid naming the range that works."""
+    count = len(storyboard.shots)
+    low, high = count * MIN_SHOT_SECONDS, count * MAX_SHOT_SECONDS
+    if not low <= seconds <= min(high, MAX_TOTAL_SECONDS):
+        raise StoryboardInvalid(
+            f"{count} shots can last {low:g} to {min(high, MAX_TOTAL_SECONDS):g} s in all, "
+            f"not {seconds:g} s"
+        )
+    total = sum(shot.duration for shot in storyboard.shots)
+    factor = seconds / total
+    shots = [
+        {**data, "duration": round(min(MAX_SHOT_SECONDS, max(MIN_SHOT_SECONDS, d * factor)), 2)}
+        for data, d in ((shot.model_dump(), shot.duration) for shot in storyboard.shots)
+    ]
+    return _result(storyboard, {"shots": shots}, f"whole video: {total:g} s -> {seconds:g} s")

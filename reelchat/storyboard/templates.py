@@ -26,7 +26,7 @@ class Beat:
 
 @dataclass(frozen=True)
 class Template:
-    """Opening, middle beats (repeated in turn when more shots are asked for), closing."""
+    """Opening, middle beats (as many as the shot count needs, each used once), closing."""
 
     kind: str
     opening: Beat
@@ -35,18 +35,16 @@ class Template:
     default_style: str
     tone: str
     logline: str
+    more: Beat
+    """The beat for shots beyond the middle ones, numbered ("Detail 9"), never a copy."""
 
     def beats(self, count: int) -> list[Beat]:
-        """`count` beats; middle beats used a second time get a numbered title."""
+        """`count` different beats: opening, middles in order, numbered extras, closing."""
         if count <= 1:
             return [self.opening]
-        middles = []
-        for index in range(count - 2):
-            beat = self.middle[index % len(self.middle)]
-            round_number = index // len(self.middle) + 1
-            if round_number > 1:
-                beat = replace(beat, title=f"{beat.title} ({round_number})")
-            middles.append(beat)
+        middles = list(self.middle[: count - 2])
+        for extra in range(len(middles), count - 2):
+            middles.append(replace(self.more, title=self.more.title.replace("#", str(extra + 2))))
         return [self.opening, *middles, self.closing]
 
 
@@ -54,40 +52,64 @@ EXPLAINER = Template(
     kind="explainer",
     opening=Beat(
         "The question",
-        "an intriguing opening image asking about {topic}, a curious person looking up",
+        "an intriguing opening image about {topic}, a curious person looking up at it",
         "Ever wondered {question}? Let's find out.",
         Camera.zoom_in,
     ),
     middle=(
         Beat(
-            "The big idea",
-            "a simple diagram introducing the core idea of {topic}, bold shapes, clear labels",
-            "Here is the big idea, in one picture.",
+            "{Subject} in one picture",
+            "a simple diagram of {subject}, bold shapes, clear labels",
+            "{Subject}, in one picture.",
             Camera.pan_right,
         ),
         Beat(
-            "Step by step",
-            "a step-by-step visual sequence explaining {topic}, arrows between stages",
-            "It happens in a few clear steps, one after another.",
+            "{Subject}, step by step",
+            "a step-by-step visual sequence of {topic}, arrows between the stages",
+            "Step by step, this is {topic}.",
             Camera.tilt_down,
         ),
         Beat(
-            "A closer look",
-            "a close-up, magnified view of the key detail in {topic}, soft depth of field",
-            "Zoom in, and the key detail comes into view.",
+            "A closer look at {subject}",
+            "a close-up, magnified view of the key detail of {subject}, soft depth of field",
+            "Look closer, and the key detail of {subject} comes into view.",
             Camera.zoom_out,
         ),
         Beat(
             "Why it matters",
-            "{audience} in everyday life, a scene about why {topic} matters, warm and hopeful",
-            "And this is why it matters to you.",
+            "{audience} in everyday life, a scene about why {subject} matters, warm and hopeful",
+            "And this is why it matters to {audience}.",
             Camera.orbit,
         ),
+        Beat(
+            "{Subject} around us",
+            "{subject} seen in an everyday place, people passing by, natural light",
+            "Once you know it, you see {subject} everywhere.",
+            Camera.pan_left,
+        ),
+        Beat(
+            "A common mix-up about {subject}",
+            "a split screen of a wrong idea and the right idea about {subject}, a check mark",
+            "A common mix-up about {subject}, cleared up.",
+            Camera.tilt_up,
+        ),
+        Beat(
+            "{Subject} by the numbers",
+            "big friendly numbers and icons that put {subject} to scale",
+            "A few numbers show how big {subject} really is.",
+            Camera.zoom_in,
+        ),
+    ),
+    more=Beat(
+        "{Subject}: detail #",
+        "another telling detail of {subject}, a new angle, clear shapes",
+        "One more detail of {subject} worth knowing.",
+        Camera.pan_right,
     ),
     closing=Beat(
-        "Recap",
-        "a clean summary card with three icons recapping {topic}, calm background",
-        "Recap: the idea, the steps, the detail. Now you know {question}.",
+        "Recap: {subject}",
+        "a clean summary card with three icons recapping {subject}, calm background",
+        "That's {subject}: now you know {question}.",
         Camera.static,
     ),
     default_style="clean flat illustration, bright friendly colours, soft lighting",
@@ -99,42 +121,65 @@ PRODUCT_DEMO = Template(
     kind="product demo",
     opening=Beat(
         "The problem",
-        "a frustrated person at a laptop struggling with a task that {topic} solves, "
-        "cluttered desk, late afternoon light",
-        "Still doing this the hard way? There is a better way.",
+        "a frustrated person at a laptop struggling without {product}, cluttered desk, "
+        "late afternoon light",
+        "{task}",
         Camera.zoom_in,
     ),
     middle=(
         Beat(
-            "Meet the feature",
-            "a clean product screen introducing {topic}, the feature highlighted with a soft glow",
-            "Meet {topic}.",
+            "Meet {product}",
+            "a clean product screen of {product}, its logo area glowing softly",
+            "Meet {product}.",
             Camera.pan_right,
         ),
         Beat(
-            "How it works",
-            "a cursor clicking through {topic} step by step on a modern app interface, "
-            "crisp UI, smooth motion",
-            "One click, and it just works.",
+            "{Feature}",
+            "a cursor in {product} going straight to {feature}, crisp UI, smooth motion",
+            "Here's {feature}, in {product}.",
             Camera.tilt_down,
         ),
         Beat(
+            "Done in seconds",
+            "{product} finishing {feature} with a satisfying check mark, modern interface",
+            "A few clicks, and it's done.",
+            Camera.zoom_out,
+        ),
+        Beat(
             "The result",
-            "a happy person looking at the finished result made with {topic}, relaxed, smiling",
-            "Minutes saved, every single day.",
+            "a happy person looking at the finished result of {feature} in {product}, smiling",
+            "The result is ready to share, right away.",
             Camera.orbit,
         ),
+        Beat(
+            "Anywhere you work",
+            "{product} on a laptop and a phone side by side, the same screen on both",
+            "{product} works wherever you do.",
+            Camera.pan_left,
+        ),
+        Beat(
+            "Time saved",
+            "a clock and a calendar easing off as {product} handles {feature}",
+            "Minutes saved, every single day.",
+            Camera.tilt_up,
+        ),
+    ),
+    more=Beat(
+        "{Product}: tip #",
+        "a close-up of a handy detail in {product}, cursor hovering, crisp UI",
+        "One more thing {product} does for you.",
+        Camera.zoom_in,
     ),
     closing=Beat(
-        "Try it today",
-        "a bold call-to-action card for {topic}, product logo area, confident colours",
-        "Try {topic} today.",
+        "Try {product} today",
+        "a bold call-to-action card for {product}, logo area, confident colours",
+        "Try {product} today.",
         Camera.static,
-        caption="Try it today",
+        caption="Try {product} today",
     ),
     default_style="sleek modern product video, clean UI, soft studio lighting",
     tone="confident, upbeat",
-    logline="A {seconds:g}-second product demo of {topic} for {audience}.",
+    logline="A {seconds:g}-second product demo of {product}: {feature}, for {audience}.",
 )
 
 ONBOARDING = Template(
@@ -148,26 +193,50 @@ ONBOARDING = Template(
     ),
     middle=(
         Beat(
-            "Meet the team",
+            "Meet the {team}",
             "{person} meeting the {team} around a table, friendly faces, natural light",
-            "This is your team. They can't wait to work with you.",
+            "This is the {team}. They can't wait to work with you.",
             Camera.pan_right,
+        ),
+        Beat(
+            "Your role",
+            "{person} at a whiteboard sketching plans with the {team}",
+            "As our new {role_word}, you'll help shape how the {team} works.",
+            Camera.tilt_down,
         ),
         Beat(
             "Your first week",
             "{person} at a desk with a checklist of first steps, laptop, coffee, calm morning",
             "Your first week: set up your tools, meet your buddy, and ship something small.",
-            Camera.tilt_down,
+            Camera.zoom_out,
         ),
         Beat(
             "Where to get help",
-            "{person} chatting with a helpful colleague, a board of useful links in the background",
-            "Questions? Ask anyone. Asking is how we work.",
+            "{person} chatting with a helpful colleague, a board of useful links behind them",
+            "Questions? Ask anyone on the {team}. Asking is how we work.",
             Camera.orbit,
         ),
+        Beat(
+            "How we work",
+            "{person} in a lively team meeting, sticky notes on a wall, sunlight",
+            "We plan together, share early and help each other out.",
+            Camera.pan_left,
+        ),
+        Beat(
+            "Your first win",
+            "{person} celebrating a first finished task with a high five from a teammate",
+            "Soon you'll have your first win, and we'll celebrate it with you.",
+            Camera.tilt_up,
+        ),
+    ),
+    more=Beat(
+        "Good to know #",
+        "{person} discovering a handy corner of the office, a friendly sign",
+        "One more thing that will make your days easier, {name}.",
+        Camera.pan_right,
     ),
     closing=Beat(
-        "Let's go",
+        "Let's go, {name}",
         "{person} smiling with the {team}, a warm celebratory moment",
         "We're glad you're here, {name}. Let's build great things together.",
         Camera.static,
@@ -175,8 +244,24 @@ ONBOARDING = Template(
     ),
     default_style="warm friendly illustration, soft pastel colours, cosy light",
     tone="warm, welcoming",
-    logline="A {seconds:g}-second welcome for {name}, joining the {team}.",
+    logline="A {seconds:g}-second welcome for {name}, joining the {team}{as_role}.",
 )
+
+_SUBJECT = re.compile(
+    r"^(?:how|why|what|when|where|who)\s+(?:do|does|is|are|did|can)?\s*(?P<subject>.+?)"
+    r"(?:\s+(?:works?|happens?|forms?|grows?|moves?|changes?|begins?|starts?|is made|are made))?$",
+    re.IGNORECASE,
+)
+
+
+def subject_of(topic: str) -> str:
+    """The thing a topic is about: 'how vaccines work' -> 'vaccines'."""
+    match = _SUBJECT.match(topic)
+    return (match["subject"] if match else topic).strip() or topic
+
+
+def _capital(text: str) -> str:
+    return text[:1].upper() + text[1:]
 
 
 def from_template(
@@ -192,23 +277,43 @@ def from_template(
     name: str = "",
     team: str = "team",
     role: str = "",
+    product: str = "",
+    feature: str = "",
     seed: int = 7,
 ) -> Storyboard:
     """A storyboard for the template's story, spread evenly over `seconds`.
 
-    Character and style phrases ("{person}") are repeated word for word in every prompt so the
-    shots stay consistent when a video model renders them one by one.
+    The request's own words (topic, product and feature, name, team and role) fill every
+    beat; character and style phrases ("{person}") are repeated word for word in every prompt
+    so the shots stay consistent when a video model renders them one by one.
     """
     topic = topic.strip().rstrip(".?!") or "this topic"
     name = name.strip() or "there"
     role = role.strip()
+    team = team.strip() or "team"
+    product = product.strip() or "our app"
+    feature = feature.strip() or topic
+    subject = subject_of(topic)
     words = {
         "topic": topic,
+        "subject": subject,
+        "Subject": _capital(subject),
         "audience": audience,
         "question": topic if _QUESTION_WORD.match(topic) else f"about {topic}",
         "name": name,
         "team": team,
+        "role_word": role or "teammate",
+        "as_role": f" as {role}" if role else "",
         "person": f"{name}, a friendly new {role or 'teammate'} with a backpack",
+        "product": product,
+        "Product": _capital(product),
+        "feature": feature,
+        "Feature": _capital(feature),
+        "task": (
+            f"Need to {feature[7:]}? There's an easier way."
+            if feature.lower().startswith("how to ")
+            else f"Still doing it the hard way? {_capital(feature)} makes it easy."
+        ),
         "seconds": seconds,
     }
     beats = template.beats(shots)
@@ -232,7 +337,12 @@ def from_template(
                 seed=seed + number,
             ).model_dump()
         )
-    headline = f"Welcome, {name}" if template is ONBOARDING else topic[:1].upper() + topic[1:]
+    if template is ONBOARDING:
+        headline = f"Welcome, {name}"
+    elif template is PRODUCT_DEMO and feature != topic:
+        headline = f"{product}: {feature}"
+    else:
+        headline = _capital(topic)
     script = Script(
         title=headline[:80],
         audience=audience[:120],

@@ -10,24 +10,19 @@ from reelchat import store
 from reelchat.errors import NotFound, StoryboardInvalid
 from reelchat.generation.runner import render_session
 from reelchat.storyboard import edits
-from reelchat.storyboard.edits import EditResult
 from reelchat.storyboard.models import Storyboard
 from reelchat.storyboard.validation import parse_storyboard
 from reelchat.storyboard.variables import personal_shots, templatise, variables_in
+from reelchat.tools import history
+from reelchat.tools.apply import apply_all
 from reelchat.tools.arguments import (
-    DeleteShot,
-    EditOperation,
     EditStoryboardArgs,
-    InsertShot,
     MakeTemplateArgs,
-    MoveShot,
     PlanStoryboardArgs,
+    RedoArgs,
     RenderArgs,
     RestoreVersionArgs,
-    RestyleAll,
-    SwapShots,
-    UpdateSettings,
-    UpdateShot,
+    UndoArgs,
     WriteScriptArgs,
 )
 from reelchat.tools.context import ToolContext
@@ -89,10 +84,21 @@ def plan_storyboard(ctx: ToolContext, args: PlanStoryboardArgs) -> str:
     }
     storyboard = parse_storyboard(data)
     with ctx.lock:
+        try:
+            previous: tuple[Storyboard, int] | None = _current(ctx)
+        except StoryboardInvalid:
+            previous = None
         row = store.add_version(
             ctx.workspace.engine, session_id=ctx.session_id, storyboard=storyboard, note="planned"
         )
-    return f"Saved a new plan.\n{describe(storyboard, row.number)}"
+    kept = ""
+    if previous is not None:
+        old, number = previous
+        kept = (
+            f' The previous storyboard "{old.title}" is kept as version {number}: say "undo" or '
+            f'"restore version {number}" to bring it back.'
+        )
+    return f"Saved a new plan as version {row.number}.{kept}\n{describe(storyboard, row.number)}"
 
 
 def write_script(ctx: ToolContext, args: WriteScriptArgs) -> str:
@@ -112,46 +118,10 @@ def write_script(ctx: ToolContext, args: WriteScriptArgs) -> str:
     return f"Script revised (version {row.number}); no shot needs rendering again."
 
 
-def _apply(storyboard: Storyboard, operation: EditOperation) -> EditResult:
-    match operation:
-        case UpdateShot(shot=number, changes=changes):
-            fields = changes.model_dump(exclude_none=True)
-            if not fields:
-                raise StoryboardInvalid(f"update_shot for shot {number} changes nothing")
-            return edits.update_shot(storyboard, number, **fields)
-        case InsertShot(position=position, shot=plan):
-            return edits.insert_shot(storyboard, position, plan.model_dump())
-        case DeleteShot(shot=number):
-            return edits.delete_shot(storyboard, number)
-        case MoveShot(shot=number, to=target):
-            return edits.move_shot(storyboard, number, target)
-        case SwapShots(first=first, second=second):
-            return edits.swap_shots(storyboard, first, second)
-        case RestyleAll(style=style):
-            return edits.restyle_all(storyboard, style)
-        case UpdateSettings():
-            settings = operation.model_dump(exclude_none=True, exclude={"op"})
-            if not settings:
-                raise StoryboardInvalid("update_settings changes nothing")
-            return edits.update_storyboard(storyboard, **settings)
-    raise StoryboardInvalid(f"unknown edit {operation!r}")
-
-
 def edit_storyboard(ctx: ToolContext, args: EditStoryboardArgs) -> str:
     with ctx.lock:
-        storyboard, _ = _current(ctx)
-        original = storyboard
-        summaries: list[str] = []
-        for number, operation in enumerate(args.operations, start=1):
-            try:
-                result = _apply(storyboard, operation)
-            except StoryboardInvalid as error:
-                where = (
-                    f"edit {number} ({operation.op})" if len(args.operations) > 1 else operation.op
-                )
-                raise StoryboardInvalid(f"{where}: {error}; nothing was changed") from None
-            storyboard = result.storyboard
-            summaries.append(result.summary)
+        original, _ = _current(ctx)
+        storyboard, summaries = apply_all(original, list(args.operations))
         rerender = edits.changed_shots(original, storyboard)
         row = store.add_version(
             ctx.workspace.engine,
@@ -195,6 +165,45 @@ def restore_version(ctx: ToolContext, args: RestoreVersionArgs) -> str:
         )
     restored = f"Restored version {args.version} as version {row.number}.\n"
     return restored + describe(row.storyboard, row.number)
+
+
+def _move(ctx: ToolContext, kind: str, steps: int) -> str:
+    with ctx.lock:
+        _current(ctx)
+        rows = store.list_versions(ctx.workspace.engine, session_id=ctx.session_id)
+        target, moved = history.step(
+            [(r.number, r.note) for r in rows], -steps if kind == "undo" else steps
+        )
+        if moved == 0:
+            what = (
+                "undo: this is the first version" if kind == "undo" else "redo: nothing was undone"
+            )
+            raise StoryboardInvalid(f"there is nothing to {what}")
+        shown = store.get_version(ctx.workspace.engine, session_id=ctx.session_id, number=target)
+        row = store.add_version(
+            ctx.workspace.engine,
+            session_id=ctx.session_id,
+            storyboard=shown.storyboard,
+            note=history.move_note(kind, target),
+        )
+    short = (
+        f" (only {moved} step{'s' if moved > 1 else ''} could be {kind}ne)" if moved < steps else ""
+    )
+    verb = "Undone" if kind == "undo" else "Redone"
+    return (
+        f"{verb}: showing version {target} again, saved as version {row.number}{short}.\n"
+        + describe(row.storyboard, row.number)
+    )
+
+
+def undo(ctx: ToolContext, args: UndoArgs) -> str:
+    """Show the version before the one shown, `steps` times back through the history."""
+    return _move(ctx, "undo", args.steps)
+
+
+def redo(ctx: ToolContext, args: RedoArgs) -> str:
+    """Show again a version that was undone, `steps` times forward."""
+    return _move(ctx, "redo", args.steps)
 
 
 def describe_storyboard(ctx: ToolContext) -> str:

@@ -2,22 +2,40 @@
 
 from __future__ import annotations
 
-from typing import Annotated, Literal
+from typing import Annotated, Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field
 
 from reelchat.storyboard.models import (
+    MAX_SHOT_SECONDS,
     MAX_SHOTS,
+    MAX_TOTAL_SECONDS,
+    MIN_SHOT_SECONDS,
+    RESOLUTIONS,
     Aspect,
     Camera,
     Caption,
     Narration,
     NegativePrompt,
     Prompt,
+    Shot,
+    Storyboard,
     Style,
     Title,
     Transition,
 )
+
+
+def _field_type(model: type[BaseModel], name: str) -> Any:
+    """A model field's type with its bounds, so a tool argument reuses them as they are."""
+    field = model.model_fields[name]
+    return Annotated[field.annotation, *field.metadata] if field.metadata else field.annotation
+
+
+Seconds = _field_type(Shot, "duration")
+Seed = _field_type(Shot, "seed")
+FrameRate = _field_type(Storyboard, "fps")
+Resolution = Literal[RESOLUTIONS]  # type: ignore[valid-type]
 
 
 class _Args(BaseModel):
@@ -32,12 +50,14 @@ class ShotPlan(_Args):
         description="What the camera sees: subject, action, setting, lighting, camera, style."
     )
     negative_prompt: NegativePrompt = ""
-    duration: float = Field(default=5.0, ge=1, le=20, description="Seconds, 1 to 20.")
+    duration: Seconds = Field(
+        default=5.0, description=f"Seconds, {MIN_SHOT_SECONDS:g} to {MAX_SHOT_SECONDS:g}."
+    )
     camera: Camera = Camera.static
     transition: Transition = Field(default=Transition.cut, description="Into the next shot.")
     narration: Narration = Field(default="", description="What the voice says over this shot.")
     caption: Caption = Field(default="", description="Short on-screen text, if any.")
-    seed: int = Field(default=0, ge=0, le=2**31 - 1)
+    seed: Seed = 0
     style: Style = Field(default="", description="Only to override the video's style.")
 
 
@@ -50,8 +70,8 @@ class PlanStoryboardArgs(_Args):
     logline: str = Field(default="", max_length=300, description="The video in one sentence.")
     shots: list[ShotPlan] = Field(min_length=1, max_length=MAX_SHOTS)
     aspect: Aspect = Aspect.landscape
-    fps: int = Field(default=24, ge=8, le=60)
-    resolution: Literal[360, 480, 720, 1080] = 480
+    fps: FrameRate = 24
+    resolution: Resolution = 480
     style: Style = Field(default="", description="Look shared by all shots.")
 
 
@@ -71,12 +91,12 @@ class ShotChanges(_Args):
     title: Title | None = None
     prompt: Prompt | None = None
     negative_prompt: NegativePrompt | None = None
-    duration: float | None = Field(default=None, ge=1, le=20)
+    duration: Seconds | None = None
     camera: Camera | None = None
     transition: Transition | None = None
     narration: Narration | None = None
     caption: Caption | None = None
-    seed: int | None = Field(default=None, ge=0, le=2**31 - 1)
+    seed: Seed | None = None
     style: Style | None = None
 
 
@@ -120,13 +140,27 @@ class RestyleAll(_Args):
 class UpdateSettings(_Args):
     op: Literal["update_settings"]
     aspect: Aspect | None = None
-    fps: int | None = Field(default=None, ge=8, le=60)
-    resolution: Literal[360, 480, 720, 1080] | None = None
+    fps: FrameRate | None = None
+    resolution: Resolution | None = None
     style: Style | None = None
 
 
+class FitDuration(_Args):
+    """Scale every shot so the whole video lasts `seconds` (shots keep their proportions)."""
+
+    op: Literal["fit_duration"]
+    seconds: float = Field(gt=0, le=MAX_TOTAL_SECONDS, allow_inf_nan=False)
+
+
 EditOperation = Annotated[
-    UpdateShot | InsertShot | DeleteShot | MoveShot | SwapShots | RestyleAll | UpdateSettings,
+    UpdateShot
+    | InsertShot
+    | DeleteShot
+    | MoveShot
+    | SwapShots
+    | RestyleAll
+    | UpdateSettings
+    | FitDuration,
     Field(discriminator="op"),
 ]
 
@@ -150,6 +184,18 @@ class RestoreVersionArgs(_Args):
     """Make an earlier storyboard version current again (saved as a new version)."""
 
     version: int = Field(ge=1)
+
+
+class UndoArgs(_Args):
+    """Go back `steps` changes in the history ("undo" twice = steps 2); saved as a new version."""
+
+    steps: int = Field(default=1, ge=1, le=50)
+
+
+class RedoArgs(_Args):
+    """Go forward again `steps` changes that were undone; saved as a new version."""
+
+    steps: int = Field(default=1, ge=1, le=50)
 
 
 class DescribeStoryboardArgs(_Args):

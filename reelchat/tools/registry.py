@@ -22,8 +22,10 @@ from reelchat.tools.arguments import (
     EditStoryboardArgs,
     MakeTemplateArgs,
     PlanStoryboardArgs,
+    RedoArgs,
     RenderArgs,
     RestoreVersionArgs,
+    UndoArgs,
     WriteScriptArgs,
 )
 from reelchat.tools.context import ToolContext
@@ -47,6 +49,8 @@ ACTIONS: dict[str, tuple[type[BaseModel], Callable[[ToolContext, Any], str]]] = 
     "edit_storyboard": (EditStoryboardArgs, actions.edit_storyboard),
     RENDER_TOOL: (RenderArgs, actions.render),
     "restore_version": (RestoreVersionArgs, actions.restore_version),
+    "undo": (UndoArgs, actions.undo),
+    "redo": (RedoArgs, actions.redo),
     "make_template": (MakeTemplateArgs, actions.make_template),
     "describe_storyboard": (
         DescribeStoryboardArgs,

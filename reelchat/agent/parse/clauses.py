@@ -1,0 +1,78 @@
+"""Split a message into sentences and clauses, one change each.
+
+Sentences end at . ! ? ; and a line break. A sentence splits further at commas, "and", "then",
+"also" and "plus", except where the words after them only name more shots ("swap shots 3 and 4",
+"remove shot 2 and shot 3"), and except inside a quoted or free-text value ("change the caption
+of shot 2 to Hello, World")."""
+
+from __future__ import annotations
+
+import re
+
+from reelchat.agent.parse.references import REFERENCE
+
+_SENTENCE = re.compile(r"(?<=[.!?;])\s+|\n+|\s*;\s*")
+_JOINER = re.compile(
+    r"\s*,\s*(?:and\s+(?:then\s+)?|then\s+|also\s+|plus\s+)?|\s+(?:and\s+then|and\s+also|and|"
+    r"then|also|plus|as well as)\s+",
+    re.IGNORECASE,
+)
+_VALUE_STARTS = re.compile(
+    r"\b(?:caption|narration|voice-?over|title|text|prompt|says?|reads?|renamed?|call(?:ed)?)\b"
+    r".*?(?:\bto\b|:|=|\bsays?\b|\breads?\b|\bwith\b|\bcalled\b)\s|\breplace\b.*\bwith\s|"
+    r"\bwelcom\w*\b|\bdemo\b|\bexplain\w*\b|\babout\s",
+    re.IGNORECASE,
+)
+_LEADING = re.compile(
+    r"^(?:(?:ok(?:ay)?|so|hmm+|well|actually|now|and|also|then|alright|right|oh|um|"
+    r"please|pls|hey|great|cool|perfect|nice)\b[\s,!]*)+|"
+    r"^(?:can|could|would|will) you(?: please)?\s+|^i(?:'d| would) like (?:you )?to\s+|"
+    r"^(?:let's|lets)\s+|^i want (?:you )?to\s+",
+    re.IGNORECASE,
+)
+
+
+def _only_shots(piece: str) -> bool:
+    """True when `piece` names shots and nothing else ("shot 3", "4", "the last one")."""
+    rest = REFERENCE.sub(" ", piece)
+    return not re.sub(r"\b(?:and|the)\b|\d+|[\s,&#.!?]", "", rest, flags=re.IGNORECASE)
+
+
+def sentences(text: str) -> list[str]:
+    """The message's sentences, stripped, empty ones dropped."""
+    parts = _SENTENCE.split(text.strip())
+    return [part.strip(" .!") for part in parts if part and part.strip(" .!?")]
+
+
+def strip_lead(clause: str) -> str:
+    """'ok, so can you make shot 2 longer' -> 'make shot 2 longer'."""
+    previous = None
+    while previous != clause:
+        previous = clause
+        clause = _LEADING.sub("", clause).strip(" ,")
+    return clause
+
+
+def clauses(sentence: str) -> list[str]:
+    """One sentence's clauses: each is a change on its own (see the module docstring)."""
+    pieces: list[str] = []
+    rest = sentence.strip()
+    while rest:
+        value = _VALUE_STARTS.search(rest)
+        protect_from = value.end() if value else len(rest)
+        joiner = next((j for j in _JOINER.finditer(rest) if j.start() < protect_from), None)
+        if joiner is None:
+            pieces.append(rest)
+            break
+        head, tail = rest[: joiner.start()], rest[joiner.end() :]
+        pieces.append(head)
+        rest = tail
+    merged: list[str] = []
+    for piece in (p.strip(" ,") for p in pieces):
+        if not piece:
+            continue
+        if merged and _only_shots(piece):
+            merged[-1] = f"{merged[-1]} and {piece}"  # "remove shot 2 and shot 3"
+        else:
+            merged.append(piece)
+    return [strip_lead(piece) for piece in merged if strip_lead(piece)]

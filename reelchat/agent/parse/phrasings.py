@@ -1,0 +1,600 @@
+"""The table of phrasings -> operations: one row per kind of change or question.
+
+Each row is a pattern and a builder. A clause is read by the first row whose pattern matches
+and whose builder accepts it; the builder returns typed operations (the same pydantic models
+the edit_storyboard tool validates), other tool calls, or an answer. A builder raises Unclear
+when it recognises the clause but cannot apply it, with a sentence saying why."""
+
+from __future__ import annotations
+
+import random
+import re
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Any
+
+from pydantic import BaseModel, ValidationError
+
+from reelchat.agent.parse.formats import Found, Unsupported, find_formats
+from reelchat.agent.parse.references import Target, Unclear, find_target, number
+from reelchat.storyboard.content import write_shot
+from reelchat.storyboard.models import MAX_SEED, MAX_SHOT_SECONDS, MIN_SHOT_SECONDS, Storyboard
+from reelchat.storyboard.validation import describe as describe_error
+from reelchat.tools.actions import describe
+from reelchat.tools.arguments import (
+    DeleteShot,
+    FitDuration,
+    InsertShot,
+    MakeTemplateArgs,
+    MoveShot,
+    RedoArgs,
+    RenderArgs,
+    RestoreVersionArgs,
+    RestyleAll,
+    ShotChanges,
+    ShotPlan,
+    SwapShots,
+    UndoArgs,
+    UpdateSettings,
+    UpdateShot,
+    WriteScriptArgs,
+)
+
+
+@dataclass(frozen=True)
+class Call:
+    """A tool call other than edit_storyboard (undo, render, write_script...)."""
+
+    name: str
+    args: BaseModel
+
+
+@dataclass(frozen=True)
+class Answer:
+    """A reply with no tool call. A `soft` answer (thanks, "I don't like the ending") is left
+    out when other clauses of the message did something."""
+
+    text: str
+    soft: bool = False
+
+
+@dataclass(frozen=True)
+class Context:
+    """What a clause is read against: the storyboard now, and the shot last talked about."""
+
+    board: Storyboard
+    version: int
+    focus: int | None = None
+    latest_video: str | None = None
+
+    @property
+    def count(self) -> int:
+        return len(self.board.shots)
+
+    def target(self, text: str) -> Target:
+        return find_target(text, self.count, self.focus)
+
+    def shots(self, text: str, what: str) -> list[int]:
+        """The shots `text` names; Unclear when it names none."""
+        target = self.target(text)
+        if not target.shots:
+            raise Unclear(f'which shot should I {what}? say e.g. "{what} shot 2"')
+        return list(target.shots)
+
+
+Item = Any  # an EditOperation, a Call or an Answer
+Builder = Callable[[re.Match[str], Context], list[Item]]
+PHRASINGS: list[tuple[re.Pattern[str], Builder]] = []
+
+
+def phrasing(pattern: str) -> Callable[[Builder], Builder]:
+    """Add a row to the table: `pattern` (case-insensitive) read by the decorated builder."""
+
+    def add(builder: Builder) -> Builder:
+        PHRASINGS.append((re.compile(pattern, re.IGNORECASE), builder))
+        return builder
+
+    return add
+
+
+def _model(kind: type[BaseModel], **fields: Any) -> Any:
+    try:
+        return kind(**fields)
+    except ValidationError as error:
+        raise Unclear(describe_error(error)) from None
+
+
+def _update(shot: int, **changes: Any) -> UpdateShot:
+    return UpdateShot(op="update_shot", shot=shot, changes=_model(ShotChanges, **changes))
+
+
+_TIMES = (
+    r"(?:\s+(?P<n>\d+|two|three|four|five)\s+(?:times|steps|changes|edits)|\s+(?P<w>twice|thrice))?"
+)
+
+
+def _steps(match: re.Match[str]) -> int:
+    if match["w"]:
+        return 2 if match["w"].lower() == "twice" else 3
+    return number(match["n"]) if match["n"] else 1
+
+
+# --- history, render, template ----------------------------------------------------------------
+
+
+@phrasing(
+    r"^(?:undo|go back|revert|take (?:that|it) back|back)(?:\s+(?:that|it|this|the last "
+    r"(?:change|edit|one)|one step|again))?" + _TIMES + r"$"
+)
+def _undo(match: re.Match[str], ctx: Context) -> list[Item]:
+    return [Call("undo", UndoArgs(steps=_steps(match)))]
+
+
+@phrasing(r"^(?:redo|re-do|go forward|forward)(?:\s+(?:that|it|again|one step))?" + _TIMES + r"$")
+def _redo(match: re.Match[str], ctx: Context) -> list[Item]:
+    return [Call("redo", RedoArgs(steps=_steps(match)))]
+
+
+@phrasing(
+    r"\b(?:restore|go back to|revert to|back to|bring back|return to)\s+(?:the\s+)?version\s+(?P<v>\d+)"
+)
+def _restore(match: re.Match[str], ctx: Context) -> list[Item]:
+    return [Call("restore_version", _model(RestoreVersionArgs, version=int(match["v"])))]
+
+
+@phrasing(
+    r"^(?:render|re-?render|export|make the video|go(?: ahead)?|do it|build it|make it)"
+    r"(?:\s+(?:it|again|now|the video|please))*$"
+)
+def _render(match: re.Match[str], ctx: Context) -> list[Item]:
+    return [Call("render", RenderArgs())]
+
+
+def propose_variables(board: Storyboard) -> dict[str, str]:
+    """Words that change per person, for a template: the welcomed name and the team, else the
+    video's title."""
+    narration = " ".join(shot.narration for shot in board.shots)
+    replacements: dict[str, str] = {}
+    if welcome := re.match(r"Welcome, (.+)$", board.title):
+        replacements[welcome[1]] = "name"
+    if team := re.search(r"\bthe ([\w&-]+(?: [\w&-]+)? team)\b", narration):
+        replacements[team[1]] = "team"
+    if not replacements and board.title:
+        replacements[board.title] = "product"
+        replacements[board.title[:1].lower() + board.title[1:]] = "product"
+    return replacements
+
+
+@phrasing(r"\btemplate\b|\bpersonali[sz]e\b|\bone (?:video )?per person\b")
+def _template(match: re.Match[str], ctx: Context) -> list[Item]:
+    replacements = propose_variables(ctx.board)
+    if not replacements:
+        raise Unclear("I could not tell which words should change per person")
+    return [Call("make_template", MakeTemplateArgs(replacements=replacements))]
+
+
+# --- questions: answered from the storyboard, nothing changes ---------------------------------
+
+
+@phrasing(
+    r"^(?:(?:show|list|describe|display|print)(?: me)?(?: the)? (?:storyboard|plan|shots|script|"
+    r"scenes|whole thing)|what(?:'s| is) (?:in )?the (?:storyboard|plan)|storyboard)\b"
+)
+def _describe(match: re.Match[str], ctx: Context) -> list[Item]:
+    return [Answer(describe(ctx.board, ctx.version))]
+
+
+@phrasing(r"^(?:what(?:'s| is| happens| do we see)|describe|tell me about|show me)\b.*")
+def _shot_question(match: re.Match[str], ctx: Context) -> list[Item]:
+    shots = ctx.target(match[0]).shots
+    if not shots:
+        raise Unclear('which shot? ask e.g. "what\'s in shot 3"')
+    lines = describe(ctx.board).splitlines()
+    return [Answer("\n".join(lines[number] for number in shots))]
+
+
+@phrasing(r"\bwhere\b.*\b(?:video|file|mp4|it|clip|output)\b|\b(?:video|file)\s+path\b")
+def _where(match: re.Match[str], ctx: Context) -> list[Item]:
+    if ctx.latest_video:
+        return [Answer(f"The latest video is {ctx.latest_video}, in this session's folder.")]
+    return [Answer('There is no video yet for this storyboard: say "render" to make one.')]
+
+
+@phrasing(r"^how long\b|\b(?:runtime|length)\b.*\?$|^how many (?:shots|scenes)\b")
+def _how_long(match: re.Match[str], ctx: Context) -> list[Item]:
+    board = ctx.board
+    return [
+        Answer(
+            f'"{board.title}" lasts {board.runtime:.1f} s in {ctx.count} shots (version '
+            f"{ctx.version}, {board.aspect.value}, {board.fps} fps)."
+        )
+    ]
+
+
+# --- adding, replacing and rewriting shots ----------------------------------------------------
+
+_FIELDS = r"caption|narration|voice-?over|voiceover|title|on-screen text|text|prompt|subtitle"
+_SAYS = r"\s*(?:to|:|=|should be|should say|says?|reads?|to say|to read)\s*"
+
+
+def _field(name: str) -> str:
+    name = name.lower()
+    if name.startswith("voice"):
+        return "narration"
+    if name in ("on-screen text", "text", "subtitle"):
+        return "caption"
+    return name
+
+
+def _value(text: str) -> str:
+    return text.strip().strip("\"'“”‘’").strip()
+
+
+@phrasing(
+    rf"(?:(?:set|change|make|update|edit)\s+)?(?:the\s+)?(?P<field>{_FIELDS})\s+(?:of|for|on|in)"
+    rf"\s+(?P<ref>.+?){_SAYS}(?P<value>.+)$"
+    rf"|(?P<ref2>.+?)(?:'s)?\s+(?P<field2>{_FIELDS}){_SAYS}(?P<value2>.+)$"
+)
+def _text_field(match: re.Match[str], ctx: Context) -> list[Item]:
+    name = _field(match["field"] or match["field2"])
+    value = _value(match["value"] or match["value2"])
+    ref = re.sub(
+        r"^(?:set|change|make|update|edit)\s+", "", match["ref"] or match["ref2"], flags=re.I
+    )
+    target = ctx.target(ref)
+    if target.whole or (not target.shots and re.search(r"\b(?:video|storyboard)\b", ref, re.I)):
+        if name != "title":
+            raise Unclear(
+                f'a {name} belongs to a shot; say which, e.g. "the {name} of shot 2 to ..."'
+            )
+        return [Call("write_script", _model(WriteScriptArgs, title=value))]
+    shots = ctx.shots(ref, f"change the {name} of")
+    return [_update(shot, **{name: value}) for shot in shots]
+
+
+@phrasing(r"^(?:make|have|let)\s+(?P<ref>.+?)\s+(?:say|read)\s+(?P<value>.+)$")
+def _say(match: re.Match[str], ctx: Context) -> list[Item]:
+    shots = ctx.shots(match["ref"], "change the narration of")
+    return [_update(shot, narration=_value(match["value"])) for shot in shots]
+
+
+@phrasing(
+    r"^(?:rename|retitle|call|title)\s+(?:the\s+)?(?:video|storyboard|it)\s+(?:to\s+)?(?P<value>.+)$"
+)
+def _rename(match: re.Match[str], ctx: Context) -> list[Item]:
+    return [Call("write_script", _model(WriteScriptArgs, title=_value(match["value"])))]
+
+
+_LOOK_WORDS = re.compile(
+    r"\b(?:cross-?fades?|dissolves?|fade|transitions?|zoom|pan|tilt|orbit|cuts?)\b", re.IGNORECASE
+)
+_WHERE = (
+    r"(?P<where>\s+(?:at|to)\s+the\s+(?:very\s+)?(?:end|start|beginning|front)"
+    r"|\s+(?:right\s+)?(?:after|before)\s+.+|\s+at\s+position\s+\d+|\s+(?:first|last))?"
+)
+
+
+def _position(where: str, ctx: Context) -> int:
+    where = where.lower().strip()
+    if not where or re.search(r"\b(?:end|last)$", where):
+        return ctx.count + 1
+    if re.search(r"\b(?:start|beginning|front|first)$", where):
+        return 1
+    if place := re.search(r"position\s+(\d+)", where):
+        return min(int(place[1]), ctx.count + 1)
+    other = ctx.shots(where, "put it next to")[0]
+    return other + 1 if where.startswith(("after", "right after")) else other
+
+
+@phrasing(
+    r"\b(?:add|insert|append|include|put in|stick in)\s+(?:a\s+|an\s+|another\s+|one more\s+|"
+    r"a new\s+|new\s+)?(?:(?:short\s+)?(?:shot|scene|clip|bit|part|moment)\s*(?:about|of|showing|"
+    r"with|where|on|for|that shows|:)?\s*)?(?P<what>.*?)" + _WHERE + r"$"
+)
+def _add(match: re.Match[str], ctx: Context) -> list[Item]:
+    what = match["what"].strip(" ,.")
+    if _LOOK_WORDS.search(what):
+        return []  # "add a crossfade", "add a zoom in to shot 2": other rows
+    if not what or re.fullmatch(r"(?:a |an )?(?:shot|scene)", what, re.IGNORECASE):
+        what = ""
+    position = _position(match["where"] or "", ctx)
+    fields = write_shot(what or "one more moment", ctx.board, seed=random.randrange(MAX_SEED))
+    return [InsertShot(op="insert_shot", position=position, shot=_model(ShotPlan, **fields))]
+
+
+@phrasing(
+    r"\b(?:replace|swap out|change|turn|redo|rewrite|make)\s+(?P<ref>.+?)\s+(?:with|by|into|"
+    r"to show|to be about|so (?:it|that it) shows|to)\s+(?P<what>(?:a |an |the |some )?.+)$"
+)
+def _replace(match: re.Match[str], ctx: Context) -> list[Item]:
+    what = match["what"].strip(" ,.")
+    if re.match(r"^(?:\d|a (?:zoom|pan|tilt|crossfade|dissolve|fade)|be\b)", what, re.IGNORECASE):
+        return []  # "change shot 2 to 6 seconds", "make it a zoom out": other rows
+    target = ctx.target(match["ref"])
+    if not target.shots or len(target.shots) > 1:
+        return []
+    shot = target.shots[0]
+    fields = write_shot(what, ctx.board, seed=random.randrange(MAX_SEED))
+    fields.pop("duration")
+    return [_update(shot, **fields)]
+
+
+# --- order ------------------------------------------------------------------------------------
+
+
+@phrasing(r"\b(?:swap|switch|exchange|flip|trade)\b(?P<rest>.*)$")
+def _swap(match: re.Match[str], ctx: Context) -> list[Item]:
+    shots = list(ctx.target(match["rest"]).shots)
+    if len(shots) < 2:
+        shots += [int(n) for n in re.findall(r"\b\d+\b", match["rest"])]
+    shots = list(dict.fromkeys(shots))
+    if len(shots) != 2:
+        raise Unclear('say which two shots to swap, e.g. "swap shots 3 and 4"')
+    for shot in shots:
+        if not 1 <= shot <= ctx.count:
+            raise Unclear(f"there is no shot {shot}; shots are numbered 1 to {ctx.count}")
+    return [SwapShots(op="swap_shots", first=shots[0], second=shots[1])]
+
+
+@phrasing(
+    r"\bmove\s+(?P<what>.+?)\s+(?P<where>(?:to\s+)?(?:the\s+)?(?:very\s+)?(?:end|start|"
+    r"beginning|front)|(?:to\s+)?(?:right\s+)?(?:after|before)\s+.+|to\s+(?:position|place|spot|"
+    r"number)?\s*#?\d+|first|last)$"
+)
+def _move(match: re.Match[str], ctx: Context) -> list[Item]:
+    (shot,) = ctx.shots(match["what"], "move")[:1]
+    where = re.sub(r"^to\s+", "", match["where"].lower())
+    if place := re.fullmatch(r"(?:position|place|spot|number)?\s*#?(\d+)", where):
+        target = int(place[1])
+    elif re.search(r"\b(?:end|last)$", where):
+        target = ctx.count
+    elif re.search(r"\b(?:start|beginning|front|first)$", where):
+        target = 1
+    else:
+        other = ctx.shots(where, "put it next to")[0]
+        after = "after" in where
+        # positions count after the shot is taken out, so the other shot may shift
+        target = (
+            (other if shot < other else other + 1)
+            if after
+            else (other - 1 if shot < other else other)
+        )
+    target = max(1, min(ctx.count, target))
+    if target == shot:
+        raise Unclear(f"shot {shot} is already there")
+    return [MoveShot(op="move_shot", shot=shot, to=target)]
+
+
+@phrasing(
+    r"\b(?:remove|delete|drop|cut out|cut|get rid of|lose|skip|scrap|kill|take out)\b(?P<rest>.+)$"
+)
+def _delete(match: re.Match[str], ctx: Context) -> list[Item]:
+    if re.search(r"\b(?:crossfades?|dissolves?|fades?|transitions?)\b", match["rest"], re.I):
+        return []
+    shots = ctx.shots(match["rest"], "remove")
+    if len(shots) >= ctx.count:
+        raise Unclear("a storyboard needs at least one shot, so I can't remove them all")
+    return [DeleteShot(op="delete_shot", shot=shot) for shot in sorted(shots, reverse=True)]
+
+
+# --- timing -----------------------------------------------------------------------------------
+
+_DURATION_WORDS = (
+    r"longer|shorter|slower|faster|quicker|lengthen|shorten|extend|trim|stretch|speed up|"
+    r"slow down|tighten|double|twice as long|half as long|halve"
+)
+_EXACT = r"(?<![\w.])(?P<value>[-+]?\d+(?:\.\d+)?)\s*(?:s|secs?|seconds?|-second)\b"
+_MINUTES = r"(?<![\w.])(?P<min>\d+(?:\.\d+)?)\s*(?:min|mins|minutes?)\b|\b(?P<half>half a minute)\b|\b(?P<one>a minute)\b"
+
+
+def _wanted(text: str, current: float, whole: bool) -> float | None:
+    """The duration a clause asks for, from the current one; None when it asks for none."""
+    minutes = re.search(_MINUTES, text, re.I)
+    if minutes:
+        return 30.0 if minutes["half"] else 60.0 if minutes["one"] else float(minutes["min"]) * 60
+    by = re.search(r"\bby\s+" + _EXACT, text, re.I)
+    exact = re.search(_EXACT, text, re.I)
+    word = re.search(rf"\b(?:{_DURATION_WORDS})\b", text, re.I)
+    if exact and not by:
+        return float(exact["value"])
+    if not word:
+        return None
+    kind = word[0].lower()
+    if kind in ("double", "twice as long"):
+        return current * 2
+    if kind in ("half as long", "halve"):
+        return current / 2
+    grow = kind in ("longer", "slower", "lengthen", "extend", "stretch", "slow down")
+    if by:
+        step = float(by["value"])
+    elif re.search(r"\b(?:a (?:bit|little|touch|tad)|slightly|somewhat)\b", text, re.I):
+        step = current * 0.15 if whole else 1.0
+    elif re.search(r"\b(?:much|a lot|way|far)\b", text, re.I):
+        step = current * 0.5 if whole else current * 0.5 + 1
+    else:
+        step = current * 0.25 if whole else 2.0
+    return current + step if grow else current - step
+
+
+def _clamp(value: float) -> float:
+    return round(min(MAX_SHOT_SECONDS, max(MIN_SHOT_SECONDS, value)), 2)
+
+
+@phrasing(rf"\b(?:{_DURATION_WORDS})\b|{_EXACT}|{_MINUTES}")
+def _duration(match: re.Match[str], ctx: Context) -> list[Item]:
+    text = match.string
+    if find_formats(text):
+        return []  # "make it 30 fps" is a frame rate
+    target = ctx.target(text)
+    if target.whole or not target.shots:
+        total = sum(shot.duration for shot in ctx.board.shots)
+        wanted = _wanted(text, total, whole=True)
+        if wanted is None:
+            return []
+        return [_model(FitDuration, op="fit_duration", seconds=round(wanted, 2))]
+    items: list[Item] = []
+    for shot in target.shots:
+        current = ctx.board.shots[shot - 1].duration
+        wanted = _wanted(text, current, whole=False)
+        if wanted is None:
+            return []
+        if not MIN_SHOT_SECONDS <= wanted <= MAX_SHOT_SECONDS and re.search(_EXACT, text, re.I):
+            raise Unclear(
+                f"a shot can last {MIN_SHOT_SECONDS:g} to {MAX_SHOT_SECONDS:g} s, not {wanted:g} s"
+            )
+        if _clamp(wanted) == current:
+            raise Unclear(f"shot {shot} is already {current:g} s, the limit")
+        items.append(_update(shot, duration=_clamp(wanted)))
+    return items
+
+
+@phrasing(
+    r"\b(?:regenerate|re-?roll|redo|re-?render|re-?do|new seed|another take|try again|"
+    r"different take|a new version of|another version of|try another)\b"
+)
+def _regenerate(match: re.Match[str], ctx: Context) -> list[Item]:
+    shots = ctx.shots(match.string, "regenerate")
+    return [_update(shot, seed=random.randrange(MAX_SEED)) for shot in shots]
+
+
+# --- look -------------------------------------------------------------------------------------
+
+CAMERAS = {
+    r"zoom(?:ing)? in|push(?:ing)? in|dolly in|move closer": "zoom_in",
+    r"zoom(?:ing)? out|pull(?:ing)? (?:back|out)|dolly out": "zoom_out",
+    r"pan(?:ning)? left": "pan_left",
+    r"pan(?:ning)? right|pan(?:ning)?": "pan_right",
+    r"tilt(?:ing)? up": "tilt_up",
+    r"tilt(?:ing)? down|tilt(?:ing)?": "tilt_down",
+    r"orbit(?:ing)?|circle around|360": "orbit",
+    r"static|still camera|locked off|no camera move(?:ment)?|keep the camera still": "static",
+}
+
+
+@phrasing(r"\b(?:" + "|".join(CAMERAS) + r")\b")
+def _camera(match: re.Match[str], ctx: Context) -> list[Item]:
+    camera = next(
+        value for pattern, value in CAMERAS.items() if re.fullmatch(pattern, match[0], re.I)
+    )
+    shots = ctx.shots(match.string, "move the camera in")
+    return [_update(shot, camera=camera) for shot in shots]
+
+
+@phrasing(
+    r"\b(?:cross-?fades?|dissolves?|fade to black|fade(?:s)? out|hard cuts?|straight cuts?|cuts)\b"
+)
+def _transition(match: re.Match[str], ctx: Context) -> list[Item]:
+    word = match[0].lower()
+    kind = (
+        "crossfade" if word.startswith(("cross", "dissolve"))
+        else "fade_to_black" if word.startswith("fade")
+        else "cut"
+    )  # fmt: skip
+    text = match.string
+    target = ctx.target(text)
+    if re.search(r"\b(?:end|ending|finish)\b", text, re.I) and not re.search(r"\bshot", text, re.I):
+        shots = [ctx.count]
+    elif target.shots and re.search(r"\bbetween\b", text, re.I):
+        shots = [min(target.shots)]
+    elif target.shots and not target.whole:
+        shots = list(target.shots)
+    else:
+        shots = list(range(1, ctx.count + (1 if kind == "cut" else 0)))
+    return [_update(shot, transition=kind) for shot in shots]
+
+
+@phrasing(r".")
+def _format(match: re.Match[str], ctx: Context) -> list[Item]:
+    found = find_formats(match.string)
+    if not found:
+        return []
+    unsupported = [f for f in found if isinstance(f, Unsupported) and f.sentence]
+    if unsupported:
+        raise Unclear(unsupported[0].sentence)
+    settings = {f.setting: f.value for f in found if isinstance(f, Found)}
+    return [_model(UpdateSettings, op="update_settings", **settings)]
+
+
+STYLES: list[tuple[str, str]] = [
+    (r"water\s?colou?r", "watercolor painting, soft washes, paper texture"),
+    (r"noir|black and white|black-and-white|monochrome|b&w", "film noir, black and white, hard shadows"),
+    (r"neon|cyberpunk|synthwave", "neon cyberpunk, glowing signs, night city"),
+    (r"pixel", "pixel art, crisp 16-bit sprites"),
+    (r"anime|manga", "anime style, cel shading, vivid colours"),
+    (r"clay|claymation|stop[- ]motion", "claymation, handmade stop-motion look"),
+    (r"\b3d\b|pixar", "3D animated film look, soft global illumination"),
+    (r"cinematic|photo\s?real|realistic|film look|live action", "cinematic, photorealistic, shallow depth of field"),
+    (r"sketch|pencil|hand[- ]drawn", "pencil sketch, hand-drawn lines"),
+    (r"vintage|retro|sepia|old film", "vintage film, warm sepia grain"),
+    (r"pastel", "soft pastel colours, gentle light"),
+    (r"comic|cartoon", "bold comic-book cartoon, thick outlines"),
+    (r"\bflat\b|minimal", "clean flat illustration, minimal shapes"),
+]  # fmt: skip
+PALETTES: list[tuple[str, str]] = [
+    (r"warm", "warm golden colour palette"),
+    (r"cool|cold", "cool blue colour palette"),
+    (r"dark|moody", "dark moody lighting"),
+    (r"bright|vivid|colou?rful|vibrant", "bright vivid colours"),
+]
+_PALETTE_WORDS = re.compile("|".join(phrase for _, phrase in PALETTES))
+
+
+def style_from(text: str) -> str:
+    """A style phrase for the words in `text` ('watercolor' -> a full watercolor description)."""
+    found = [phrase for pattern, phrase in STYLES if re.search(pattern, text, re.I)]
+    if re.search(r"colou?r|tone|palette|look|light|mood|style|feel", text, re.I):
+        found += [
+            phrase
+            for pattern, phrase in PALETTES
+            if re.search(rf"\b(?:{pattern})(?:er|est)?\b", text, re.I)
+        ]
+    return ", ".join(dict.fromkeys(found))
+
+
+@phrasing(r".")
+def _style(match: re.Match[str], ctx: Context) -> list[Item]:
+    text = match.string
+    phrase = style_from(text)
+    if not phrase:
+        return []
+    new_look = any(re.search(pattern, text, re.I) for pattern, _ in STYLES)
+    base = "" if new_look else _PALETTE_WORDS.sub("", ctx.board.style).strip(" ,")
+    style = ", ".join(part for part in (base, phrase) if part)[:200]
+    target = ctx.target(text)
+    if target.shots:
+        return [_update(shot, style=style) for shot in target.shots]
+    return [RestyleAll(op="restyle_all", style=style)]
+
+
+TONES = (
+    r"playful|fun|funny|funnier|serious|calm|calmer|energetic|upbeat|friendly|friendlier|"
+    r"professional|formal|inspiring|dramatic|emotional|casual|exciting|punchy|gentle"
+)
+
+
+@phrasing(rf"\b(?P<tone>{TONES})\b(?:\s+tone)?|\btone\b")
+def _tone(match: re.Match[str], ctx: Context) -> list[Item]:
+    tones = re.findall(rf"\b(?:{TONES})\b", match.string, re.I)
+    if not tones:
+        raise Unclear('which tone? say e.g. "make it more playful"')
+    tone = ", ".join(dict.fromkeys(t.lower() for t in tones))
+    return [Call("write_script", _model(WriteScriptArgs, tone=tone))]
+
+
+# --- talk -------------------------------------------------------------------------------------
+
+
+@phrasing(
+    r"^(?:i (?:don't|do not|dont) (?:like|love)|i hate|i'm not sure about|not a fan of|"
+    r"what about|let's talk about|look at|about)\s+(?P<ref>.+)$"
+)
+def _focus(match: re.Match[str], ctx: Context) -> list[Item]:
+    shots = ctx.shots(match["ref"], "look at")
+    titles = ", ".join(f'shot {n} ("{ctx.board.shots[n - 1].title}")' for n in shots)
+    return [
+        Answer(
+            f'That is {titles}. Tell me what it should be instead, e.g. "replace it with a '
+            'close-up of the product" or "make it shorter".',
+            soft=True,
+        )
+    ]

@@ -1,0 +1,211 @@
+"""Read one message into steps: typed edit operations, other tool calls, answers, problems.
+
+With a storyboard in the session a message is an edit, a question, or an explicit request for
+a new video; without one, anything that is not talk asks for a new video. Every clause ends up
+as an operation, a call, an answer, or a problem said back to the person."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+
+from reelchat.agent.parse.clauses import clauses, sentences, strip_lead
+from reelchat.agent.parse.phrasings import PHRASINGS, Answer, Call, Context
+from reelchat.agent.parse.references import Unclear
+from reelchat.agent.parse.request import NEW_VIDEO, plan_new_video
+from reelchat.agent.session import SessionState
+from reelchat.errors import StoryboardInvalid
+from reelchat.tools.apply import apply_all
+from reelchat.tools.arguments import (
+    DeleteShot,
+    EditStoryboardArgs,
+    InsertShot,
+    MoveShot,
+    SwapShots,
+    UpdateShot,
+)
+
+HELP = (
+    'I make short videos from a chat. Ask for one ("a 30-second explainer on tides for kids", '
+    '"a short demo of our app Ledgerly showing how to export a report to PDF, vertical", "an '
+    'onboarding clip welcoming Mei Lin to the support team as a team lead"), then change it in '
+    'your own words: "make the intro shorter", "remove shots 2 and 3", "replace the ending with '
+    'a call to action to visit example.com", "make the whole video 20 seconds", "square", '
+    '"watercolor style", "undo", "where is the video?".'
+)
+CLARIFY = (
+    'Happy to! What should the video be about, and who is it for? For example: "a 30-second '
+    'explainer on how vaccines work, for teenagers", "a demo of our app\'s new export button, '
+    'vertical" or "an onboarding clip welcoming Priya to the design team".'
+)
+SUGGEST = (
+    'Try e.g. "make shot 2 longer", "remove the last shot", "replace the intro with ...", '
+    '"square", "undo", or "a new video about ...".'
+)
+
+_GREETING = re.compile(
+    r"^(?:hi|hello|hey|hiya|howdy|yo|greetings|good (?:morning|afternoon|evening))"
+    r"(?:\s+(?:there|reelchat|you|all|again))?[!.,\s]*$",
+    re.I,
+)
+_HOW_ARE_YOU = re.compile(r"^how(?:'s| is| are)\s+(?:you|it going|things)\b", re.I)
+_HELP = re.compile(
+    r"^(?:what can you do|what do you do|what can i (?:do|say|ask)|help|help me|how does (?:this|"
+    r"it) work|who are you|what are you|what is this|how do i (?:use|start)\b.*)[?!.\s]*$",
+    re.I,
+)
+_THANKS = re.compile(
+    r"^(?:thanks?|thank you|thx|ty|cheers|great|cool|nice|perfect|awesome|ok(?:ay)?|good|lovely|"
+    r"love it|looks (?:good|great)|sounds good|yes|yep|sure|wow|amazing|bye|goodbye)"
+    r"(?:\s+(?:you|so much|a lot|very much|again|a bunch))*[!.\s]*$",
+    re.I,
+)
+_STATE_QUESTION = re.compile(
+    r"^(?:where\b.*\b(?:video|file|it)|how long\b|how many (?:shots|scenes)|what(?:'s| is) in\b|"
+    r"show(?: me)? the (?:storyboard|plan|shots)|which version|undo|redo)",
+    re.I,
+)
+_FILLER = frozenset(
+    "a an the me us some something video videos clip short quick please make create new one "
+    "cool nice film movie for can you i want would like need another different start over "
+    "again fresh from scratch do".split()
+)
+
+
+@dataclass
+class Reading:
+    """What one message asks for, in order, and what could not be done."""
+
+    calls: list[Call] = field(default_factory=list)
+    answers: list[Answer] = field(default_factory=list)
+    problems: list[str] = field(default_factory=list)
+    focus: int | None = None
+
+    def notes(self) -> list[str]:
+        """Answers and problems as reply lines; soft answers only when nothing else was done."""
+        busy = bool(self.calls or self.problems or any(not a.soft for a in self.answers))
+        lines = [a.text for a in self.answers if not (a.soft and busy)]
+        if self.problems:
+            lines += self.problems + [SUGGEST]
+        return list(dict.fromkeys(lines))
+
+
+def _talk(sentence: str) -> Answer | None:
+    if _GREETING.match(sentence):
+        return Answer("Hello!")
+    if _HOW_ARE_YOU.match(sentence):
+        return Answer("I'm well, thanks, and ready to make a video.")
+    if _HELP.match(sentence):
+        return Answer(HELP)
+    if _THANKS.match(sentence):
+        return Answer("You're welcome! Tell me if you'd like any other change.", soft=True)
+    return None
+
+
+def _focus_of(operation: object, focus: int | None) -> int | None:
+    match operation:
+        case UpdateShot(shot=shot) | DeleteShot(shot=shot):
+            return shot
+        case InsertShot(position=position):
+            return position
+        case MoveShot(to=target):
+            return target
+        case SwapShots(second=second):
+            return second
+    return focus
+
+
+def _read_clause(clause: str, ctx: Context, reading: Reading) -> Context:
+    """Read one clause into `reading`; the context after it (the storyboard as edited)."""
+    for pattern, builder in PHRASINGS:
+        match = pattern.search(clause)
+        if not match:
+            continue
+        try:
+            items = builder(match, ctx)
+        except Unclear as problem:
+            reading.problems.append(f'I could not do "{clause}": {str(problem).rstrip(".")}.')
+            return ctx
+        if not items:
+            continue
+        operations = [item for item in items if not isinstance(item, (Call, Answer))]
+        if operations:
+            try:
+                board, _ = apply_all(ctx.board, operations)
+            except StoryboardInvalid as problem:
+                reading.problems.append(f'I could not do "{clause}": {problem}.')
+                return ctx
+            focus = ctx.focus
+            for operation in operations:
+                focus = _focus_of(operation, focus)
+            last = reading.calls[-1] if reading.calls else None
+            if last is not None and last.name == "edit_storyboard":
+                merged = [*last.args.operations, *operations]  # type: ignore[attr-defined]
+                reading.calls[-1] = Call("edit_storyboard", EditStoryboardArgs(operations=merged))
+            else:
+                reading.calls.append(
+                    Call("edit_storyboard", EditStoryboardArgs(operations=operations))
+                )
+            ctx = Context(board, ctx.version, focus, ctx.latest_video)
+        for item in items:
+            if isinstance(item, Answer):
+                reading.answers.append(item)
+            elif isinstance(item, Call):
+                _add_call(reading, item)
+        shots = ctx.target(clause).shots if ctx.focus is None or operations == [] else ()
+        if shots and not operations:
+            ctx = Context(ctx.board, ctx.version, shots[-1], ctx.latest_video)
+        return ctx
+    reading.problems.append(f'I did not understand "{clause}".')
+    return ctx
+
+
+def _add_call(reading: Reading, call: Call) -> None:
+    last = reading.calls[-1] if reading.calls else None
+    if last is not None and last.name == call.name and call.name in ("undo", "redo"):
+        steps = last.args.steps + call.args.steps  # type: ignore[attr-defined]
+        reading.calls[-1] = Call(call.name, type(call.args)(steps=min(50, steps)))
+    else:
+        reading.calls.append(call)
+
+
+def _is_vague(text: str) -> bool:
+    """True when a request names no subject at all ('make a video', 'start over')."""
+    return not set(re.findall(r"[a-z']+", text.lower())) - _FILLER
+
+
+def read_message(text: str, state: SessionState | None, focus: int | None = None) -> Reading:
+    """Everything `text` asks for, read against the session's `state` (None: no storyboard).
+
+    `focus` is the shot last talked about, what "it" and "that one" point at."""
+    reading = Reading(focus=focus)
+    parts = sentences(" ".join(text.replace("’", "'").split()))
+    ctx = Context(state.storyboard, state.version, focus, state.latest_video) if state else None
+    for index, sentence in enumerate(parts):
+        sentence = strip_lead(sentence)
+        if not sentence:
+            continue
+        if talk := _talk(sentence):
+            reading.answers.append(talk)
+            continue
+        if ctx is None and _STATE_QUESTION.match(sentence):
+            reading.answers.append(Answer("There is no video yet in this session. " + HELP))
+            continue
+        if ctx is None or NEW_VIDEO.search(sentence):
+            request = " ".join(strip_lead(part) for part in parts[index:])
+            if _is_vague(request):
+                reading.answers.append(Answer(CLARIFY))
+                break
+            new = plan_new_video(request)
+            reading.calls.append(Call("plan_storyboard", new.args))
+            reading.problems.extend(new.notes)
+            reading.focus = None
+            return reading
+        for clause in clauses(sentence):
+            ctx = _read_clause(clause, ctx, reading)
+    greeted_only = all(a.text in ("Hello!", "I'm well, thanks, and ready to make a video.")
+                       for a in reading.answers)  # fmt: skip
+    if not (reading.calls or reading.problems) and greeted_only:
+        reading.answers.append(Answer(HELP))
+    reading.focus = ctx.focus if ctx else None
+    return reading

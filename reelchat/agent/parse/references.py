@@ -1,0 +1,121 @@
+"""How people point at shots: "shot 2", "the second scene", "the intro", "the one before last",
+"it", "shots 2 to 4", "every shot", "the whole video"."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+NUMBER_WORDS = {
+    "one": 1, "two": 2, "three": 3, "four": 4, "five": 5, "six": 6, "seven": 7, "eight": 8,
+    "nine": 9, "ten": 10, "eleven": 11, "twelve": 12,
+}  # fmt: skip
+ORDINALS = {
+    "first": 1, "second": 2, "third": 3, "fourth": 4, "fifth": 5, "sixth": 6, "seventh": 7,
+    "eighth": 8, "ninth": 9, "tenth": 10,
+}  # fmt: skip
+_N = r"\d+|" + "|".join(NUMBER_WORDS)
+_ORD = r"\d+(?:st|nd|rd|th)|" + "|".join(ORDINALS)
+_SHOT = r"(?:shots?|scenes?|clips?|parts?)"
+REFERENCE = re.compile(
+    rf"(?P<range>{_SHOT}\s+(?P<a>{_N})\s*(?:-|–|to|through|thru)\s*(?P<b>{_N}))"
+    rf"|(?P<list>{_SHOT}\s*#?\s*(?P<items>(?:{_N})(?:\s*(?:,|and|&|\+)\s*#?(?:{_N}))+))"
+    rf"|(?P<all>\b(?:every|each|all(?:\s+the)?|all\s+of\s+the)\s+{_SHOT}|\ball of them\b)"
+    r"|(?P<whole>\b(?:the\s+)?(?:whole|entire|full|complete)\s+(?:video|thing|clip|film|reel)"
+    r"|\boverall\b|\bthe video\b|\bin total\b|\btotal\b)"
+    rf"|(?P<lastn>\bthe\s+last\s+(?P<ln>{_N})\s+{_SHOT})"
+    rf"|(?P<firstn>\bthe\s+first\s+(?P<fn>{_N})\s+{_SHOT})"
+    rf"|(?P<num>\b{_SHOT}\s*(?:#|number|no\.?)?\s*(?P<n>{_N})\b)"
+    r"|(?P<hash>#(?P<h>\d+)\b)"
+    rf"|(?P<penult>(?:the\s+)?(?:one|{_SHOT})\s+before\s+(?:the\s+)?(?:last|end)(?:\s+one)?"
+    rf"|(?:the\s+)?(?:second|next)[\s-]to[\s-]last(?:\s+(?:{_SHOT}|one))?"
+    rf"|(?:the\s+)?penultimate(?:\s+(?:{_SHOT}|one))?)"
+    rf"|(?P<ord>(?:the\s+)?(?P<o>{_ORD})\s+(?:{_SHOT}|one)\b)"
+    rf"|(?P<first>\b(?:the\s+)?(?:intro(?:duction)?|opening(?:\s+{_SHOT})?|beginning|start|hook)\b)"
+    rf"|(?P<last>\b(?:the\s+)?(?:ending|outro|end|conclusion|closing(?:\s+{_SHOT})?"
+    rf"|(?:last|final)(?:\s+(?:{_SHOT}|one))?)\b)"
+    r"|(?P<it>\b(?:it|that one|this one|that shot|this shot|that scene|this scene)\b)",
+    re.IGNORECASE,
+)
+
+
+class Unclear(ValueError):
+    """A clause points at a shot that is not there, or at 'it' with nothing talked about yet."""
+
+
+@dataclass(frozen=True)
+class Target:
+    """What a clause points at: shot numbers (1-based), or the whole video."""
+
+    shots: tuple[int, ...] = ()
+    whole: bool = False
+    spans: tuple[tuple[int, int], ...] = ()
+
+    @property
+    def found(self) -> bool:
+        return bool(self.shots) or self.whole
+
+
+def number(word: str) -> int:
+    """'3', 'three', 'third' or '3rd' -> 3."""
+    word = word.lower().strip()
+    if word.isdigit():
+        return int(word)
+    if word in NUMBER_WORDS:
+        return NUMBER_WORDS[word]
+    if word in ORDINALS:
+        return ORDINALS[word]
+    return int(re.sub(r"\D", "", word))
+
+
+def _numbers(match: re.Match[str], count: int, focus: int | None) -> list[int] | None:
+    """The shots one reference names; None for the whole video."""
+    kind = match.lastgroup
+    if kind == "range":
+        return list(range(number(match["a"]), number(match["b"]) + 1))
+    if kind == "list":
+        return [number(item) for item in re.findall(_N, match["items"], re.IGNORECASE)]
+    if kind == "all":
+        return list(range(1, count + 1))
+    if kind == "whole":
+        return None
+    if kind == "lastn":
+        return list(range(max(1, count - number(match["ln"]) + 1), count + 1))
+    if kind == "firstn":
+        return list(range(1, min(count, number(match["fn"])) + 1))
+    if kind == "num":
+        return [number(match["n"])]
+    if kind == "hash":
+        return [int(match["h"])]
+    if kind == "penult":
+        return [count - 1]
+    if kind == "ord":
+        return [number(match["o"])]
+    if kind == "first":
+        return [1]
+    if kind == "last":
+        return [count]
+    if focus is None:
+        return None  # "make it vertical": with no shot talked about, "it" is the video
+    return [focus]
+
+
+def find_target(text: str, count: int, focus: int | None = None) -> Target:
+    """Every shot `text` points at, in the order said (each once), or the whole video.
+
+    Raises Unclear for a shot number outside 1..count."""
+    shots: list[int] = []
+    spans: list[tuple[int, int]] = []
+    whole = False
+    for match in REFERENCE.finditer(text):
+        numbers = _numbers(match, count, focus)
+        spans.append(match.span())
+        if numbers is None:
+            whole = True
+            continue
+        for value in numbers:
+            if not 1 <= value <= count:
+                raise Unclear(f"there is no shot {value}; shots are numbered 1 to {count}")
+            if value not in shots:
+                shots.append(value)
+    return Target(tuple(shots), whole and not shots, tuple(spans))

@@ -1,0 +1,197 @@
+"""A request for a new video ("a short demo of our app Ledgerly showing how to export a report
+to PDF, vertical") read into plan_storyboard arguments built from a use-case template."""
+
+from __future__ import annotations
+
+import random
+import re
+from dataclasses import dataclass, field
+
+from reelchat.agent.parse.formats import Found, find_formats, problems, without
+from reelchat.agent.parse.phrasings import TONES, style_from
+from reelchat.agent.parse.references import NUMBER_WORDS, number
+from reelchat.storyboard.models import (
+    MAX_SHOT_SECONDS,
+    MAX_SHOTS,
+    MAX_TOTAL_SECONDS,
+    MIN_SHOT_SECONDS,
+    Aspect,
+)
+from reelchat.storyboard.templates import (
+    EXPLAINER,
+    ONBOARDING,
+    PRODUCT_DEMO,
+    Template,
+    from_template,
+    topic_and_audience,
+)
+from reelchat.tools.arguments import PlanStoryboardArgs
+
+NEW_VIDEO = re.compile(
+    r"\b(?:new|another|different|second|fresh|separate)\s+(?:\w+\s+){0,2}?(?:video|explainer|demo|"
+    r"clip|film|reel|one|project)\b|\bstart (?:over|again|afresh|from scratch)\b|\bfrom scratch\b"
+    r"|^(?:(?:i\s+(?:need|want|would like)|make|create|produce|generate|do|give me|build|write)"
+    r"\s+(?:me\s+)?)?(?:a|an)\s+(?:[\w'-]+\s+){0,4}?(?:video|explainer|demo|clip|film|reel|"
+    r"walkthrough|onboarding|welcome|tutorial|ad|advert|promo|trailer)\b",
+    re.IGNORECASE,
+)
+"""Words that ask for a new video even while one is being edited: "a new video about...",
+"start over", "another one", "I need a short product demo of..." (an indefinite article)."""
+
+_LENGTH_WORDS = {r"\bvery short\b|\bquick\b|\btiny\b": 10.0, r"\bshort\b": 15.0, r"\blong\b": 60.0}
+_UNITS = [
+    (r"(\d+(?:\.\d+)?)\s*-?\s*(?:h|hr|hrs|hours?)\b", 3600.0),
+    (r"(\d+(?:\.\d+)?)\s*-?\s*(?:min|mins|minutes?)\b", 60.0),
+    (r"(\d+(?:\.\d+)?)\s*-?\s*(?:s|sec|secs|seconds?)\b(?:\s+long)?", 1.0),
+]
+_COUNT = re.compile(r"\b(\d+|" + "|".join(NUMBER_WORDS) + r")\s+(?:shots|scenes)\b", re.I)
+_TONE = re.compile(rf"(?:,?\s*(?:in|with) (?:an? )?)?\b(?:{TONES})\b(?:\s+tone)?", re.I)
+_STYLE = re.compile(
+    r",?\s*\bin (?:an? )?[\w\s-]+? style\b|,?\s*\bwith \w+ (?:colou?rs|tones)\b", re.I
+)
+
+
+@dataclass
+class NewVideo:
+    """plan_storyboard arguments for a request, and what could not be done as asked."""
+
+    args: PlanStoryboardArgs
+    notes: list[str] = field(default_factory=list)
+
+
+def _seconds(text: str) -> tuple[float | None, list[tuple[int, int]]]:
+    if match := re.search(r"\bhalf a minute\b", text, re.I):
+        return 30.0, [match.span()]
+    if match := re.search(r"\ba minute\b", text, re.I):
+        return 60.0, [match.span()]
+    for pattern, unit in _UNITS:
+        if match := re.search(r"(?<![\w.])" + pattern, text, re.I):
+            return float(match[1]) * unit, [match.span()]
+    for pattern, seconds in _LENGTH_WORDS.items():
+        if re.search(pattern, text, re.I):
+            return seconds, []
+    return None, []
+
+
+def kind_of(text: str) -> Template:
+    """The use case a request is: onboarding, product demo, else explainer."""
+    if re.search(r"\b(onboard\w*|welcom\w*|new hires?|joining|first day)\b", text, re.I):
+        return ONBOARDING
+    if re.search(
+        r"\b(demo|product|feature|launch|app|button|walkthrough|tool|promo)\b", text, re.I
+    ):
+        return PRODUCT_DEMO
+    return EXPLAINER
+
+
+_NAME = r"[A-Z][\w'’-]+(?:\s+(?:[A-Z][\w'’-]+|van|de|da|von|le))*"
+
+
+def onboarding_details(text: str) -> dict[str, str]:
+    """The welcomed person's full name, their team and role, as said."""
+    details: dict[str, str] = {}
+    skip = {"The", "Our", "A", "An", "New", "Welcome", "Please"}
+    name = re.search(rf"\b(?:welcom\w*|onboard\w*|for|introducing|meet|greet\w*)\s+({_NAME})", text)
+    if name and name[1].split()[0] not in skip:
+        details["name"] = name[1]
+    if team := re.search(
+        r"\b(?:to|join\w*|on|in)\s+(?:the|our)\s+([\w &-]+?\s+team)\b", text, re.I
+    ):
+        details["team"] = team[1]
+    if role := re.search(
+        r"\bas\s+(?:a|an|our|the)\s+(?:new\s+)?([\w -]+?)(?=[,.;]|$|\s+(?:on|in|to|at|for|with|"
+        r"joining)\b)",
+        text,
+        re.I,
+    ):
+        details["role"] = role[1].strip()
+    return details
+
+
+def demo_details(text: str) -> dict[str, str]:
+    """The product's name and the feature shown, as said ('our app Ledgerly showing how to ...')."""
+    details: dict[str, str] = {}
+    named = re.search(
+        r"\b(?:our|the|my|their)\s+(?:new\s+)?(?:app|product|tool|platform|service|software|"
+        r"website|site|extension|api|game)\s+(?:called\s+)?([A-Z][\w.-]*(?:\s+[A-Z][\w.-]*)*)",
+        text,
+    ) or re.search(
+        r"\b(?:demo|tour|walkthrough|video) (?:of|for) ([A-Z][\w.-]*(?:\s+[A-Z][\w.-]*)*)", text
+    )
+    if named:
+        details["product"] = named[1]
+    feature = re.search(
+        r"\b(?:showing|that shows|to show|demonstrating|explaining|on|about)\s+(how to .+?|"
+        r"(?:the|its|our)\s+.+?)(?=[,;.]\s|[,;.]?$)",
+        text,
+        re.I,
+    ) or re.search(r"\b(how to .+?)(?=[,;.]\s|[,;.]?$)", text, re.I)
+    if feature:
+        details["feature"] = feature[1].strip()
+    elif own := re.search(
+        r"\b(?:our|my) (app'?s?|product'?s?) (?:new )?(.+?)(?=[,;.]\s|[,;.]?$)", text, re.I
+    ):
+        details["feature"] = "the new " + own[2] if "new" in own[0] else own[2]
+    return details
+
+
+def plan_new_video(text: str, *, seed: int | None = None) -> NewVideo:
+    """plan_storyboard arguments for a request such as 'a 30 s demo of X, vertical'."""
+    template = kind_of(text)
+    asked, spans = _seconds(text)
+    seconds = min(MAX_TOTAL_SECONDS, max(3.0, asked or 30.0))
+    count_match = _COUNT.search(text)
+    asked_count = number(count_match[1]) if count_match else None
+    count = max(1, min(MAX_SHOTS, asked_count or max(1, min(8, round(seconds / 5)))))
+    seconds = min(max(seconds, count * MIN_SHOT_SECONDS), count * MAX_SHOT_SECONDS)
+    formats = find_formats(text)
+    spans += [f.span for f in formats]
+    if count_match:
+        spans.append(count_match.span())
+    cleaned = without(text, spans)
+    cleaned = _STYLE.sub("", _TONE.sub("", cleaned))
+    cleaned = re.sub(r"\b(?:very\s+)?(?:short|quick|tiny|long)\b\s*", "", cleaned, flags=re.I)
+    topic, audience = topic_and_audience(cleaned.strip(" ,;"))
+    details = (
+        onboarding_details(text) if template is ONBOARDING
+        else demo_details(text) if template is PRODUCT_DEMO
+        else {}
+    )  # fmt: skip
+    settings = {f.setting: f.value for f in formats if isinstance(f, Found)}
+    storyboard = from_template(
+        template,
+        topic=topic,
+        audience=audience,
+        seconds=seconds,
+        shots=count,
+        aspect=settings.get("aspect", Aspect.landscape),
+        style=style_from(text),
+        tone=", ".join(
+            dict.fromkeys(t.lower() for t in re.findall(rf"\b(?:{TONES})\b", text, re.I))
+        ),
+        seed=seed if seed is not None else random.randrange(1, 10_000),
+        **details,
+    )
+    script = storyboard.script
+    args = PlanStoryboardArgs(
+        title=script.title,
+        audience=script.audience,
+        tone=script.tone,
+        logline=script.logline,
+        shots=[shot.model_dump(mode="json", exclude={"id"}) for shot in storyboard.shots],
+        aspect=storyboard.aspect,
+        fps=settings.get("fps", storyboard.fps),
+        resolution=settings.get("resolution", storyboard.resolution),
+        style=storyboard.style,
+    )
+    notes = problems(formats)
+    if asked is not None and asked > MAX_TOTAL_SECONDS:
+        notes.append(
+            f"A video can be at most {MAX_TOTAL_SECONDS / 60:g} minutes long, so this one is "
+            "shorter than you asked."
+        )
+    if asked_count is not None and asked_count > MAX_SHOTS:
+        notes.append(
+            f"A video can have at most {MAX_SHOTS} shots, not {asked_count}; I planned {MAX_SHOTS}."
+        )
+    return NewVideo(args, notes)
