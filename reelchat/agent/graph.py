@@ -14,34 +14,24 @@ import uuid
 from typing import Any
 
 from langchain_core.language_models import BaseChatModel
-from langchain_core.messages import AIMessage, BaseMessage, SystemMessage, ToolMessage
+from langchain_core.messages import AIMessage, BaseMessage, ToolMessage
 from langgraph.checkpoint.base import BaseCheckpointSaver
 from langgraph.graph import START, StateGraph
 from langgraph.graph.state import CompiledStateGraph
 from langgraph.prebuilt import ToolNode, tools_condition
 from langgraph.runtime import Runtime
 
-from reelchat import store
 from reelchat.agent.failures import describe_model_failure
-from reelchat.agent.prompts import SYSTEM_PROMPT, context_block
+from reelchat.agent.prompts import system_message
+from reelchat.agent.session import load_state
 from reelchat.agent.state import AgentState
-from reelchat.errors import NotFound, ReelchatError
-from reelchat.tools import actions
+from reelchat.errors import ReelchatError
 from reelchat.tools.context import ToolContext
 from reelchat.tools.names import RENDER_TOOL
 from reelchat.tools.registry import agent_tools
 
 MAX_STEPS = 8
 RECURSION_LIMIT = 2 * MAX_STEPS + 4
-
-
-def _session_context(context: ToolContext) -> str:
-    try:
-        version = store.get_version(context.workspace.engine, session_id=context.session_id)
-    except NotFound:
-        return context_block(None, None, "")
-    board = version.storyboard
-    return context_block(board, version.number, actions.describe(board, version.number))
 
 
 _JSON_BLOCK = re.compile(r"```(?:json)?\s*(\{.*\})\s*```|^\s*(\{.*\})\s*$", re.DOTALL)
@@ -146,7 +136,7 @@ def build_graph(
                     )
                 ]
             }
-        system = SystemMessage(SYSTEM_PROMPT + "\n" + _session_context(runtime.context))
+        system = system_message(load_state(runtime.context.workspace, runtime.context.session_id))
         history: list[BaseMessage] = [system, *state["messages"]]
         try:
             reply = bound.invoke(history)

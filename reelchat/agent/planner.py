@@ -29,38 +29,29 @@ from langchain_core.runnables import Runnable
 from langchain_core.tools import BaseTool
 from langchain_core.utils.function_calling import convert_to_openai_tool
 
-from reelchat.agent.intents import SessionView, plan_request
-from reelchat.agent.prompts import STATE_PREFIX
+from reelchat.agent.parse.reading import read_message
+from reelchat.agent.session import STATE_KEY, SessionState
 from reelchat.tools.actions import summary_line
 from reelchat.tools.names import RENDER_AFTER
 
 PENDING = "reelchat_pending"
 NOTES = "reelchat_notes"
-
-HELP = (
-    'I can plan a new video ("a 30-second explainer on tides for kids", "a demo of our export '
-    'button, vertical", "an onboarding clip welcoming Priya to the design team") and change '
-    'one: "make shot 2 longer", "shot 3 6 seconds", "remove the last shot", "swap shots '
-    '3 and 4", "warmer colours", "in watercolor style", "regenerate shot 3", "undo", '
-    '"vertical for TikTok", "change the caption of shot 2 to ...", "add a shot of ...".'
-)
+FOCUS = "reelchat_focus"
+"""The shot last talked about, kept on the planner's messages so "it" works in the next turn."""
 
 
-def _session_view(messages: Sequence[BaseMessage]) -> SessionView | None:
+def session_state(messages: Sequence[BaseMessage]) -> SessionState | None:
+    """The session state the graph attached to the system message (None: no storyboard)."""
     for message in messages:
-        if isinstance(message, SystemMessage):
-            for line in str(message.content).splitlines():
-                if line.startswith(STATE_PREFIX):
-                    state = json.loads(line.removeprefix(STATE_PREFIX))
-                    if state is None:
-                        return None
-                    return SessionView(
-                        version=state["version"],
-                        title=state.get("title", ""),
-                        shots=state["shots"],
-                        style=state["style"],
-                        aspect=state["aspect"],
-                    )
+        if isinstance(message, SystemMessage) and message.additional_kwargs.get(STATE_KEY):
+            return SessionState.model_validate(message.additional_kwargs[STATE_KEY])
+    return None
+
+
+def _focus(messages: Sequence[BaseMessage]) -> int | None:
+    for message in reversed(messages):
+        if isinstance(message, AIMessage) and FOCUS in message.additional_kwargs:
+            return message.additional_kwargs[FOCUS]
     return None
 
 
@@ -76,16 +67,16 @@ def _call(name: str, args: dict[str, Any]) -> dict[str, Any]:
     return {"name": name, "args": args, "id": f"call_{uuid.uuid4().hex[:12]}", "type": "tool_call"}
 
 
-def _step(calls: list[list[Any]], notes: list[str], text: str = "") -> AIMessage:
+def _step(calls: list[list[Any]], notes: list[str], focus: int | None) -> AIMessage:
     name, args = calls[0]
     return AIMessage(
-        content=text,
+        content="",
         tool_calls=[_call(name, args)],
-        additional_kwargs={PENDING: calls[1:], NOTES: notes},
+        additional_kwargs={PENDING: calls[1:], NOTES: notes, FOCUS: focus},
     )
 
 
-def _reply(turn: list[BaseMessage], notes: list[str]) -> AIMessage:
+def _reply(turn: list[BaseMessage], notes: list[str], focus: int | None) -> AIMessage:
     results = [m for m in turn if isinstance(m, ToolMessage)]
     lines = [summary_line(str(m.content)) for m in results if m.status != "error"]
     failed = [m for m in results if m.status == "error"]
@@ -93,34 +84,41 @@ def _reply(turn: list[BaseMessage], notes: list[str]) -> AIMessage:
         detail = str(failed[-1].content).strip()
         lines.append(f"I could not do that: {detail}")
     lines.extend(notes)
-    return AIMessage(content="\n".join(line for line in lines if line) or "Done.")
+    return AIMessage(
+        content="\n".join(line for line in lines if line) or "Done.",
+        additional_kwargs={FOCUS: focus},
+    )
 
 
 def plan_next(messages: Sequence[BaseMessage]) -> AIMessage:
     """The planner's next message for a conversation: a tool call or a reply."""
     text, turn = _this_turn(messages)
     if not turn:
-        if not text.strip():
-            return AIMessage(content="What video would you like? " + HELP)
-        plan = plan_request(text, _session_view(messages))
-        notes = list(plan.notes)
-        if plan.not_understood:
-            notes.append("I did not understand " + "; ".join(plan.not_understood) + ". " + HELP)
-        if not plan.calls:
-            return AIMessage(content="\n".join(notes) or HELP)
-        calls = [[name, args] for name, args in plan.calls]
+        reading = read_message(text, session_state(messages), _focus(messages[:-1]))
+        notes = reading.notes()
+        if not reading.calls:
+            return AIMessage(content="\n".join(notes), additional_kwargs={FOCUS: reading.focus})
+        calls = [[c.name, c.args.model_dump(mode="json", exclude_none=True)] for c in reading.calls]
         if any(name in RENDER_AFTER for name, _ in calls) and calls[-1][0] != "render":
             calls.append(["render", {}])
-        return _step(calls, notes)
+        return _step(calls, notes, reading.focus)
     steps = [i for i, m in enumerate(turn) if isinstance(m, AIMessage) and m.tool_calls]
     last_step = turn[steps[-1]] if steps else AIMessage(content="")
     pending = list(last_step.additional_kwargs.get(PENDING, []))
     notes = list(last_step.additional_kwargs.get(NOTES, []))
+    focus = last_step.additional_kwargs.get(FOCUS)
     after = turn[steps[-1] + 1 :] if steps else []
     errors = [m for m in after if isinstance(m, ToolMessage) and m.status == "error"]
     if pending and not errors:
-        return _step(pending, notes)
-    return _reply(turn, notes)
+        return _step(pending, notes, focus)
+    return _reply(turn, notes, focus)
+
+
+def _without_tools(message: AIMessage) -> str:
+    """What the planner says when the tools it would call are not bound (a plain chat)."""
+    notes = [line for line in message.additional_kwargs.get(NOTES, []) if line]
+    names = ", ".join(call["name"] for call in message.tool_calls)
+    return "\n".join([f"I would call {names}, but those tools are not available here.", *notes])
 
 
 class OfflinePlanner(BaseChatModel):
@@ -143,11 +141,10 @@ class OfflinePlanner(BaseChatModel):
 
     def _answer(self, messages: list[BaseMessage], tools: list[dict[str, Any]] | None) -> AIMessage:
         message = plan_next(messages)
-        if tools is not None:
+        if tools is not None and message.tool_calls:
             offered = {tool["function"]["name"] for tool in tools}
-            missing = {call["name"] for call in message.tool_calls} - offered
-            if missing:
-                raise ValueError(f"the planner needs tools that were not bound: {missing}")
+            if not {call["name"] for call in message.tool_calls} <= offered:
+                message = AIMessage(content=_without_tools(message))
         message.response_metadata = {"model_name": self.model_name, "finish_reason": "stop"}
         return message
 

@@ -4,7 +4,11 @@ from __future__ import annotations
 
 import json
 
+from langchain_core.messages import SystemMessage
+
+from reelchat.agent.session import STATE_KEY, SessionState
 from reelchat.storyboard.models import Storyboard
+from reelchat.tools.actions import describe
 
 SYSTEM_PROMPT = """\
 You are reelchat, a video director in a chat. You turn what a person asks for into a short video:
@@ -13,8 +17,14 @@ you write the script, plan a storyboard of shots, render it, and keep editing it
 How to act:
 - Act only through the tools. A new video: call plan_storyboard with every shot. A change: call
   edit_storyboard with one operation per change (shots are numbered from 1, as the person sees
-  them). Then call render on its own, after the edits succeeded. Undo = restore_version with the
-  previous version number.
+  them). Then call render on its own, after the edits succeeded. "Undo" = the undo tool (twice =
+  steps 2), "redo" = redo; restore_version brings back any version by number.
+- With a storyboard in the session, a message is an edit, a question or a request for a new
+  video. Whole-video changes (aspect, total length, style, tone, fps) are edits of the current
+  storyboard; only plan a new storyboard when the person asks for a new or different video.
+- Questions ("where is the video", "how long is it", "what's in shot 3") and small talk get a
+  short answer from the storyboard below, with no tool call.
+- Make every change the person asked for in one message; say plainly which you could not make.
 - If a request is too vague to plan (no topic at all), ask one short clarifying question instead.
 - If a tool answers with an error, fix the arguments and call it again; if you cannot, say
   plainly what went wrong. Never claim a change you did not make.
@@ -35,6 +45,20 @@ Writing shot prompts for video models:
 """
 
 STATE_PREFIX = "Session state (JSON): "
+
+
+def system_message(state: SessionState | None) -> SystemMessage:
+    """The system prompt with the session's storyboard as text, and the state itself, typed,
+    in additional_kwargs for the offline planner (an OpenAI-protocol client never sends it)."""
+    if state is None:
+        return SystemMessage(SYSTEM_PROMPT + "\n" + context_block(None, None, ""))
+    board = state.storyboard
+    text = context_block(board, state.version, describe(board, state.version))
+    if state.latest_video:
+        text += f"\nLatest video: {state.latest_video}"
+    return SystemMessage(
+        SYSTEM_PROMPT + "\n" + text, additional_kwargs={STATE_KEY: state.model_dump(mode="json")}
+    )
 
 
 def context_block(storyboard: Storyboard | None, version: int | None, description: str) -> str:

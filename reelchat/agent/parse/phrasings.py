@@ -136,7 +136,8 @@ def _redo(match: re.Match[str], ctx: Context) -> list[Item]:
 
 
 @phrasing(
-    r"\b(?:restore|go back to|revert to|back to|bring back|return to)\s+(?:the\s+)?version\s+(?P<v>\d+)"
+    r"\b(?:restore|go back to|revert to|back to|bring back|return to)\s+(?:the\s+)?"
+    r"version\s+(?P<v>\d+)"
 )
 def _restore(match: re.Match[str], ctx: Context) -> list[Item]:
     return [Call("restore_version", _model(RestoreVersionArgs, version=int(match["v"])))]
@@ -384,7 +385,10 @@ _DURATION_WORDS = (
     r"slow down|tighten|double|twice as long|half as long|halve"
 )
 _EXACT = r"(?<![\w.])(?P<value>[-+]?\d+(?:\.\d+)?)\s*(?:s|secs?|seconds?|-second)\b"
-_MINUTES = r"(?<![\w.])(?P<min>\d+(?:\.\d+)?)\s*(?:min|mins|minutes?)\b|\b(?P<half>half a minute)\b|\b(?P<one>a minute)\b"
+_MINUTES = (
+    r"(?<![\w.])(?P<min>\d+(?:\.\d+)?)\s*(?:min|mins|minutes?)\b"
+    r"|\b(?P<half>half a minute)\b|\b(?P<one>a minute)\b"
+)
 
 
 def _wanted(text: str, current: float, whole: bool) -> float | None:
@@ -517,13 +521,15 @@ def _format(match: re.Match[str], ctx: Context) -> list[Item]:
 
 STYLES: list[tuple[str, str]] = [
     (r"water\s?colou?r", "watercolor painting, soft washes, paper texture"),
-    (r"noir|black and white|black-and-white|monochrome|b&w", "film noir, black and white, hard shadows"),
+    (r"noir|black and white|black-and-white|monochrome|b&w",
+     "film noir, black and white, hard shadows"),
     (r"neon|cyberpunk|synthwave", "neon cyberpunk, glowing signs, night city"),
     (r"pixel", "pixel art, crisp 16-bit sprites"),
     (r"anime|manga", "anime style, cel shading, vivid colours"),
     (r"clay|claymation|stop[- ]motion", "claymation, handmade stop-motion look"),
     (r"\b3d\b|pixar", "3D animated film look, soft global illumination"),
-    (r"cinematic|photo\s?real|realistic|film look|live action", "cinematic, photorealistic, shallow depth of field"),
+    (r"cinematic|photo\s?real|realistic|film look|live action",
+     "cinematic, photorealistic, shallow depth of field"),
     (r"sketch|pencil|hand[- ]drawn", "pencil sketch, hand-drawn lines"),
     (r"vintage|retro|sepia|old film", "vintage film, warm sepia grain"),
     (r"pastel", "soft pastel colours, gentle light"),

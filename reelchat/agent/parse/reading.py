@@ -66,9 +66,46 @@ _STATE_QUESTION = re.compile(
     re.I,
 )
 _FILLER = frozenset(
-    "a an the me us some something video videos clip short quick please make create new one "
-    "cool nice film movie for can you i want would like need another different start over "
-    "again fresh from scratch do".split()
+    [
+        "a",
+        "an",
+        "the",
+        "me",
+        "us",
+        "some",
+        "something",
+        "video",
+        "videos",
+        "clip",
+        "short",
+        "quick",
+        "please",
+        "make",
+        "create",
+        "new",
+        "one",
+        "cool",
+        "nice",
+        "film",
+        "movie",
+        "for",
+        "can",
+        "you",
+        "i",
+        "want",
+        "would",
+        "like",
+        "need",
+        "another",
+        "different",
+        "start",
+        "over",
+        "again",
+        "fresh",
+        "from",
+        "scratch",
+        "do",
+    ]
 )
 
 
