@@ -2,17 +2,16 @@
 
 import asyncio
 
-from langchain_core.messages import AIMessage, HumanMessage, SystemMessage, ToolMessage
+from langchain_core.messages import AIMessage, HumanMessage, ToolMessage
 
 from reelchat.agent.planner import OfflinePlanner
-from reelchat.agent.prompts import STATE_PREFIX
+from reelchat.agent.prompts import system_message
+from reelchat.agent.session import SessionState
 from reelchat.tools.registry import agent_tools
+from tests.conftest import make_storyboard
 
-NO_BOARD = SystemMessage(f"context\n{STATE_PREFIX}null")
-WITH_BOARD = SystemMessage(
-    f'context\n{STATE_PREFIX}{{"version": 1, "aspect": "16:9", "style": "", '
-    '"shots": [{"title": "a", "duration": 4, "seed": 1}]}'
-)
+NO_BOARD = system_message(None)
+WITH_BOARD = system_message(SessionState(version=1, storyboard=make_storyboard(1)))
 REQUEST = HumanMessage("a 10 second explainer on rainbows, 2 shots")
 
 
@@ -39,7 +38,7 @@ def test_async_batch_and_stream_agree_with_invoke():
     for chunk in chunks[1:]:
         streamed += chunk
     assert sync.content == async_reply.content == streamed.content
-    assert "did not understand 'blorp'" in sync.content
+    assert 'did not understand "blorp"' in sync.content
 
 
 def test_streamed_tool_calls_are_whole():

@@ -13,7 +13,7 @@ from typer.testing import CliRunner
 
 from reelchat import store
 from reelchat.agent.conversation import Conversation
-from reelchat.agent.intents import plan_request
+from reelchat.agent.parse.request import plan_new_video
 from reelchat.cli import app
 from reelchat.errors import NotFound, StoryboardInvalid
 from reelchat.generation.media import probe
@@ -99,9 +99,8 @@ def test_asking_for_1000_shots_or_2_hours_is_clamped_and_said(workspace):
     """Planned through the offline planner's parser and the real tool (not rendered: a
     5-minute video takes minutes on a CPU; rendering is covered elsewhere)."""
     conversation = Conversation(workspace, stitch=QUIET)
-    plan = plan_request("a 2 hour video about tides with 1000 shots, 360p, 8 fps", None)
-    ((name, arguments),) = plan.calls
-    run_action(conversation.context, name, arguments)
+    plan = plan_new_video("a 2 hour video about tides with 1000 shots, 360p, 8 fps")
+    run_action(conversation.context, "plan_storyboard", plan.args.model_dump(mode="json"))
     board = store.get_version(workspace.engine, session_id=conversation.session_id).storyboard
     assert (
         len(board.shots) == MAX_SHOTS

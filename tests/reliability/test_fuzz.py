@@ -8,16 +8,16 @@ from typing import Any
 
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
-from langchain_core.messages import AIMessage, HumanMessage, SystemMessage
+from langchain_core.messages import AIMessage, HumanMessage
 from pydantic import ValidationError
 
 from reelchat.agent.planner import OfflinePlanner
-from reelchat.agent.prompts import STATE_PREFIX, SYSTEM_PROMPT, context_block
+from reelchat.agent.prompts import system_message
+from reelchat.agent.session import SessionState
 from reelchat.errors import StoryboardInvalid
 from reelchat.storyboard import edits
 from reelchat.storyboard.models import Storyboard
 from reelchat.storyboard.validation import parse_storyboard
-from reelchat.tools.actions import describe
 from reelchat.tools.registry import ACTIONS, agent_tools
 from tests.conftest import make_storyboard
 
@@ -126,7 +126,7 @@ def test_any_sequence_of_edits_keeps_a_valid_storyboard_and_never_touches_its_in
 
 
 PLANNER = OfflinePlanner().bind_tools(agent_tools())
-CONTEXT = SystemMessage(SYSTEM_PROMPT + "\n" + context_block(BOARD, 1, describe(BOARD, 1)))
+CONTEXT = system_message(SessionState(version=1, storyboard=BOARD))
 words = st.sampled_from(
     [
         "shot",
@@ -183,7 +183,7 @@ requests = st.lists(words, max_size=14).map(" ".join) | st.text(max_size=200)
 @FUZZ
 @given(text=requests, with_board=st.booleans())
 def test_the_offline_planner_answers_any_message_with_valid_tool_calls_or_words(text, with_board):
-    context = CONTEXT if with_board else SystemMessage(f"context\n{STATE_PREFIX}null")
+    context = CONTEXT if with_board else system_message(None)
     reply = PLANNER.invoke([context, HumanMessage(text)])
     assert isinstance(reply, AIMessage)
     if not reply.tool_calls:

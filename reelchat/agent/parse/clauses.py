@@ -32,6 +32,10 @@ _LEADING = re.compile(
 )
 
 
+_FIXED = re.compile(r"\b(?:black and white|rock and roll|salt and pepper|q and a)\b", re.I)
+"""Phrases whose 'and' joins no two changes."""
+
+
 def _only_shots(piece: str) -> bool:
     """True when `piece` names shots and nothing else ("shot 3", "4", "the last one")."""
     rest = REFERENCE.sub(" ", piece)
@@ -56,7 +60,7 @@ def strip_lead(clause: str) -> str:
 def clauses(sentence: str) -> list[str]:
     """One sentence's clauses: each is a change on its own (see the module docstring)."""
     pieces: list[str] = []
-    rest = sentence.strip()
+    rest = _FIXED.sub(lambda match: match[0].replace(" ", "-"), sentence.strip())
     while rest:
         value = _VALUE_STARTS.search(rest)
         protect_from = value.end() if value else len(rest)

@@ -88,13 +88,16 @@ def _fps(text: str, span: tuple[int, int]) -> Found | Unsupported:
     whole = round(value)
     if _fps_accepted(whole if value == whole else value):
         return Found("fps", whole if value == whole else value, span)
-    nearest = f"; the nearest I can do is {whole} fps" if _fps_accepted(whole) else ""
     limits = Storyboard.model_fields["fps"].metadata
     bounds = [
         getattr(item, name) for item in limits for name in ("ge", "le") if hasattr(item, name)
     ]
-    where = f" from {bounds[0]} to {bounds[1]} fps" if len(bounds) == 2 else ""
-    return Unsupported(f"I can't render at {text} fps; frame rates{where} work{nearest}.", span)
+    where = f"{bounds[0]} to {bounds[1]} fps" if len(bounds) == 2 else "another value"
+    if value != whole and _fps_accepted(whole):
+        why = f"the frame rate must be a whole number ({where}), so the nearest is {whole} fps"
+    else:
+        why = f"the frame rate can be {where}, not {text}"
+    return Unsupported(f"I can't render at {text} fps: {why}.", span, "fps")
 
 
 def _resolution(number: int, said: str, span: tuple[int, int]) -> Found | Unsupported:

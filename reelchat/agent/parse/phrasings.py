@@ -338,13 +338,13 @@ def _swap(match: re.Match[str], ctx: Context) -> list[Item]:
 
 
 @phrasing(
-    r"\bmove\s+(?P<what>.+?)\s+(?P<where>(?:to\s+)?(?:the\s+)?(?:very\s+)?(?:end|start|"
-    r"beginning|front)|(?:to\s+)?(?:right\s+)?(?:after|before)\s+.+|to\s+(?:position|place|spot|"
-    r"number)?\s*#?\d+|first|last)$"
+    r"\b(?:move|put|place)\s+(?P<what>.+?)\s+(?P<where>(?:to\s+)?(?:the\s+)?(?:very\s+)?(?:end|start|"
+    r"beginning|front)|(?:to\s+)?(?:right\s+)?(?:after|before)\s+.+|(?:to|at)\s+(?:position|place|"
+    r"spot|number)?\s*#?\d+|first|last)$"
 )
 def _move(match: re.Match[str], ctx: Context) -> list[Item]:
     (shot,) = ctx.shots(match["what"], "move")[:1]
-    where = re.sub(r"^to\s+", "", match["where"].lower())
+    where = re.sub(r"^(?:to|at)\s+", "", match["where"].lower())
     if place := re.fullmatch(r"(?:position|place|spot|number)?\s*#?(\d+)", where):
         target = int(place[1])
     elif re.search(r"\b(?:end|last)$", where):
@@ -384,7 +384,7 @@ _DURATION_WORDS = (
     r"longer|shorter|slower|faster|quicker|lengthen|shorten|extend|trim|stretch|speed up|"
     r"slow down|tighten|double|twice as long|half as long|halve"
 )
-_EXACT = r"(?<![\w.])(?P<value>[-+]?\d+(?:\.\d+)?)\s*(?:s|secs?|seconds?|-second)\b"
+_EXACT = r"(?<![\w.])(?P<value>[-+]?\d+(?:\.\d+)?(?:e[-+]?\d+)?)\s*(?:s|secs?|seconds?|-second)\b"
 _MINUTES = (
     r"(?<![\w.])(?P<min>\d+(?:\.\d+)?)\s*(?:min|mins|minutes?)\b"
     r"|\b(?P<half>half a minute)\b|\b(?P<one>a minute)\b"
@@ -498,9 +498,9 @@ def _transition(match: re.Match[str], ctx: Context) -> list[Item]:
     target = ctx.target(text)
     if re.search(r"\b(?:end|ending|finish)\b", text, re.I) and not re.search(r"\bshot", text, re.I):
         shots = [ctx.count]
-    elif target.shots and re.search(r"\bbetween\b", text, re.I):
+    elif len(target.shots) == 2 and re.search(r"\bbetween\b", text, re.I):
         shots = [min(target.shots)]
-    elif target.shots and not target.whole:
+    elif target.shots and len(target.shots) < ctx.count:
         shots = list(target.shots)
     else:
         shots = list(range(1, ctx.count + (1 if kind == "cut" else 0)))

@@ -18,7 +18,8 @@ _N = r"\d+|" + "|".join(NUMBER_WORDS)
 _ORD = r"\d+(?:st|nd|rd|th)|" + "|".join(ORDINALS)
 _SHOT = r"(?:shots?|scenes?|clips?|parts?)"
 REFERENCE = re.compile(
-    rf"(?P<range>{_SHOT}\s+(?P<a>{_N})\s*(?:-|–|to|through|thru)\s*(?P<b>{_N}))"
+    rf"(?P<range>{_SHOT}\s+(?P<a>{_N})(?:(?<=\d)[-–](?=\d)|\s+[-–]\s+|\s+(?:to|through|thru)\s+)"
+    rf"(?P<b>{_N})(?!\s*(?:s|secs?|seconds?)\b))"
     rf"|(?P<list>{_SHOT}\s*#?\s*(?P<items>(?:{_N})(?:\s*(?:,|and|&|\+)\s*#?(?:{_N}))+))"
     rf"|(?P<all>\b(?:every|each|all(?:\s+the)?|all\s+of\s+the)\s+{_SHOT}|\ball of them\b)"
     r"|(?P<whole>\b(?:the\s+)?(?:whole|entire|full|complete)\s+(?:video|thing|clip|film|reel)"

@@ -51,6 +51,15 @@ _STYLE = re.compile(
 )
 
 
+_RESTART = re.compile(
+    r"^(?:(?:let's\s+)?start (?:over|again|afresh)(?: from scratch)?(?:\s+with)?|(?:now\s+)?"
+    r"(?:make|do|give me|i (?:need|want))?\s*(?:another|a new|a different|a fresh|a second) one"
+    r"|another)\s*(?:about|on|of)?\s*|\b(?:new|another|different|fresh|separate)\s+(?=(?:\w+\s+)?"
+    r"(?:video|explainer|demo|clip|film|reel)\b)",
+    re.IGNORECASE,
+)
+
+
 @dataclass
 class NewVideo:
     """plan_storyboard arguments for a request, and what could not be done as asked."""
@@ -151,6 +160,7 @@ def plan_new_video(text: str, *, seed: int | None = None) -> NewVideo:
     cleaned = without(text, spans)
     cleaned = _STYLE.sub("", _TONE.sub("", cleaned))
     cleaned = re.sub(r"\b(?:very\s+)?(?:short|quick|tiny|long)\b\s*", "", cleaned, flags=re.I)
+    cleaned = _RESTART.sub("", cleaned)
     topic, audience = topic_and_audience(cleaned.strip(" ,;"))
     details = (
         onboarding_details(text) if template is ONBOARDING
