@@ -24,11 +24,13 @@ def _tidy(words: str) -> str:
     return words or "one more moment"
 
 
-def write_shot(what: str, board: Storyboard, *, seed: int) -> dict[str, Any]:
-    """ShotPlan fields for a shot about `what`, matching `board` (style, length of its shots).
+def write_shot(what: str, board: Storyboard, *, seed: int, topic: bool = False) -> dict[str, Any]:
+    """ShotPlan fields for a shot showing `what` ("a surfer riding a wave"), or about it when
+    `topic` ("safety"), matching `board` (style, length of its shots).
 
     Returns title (at most 60 characters), prompt, narration, caption, duration and seed."""
     subject = _tidy(what)
+    shown = " ".join(what.split()).strip(" ,.;:!?\"'") or subject
     url = _URL.search(what)
     style = board.style or "in the video's style"
     average = sum(shot.duration for shot in board.shots) / len(board.shots)
@@ -48,7 +50,7 @@ def write_shot(what: str, board: Storyboard, *, seed: int) -> dict[str, Any]:
     return {
         "title": subject[:1].upper() + subject[1:60],
         "prompt": f"a clear, striking scene showing {subject}, {about}, {style}",
-        "narration": f"And a word on {subject}."[:400],
+        "narration": (f"And a word on {subject}." if topic else f"Picture this: {shown}.")[:400],
         "caption": "",
         "duration": round(average, 2),
         "camera": Camera.zoom_in,

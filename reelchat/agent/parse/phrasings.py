@@ -289,8 +289,8 @@ def _position(where: str, ctx: Context) -> int:
 
 @phrasing(
     r"\b(?:add|insert|append|include|put in|stick in)\s+(?:a\s+|an\s+|another\s+|one more\s+|"
-    r"a new\s+|new\s+)?(?:(?:short\s+)?(?:shot|scene|clip|bit|part|moment)\s*(?:about|of|showing|"
-    r"with|where|on|for|that shows|:)?\s*)?(?P<what>.*?)" + _WHERE + r"$"
+    r"a new\s+|new\s+)?(?:(?:short\s+)?(?:shot|scene|clip|bit|part|moment)\s*(?P<link>about|of|"
+    r"showing|with|where|on|for|that shows|:)?\s*)?(?P<what>.*?)" + _WHERE + r"$"
 )
 def _add(match: re.Match[str], ctx: Context) -> list[Item]:
     what = match["what"].strip(" ,.")
@@ -299,7 +299,10 @@ def _add(match: re.Match[str], ctx: Context) -> list[Item]:
     if not what or re.fullmatch(r"(?:a |an )?(?:shot|scene)", what, re.IGNORECASE):
         what = ""
     position = _position(match["where"] or "", ctx)
-    fields = write_shot(what or "one more moment", ctx.board, seed=random.randrange(MAX_SEED))
+    topic = (match["link"] or "").lower() in ("about", "on")
+    fields = write_shot(
+        what or "one more moment", ctx.board, seed=random.randrange(MAX_SEED), topic=topic
+    )
     return [InsertShot(op="insert_shot", position=position, shot=_model(ShotPlan, **fields))]
 
 
