@@ -51,7 +51,7 @@ class Template:
 EXPLAINER = Template(
     kind="explainer",
     opening=Beat(
-        "The question",
+        "{Subject}: the question",
         "an intriguing opening image about {topic}, a curious person looking up at it",
         "Ever wondered {question}? Let's find out.",
         Camera.zoom_in,
@@ -76,9 +76,9 @@ EXPLAINER = Template(
             Camera.zoom_out,
         ),
         Beat(
-            "Why it matters",
+            "{Subject}: why it matters",
             "{audience} in everyday life, a scene about why {subject} matters, warm and hopeful",
-            "And this is why it matters to {audience}.",
+            "Here is why {subject} is worth knowing, for {audience}.",
             Camera.orbit,
         ),
         Beat(

@@ -37,7 +37,8 @@ def _last_job_statuses(chat):
 @pytest.mark.parametrize(
     ("request_text", "first_title", "aspect"),
     [
-        ("a 9 second explainer on how rainbows form, for kids, 3 shots", "The question", "16:9"),
+        ("a 9 second explainer on how rainbows form, for kids, 3 shots", "Rainbows: the question",
+         "16:9"),
         ("a 9 second demo of our new search feature, 3 shots, vertical", "The problem", "9:16"),
         ("a 9 second onboarding clip welcoming Priya to the design team, 3 shots",
          "Welcome, Priya", "16:9"),

@@ -117,3 +117,16 @@ def test_script_change_renders_nothing(board):
     result = edits.update_storyboard(board, script=script)
     assert result.storyboard.title == "Renamed"
     assert result.rerender == set()
+
+
+def test_fit_duration_scales_every_shot_to_the_total():
+    board = make_storyboard(4, duration=5.0)
+    result = edits.fit_duration(board, 10)
+    assert [shot.duration for shot in result.storyboard.shots] == [2.5] * 4
+    assert result.summary == "whole video: 20 s -> 10 s"
+    assert board.shots[0].duration == 5.0  # pure
+
+
+def test_fit_duration_outside_what_the_shots_can_last_is_explained():
+    with pytest.raises(StoryboardInvalid, match="4 shots can last 4 to 80 s in all, not 2 s"):
+        edits.fit_duration(make_storyboard(4), 2)

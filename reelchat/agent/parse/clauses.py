@@ -25,7 +25,7 @@ _VALUE_STARTS = re.compile(
 )
 _LEADING = re.compile(
     r"^(?:(?:ok(?:ay)?|so|hmm+|well|actually|now|and|also|then|alright|right|oh|um|"
-    r"please|pls|hey|great|cool|perfect|nice)\b[\s,!]*)+|"
+    r"please|pls|hey|hi|hello|great|cool|perfect|nice|thanks|thank you)\b[\s,!]*)+|"
     r"^(?:can|could|would|will) you(?: please)?\s+|^i(?:'d| would) like (?:you )?to\s+|"
     r"^(?:let's|lets)\s+|^i want (?:you )?to\s+",
     re.IGNORECASE,

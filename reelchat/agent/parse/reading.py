@@ -219,11 +219,11 @@ def read_message(text: str, state: SessionState | None, focus: int | None = None
     parts = sentences(" ".join(text.replace("’", "'").split()))
     ctx = Context(state.storyboard, state.version, focus, state.latest_video) if state else None
     for index, sentence in enumerate(parts):
-        sentence = strip_lead(sentence)
-        if not sentence:
-            continue
         if talk := _talk(sentence):
             reading.answers.append(talk)
+            continue
+        sentence = strip_lead(sentence)
+        if not sentence:
             continue
         if ctx is None and _STATE_QUESTION.match(sentence):
             reading.answers.append(Answer("There is no video yet in this session. " + HELP))

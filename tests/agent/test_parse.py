@@ -1,0 +1,255 @@
+"""The offline planner's parser, part by part: clauses, shot references, formats, phrasings,
+new-video requests, and whole messages."""
+
+import pytest
+
+from reelchat.agent.parse.clauses import clauses, sentences, strip_lead
+from reelchat.agent.parse.formats import Found, Unsupported, find_formats
+from reelchat.agent.parse.reading import CLARIFY, read_message
+from reelchat.agent.parse.references import Unclear, find_target
+from reelchat.agent.parse.request import plan_new_video
+from reelchat.agent.session import SessionState
+from reelchat.storyboard.models import Aspect, Storyboard
+from reelchat.storyboard.validation import parse_storyboard
+from reelchat.tools.arguments import EditStoryboardArgs, UpdateShot
+from tests.agent.phrasebook import reference_state
+
+# --- clauses ----------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("make shot 2 longer and shot 3 shorter", ["make shot 2 longer", "shot 3 shorter"]),
+        ("remove shot 2 and shot 3", ["remove shot 2 and shot 3"]),
+        ("swap shots 3 and 4", ["swap shots 3 and 4"]),
+        ("swap 3 and 4", ["swap 3 and 4"]),
+        ("change the caption of shot 2 to Hello, World and more",
+         ["change the caption of shot 2 to Hello, World and more"]),
+        ("make it vertical, then make shot 1 longer, also square",
+         ["make it vertical", "make shot 1 longer", "square"]),
+        ("can you make the second scene a bit longer and the intro shorter?",
+         ["make the second scene a bit longer", "the intro shorter?"]),
+        ("make shot 2 black and white", ["make shot 2 black-and-white"]),
+    ],
+)  # fmt: skip
+def test_a_sentence_splits_into_one_clause_per_change(text, expected):
+    assert clauses(strip_lead(text)) == expected
+
+
+def test_sentences_split_at_marks_and_keep_web_addresses():
+    assert sentences("thanks. actually, visit example.com! undo; redo") == [
+        "thanks",
+        "actually, visit example.com",
+        "undo",
+        "redo",
+    ]
+
+
+# --- references -------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("text", "shots"),
+    [
+        ("shot 2", (2,)), ("scene two", (2,)), ("the second shot", (2,)), ("#3", (3,)),
+        ("the 3rd scene", (3,)), ("the intro", (1,)), ("the opening", (1,)), ("the ending", (6,)),
+        ("the outro", (6,)), ("the last one", (6,)), ("the final shot", (6,)),
+        ("the one before last", (5,)), ("the second to last shot", (5,)),
+        ("shots 2 to 4", (2, 3, 4)), ("shots 2-4", (2, 3, 4)), ("shots 2, 3 and 5", (2, 3, 5)),
+        ("the last two shots", (5, 6)), ("the first three shots", (1, 2, 3)),
+        ("every shot", (1, 2, 3, 4, 5, 6)), ("the intro and the ending", (1, 6)),
+    ],
+)  # fmt: skip
+def test_references_name_the_shots_people_mean(text, shots):
+    assert find_target(text, 6).shots == shots
+
+
+def test_it_is_the_shot_last_talked_about_or_else_the_whole_video():
+    assert find_target("make it longer", 6, focus=4).shots == (4,)
+    assert find_target("make it longer", 6).whole
+    assert find_target("make the whole video 20 seconds", 6).whole
+
+
+def test_a_shot_that_is_not_there_is_unclear():
+    with pytest.raises(Unclear, match="there is no shot 9; shots are numbered 1 to 6"):
+        find_target("shot 9", 6)
+
+
+def test_a_negative_duration_is_not_a_range():
+    assert find_target("shot 1 -5 seconds", 6).shots == (1,)
+
+
+# --- formats ----------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("text", "setting", "value"),
+    [
+        ("vertical", "aspect", Aspect.portrait), ("for TikTok", "aspect", Aspect.portrait),
+        ("square", "aspect", Aspect.square), ("widescreen", "aspect", Aspect.landscape),
+        ("16:9", "aspect", Aspect.landscape), ("720p", "resolution", 720),
+        ("full HD", "resolution", 1080), ("30 fps", "fps", 30), ("12 frames per second", "fps", 12),
+    ],
+)  # fmt: skip
+def test_formats_in_words(text, setting, value):
+    (found,) = find_formats(text)
+    assert isinstance(found, Found) and (found.setting, found.value) == (setting, value)
+
+
+def _unsupported(text):
+    return [f.sentence for f in find_formats(text) if isinstance(f, Unsupported) and f.sentence]
+
+
+def test_unsupported_formats_say_what_is_supported_from_the_model_types():
+    allowed = ", ".join(aspect.value for aspect in Aspect)
+    if "4:5" not in allowed:
+        assert _unsupported("4:5 for the instagram feed") == [
+            f"I can't make a 4:5 video yet; the aspect ratios I can make are {allowed}."
+        ]
+    if not _accepts_fps(29.97):
+        (sentence,) = _unsupported("29.97 fps")
+        assert "29.97" in sentence and "30 fps" in sentence
+    (sentence,) = _unsupported("4k")
+    assert "360p, 480p, 720p, 1080p" in sentence
+
+
+def _accepts_fps(value):
+    data = {"script": {"title": "t"}, "shots": [{"title": "t", "prompt": "p"}], "fps": value}
+    try:
+        Storyboard.model_validate(data)
+    except ValueError:
+        return False
+    return True
+
+
+# --- new videos -------------------------------------------------------------------------------
+
+
+def _board(args):
+    data = args.model_dump(mode="json")
+    return parse_storyboard(
+        {"script": {"title": data["title"], "audience": data["audience"]},
+         **{k: data[k] for k in ("shots", "aspect", "fps", "resolution", "style")}}
+    )  # fmt: skip
+
+
+def test_explainer_reads_topic_audience_length_and_shots():
+    board = _board(plan_new_video("make a 30-second explainer on how vaccines work, for teens").args)
+    assert board.title == "How vaccines work" and board.script.audience == "teens"
+    assert len(board.shots) == 6 and sum(s.duration for s in board.shots) == pytest.approx(30)
+    assert all("vaccines" in s.title.lower() for s in board.shots[1:])
+
+
+def test_explainers_on_different_topics_use_their_own_words():
+    tides = plan_new_video("an explainer on tides").args
+    bees = plan_new_video("an explainer on honey bees").args
+    assert {s.title for s in tides.shots}.isdisjoint({s.title for s in bees.shots})
+    assert {s.narration for s in tides.shots[1:]}.isdisjoint({s.narration for s in bees.shots})
+
+
+def test_a_requested_shot_count_is_filled_with_different_beats():
+    args = plan_new_video("an onboarding clip welcoming Sam to the sales team, 12 shots").args
+    titles = [shot.title for shot in args.shots]
+    assert len(titles) == 12 and len(set(titles)) == 12
+    assert not any("(2)" in title for title in titles)
+
+
+def test_a_product_demo_names_the_product_and_the_feature():
+    args = plan_new_video(
+        "I need a short product demo of our app Ledgerly showing how to export a report to PDF"
+    ).args
+    assert args.title == "Ledgerly: how to export a report to PDF"
+    assert sum(shot.duration for shot in args.shots) <= 15
+    assert args.shots[-1].title == "Try Ledgerly today"
+    assert any("export a report to PDF" in shot.narration for shot in args.shots)
+    assert not any("our app Ledgerly showing" in shot.prompt for shot in args.shots)
+
+
+def test_onboarding_keeps_the_full_name_the_team_and_the_role():
+    args = plan_new_video(
+        "an onboarding video for Mei Lin, who joins the support team as a team lead"
+    ).args
+    assert args.title == "Welcome, Mei Lin"
+    text = " ".join(shot.narration for shot in args.shots)
+    assert "Mei Lin" in text and "support team" in text and "team lead" in text
+    assert all("Mei Lin, a friendly new team lead" in shot.prompt for shot in args.shots)
+
+
+def test_format_words_never_reach_the_title():
+    for request in (
+        "a 6 second explainer about tides, 2 shots, 360p, 29.97 fps",
+        "a 6 second explainer about honey bees, 2 shots, 360p, 4:5 for the instagram feed",
+    ):
+        new = plan_new_video(request)
+        assert new.args.title in ("Tides", "Honey bees")
+        assert len(new.args.shots) == 2 and new.args.resolution == 360
+        assert new.notes and "can't" in new.notes[0]
+
+
+def test_vertical_demo_in_watercolor():
+    args = plan_new_video("a 20 s demo of our app's new export button, vertical for TikTok, "
+                          "4 shots, in watercolor style, upbeat").args  # fmt: skip
+    assert args.aspect is Aspect.portrait and len(args.shots) == 4
+    assert "watercolor" in args.style and "upbeat" in args.tone
+    assert "TikTok" not in args.title and "watercolor" not in args.title
+
+
+@pytest.mark.parametrize("text", ["make a video", "hi, make me a short video please",
+                                  "let's start over"])  # fmt: skip
+def test_a_request_without_a_subject_gets_a_clarifying_question(text):
+    reading = read_message(text, None)
+    assert reading.calls == [] and CLARIFY in reading.notes()
+
+
+# --- whole messages ---------------------------------------------------------------------------
+
+
+def test_operations_are_the_typed_models_the_tool_validates():
+    reading = read_message("make shot 2 longer and the intro shorter", reference_state())
+    (call,) = reading.calls
+    assert isinstance(call.args, EditStoryboardArgs)
+    assert all(isinstance(op, UpdateShot) for op in call.args.operations)
+    assert EditStoryboardArgs.model_validate(call.args.model_dump(mode="json")) == call.args
+
+
+def test_it_follows_the_shot_last_talked_about_across_clauses_and_turns():
+    state = reference_state()
+    first = read_message("make shot 3 longer", state)
+    assert first.focus == 3
+    second = read_message("and give it a zoom out", state, focus=first.focus)
+    (call,) = second.calls
+    assert call.args.operations[0].shot == 3 and call.args.operations[0].changes.camera == "zoom_out"
+
+
+def test_later_clauses_see_the_storyboard_as_edited_by_earlier_ones():
+    reading = read_message("remove the first shot, then remove the last shot", reference_state())
+    ops = reading.calls[0].args.operations
+    assert [(op.op, op.shot) for op in ops] == [("delete_shot", 1), ("delete_shot", 5)]
+
+
+def test_no_board_questions_are_answered_without_a_plan():
+    reading = read_message("where is the video?", None)
+    assert reading.calls == [] and "no video yet" in reading.notes()[0]
+
+
+def test_greetings_with_a_board_are_answered_and_change_nothing():
+    state = reference_state()
+    for text in ("hi", "thanks!", "how are you?", "what can you do?"):
+        reading = read_message(text, state)
+        assert reading.calls == [] and reading.notes()
+
+
+def test_a_new_video_mid_chat_needs_new_video_words():
+    state = reference_state()
+    for text in ("make the video vertical", "make the whole video 20 seconds",
+                 "make the video more playful", "the video should be square"):  # fmt: skip
+        assert all(call.name != "plan_storyboard" for call in read_message(text, state).calls)
+    for text in ("make a new video about volcanoes", "another one about owls",
+                 "start over with a video about bees", "I need a product demo of Acme"):  # fmt: skip
+        assert read_message(text, state).calls[0].name == "plan_storyboard"
+
+
+def test_session_state_round_trips_as_json():
+    state = reference_state()
+    assert SessionState.model_validate(state.model_dump(mode="json")) == state
