@@ -135,7 +135,9 @@ def _board(args):
 
 
 def test_explainer_reads_topic_audience_length_and_shots():
-    board = _board(plan_new_video("make a 30-second explainer on how vaccines work, for teens").args)
+    board = _board(
+        plan_new_video("make a 30-second explainer on how vaccines work, for teens").args
+    )
     assert board.title == "How vaccines work" and board.script.audience == "teens"
     assert len(board.shots) == 6 and sum(s.duration for s in board.shots) == pytest.approx(30)
     assert all("vaccines" in s.title.lower() for s in board.shots[1:])
@@ -219,7 +221,9 @@ def test_it_follows_the_shot_last_talked_about_across_clauses_and_turns():
     assert first.focus == 3
     second = read_message("and give it a zoom out", state, focus=first.focus)
     (call,) = second.calls
-    assert call.args.operations[0].shot == 3 and call.args.operations[0].changes.camera == "zoom_out"
+    assert (
+        call.args.operations[0].shot == 3 and call.args.operations[0].changes.camera == "zoom_out"
+    )
 
 
 def test_later_clauses_see_the_storyboard_as_edited_by_earlier_ones():
@@ -245,8 +249,9 @@ def test_a_new_video_mid_chat_needs_new_video_words():
     for text in ("make the video vertical", "make the whole video 20 seconds",
                  "make the video more playful", "the video should be square"):  # fmt: skip
         assert all(call.name != "plan_storyboard" for call in read_message(text, state).calls)
-    for text in ("make a new video about volcanoes", "another one about owls",
-                 "start over with a video about bees", "I need a product demo of Acme"):  # fmt: skip
+    new_video = ("make a new video about volcanoes", "another one about owls",
+                 "start over with a video about bees", "I need a product demo of Acme")  # fmt: skip
+    for text in new_video:
         assert read_message(text, state).calls[0].name == "plan_storyboard"
 
 
