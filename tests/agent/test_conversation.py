@@ -174,3 +174,111 @@ def test_chat_turns_an_onboarding_clip_into_a_template(workspace):
     board = _board(chat)
     assert board.title == "Welcome, {name}" and "{team}" in board.shots[0].narration
     assert len(store.list_jobs(workspace.engine, session_id=chat.session_id)) == jobs_before
+
+
+def _counts(chat):
+    engine, session = chat.workspace.engine, chat.session_id
+    return (
+        len(store.list_versions(engine, session_id=session)),
+        len(store.list_jobs(engine, session_id=session)),
+    )
+
+
+DEMO = "a 9 second product demo of our app Ledgerly showing how to export a report to PDF, 3 shots"
+
+
+def test_whole_video_edits_change_the_current_storyboard_and_never_replace_it(workspace):
+    chat = Conversation(workspace, stitch=QUIET)
+    _send(chat, DEMO + FAST)
+    _send(chat, "change the caption of shot 2 to Export in one click")
+    edited = _board(chat)
+    reply = _send(chat, "make the video vertical")
+    board = _board(chat)
+    assert board.title == edited.title == "Ledgerly: how to export a report to PDF"
+    assert board.aspect == "9:16" and board.shots[1].caption == "Export in one click"
+    assert "Saved version 3" in reply and "Video ready" in reply
+    reply = _send(chat, "make the whole video 6 seconds")
+    board = _board(chat)
+    assert board.title == edited.title and board.shots[1].caption == "Export in one click"
+    assert sum(shot.duration for shot in board.shots) == pytest.approx(6)
+    assert "whole video: 9 s -> 6 s" in reply
+
+
+def test_undo_walks_back_through_the_history_and_redo_forward(workspace):
+    chat = Conversation(workspace, stitch=QUIET)
+    _send(chat, "a 6 second explainer on clouds, 2 shots" + FAST)
+    first = _board(chat)
+    _send(chat, "make shot 1 longer")
+    second = _board(chat)
+    _send(chat, "make shot 2 longer")
+    assert "showing version 2" in _send(chat, "undo") and _board(chat) == second
+    assert "showing version 1" in _send(chat, "undo") and _board(chat) == first
+    assert "nothing to undo" in _send(chat, "undo") and _board(chat) == first
+    assert "showing version 2" in _send(chat, "redo") and _board(chat) == second
+    _send(chat, "undo")
+    assert "showing version 3" in _send(chat, "redo twice")
+
+
+def test_small_talk_and_questions_get_answers_and_render_nothing(workspace):
+    chat = Conversation(workspace, stitch=QUIET)
+    reply = _send(chat, "hi! what can you do?")
+    assert reply.startswith("Hello!") and "I make short videos" in reply
+    assert _counts(chat) == (0, 0)
+    _send(chat, "a 6 second explainer on clouds, 2 shots" + FAST)
+    before = _counts(chat)
+    video = store.list_videos(workspace.engine, session_id=chat.session_id)[-1]
+    assert video.path in _send(chat, "where is the video file?")
+    assert "in 2 shots" in _send(chat, "how long is it?")
+    assert "2. Recap: clouds" in _send(chat, "what's in shot 2?")
+    assert "Storyboard version 1" in _send(chat, "show the storyboard")
+    assert "welcome" in _send(chat, "thanks!")
+    assert _counts(chat) == before
+
+
+def test_a_new_video_mid_chat_says_how_to_get_the_old_one_back(workspace):
+    chat = Conversation(workspace, stitch=QUIET)
+    _send(chat, "a 6 second explainer on clouds, 2 shots" + FAST)
+    _send(chat, "make shot 1 longer")
+    edited = _board(chat)
+    reply = _send(
+        chat,
+        "thanks. actually, I need a short product demo of our app Ledgerly showing how to "
+        "export a report to PDF, 2 shots" + FAST,
+    )
+    assert _board(chat).title == "Ledgerly: how to export a report to PDF"
+    assert 'The previous storyboard "Clouds" is kept as version 2' in reply
+    assert 'restore version 2' in reply
+    _send(chat, "undo")
+    assert _board(chat) == edited
+
+
+def test_every_clause_of_a_message_is_applied_or_named(workspace):
+    chat = Conversation(workspace, stitch=QUIET)
+    _send(chat, "a 12 second explainer on tides, 4 shots" + FAST)
+    _send(chat, "remove shot 2 and shot 3")
+    assert [shot.title for shot in _board(chat).shots] == ["Tides: the question", "Recap: tides"]
+    reply = _send(chat, "can you make the second scene a bit longer and the intro shorter? blorp")
+    assert [shot.duration for shot in _board(chat).shots] == [1.0, 4.0]
+    assert 'I did not understand "blorp"' in reply
+    _send(chat, "give it a zoom out")  # "it": the shot talked about last (the intro)
+    assert _board(chat).shots[0].camera == "zoom_out"
+    _send(chat, "add a shot about safety at the end")
+    added = _board(chat).shots[-1]
+    assert added.title == "Safety" and added.narration and "safety" in added.prompt
+    assert _board(chat).style in added.prompt
+
+
+def test_formats_that_cannot_be_made_are_said_and_never_reach_the_title(workspace):
+    chat = Conversation(workspace, stitch=QUIET)  # bughunt case04
+    reply = _send(chat, "a 6 second explainer about tides, 2 shots, 360p, 29.97 fps")
+    board = _board(chat)
+    assert board.title == "Tides" and board.resolution == 360
+    assert "29.97 fps" in reply
+    before = _counts(chat)
+    assert "23.976 fps" in _send(chat, "make it 23.976 fps")
+    assert _counts(chat) == before
+    other = Conversation(workspace, stitch=QUIET)  # bughunt case22
+    reply = _send(other, "a 6 second explainer about honey bees, 2 shots, 360p, "
+                         "4:5 for the instagram feed")  # fmt: skip
+    assert _board(other).title == "Honey bees"
+    assert _board(other).aspect == "4:5" or "can't make a 4:5 video" in reply
