@@ -10,7 +10,7 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable
 
-_MOVE = re.compile(r"^(?:undo|redo): showing version (\d+)$")
+_MOVE = r"^(?:undo|redo): showing version (\d+)$"
 
 
 def move_note(kind: str, shown: int) -> str:
@@ -25,7 +25,7 @@ def timeline(versions: Iterable[tuple[int, str]]) -> tuple[list[int], int | None
     line: list[int] = []
     shown: int | None = None
     for number, note in versions:
-        moved = _MOVE.match(note)
+        moved = re.match(_MOVE, note)
         if moved:
             shown = int(moved[1])
             continue

@@ -39,7 +39,8 @@ def _property_names(schema: object) -> set[str]:
 def test_the_agent_has_exactly_the_storyboard_tools_and_none_takes_a_path_url_or_command():
     tools = {tool.name: tool for tool in agent_tools()}
     assert set(tools) == {"plan_storyboard", "write_script", "edit_storyboard", "render",
-                          "restore_version", "make_template", "describe_storyboard"}  # fmt: skip
+                          "restore_version", "undo", "redo", "make_template",
+                          "describe_storyboard"}  # fmt: skip
     for tool in tools.values():
         schema = tool.args_schema.model_json_schema()
         assert not _property_names(schema) & RISKY_NAMES, tool.name
