@@ -21,6 +21,7 @@ class SessionState(BaseModel):
     version: int
     storyboard: Storyboard
     latest_video: str | None = None
+    """The latest stitched video's full path."""
 
 
 def load_state(workspace: Workspace, session_id: str) -> SessionState | None:
@@ -33,5 +34,5 @@ def load_state(workspace: Workspace, session_id: str) -> SessionState | None:
     return SessionState(
         version=row.number,
         storyboard=row.storyboard,
-        latest_video=videos[-1].path if videos else None,
+        latest_video=str(workspace.resolve(session_id, videos[-1].path)) if videos else None,
     )

@@ -18,6 +18,7 @@ from reelchat.storyboard.models import (
     Narration,
     NegativePrompt,
     Prompt,
+    Script,
     Shot,
     Storyboard,
     Style,
@@ -32,6 +33,10 @@ def _field_type(model: type[BaseModel], name: str) -> Any:
     return Annotated[field.annotation, *field.metadata] if field.metadata else field.annotation
 
 
+Audience = _field_type(Script, "audience")
+Tone = _field_type(Script, "tone")
+Logline = _field_type(Script, "logline")
+ScriptText = _field_type(Script, "text")
 Seconds = _field_type(Shot, "duration")
 Seed = _field_type(Shot, "seed")
 FrameRate = _field_type(Storyboard, "fps")
@@ -65,9 +70,9 @@ class PlanStoryboardArgs(_Args):
     """Write the script and plan every shot of a new storyboard (replaces the current one)."""
 
     title: Title
-    audience: str = Field(default="", max_length=120)
-    tone: str = Field(default="", max_length=80)
-    logline: str = Field(default="", max_length=300, description="The video in one sentence.")
+    audience: Audience = ""
+    tone: Tone = ""
+    logline: Logline = Field(default="", description="The video in one sentence.")
     shots: list[ShotPlan] = Field(min_length=1, max_length=MAX_SHOTS)
     aspect: Aspect = Aspect.landscape
     fps: FrameRate = 24
@@ -79,10 +84,10 @@ class WriteScriptArgs(_Args):
     """Revise the script (title, audience, tone, logline, full text); shots stay as they are."""
 
     title: Title | None = None
-    audience: str | None = Field(default=None, max_length=120)
-    tone: str | None = Field(default=None, max_length=80)
-    logline: str | None = Field(default=None, max_length=300)
-    text: str | None = Field(default=None, max_length=6000)
+    audience: Audience | None = None
+    tone: Tone | None = None
+    logline: Logline | None = None
+    text: ScriptText | None = None
 
 
 class ShotChanges(_Args):

@@ -197,7 +197,7 @@ def _shot_question(match: re.Match[str], ctx: Context) -> list[Item]:
 @phrasing(r"\bwhere\b.*\b(?:video|file|mp4|it|clip|output)\b|\b(?:video|file)\s+path\b")
 def _where(match: re.Match[str], ctx: Context) -> list[Item]:
     if ctx.latest_video:
-        return [Answer(f"The latest video is {ctx.latest_video}, in this session's folder.")]
+        return [Answer(f"The latest video is {ctx.latest_video}")]
     return [Answer('There is no video yet for this storyboard: say "render" to make one.')]
 
 

@@ -141,8 +141,10 @@ def _talk(sentence: str) -> Answer | None:
 
 def _focus_of(operation: object, focus: int | None) -> int | None:
     match operation:
-        case UpdateShot(shot=shot) | DeleteShot(shot=shot):
+        case UpdateShot(shot=shot):
             return shot
+        case DeleteShot():
+            return None
         case InsertShot(position=position):
             return position
         case MoveShot(to=target):
@@ -189,9 +191,13 @@ def _read_clause(clause: str, ctx: Context, reading: Reading) -> Context:
                 reading.answers.append(item)
             elif isinstance(item, Call):
                 _add_call(reading, item)
-        shots = ctx.target(clause).shots if ctx.focus is None or operations == [] else ()
-        if shots and not operations:
-            ctx = Context(ctx.board, ctx.version, shots[-1], ctx.latest_video)
+        if not operations:  # "I don't like the ending": what "it" means next
+            try:
+                shots = ctx.target(clause).shots
+            except Unclear:
+                shots = ()
+            if shots:
+                ctx = Context(ctx.board, ctx.version, shots[-1], ctx.latest_video)
         return ctx
     reading.problems.append(f'I did not understand "{clause}".')
     return ctx
