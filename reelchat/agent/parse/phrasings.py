@@ -430,8 +430,6 @@ def _clamp(value: float) -> float:
 @phrasing(rf"\b(?:{_DURATION_WORDS})\b|{_EXACT}|{_MINUTES}")
 def _duration(match: re.Match[str], ctx: Context) -> list[Item]:
     text = match.string
-    if find_formats(text):
-        return []  # "make it 30 fps" is a frame rate
     target = ctx.target(text)
     if target.whole or not target.shots:
         total = sum(shot.duration for shot in ctx.board.shots)
@@ -511,7 +509,9 @@ def _transition(match: re.Match[str], ctx: Context) -> list[Item]:
 
 
 @phrasing(r".")
-def _format(match: re.Match[str], ctx: Context) -> list[Item]:
+def format_settings(match: re.Match[str], ctx: Context) -> list[Item]:
+    """Aspect, frame rate and size said anywhere in a clause; also read alongside any other
+    row ("a 10 second cut for TikTok" is a length and an aspect)."""
     found = find_formats(match.string)
     if not found:
         return []
@@ -607,3 +607,8 @@ def _focus(match: re.Match[str], ctx: Context) -> list[Item]:
             soft=True,
         )
     ]
+
+
+WITH_FORMATS = frozenset({_duration, _camera, _transition, _style, _tone})
+"""Rows whose clause may also say a format ("20 seconds for TikTok"); rows that carry free
+text (captions, new shots) are left alone, so "a caption saying Now in 4K" stays a caption."""

@@ -10,7 +10,14 @@ import re
 from dataclasses import dataclass, field
 
 from reelchat.agent.parse.clauses import clauses, sentences, strip_lead
-from reelchat.agent.parse.phrasings import PHRASINGS, Answer, Call, Context
+from reelchat.agent.parse.phrasings import (
+    PHRASINGS,
+    WITH_FORMATS,
+    Answer,
+    Call,
+    Context,
+    format_settings,
+)
 from reelchat.agent.parse.references import Unclear
 from reelchat.agent.parse.request import NEW_VIDEO, plan_new_video
 from reelchat.agent.session import SessionState
@@ -167,6 +174,11 @@ def _read_clause(clause: str, ctx: Context, reading: Reading) -> Context:
             return ctx
         if not items:
             continue
+        if builder in WITH_FORMATS:
+            try:
+                items = [*items, *format_settings(match, ctx)]
+            except Unclear as problem:
+                reading.problems.append(f'I could not do all of "{clause}": {problem}')
         operations = [item for item in items if not isinstance(item, (Call, Answer))]
         if operations:
             try:
