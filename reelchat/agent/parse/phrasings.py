@@ -481,6 +481,9 @@ def _camera(match: re.Match[str], ctx: Context) -> list[Item]:
     camera = next(
         value for pattern, value in CAMERAS.items() if re.fullmatch(pattern, match[0], re.I)
     )
+    target = ctx.target(match.string)
+    if target.whole:
+        return [_update(shot, camera=camera) for shot in range(1, ctx.count + 1)]
     shots = ctx.shots(match.string, "move the camera in")
     return [_update(shot, camera=camera) for shot in shots]
 
@@ -609,6 +612,7 @@ def _focus(match: re.Match[str], ctx: Context) -> list[Item]:
     ]
 
 
-WITH_FORMATS = frozenset({_duration, _camera, _transition, _style, _tone})
-"""Rows whose clause may also say a format ("20 seconds for TikTok"); rows that carry free
-text (captions, new shots) are left alone, so "a caption saying Now in 4K" stays a caption."""
+ATTRIBUTES = (_duration, _regenerate, _camera, _transition, format_settings, _style, _tone)
+"""Rows that set one attribute; a clause may set several ("make shot 3 longer with a crossfade",
+"20 seconds for TikTok"), so each of them reads the clause. Rows that carry free text
+(captions, new shots) are left alone: "a caption saying Now in 4K" stays a caption."""

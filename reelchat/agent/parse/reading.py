@@ -11,12 +11,12 @@ from dataclasses import dataclass, field
 
 from reelchat.agent.parse.clauses import clauses, sentences, strip_lead
 from reelchat.agent.parse.phrasings import (
+    ATTRIBUTES,
     PHRASINGS,
-    WITH_FORMATS,
     Answer,
+    Builder,
     Call,
     Context,
-    format_settings,
 )
 from reelchat.agent.parse.references import Unclear
 from reelchat.agent.parse.request import NEW_VIDEO, plan_new_video
@@ -174,11 +174,8 @@ def _read_clause(clause: str, ctx: Context, reading: Reading) -> Context:
             return ctx
         if not items:
             continue
-        if builder in WITH_FORMATS:
-            try:
-                items = [*items, *format_settings(match, ctx)]
-            except Unclear as problem:
-                reading.problems.append(f'I could not do all of "{clause}": {problem}')
+        if builder in ATTRIBUTES:
+            items += _other_attributes(builder, clause, ctx, reading)
         operations = [item for item in items if not isinstance(item, (Call, Answer))]
         if operations:
             try:
@@ -213,6 +210,21 @@ def _read_clause(clause: str, ctx: Context, reading: Reading) -> Context:
         return ctx
     reading.problems.append(f'I did not understand "{clause}".')
     return ctx
+
+
+def _other_attributes(first: Builder, clause: str, ctx: Context, reading: Reading) -> list[object]:
+    """What the other attribute rows read in a clause the `first` one already matched."""
+    items: list[object] = []
+    for pattern, builder in PHRASINGS:
+        if builder is first or builder not in ATTRIBUTES or not (match := pattern.search(clause)):
+            continue
+        try:
+            items += builder(match, ctx)
+        except Unclear as problem:
+            reading.problems.append(
+                f'I could not do all of "{clause}": {str(problem).rstrip(".")}.'
+            )
+    return items
 
 
 def _add_call(reading: Reading, call: Call) -> None:
