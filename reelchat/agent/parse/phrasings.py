@@ -185,6 +185,13 @@ def _describe(match: re.Match[str], ctx: Context) -> list[Item]:
     return [Answer(describe(ctx.board, ctx.version))]
 
 
+@phrasing(
+    r"^what(?:'s| is) (?:the )?(?:video'?s? )?(?:title|name)\b|^what is (?:it|the video) called"
+)
+def _title(match: re.Match[str], ctx: Context) -> list[Item]:
+    return [Answer(f'The video is called "{ctx.board.title}" (version {ctx.version}).')]
+
+
 @phrasing(r"^(?:what(?:'s| is| happens| do we see)|describe|tell me about|show me)\b.*")
 def _shot_question(match: re.Match[str], ctx: Context) -> list[Item]:
     shots = ctx.target(match[0]).shots

@@ -129,8 +129,9 @@ class Reading:
         """Answers and problems as reply lines; soft answers only when nothing else was done."""
         busy = bool(self.calls or self.problems or any(not a.soft for a in self.answers))
         lines = [a.text for a in self.answers if not (a.soft and busy)]
-        if self.problems:
-            lines += self.problems + [SUGGEST]
+        lines += self.problems
+        if any(problem.startswith("I did not understand") for problem in self.problems):
+            lines.append(SUGGEST)
         return list(dict.fromkeys(lines))
 
 
