@@ -91,7 +91,7 @@ def test_a_bug_in_the_offline_planner_is_reported_as_an_internal_error(workspace
     def broken(*_args, **_kwargs):
         raise KeyError("shots")
 
-    monkeypatch.setattr(planner, "plan_request", broken)
+    monkeypatch.setattr(planner, "read_message", broken)
     text, _ = _last_reply(chat, "make shot 1 longer")
     assert "offline planner failed with an internal error (KeyError" in text
     assert "language model" not in text

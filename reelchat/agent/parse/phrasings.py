@@ -1,9 +1,11 @@
 """The table of phrasings -> operations: one row per kind of change or question.
 
 Each row is a pattern and a builder. A clause is read by the first row whose pattern matches
-and whose builder accepts it; the builder returns typed operations (the same pydantic models
-the edit_storyboard tool validates), other tool calls, or an answer. A builder raises Unclear
-when it recognises the clause but cannot apply it, with a sentence saying why."""
+and whose builder accepts it (returns something); when that row sets one attribute (length,
+camera, transition, format, style, tone, a new take), the other attribute rows read the clause
+too. A builder returns typed operations (the same pydantic models the edit_storyboard tool
+validates), tool calls, or an answer, and raises Unclear when it recognises the clause but
+cannot apply it, with a sentence saying why."""
 
 from __future__ import annotations
 
@@ -43,7 +45,7 @@ from reelchat.tools.arguments import (
 
 @dataclass(frozen=True)
 class Call:
-    """A tool call other than edit_storyboard (undo, render, write_script...)."""
+    """A tool call with its validated arguments (undo, render, write_script...)."""
 
     name: str
     args: BaseModel
