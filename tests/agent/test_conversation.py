@@ -247,7 +247,7 @@ def test_a_new_video_mid_chat_says_how_to_get_the_old_one_back(workspace):
     )
     assert _board(chat).title == "Ledgerly: how to export a report to PDF"
     assert 'The previous storyboard "Clouds" is kept as version 2' in reply
-    assert 'restore version 2' in reply
+    assert "restore version 2" in reply
     _send(chat, "undo")
     assert _board(chat) == edited
 
