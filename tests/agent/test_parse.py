@@ -247,7 +247,8 @@ def test_greetings_with_a_board_are_answered_and_change_nothing():
 def test_a_new_video_mid_chat_needs_new_video_words():
     state = reference_state()
     for text in ("make the video vertical", "make the whole video 20 seconds",
-                 "make the video more playful", "the video should be square"):  # fmt: skip
+                 "make the video more playful", "the video should be square",
+                 "make a shorter video", "make me a 20 second video"):  # fmt: skip
         assert all(call.name != "plan_storyboard" for call in read_message(text, state).calls)
     new_video = ("make a new video about volcanoes", "another one about owls",
                  "start over with a video about bees", "I need a product demo of Acme")  # fmt: skip

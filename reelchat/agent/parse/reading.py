@@ -19,7 +19,7 @@ from reelchat.agent.parse.phrasings import (
     Context,
 )
 from reelchat.agent.parse.references import Unclear
-from reelchat.agent.parse.request import NEW_VIDEO, plan_new_video
+from reelchat.agent.parse.request import asks_for_new_video, plan_new_video
 from reelchat.agent.session import SessionState
 from reelchat.errors import StoryboardInvalid
 from reelchat.tools.apply import apply_all
@@ -112,6 +112,25 @@ _FILLER = frozenset(
         "from",
         "scratch",
         "do",
+        "second",
+        "seconds",
+        "sec",
+        "secs",
+        "s",
+        "minute",
+        "minutes",
+        "min",
+        "long",
+        "vertical",
+        "square",
+        "widescreen",
+        "portrait",
+        "landscape",
+        "shots",
+        "scenes",
+        "fps",
+        "p",
+        "hd",
     ]
 )
 
@@ -259,7 +278,7 @@ def read_message(text: str, state: SessionState | None, focus: int | None = None
         if ctx is None and _STATE_QUESTION.match(sentence):
             reading.answers.append(Answer("There is no video yet in this session. " + HELP))
             continue
-        if ctx is None or NEW_VIDEO.search(sentence):
+        if ctx is None or asks_for_new_video(sentence):
             request = " ".join(strip_lead(part) for part in parts[index:])
             if _is_vague(request):
                 reading.answers.append(Answer(CLARIFY))

@@ -38,6 +38,26 @@ NEW_VIDEO = re.compile(
 """Words that ask for a new video even while one is being edited: "a new video about...",
 "start over", "another one", "I need a short product demo of..." (an indefinite article)."""
 
+_EXPLICIT = re.compile(
+    r"\b(?:new|another|different|fresh|separate)\b|\ba second (?:video|one|clip)\b|"
+    r"\bstart (?:over|again|afresh)\b|"
+    r"\bfrom scratch\b",
+    re.IGNORECASE,
+)
+_SUBJECT = re.compile(
+    r"\b(?:about|on|of|explaining|showing|welcoming|introducing|to (?:welcome|explain|show))\s+\w",
+    re.IGNORECASE,
+)
+
+
+def asks_for_new_video(sentence: str) -> bool:
+    """True when a sentence asks for another video rather than a change to this one: "a new
+    video about owls", "start over", "I need a demo of Acme" (not "make a vertical video")."""
+    return bool(NEW_VIDEO.search(sentence)) and bool(
+        _EXPLICIT.search(sentence) or _SUBJECT.search(sentence)
+    )
+
+
 _LENGTH_WORDS = {r"\bvery short\b|\bquick\b|\btiny\b": 10.0, r"\bshort\b": 15.0, r"\blong\b": 60.0}
 _UNITS = [
     (r"(\d+(?:\.\d+)?)\s*-?\s*(?:h|hr|hrs|hours?)\b", 3600.0),
