@@ -2,6 +2,8 @@
 new-video requests, and whole messages."""
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from reelchat.agent.parse.clauses import clauses, sentences, strip_lead
 from reelchat.agent.parse.formats import Found, Unsupported, find_formats
@@ -12,7 +14,7 @@ from reelchat.agent.session import SessionState
 from reelchat.storyboard.models import Aspect, Storyboard
 from reelchat.storyboard.validation import parse_storyboard
 from reelchat.tools.arguments import EditStoryboardArgs, UpdateShot
-from tests.agent.phrasebook import reference_state
+from tests.agent.phrasebook import reference_state, rows
 
 # --- clauses ----------------------------------------------------------------------------------
 
@@ -259,3 +261,17 @@ def test_a_new_video_mid_chat_needs_new_video_words():
 def test_session_state_round_trips_as_json():
     state = reference_state()
     assert SessionState.model_validate(state.model_dump(mode="json")) == state
+
+
+WORDS = " ".join(said for said, _ in rows())
+SOUP = st.lists(
+    st.sampled_from(WORDS.split() + ["#0", "0", "-5", "1e400", "nan", "at position 0", "4:5"]),
+    max_size=12,
+).map(" ".join)
+
+
+@settings(max_examples=300, deadline=None)
+@given(text=SOUP | st.text(max_size=80), focus=st.sampled_from([None, 1, 6]))
+def test_any_message_is_read_without_raising(text, focus):
+    reading = read_message(text, reference_state(), focus)
+    assert reading.calls or reading.notes()

@@ -107,7 +107,7 @@ def _model(kind: type[BaseModel], **fields: Any) -> Any:
 
 
 def _update(shot: int, **changes: Any) -> UpdateShot:
-    return UpdateShot(op="update_shot", shot=shot, changes=_model(ShotChanges, **changes))
+    return _model(UpdateShot, op="update_shot", shot=shot, changes=_model(ShotChanges, **changes))
 
 
 _TIMES = (
@@ -129,12 +129,12 @@ def _steps(match: re.Match[str]) -> int:
     r"(?:change|edit|one)|one step|again))?" + _TIMES + r"$"
 )
 def _undo(match: re.Match[str], ctx: Context) -> list[Item]:
-    return [Call("undo", UndoArgs(steps=_steps(match)))]
+    return [Call("undo", _model(UndoArgs, steps=_steps(match)))]
 
 
 @phrasing(r"^(?:redo|re-do|go forward|forward)(?:\s+(?:that|it|again|one step))?" + _TIMES + r"$")
 def _redo(match: re.Match[str], ctx: Context) -> list[Item]:
-    return [Call("redo", RedoArgs(steps=_steps(match)))]
+    return [Call("redo", _model(RedoArgs, steps=_steps(match)))]
 
 
 @phrasing(
@@ -173,7 +173,7 @@ def _template(match: re.Match[str], ctx: Context) -> list[Item]:
     replacements = propose_variables(ctx.board)
     if not replacements:
         raise Unclear("I could not tell which words should change per person")
-    return [Call("make_template", MakeTemplateArgs(replacements=replacements))]
+    return [Call("make_template", _model(MakeTemplateArgs, replacements=replacements))]
 
 
 # --- questions: answered from the storyboard, nothing changes ---------------------------------
@@ -312,7 +312,9 @@ def _add(match: re.Match[str], ctx: Context) -> list[Item]:
     fields = write_shot(
         what or "one more moment", ctx.board, seed=random.randrange(MAX_SEED), topic=topic
     )
-    return [InsertShot(op="insert_shot", position=position, shot=_model(ShotPlan, **fields))]
+    return [
+        _model(InsertShot, op="insert_shot", position=position, shot=_model(ShotPlan, **fields))
+    ]
 
 
 @phrasing(
@@ -346,7 +348,7 @@ def _swap(match: re.Match[str], ctx: Context) -> list[Item]:
     for shot in shots:
         if not 1 <= shot <= ctx.count:
             raise Unclear(f"there is no shot {shot}; shots are numbered 1 to {ctx.count}")
-    return [SwapShots(op="swap_shots", first=shots[0], second=shots[1])]
+    return [_model(SwapShots, op="swap_shots", first=shots[0], second=shots[1])]
 
 
 @phrasing(
@@ -375,7 +377,7 @@ def _move(match: re.Match[str], ctx: Context) -> list[Item]:
     target = max(1, min(ctx.count, target))
     if target == shot:
         raise Unclear(f"shot {shot} is already there")
-    return [MoveShot(op="move_shot", shot=shot, to=target)]
+    return [_model(MoveShot, op="move_shot", shot=shot, to=target)]
 
 
 @phrasing(
@@ -387,7 +389,7 @@ def _delete(match: re.Match[str], ctx: Context) -> list[Item]:
     shots = ctx.shots(match["rest"], "remove")
     if len(shots) >= ctx.count:
         raise Unclear("a storyboard needs at least one shot, so I can't remove them all")
-    return [DeleteShot(op="delete_shot", shot=shot) for shot in sorted(shots, reverse=True)]
+    return [_model(DeleteShot, op="delete_shot", shot=shot) for shot in sorted(shots, reverse=True)]
 
 
 # --- timing -----------------------------------------------------------------------------------
@@ -584,7 +586,7 @@ def _style(match: re.Match[str], ctx: Context) -> list[Item]:
     target = ctx.target(text)
     if target.shots:
         return [_update(shot, style=style) for shot in target.shots]
-    return [RestyleAll(op="restyle_all", style=style)]
+    return [_model(RestyleAll, op="restyle_all", style=style)]
 
 
 TONES = (

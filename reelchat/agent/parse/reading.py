@@ -9,6 +9,8 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 
+from pydantic import ValidationError
+
 from reelchat.agent.parse.clauses import clauses, sentences, strip_lead
 from reelchat.agent.parse.phrasings import (
     ATTRIBUTES,
@@ -189,7 +191,7 @@ def _read_clause(clause: str, ctx: Context, reading: Reading) -> Context:
             continue
         try:
             items = builder(match, ctx)
-        except Unclear as problem:
+        except (Unclear, ValidationError) as problem:
             reading.problems.append(f'I could not do "{clause}": {str(problem).rstrip(".")}.')
             return ctx
         if not items:
