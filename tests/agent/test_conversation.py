@@ -273,9 +273,11 @@ def test_formats_that_cannot_be_made_are_said_and_never_reach_the_title(workspac
     reply = _send(chat, "a 6 second explainer about tides, 2 shots, 360p, 29.97 fps")
     board = _board(chat)
     assert board.title == "Tides" and board.resolution == 360
-    assert "29.97 fps" in reply
+    assert "exactly 29.97 fps" in reply and "nearest, 30 fps" in reply and board.fps == 30
+    assert "exactly 23.976 fps" in _send(chat, "make it 23.976 fps")
+    assert _board(chat).fps == 24 and _board(chat).title == "Tides"
     before = _counts(chat)
-    assert "23.976 fps" in _send(chat, "make it 23.976 fps")
+    assert "8 to 60 fps, not 90" in _send(chat, "use 90 fps")
     assert _counts(chat) == before
     other = Conversation(workspace, stitch=QUIET)  # bughunt case22
     reply = _send(other, "a 6 second explainer about honey bees, 2 shots, 360p, "

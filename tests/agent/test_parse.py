@@ -110,8 +110,8 @@ def test_unsupported_formats_say_what_is_supported_from_the_model_types():
             f"I can't make a 4:5 video yet; the aspect ratios I can make are {allowed}."
         ]
     if not _accepts_fps(29.97):
-        (sentence,) = _unsupported("29.97 fps")
-        assert "29.97" in sentence and "30 fps" in sentence
+        (nearest,) = find_formats("29.97 fps")
+        assert (nearest.setting, nearest.value) == ("fps", 30) and "29.97" in nearest.note
     (sentence,) = _unsupported("4k")
     assert "360p, 480p, 720p, 1080p" in sentence
 

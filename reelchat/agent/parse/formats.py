@@ -23,6 +23,8 @@ class Found:
     """'aspect', 'fps' or 'resolution' (a Storyboard field)."""
     value: Any
     span: tuple[int, int]
+    note: str = ""
+    """Said when the value is the nearest to what was asked ("29.97 fps" -> 30)."""
 
 
 @dataclass(frozen=True)
@@ -94,10 +96,14 @@ def _fps(text: str, span: tuple[int, int]) -> Found | Unsupported:
     ]
     where = f"{bounds[0]} to {bounds[1]} fps" if len(bounds) == 2 else "another value"
     if value != whole and _fps_accepted(whole):
-        why = f"the frame rate must be a whole number ({where}), so the nearest is {whole} fps"
-    else:
-        why = f"the frame rate can be {where}, not {text}"
-    return Unsupported(f"I can't render at {text} fps: {why}.", span, "fps")
+        note = (
+            f"I can't render at exactly {text} fps (the frame rate is a whole number, {where}), "
+            f"so I used the nearest, {whole} fps."
+        )
+        return Found("fps", whole, span, note)
+    return Unsupported(
+        f"I can't render at {text} fps: the frame rate can be {where}, not {text}.", span, "fps"
+    )
 
 
 def _resolution(number: int, said: str, span: tuple[int, int]) -> Found | Unsupported:
@@ -133,10 +139,9 @@ def find_formats(text: str) -> list[Found | Unsupported]:
 
 
 def problems(found: list[Found | Unsupported]) -> list[str]:
-    """The sentences for what cannot be made, each once."""
-    return list(
-        dict.fromkeys(f.sentence for f in found if isinstance(f, Unsupported) and f.sentence)
-    )
+    """The sentences for what cannot be made as asked, each once."""
+    lines = [f.sentence if isinstance(f, Unsupported) else f.note for f in found]
+    return list(dict.fromkeys(line for line in lines if line))
 
 
 def without(text: str, spans: list[tuple[int, int]]) -> str:

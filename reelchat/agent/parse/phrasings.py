@@ -533,7 +533,8 @@ def format_settings(match: re.Match[str], ctx: Context) -> list[Item]:
     if unsupported:
         raise Unclear(unsupported[0].sentence)
     settings = {f.setting: f.value for f in found if isinstance(f, Found)}
-    return [_model(UpdateSettings, op="update_settings", **settings)]
+    notes = [Answer(f.note) for f in found if isinstance(f, Found) and f.note]
+    return [_model(UpdateSettings, op="update_settings", **settings), *notes]
 
 
 STYLES: list[tuple[str, str]] = [
