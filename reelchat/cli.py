@@ -167,6 +167,8 @@ def _render(
         highlight=False,
         soft_wrap=True,
     )
+    for note in outcome.stitch.notes if outcome.stitch else []:
+        err.print(f"[yellow]note:[/] {escape(note)}", highlight=False, soft_wrap=True)
     out.print(f"session: {session_id}", highlight=False)
 
 

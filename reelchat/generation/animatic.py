@@ -20,8 +20,8 @@ import numpy as np
 from PIL import Image, ImageDraw, ImageFilter
 
 from reelchat.generation.backend import Clip, Progress, ShotRequest
-from reelchat.generation.fonts import font, wrap
 from reelchat.generation.media import FrameWriter
+from reelchat.generation.typeset import LINE_SPACING, TITLE_SAFE, draw_line, fit, text_width
 from reelchat.storyboard.models import Camera
 
 RGB = tuple[int, int, int]
@@ -154,42 +154,27 @@ def _particles(width: int, height: int, palette: Palette, rng: random.Random) ->
 
 
 def _panel(request: ShotRequest, palette: Palette) -> Image.Image:
-    """Title, prompt and style on a translucent card: what this shot is meant to show."""
+    """The shot's title on a translucent card, fitted inside the title-safe width."""
     w, h = request.width, request.height
-    portrait = h > w
-    panel_w = int(w * (0.88 if portrait else 0.62))
-    pad = max(8, int(min(w, h) * 0.035))
-    title_face = font(max(14, int(min(w, h) * 0.075)))
-    body_face = font(max(10, int(min(w, h) * 0.036)), bold=False)
-    tag_face = font(max(9, int(min(w, h) * 0.028)))
-    title_lines = wrap(request.title, title_face, panel_w - 3 * pad, 2)
-    body_lines = wrap(request.prompt, body_face, panel_w - 3 * pad, 3)
-    tag = f"STYLE · {request.style}" if request.style else "ANIMATIC"
-    tag_line = wrap(tag.upper(), tag_face, panel_w - 3 * pad, 1)
-    line = lambda face: int(face.size * 1.25)  # noqa: E731
-    panel_h = (
-        2 * pad
-        + line(tag_face)
-        + len(title_lines) * line(title_face)
-        + int(pad * 0.5)
-        + len(body_lines) * line(body_face)
-    )
+    short = min(w, h)
+    panel_w = int(w * TITLE_SAFE)
+    pad = max(8, int(short * 0.035))
+    fitted = fit(
+        request.title, max(14, int(short * 0.075)), panel_w - 3 * pad, 2,
+        min_size=max(10, int(short * 0.045)),
+    )  # fmt: skip
+    line_h = int(fitted.size * LINE_SPACING)
+    panel_w = int(min(panel_w, max(text_width(t, fitted.size) for t in fitted.lines) + 3.5 * pad))
+    panel_h = 2 * pad + len(fitted.lines) * line_h
     card = Image.new("RGBA", (panel_w, panel_h), (0, 0, 0, 0))
     draw = ImageDraw.Draw(card)
     draw.rounded_rectangle((0, 0, panel_w - 1, panel_h - 1), radius=pad, fill=(10, 10, 16, 165))
     draw.rounded_rectangle(
         (0, 0, max(4, pad // 3), panel_h - 1), radius=2, fill=(*palette.accent, 255)
     )
-    x, y = int(pad * 1.5), pad
-    draw.text((x, y), tag_line[0] if tag_line else "", font=tag_face, fill=(*palette.accent, 255))
-    y += line(tag_face)
-    for text in title_lines:
-        draw.text((x, y), text, font=title_face, fill=(255, 255, 255, 255))
-        y += line(title_face)
-    y += int(pad * 0.5)
-    for text in body_lines:
-        draw.text((x, y), text, font=body_face, fill=(225, 228, 235, 255))
-        y += line(body_face)
+    for number, text in enumerate(fitted.lines):
+        draw_line(card, (int(pad * 1.5), pad + number * line_h), text, fitted.size,
+                  (255, 255, 255, 255))  # fmt: skip
     return card
 
 

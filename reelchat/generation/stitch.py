@@ -21,7 +21,7 @@ from pathlib import Path
 from PIL import Image, ImageDraw
 
 from reelchat.errors import InputFileError
-from reelchat.generation.fonts import font, wrap
+from reelchat.generation.fonts import missing_glyphs, shaping_warnings
 from reelchat.generation.media import (
     AUDIO_CODEC_ARGS,
     BROWSER_ARGS,
@@ -30,6 +30,7 @@ from reelchat.generation.media import (
     run_ffmpeg,
 )
 from reelchat.generation.narration import speak, tts_available
+from reelchat.generation.typeset import LINE_SPACING, TITLE_SAFE, draw_line, fit, text_width
 from reelchat.storyboard.models import Storyboard, Transition
 
 FADE_SECONDS = 0.5
@@ -52,6 +53,9 @@ class StitchReport:
     """'stream-copy', or 'crossfade-windows' when crossfade windows were re-encoded."""
     narrated: bool
     finished_shots: list[FinishedShot] = field(default_factory=list)
+    notes: list[str] = field(default_factory=list)
+    """What a person should know about the result (text that cannot be drawn, a silent video);
+    the CLI, the agent's reply and the UI show them."""
 
 
 def _on_screen_text(storyboard: Storyboard, index: int, options: StitchOptions) -> str:
@@ -62,21 +66,26 @@ def _on_screen_text(storyboard: Storyboard, index: int, options: StitchOptions) 
 
 
 def _caption_png(text: str, width: int, height: int, path: Path) -> Path:
-    """A full-frame transparent PNG with the text on a soft bar near the bottom."""
+    """A full-frame transparent PNG with the text on a soft bar near the bottom, inside the
+    title-safe area: long words break, and a long caption shrinks before it is cut."""
     image = Image.new("RGBA", (width, height), (0, 0, 0, 0))
-    draw = ImageDraw.Draw(image)
-    face = font(max(12, int(min(width, height) * 0.045)))
-    lines = wrap(text, face, int(width * 0.86), 3)
-    line_h = int(face.size * 1.3)
-    pad = int(face.size * 0.5)
-    box_h = line_h * len(lines) + 2 * pad
-    top = height - box_h - int(height * 0.05)
-    widest = max(face.getlength(line) for line in lines)
+    short = min(width, height)
+    safe_w = width * TITLE_SAFE
+    pad = max(4, int(short * 0.02))
+    fitted = fit(
+        text, max(12, int(short * 0.05)), safe_w - 2 * pad, 3, min_size=max(10, int(short * 0.032))
+    )
+    line_h = int(fitted.size * LINE_SPACING)
+    box_h = line_h * len(fitted.lines) + 2 * pad
+    top = height - box_h - int(height * (1 - TITLE_SAFE) / 2)
+    widest = max(text_width(line, fitted.size) for line in fitted.lines)
     left = (width - widest) / 2 - pad
-    draw.rounded_rectangle((left, top, width - left, top + box_h), radius=pad, fill=(0, 0, 0, 150))
-    for number, line in enumerate(lines):
-        x = (width - face.getlength(line)) / 2
-        draw.text((x, top + pad + number * line_h), line, font=face, fill=(255, 255, 255, 255))
+    ImageDraw.Draw(image).rounded_rectangle(
+        (left, top, width - left, top + box_h), radius=pad, fill=(0, 0, 0, 150)
+    )
+    for number, line in enumerate(fitted.lines):
+        x = (width - text_width(line, fitted.size)) / 2
+        draw_line(image, (x, top + pad + number * line_h), line, fitted.size, (255, 255, 255, 255))
     image.save(path)
     return path
 
@@ -129,7 +138,9 @@ def finish_shot(
     if fade_in:
         filters.append(f"fade=t=in:st=0:d={fade:.3f}")
     if fade_out:
-        filters.append(f"fade=t=out:st={seconds - fade:.3f}:d={fade:.3f}")
+        # the last frame (shown at seconds - 1/fps) is fully black
+        last = seconds - 1 / storyboard.fps
+        filters.append(f"fade=t=out:st={last - fade:.4f}:d={fade:.4f}")
     with tempfile.TemporaryDirectory() as temp, contextlib.ExitStack() as stack:
         inputs = ["-i", str(clip)]
         if text:
@@ -357,4 +368,13 @@ def stitch(
         _join_by_copy(pieces, audio, storyboard.runtime, final, Path(temp))
     crossfades = any(shot.tail is not None for shot in finished)
     method = "crossfade-windows" if crossfades else "stream-copy"
-    return StitchReport(method=method, narrated=narrated, finished_shots=finished)
+    return StitchReport(method, narrated, finished, text_notes(storyboard, options))
+
+
+def text_notes(storyboard: Storyboard, options: StitchOptions) -> list[str]:
+    """Warnings about on-screen text: scripts no installed font has, shaping without libraqm."""
+    texts = [shot.title for shot in storyboard.shots]
+    if options.captions:
+        texts += [shot.caption or shot.narration for shot in storyboard.shots]
+    joined = "\n".join(texts)
+    return list(dict.fromkeys([*missing_glyphs(joined), *shaping_warnings(joined)]))
