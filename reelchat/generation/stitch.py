@@ -25,12 +25,14 @@ from reelchat.generation.fonts import missing_glyphs, shaping_warnings
 from reelchat.generation.media import (
     AUDIO_CODEC_ARGS,
     BROWSER_ARGS,
+    TO_BT709,
     VIDEO_CODEC_ARGS,
     atomic_output,
     run_ffmpeg,
 )
-from reelchat.generation.narration import speak, tts_available
+from reelchat.generation.narration import no_voice_note, tts_available
 from reelchat.generation.typeset import LINE_SPACING, TITLE_SAFE, draw_line, fit, text_width
+from reelchat.generation.voiceover import spoken_line
 from reelchat.storyboard.models import Storyboard, Transition
 
 FADE_SECONDS = 0.5
@@ -118,12 +120,13 @@ def finish_shot(
     """
     shot = storyboard.shots[index]
     width, height = storyboard.size
-    frames = storyboard.frame_count(shot)
+    line = storyboard.timeline
+    frames = line.frames[index]
     text = _on_screen_text(storyboard, index, options)
     fade_in = index > 0 and storyboard.shots[index - 1].transition is Transition.fade_to_black
     fade_out = shot.transition is Transition.fade_to_black
-    head = round(storyboard.overlap_after(index - 1) * storyboard.fps) if index else 0
-    tail = round(storyboard.overlap_after(index) * storyboard.fps)
+    head = line.overlaps[index - 1] if index else 0
+    tail = line.overlaps[index]
     if not (text or fade_in or fade_out or head or tail):
         return FinishedShot(body=clip)
     seconds = frames / storyboard.fps
@@ -145,7 +148,9 @@ def finish_shot(
         inputs = ["-i", str(clip)]
         if text:
             inputs += ["-i", str(_caption_png(text, width, height, Path(temp) / "caption.png"))]
-            chain = ["[0:v][1:v]overlay=0:0", *filters]
+            # the caption is converted with the clips' BT.709 matrix before it is laid over
+            caption = f"[1:v]{TO_BT709},format=yuva420p[caption]"
+            chain = [f"{caption};[0:v][caption]overlay=0:0", *filters]
         else:
             chain = ["[0:v]null", *filters]
         graph = [",".join(chain) + f",split={len(pieces)}" + "".join(f"[{n}]" for n in pieces)]
@@ -203,15 +208,6 @@ def _crossfade(tail: Path, head: Path, seconds: float, cache_dir: Path) -> Path:
     return output
 
 
-def _voice(text: str, seconds: float, cache_dir: Path) -> Path:
-    """The narration line as speech, cached by its words and the time it must fit in."""
-    output = _cached(cache_dir, "voice", f"{text}|{seconds:.3f}", ".wav")
-    if not output.exists():
-        with atomic_output(output) as temp_out:
-            speak(text, temp_out, seconds=seconds)
-    return output
-
-
 def _join_by_copy(
     pieces: list[Path], audio: Path | None, runtime: float, output: Path, work: Path
 ) -> None:
@@ -234,7 +230,7 @@ def _timeline(
             _crossfade,
             shot.tail,
             shots[index + 1].head,  # type: ignore[arg-type] # cut by finish_shot, as the tail
-            round(storyboard.overlap_after(index) * storyboard.fps) / storyboard.fps,
+            storyboard.timeline.seconds(storyboard.timeline.overlaps[index]),
             cache_dir,
         )
         for index, shot in enumerate(shots)
@@ -251,36 +247,55 @@ def _timeline(
 
 def _audio_track(
     storyboard: Storyboard, options: StitchOptions, cache_dir: Path
-) -> tuple[Path | None, bool]:
-    """Narration and music mixed into one AAC track of the video's length, and whether it speaks.
+) -> tuple[Path | None, bool, list[str]]:
+    """Narration and music mixed into one AAC track of the video's length, whether it speaks,
+    and notes on lines no installed voice can speak.
 
-    Cached by the voice files, their start times, the music and the length, so an edit that
-    changes only pictures reuses the track as it is."""
-    voices: list[tuple[Path, float]] = []
-    if options.narration and tts_available():
-        for shot, start in zip(storyboard.shots, storyboard.shot_starts(), strict=True):
-            if shot.narration:
-                voices.append((_voice(shot.narration, shot.duration, cache_dir), start))
+    Each line plays from its shot's start and is cut where the next shot starts. Cached by the
+    voice files, their slots, the music and the length, so an edit that changes only pictures
+    reuses the track as it is."""
+    voices: list[tuple[Path, float, float]] = []
+    notes: list[str] = []
+    narrated = [shot for shot in storyboard.shots if shot.narration]
+    if options.narration and narrated and not tts_available():
+        notes.append(no_voice_note(narrated[0].narration))
+    elif options.narration:
+        starts = storyboard.shot_starts()
+        ends = [*starts[1:], storyboard.runtime]
+        for shot, start, end in zip(storyboard.shots, starts, ends, strict=True):
+            if not shot.narration:
+                continue
+            line = spoken_line(shot.narration, cache_dir)
+            if line is None:
+                notes.append(no_voice_note(shot.narration))
+            else:
+                voices.append((line.path, start, end - start))
+    notes = list(dict.fromkeys(notes))
     if not voices and options.music is None:
-        return None, False
+        return None, False, notes
     runtime = storyboard.runtime
     music_id = ""
     if options.music is not None:
         stat = options.music.stat()
         music_id = f"{options.music.resolve()}|{stat.st_size}|{stat.st_mtime_ns}"
     recipe = "|".join(
-        [*(f"{wav.name}@{int(start * 1000)}" for wav, start in voices), music_id, f"{runtime:.3f}"]
+        [
+            *(f"{wav.name}@{int(start * 1000)}+{slot:.3f}" for wav, start, slot in voices),
+            music_id,
+            f"{runtime:.3f}",
+        ]
     )
     output = _cached(cache_dir, "audio", recipe, ".m4a")
     if output.exists():
-        return output, bool(voices)
+        return output, bool(voices), notes
     inputs: list[str] = []
     graph: list[str] = []
-    for number, (wav, start) in enumerate(voices):
+    for number, (wav, start, slot) in enumerate(voices):
         inputs += ["-i", str(wav)]
         delay = int(start * 1000)
         graph.append(
-            f"[{number}:a]aresample=48000,aformat=channel_layouts=stereo,adelay={delay}|{delay}[v{number}]"
+            f"[{number}:a]atrim=0:{slot:.3f},aresample=48000,aformat=channel_layouts=stereo,"
+            f"adelay={delay}|{delay}[v{number}]"
         )
     if voices:
         labels = "".join(f"[v{n}]" for n in range(len(voices)))
@@ -320,7 +335,7 @@ def _audio_track(
             ],
             what="mix narration and music",
         )
-    return output, bool(voices)
+    return output, bool(voices), notes
 
 
 def _cores() -> int:
@@ -363,12 +378,14 @@ def stitch(
         )
         pieces = _timeline(storyboard, finished, cache_dir, pool)
         progress("mixing audio")
-        audio, narrated = audio_job.result()
+        audio, narrated, voice_notes = audio_job.result()
         progress("joining shots")
         _join_by_copy(pieces, audio, storyboard.runtime, final, Path(temp))
     crossfades = any(shot.tail is not None for shot in finished)
     method = "crossfade-windows" if crossfades else "stream-copy"
-    return StitchReport(method, narrated, finished, text_notes(storyboard, options))
+    return StitchReport(
+        method, narrated, finished, [*voice_notes, *text_notes(storyboard, options)]
+    )
 
 
 def text_notes(storyboard: Storyboard, options: StitchOptions) -> list[str]:
