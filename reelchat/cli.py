@@ -59,7 +59,9 @@ MusicOption = Annotated[
     Path | None, typer.Option(help="Background music file, ducked under narration.")
 ]
 CaptionsOption = Annotated[bool, typer.Option(help="Burn captions (or narration as subtitles) in.")]
-NarrationOption = Annotated[bool, typer.Option(help="Speak narration with espeak-ng if installed.")]
+NarrationOption = Annotated[
+    bool, typer.Option(help="Speak narration (Piper for English, espeak-ng for other languages).")
+]
 
 
 class ExecutorChoice(StrEnum):
