@@ -60,34 +60,65 @@ class StitchReport:
     the CLI, the agent's reply and the UI show them."""
 
 
-def _on_screen_text(storyboard: Storyboard, index: int, options: StitchOptions) -> str:
+@dataclass(frozen=True)
+class OnScreenText:
+    """The words laid over a shot: its title (top) and its caption, or narration, (bottom)."""
+
+    title: str = ""
+    caption: str = ""
+
+    def __bool__(self) -> bool:
+        return bool(self.title or self.caption)
+
+
+def _on_screen_text(storyboard: Storyboard, index: int, options: StitchOptions) -> OnScreenText:
     if not options.captions:
-        return ""
+        return OnScreenText()
     shot = storyboard.shots[index]
-    return shot.caption or shot.narration
+    return OnScreenText(shot.title, shot.caption or shot.narration)
 
 
-def _caption_png(text: str, width: int, height: int, path: Path) -> Path:
-    """A full-frame transparent PNG with the text on a soft bar near the bottom, inside the
-    title-safe area: long words break, and a long caption shrinks before it is cut."""
+TEXT_FADE_SECONDS = 0.25
+"""A shot's words fade in this long once the crossfade into it is over."""
+
+
+def _text_png(text: OnScreenText, width: int, height: int, path: Path) -> Path:
+    """A full-frame transparent PNG with the title on a card at the top left and the caption on
+    a soft bar at the bottom, both inside the title-safe area: long words break, and long text
+    shrinks before it is cut."""
     image = Image.new("RGBA", (width, height), (0, 0, 0, 0))
+    draw = ImageDraw.Draw(image)
     short = min(width, height)
     safe_w = width * TITLE_SAFE
+    margin_x, margin_y = (width - safe_w) / 2, height * (1 - TITLE_SAFE) / 2
     pad = max(4, int(short * 0.02))
-    fitted = fit(
-        text, max(12, int(short * 0.05)), safe_w - 2 * pad, 3, min_size=max(10, int(short * 0.032))
-    )
-    line_h = int(fitted.size * LINE_SPACING)
-    box_h = line_h * len(fitted.lines) + 2 * pad
-    top = height - box_h - int(height * (1 - TITLE_SAFE) / 2)
-    widest = max(text_width(line, fitted.size) for line in fitted.lines)
-    left = (width - widest) / 2 - pad
-    ImageDraw.Draw(image).rounded_rectangle(
-        (left, top, width - left, top + box_h), radius=pad, fill=(0, 0, 0, 150)
-    )
-    for number, line in enumerate(fitted.lines):
-        x = (width - text_width(line, fitted.size)) / 2
-        draw_line(image, (x, top + pad + number * line_h), line, fitted.size, (255, 255, 255, 255))
+    if text.title:
+        fitted = fit(text.title, max(14, int(short * 0.07)), safe_w - 3 * pad, 2,
+                     min_size=max(10, int(short * 0.04)))  # fmt: skip
+        line_h = int(fitted.size * LINE_SPACING)
+        card_w = max(text_width(line, fitted.size) for line in fitted.lines) + 3 * pad
+        card_h = line_h * len(fitted.lines) + 2 * pad
+        draw.rounded_rectangle((margin_x, margin_y, margin_x + card_w, margin_y + card_h),
+                               radius=pad, fill=(10, 10, 16, 165))  # fmt: skip
+        bar = (margin_x, margin_y, margin_x + max(3, pad // 2), margin_y + card_h)
+        draw.rounded_rectangle(bar, radius=2, fill=(255, 255, 255, 230))
+        for number, line in enumerate(fitted.lines):
+            xy = (margin_x + 2 * pad, margin_y + pad + number * line_h)
+            draw_line(image, xy, line, fitted.size, (255, 255, 255, 255))
+    if text.caption:
+        fitted = fit(text.caption, max(12, int(short * 0.05)), safe_w - 2 * pad, 3,
+                     min_size=max(10, int(short * 0.032)))  # fmt: skip
+        line_h = int(fitted.size * LINE_SPACING)
+        box_h = line_h * len(fitted.lines) + 2 * pad
+        top = height - box_h - margin_y
+        widest = max(text_width(line, fitted.size) for line in fitted.lines)
+        left = (width - widest) / 2 - pad
+        draw.rounded_rectangle((left, top, width - left, top + box_h), radius=pad,
+                               fill=(0, 0, 0, 150))  # fmt: skip
+        for number, line in enumerate(fitted.lines):
+            x = (width - text_width(line, fitted.size)) / 2
+            draw_line(image, (x, top + pad + number * line_h), line, fitted.size,
+                      (255, 255, 255, 255))  # fmt: skip
     image.save(path)
     return path
 
@@ -147,10 +178,15 @@ def finish_shot(
     with tempfile.TemporaryDirectory() as temp, contextlib.ExitStack() as stack:
         inputs = ["-i", str(clip)]
         if text:
-            inputs += ["-i", str(_caption_png(text, width, height, Path(temp) / "caption.png"))]
-            # the caption is converted with the clips' BT.709 matrix before it is laid over
-            caption = f"[1:v]{TO_BT709},format=yuva420p[caption]"
-            chain = [f"{caption};[0:v][caption]overlay=0:0", *filters]
+            png = _text_png(text, width, height, Path(temp) / "text.png")
+            rate = str(line.fps)
+            inputs += ["-loop", "1", "-framerate", rate, "-i", str(png)]
+            # the words are converted with the clips' BT.709 matrix; while the previous shot
+            # crossfades in (the head) they are hidden, so one shot's words show at a time
+            layer = f"[1:v]{TO_BT709},format=yuva420p"
+            if head:
+                layer += f",fade=t=in:st={line.seconds(head):.4f}:d={TEXT_FADE_SECONDS}:alpha=1"
+            chain = [f"{layer}[text];[0:v][text]overlay=0:0:shortest=1", *filters]
         else:
             chain = ["[0:v]null", *filters]
         graph = [",".join(chain) + f",split={len(pieces)}" + "".join(f"[{n}]" for n in pieces)]

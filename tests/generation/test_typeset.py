@@ -11,7 +11,7 @@ from PIL import Image
 
 from reelchat.generation import fonts
 from reelchat.generation.fonts import clusters, fallback_fonts, missing_glyphs, shaping_warnings
-from reelchat.generation.stitch import _caption_png
+from reelchat.generation.stitch import OnScreenText, _text_png
 from reelchat.generation.typeset import TITLE_SAFE, draw_line, fit, runs, text_width, wrap
 
 pytestmark = pytest.mark.skipif(shutil.which("fc-match") is None, reason="needs fontconfig")
@@ -87,9 +87,9 @@ def test_a_long_caption_shrinks_before_it_is_cut():
         CAPTIONS["cjk"],
     ],
 )
-def test_caption_stays_inside_the_title_safe_area_of_a_portrait_frame(caption, tmp_path):
+def test_title_and_caption_stay_inside_the_title_safe_area_of_a_portrait_frame(caption, tmp_path):
     width, height = 360, 640
-    png = _caption_png(caption, width, height, tmp_path / "caption.png")
+    png = _text_png(OnScreenText(caption, caption), width, height, tmp_path / "text.png")
     alpha = np.asarray(Image.open(png))[..., 3]
     columns = np.nonzero(alpha.max(axis=0))[0]
     margin = width * (1 - TITLE_SAFE) / 2
