@@ -155,7 +155,9 @@ def finish_shot(
     frames = line.frames[index]
     text = _on_screen_text(storyboard, index, options)
     fade_in = index > 0 and storyboard.shots[index - 1].transition is Transition.fade_to_black
-    fade_out = shot.transition is Transition.fade_to_black
+    # the video always ends in black, whichever shot is last after a move or a swap; a fade to
+    # black on an earlier shot is a dip to black that moves with its shot
+    fade_out = shot.transition is Transition.fade_to_black or index == len(storyboard.shots) - 1
     head = line.overlaps[index - 1] if index else 0
     tail = line.overlaps[index]
     if not (text or fade_in or fade_out or head or tail):

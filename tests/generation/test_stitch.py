@@ -50,11 +50,19 @@ def test_cuts_are_joined_by_stream_copy_with_exact_length(clip_dir, tmp_path):
 
 
 def test_cuts_copy_the_clips_bit_for_bit(clip_dir, tmp_path):
-    board = make_storyboard(2, duration=2.0)
+    board = make_storyboard(3, duration=2.0)
     output, _ = _stitch(board, clip_dir, tmp_path)
-    first, second = _clips(board, clip_dir)
+    first, second, _last = _clips(board, clip_dir)  # the last shot fades out: re-encoded
     assert np.array_equal(read_frame(output, 0.5), read_frame(first, 0.5))
     assert np.array_equal(read_frame(output, 2.5), read_frame(second, 0.5))
+
+
+def test_the_video_ends_in_black_even_when_the_fading_shot_was_moved(clip_dir, tmp_path):
+    board = make_storyboard(3, duration=2.0, transitions=["cut", "fade_to_black", "cut"])
+    output, _ = _stitch(board, clip_dir, tmp_path)
+    assert read_frame(output, 6 - 1 / 8).mean() < 3  # the last frame
+    assert read_frame(output, 4 - 1 / 8).mean() < 30  # shot 2 keeps its dip to black
+    assert read_frame(output, 5.0).mean() > 40
 
 
 def test_crossfade_overlaps_and_blends_the_two_shots(clip_dir, tmp_path):
