@@ -31,6 +31,7 @@ from reelchat.generation.media import (
     run_ffmpeg,
 )
 from reelchat.generation.narration import no_voice_note, tts_available
+from reelchat.generation.subtitles import write_subtitles
 from reelchat.generation.typeset import LINE_SPACING, TITLE_SAFE, draw_line, fit, text_width
 from reelchat.generation.voiceover import spoken_line
 from reelchat.storyboard.models import Storyboard, Transition
@@ -58,6 +59,8 @@ class StitchReport:
     notes: list[str] = field(default_factory=list)
     """What a person should know about the result (text that cannot be drawn, a silent video);
     the CLI, the agent's reply and the UI show them."""
+    subtitles: list[Path] = field(default_factory=list)
+    """The .srt and .vtt files written beside the video (none when no shot has words)."""
 
 
 @dataclass(frozen=True)
@@ -247,16 +250,33 @@ def _crossfade(tail: Path, head: Path, seconds: float, cache_dir: Path) -> Path:
 
 
 def _join_by_copy(
-    pieces: list[Path], audio: Path | None, runtime: float, output: Path, work: Path
+    pieces: list[Path],
+    audio: Path | None,
+    subtitles: Path | None,
+    runtime: float,
+    output: Path,
+    work: Path,
 ) -> None:
-    """Concatenate the pieces and mux the audio track in one pass, all by stream copy."""
+    """Concatenate the pieces and mux the audio track and a soft subtitle track (mov_text, which
+    players can switch on) in one pass; video and audio by stream copy."""
     listing = work / "concat.txt"
     quoted = (piece.as_posix().replace("'", "'\\''") for piece in pieces)  # concat-list quoting
     listing.write_text("".join(f"file '{path}'\n" for path in quoted))
     inputs = ["-f", "concat", "-safe", "0", "-i", str(listing)]
+    maps = ["-map", "0:v"]
+    codecs = ["-c:v", "copy"]
     if audio is not None:
-        inputs += ["-i", str(audio), "-map", "0:v", "-map", "1:a", "-t", f"{runtime:.3f}"]
-    run_ffmpeg([*inputs, "-c", "copy", *BROWSER_ARGS, str(output)], what="join the shots")
+        inputs += ["-i", str(audio)]
+        maps += ["-map", "1:a"]
+        codecs += ["-c:a", "copy"]
+    if subtitles is not None:
+        inputs += ["-i", str(subtitles)]
+        maps += ["-map", f"{1 + (audio is not None)}:s"]
+        codecs += ["-c:s", "mov_text"]
+    run_ffmpeg(
+        [*inputs, *maps, *codecs, "-t", f"{runtime:.4f}", *BROWSER_ARGS, str(output)],
+        what="join the shots",
+    )
 
 
 def _timeline(
@@ -418,12 +438,16 @@ def stitch(
         progress("mixing audio")
         audio, narrated, voice_notes = audio_job.result()
         progress("joining shots")
-        _join_by_copy(pieces, audio, storyboard.runtime, final, Path(temp))
+        subtitles = write_subtitles(storyboard, Path(temp) / "subtitles.mp4")
+        _join_by_copy(
+            pieces, audio, subtitles[0] if subtitles else None, storyboard.runtime, final,
+            Path(temp),
+        )  # fmt: skip
+    subtitle_files = write_subtitles(storyboard, output)
     crossfades = any(shot.tail is not None for shot in finished)
     method = "crossfade-windows" if crossfades else "stream-copy"
-    return StitchReport(
-        method, narrated, finished, [*voice_notes, *text_notes(storyboard, options)]
-    )
+    notes = [*voice_notes, *text_notes(storyboard, options)]
+    return StitchReport(method, narrated, finished, notes, subtitle_files)
 
 
 def text_notes(storyboard: Storyboard, options: StitchOptions) -> list[str]:
