@@ -273,7 +273,8 @@ class AnimaticBackend:
     def generate(self, request: ShotRequest, output: Path, progress: Progress) -> Clip:
         w, h = request.width, request.height
         canvas_size = (int(w * CANVAS_MARGIN), int(h * CANVAS_MARGIN))
-        rng = random.Random(request.seed)
+        # the layout (glows, hills, particles) follows the words too, so an edited prompt shows
+        rng = random.Random(f"{request.seed}|{request.prompt}")
         palette = palette_for(request.style, request.prompt, request.seed)
         scene = _scene(*canvas_size, palette, rng)
         _pictogram(scene, pictogram_for(request.prompt, request.title), palette)
