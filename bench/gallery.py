@@ -3,7 +3,7 @@
 Each storyboard is planned from its template by this checkout, written as JSON and rendered by
 two installs of reelchat (`--before` and `--after`, each a virtualenv's bin folder) with
 `reelchat render --no-narration` in a fresh workspace; one frame from the middle of every shot is
-scaled down and tiled into a PNG with a 64-colour palette, so a sheet stays a few tens of KB.
+scaled down and tiled into a PNG with a 256-colour palette, so a sheet stays a few tens of KB.
 
     python bench/gallery.py --before /work/main/.venv/bin --after .venv/bin --out docs/gallery
 """
@@ -63,7 +63,7 @@ def render(bin_dir: Path, board: Storyboard, output: Path) -> str:
 
 
 def contact_sheet(video: Path, board: Storyboard, sheet: Path) -> None:
-    """One frame from the middle of each shot, scaled down, in a row; a 64-colour PNG."""
+    """One frame from the middle of each shot, scaled down, in a row; a 256-colour PNG."""
     width, height = board.size
     scale = (THUMB_AREA / (width * height)) ** 0.5
     thumb = (round(width * scale), round(height * scale))
@@ -76,7 +76,9 @@ def contact_sheet(video: Path, board: Storyboard, sheet: Path) -> None:
     canvas = Image.new("RGB", (len(tiles) * (thumb[0] + gap) - gap, thumb[1]), (255, 255, 255))
     for number, tile in enumerate(tiles):
         canvas.paste(tile, (number * (thumb[0] + gap), 0))
-    canvas.quantize(64, method=Image.Quantize.MEDIANCUT).save(sheet, optimize=True)
+    canvas.quantize(256, method=Image.Quantize.MEDIANCUT, dither=Image.Dither.FLOYDSTEINBERG).save(
+        sheet, optimize=True
+    )
 
 
 def main() -> None:
@@ -84,13 +86,15 @@ def main() -> None:
     parser.add_argument("--before", type=Path, required=True, help="bin folder of the baseline")
     parser.add_argument("--after", type=Path, required=True, help="bin folder of this checkout")
     parser.add_argument("--out", type=Path, default=Path("docs/gallery"))
+    parser.add_argument("--sides", nargs="+", default=["before", "after"])
     args = parser.parse_args()
     args.out.mkdir(parents=True, exist_ok=True)
     with tempfile.TemporaryDirectory() as temp:
         for use in USES:
             for name, aspect in ASPECTS.items():
                 board = storyboard(use, aspect)
-                for side, bin_dir in (("before", args.before), ("after", args.after)):
+                for side in args.sides:
+                    bin_dir = getattr(args, side)
                     video = Path(temp) / f"{use}-{name}-{side}.mp4"
                     failure = render(bin_dir, board, video)
                     if failure:

@@ -111,6 +111,8 @@ _STOPWORDS = frozenset(
         "dark",
         "simple",
         "modern",
+    "face",
+    "faces",
     ]
 )
 
@@ -158,8 +160,10 @@ def _forms(word: str) -> list[str]:
 def pictogram_for(*texts: str) -> str:
     """The emoji for the first text's subject (later texts are tried when it names none).
 
-    Words are tried in order, so the subject a prompt starts with wins; within a word, an emoji
-    named by that word alone beats one whose name ends in it, which beats any other."""
+    Only emoji named by a word alone, or whose name ends in it (its head noun: 'phone' in
+    'mobile phone'), count, and the last such word wins: prompts open with the recurring
+    character or setting ("Maya, a new designer with a backpack, ...") and end on what is new
+    in the shot ("..., laptop, coffee")."""
     for text in texts:
         best: tuple[int, int, str] | None = None
         for position, word in enumerate(regex.findall(r"\p{L}+", text.lower())):
@@ -167,8 +171,8 @@ def pictogram_for(*texts: str) -> str:
                 continue
             for form in _forms(word):
                 for rank, char in _index().get(form, []):
-                    key = (rank, position, char)
-                    if best is None or key < best:
+                    key = (-position, rank, char)
+                    if rank < 2 and (best is None or key < best):
                         best = key
         if best is not None:
             return best[2]

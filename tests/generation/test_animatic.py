@@ -98,7 +98,9 @@ def test_the_pictogram_names_the_prompts_subject():
 
     assert pictogram_for("confetti over a laptop") == "💻"
     assert pictogram_for("a German law book on a desk") == "📖"
-    assert pictogram_for("a syringe and two vials on a tray") == "💉"
+    assert pictogram_for("a nurse holding a syringe") == "💉"
+    # the character a template repeats first gives way to what is new in the shot
+    assert pictogram_for("Maya, a new designer with a backpack, at a desk, coffee") == "☕"
     assert pictogram_for("上海的夜景") == FALLBACK
 
 
