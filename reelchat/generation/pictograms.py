@@ -160,20 +160,21 @@ def _forms(word: str) -> list[str]:
 def pictogram_for(*texts: str) -> str:
     """The emoji for the first text's subject (later texts are tried when it names none).
 
-    Only emoji named by a word alone, or whose name ends in it (its head noun: 'phone' in
-    'mobile phone'), count, and the last such word wins: prompts open with the recurring
-    character or setting ("Maya, a new designer with a backpack, ...") and end on what is new
-    in the shot ("..., laptop, coffee")."""
+    Emoji named by a word alone, or whose name ends in it (its head noun: 'phone' in 'mobile
+    phone'), come first, and the last such word wins: prompts open with the recurring character
+    or setting ("Maya, a new designer with a backpack, ...") and end on what is new in the shot
+    ("..., laptop, coffee"). Any other word of a name ('button' in 'three-button mouse') is the
+    last resort before the clapper board."""
     for text in texts:
-        best: tuple[int, int, str] | None = None
+        best: tuple[bool, int, int, str] | None = None
         for position, word in enumerate(regex.findall(r"\p{L}+", text.lower())):
             if word in _STOPWORDS or len(word) < 3:
                 continue
             for form in _forms(word):
                 for rank, char in _index().get(form, []):
-                    key = (-position, rank, char)
-                    if rank < 2 and (best is None or key < best):
+                    key = (rank == 2, -position, rank, char)
+                    if best is None or key < best:
                         best = key
         if best is not None:
-            return best[2]
+            return best[3]
     return FALLBACK
