@@ -29,6 +29,7 @@ from reelchat.generation.batch import PersonResult, read_people, require_variabl
 from reelchat.generation.executors import get_executor
 from reelchat.generation.runner import RenderEvent, render_session
 from reelchat.generation.stitch import StitchOptions
+from reelchat.generation.subtitles import SUBTITLE_FORMATS
 from reelchat.storyboard.models import Storyboard, storyboard_schema_text
 from reelchat.storyboard.validation import parse_storyboard
 from reelchat.workspace import Workspace
@@ -59,7 +60,9 @@ MusicOption = Annotated[
     Path | None, typer.Option(help="Background music file, ducked under narration.")
 ]
 CaptionsOption = Annotated[bool, typer.Option(help="Burn captions (or narration as subtitles) in.")]
-NarrationOption = Annotated[bool, typer.Option(help="Speak narration with espeak-ng if installed.")]
+NarrationOption = Annotated[
+    bool, typer.Option(help="Speak narration (Piper for English, espeak-ng for other languages).")
+]
 
 
 class ExecutorChoice(StrEnum):
@@ -167,6 +170,8 @@ def _render(
         highlight=False,
         soft_wrap=True,
     )
+    for note in outcome.stitch.notes if outcome.stitch else []:
+        err.print(f"[yellow]note:[/] {escape(note)}", highlight=False, soft_wrap=True)
     out.print(f"session: {session_id}", highlight=False)
 
 
@@ -176,6 +181,9 @@ def _deliver(video: Path, output: Path | None) -> Path:
         return video
     output.parent.mkdir(parents=True, exist_ok=True)
     shutil.copyfile(video, output)
+    for kind in SUBTITLE_FORMATS:  # the subtitle files go beside the copy
+        if video.with_suffix(f".{kind}").is_file():
+            shutil.copyfile(video.with_suffix(f".{kind}"), output.with_suffix(f".{kind}"))
     return output
 
 

@@ -1,16 +1,17 @@
-"""The animatic backend: each shot becomes a moving storyboard card, on the CPU, with no weights.
+"""The animatic backend: each shot becomes a moving picture of its subject, on the CPU, no weights.
 
-A shot is drawn once as a scene (palette from its style and prompt, layered hills, glows) plus a
-drifting particle layer and a caption panel with its title and prompt; the camera move is then
-applied per frame as a sub-pixel window into that scene (numpy slices for pans and tilts, Pillow's
-C resize for zooms) and the particles are pasted as small pre-drawn sprites, so a frame costs a
-few milliseconds and no Python loop ever touches a pixel.
+A shot is drawn once as a scene: a backdrop in the shot's own colours (a hue per shot, spread
+around the arc of colours its style allows), layered hills and glows, and a large pictogram of
+the shot's subject (generation.pictograms). The camera move is then applied per frame as a
+sub-pixel window into that scene (numpy slices for pans and tilts, Pillow's C resize for zooms)
+and a drifting particle layer is pasted as small pre-drawn sprites, so a frame costs a few
+milliseconds and no Python loop ever touches a pixel. Words (title, caption) are laid over by the
+stitcher, which keeps only one shot's text on screen at a time.
 """
 
 from __future__ import annotations
 
 import colorsys
-import hashlib
 import math
 import random
 from dataclasses import dataclass
@@ -20,8 +21,9 @@ import numpy as np
 from PIL import Image, ImageDraw, ImageFilter
 
 from reelchat.generation.backend import Clip, Progress, ShotRequest
-from reelchat.generation.fonts import font, wrap
 from reelchat.generation.media import FrameWriter
+from reelchat.generation.pictograms import pictogram_for
+from reelchat.generation.typeset import draw_line
 from reelchat.storyboard.models import Camera
 
 RGB = tuple[int, int, int]
@@ -36,38 +38,34 @@ class Palette:
     accent: RGB
 
 
-_KEYWORD_PALETTES: list[tuple[tuple[str, ...], Palette]] = [
-    (
-        ("noir", "black and white", "monochrome", "grayscale"),
-        Palette((70, 70, 74), (18, 18, 20), (225, 225, 225)),
-    ),
-    (("neon", "cyberpunk", "synthwave"), Palette((48, 10, 86), (10, 4, 30), (0, 240, 255))),
-    (
-        ("warm", "sunset", "golden", "autumn", "cozy"),
-        Palette((255, 176, 96), (176, 58, 46), (255, 232, 170)),
-    ),
-    (("cool", "icy", "winter", "cold"), Palette((168, 210, 240), (40, 72, 128), (230, 248, 255))),
-    (
-        ("watercolor", "watercolour", "pastel"),
-        Palette((246, 226, 236), (164, 196, 222), (238, 150, 170)),
-    ),
-    (
-        ("vintage", "sepia", "retro", "film"),
-        Palette((222, 196, 150), (108, 78, 52), (250, 236, 200)),
-    ),
-    (
-        ("night", "space", "galaxy", "stars", "dark"),
-        Palette((22, 28, 68), (4, 6, 18), (255, 214, 120)),
-    ),
-    (
-        ("ocean", "sea", "underwater", "water"),
-        Palette((64, 170, 210), (10, 52, 104), (200, 244, 255)),
-    ),
-    (
-        ("forest", "nature", "green", "garden", "plant"),
-        Palette((150, 208, 150), (34, 86, 56), (242, 232, 150)),
-    ),
+@dataclass(frozen=True)
+class Look:
+    """The colours a style allows: an arc of hues (start, width, in turns) and the saturation
+    and brightness of the sky and the ground. Each shot takes its own hue from the arc."""
+
+    hue: float
+    width: float
+    saturation: float
+    sky: float
+    ground: float
+
+
+_LOOKS: list[tuple[tuple[str, ...], Look]] = [
+    (("noir", "black and white", "monochrome", "grayscale"), Look(0.6, 0.0, 0.0, 0.45, 0.1)),
+    (("neon", "cyberpunk", "synthwave"), Look(0.7, 0.45, 0.9, 0.5, 0.15)),
+    (("warm", "sunset", "golden", "autumn", "cozy", "cosy"), Look(0.92, 0.26, 0.6, 0.98, 0.55)),
+    (("cool", "icy", "winter", "cold"), Look(0.45, 0.25, 0.45, 0.95, 0.5)),
+    (("watercolor", "watercolour", "pastel"), Look(0.0, 1.0, 0.28, 0.98, 0.8)),
+    (("vintage", "sepia", "retro", "film"), Look(0.05, 0.08, 0.4, 0.88, 0.45)),
+    (("night", "space", "galaxy", "stars", "dark"), Look(0.58, 0.2, 0.7, 0.35, 0.1)),
+    (("ocean", "sea", "underwater", "water"), Look(0.48, 0.16, 0.65, 0.9, 0.4)),
+    (("forest", "nature", "green", "garden", "plant"), Look(0.22, 0.16, 0.5, 0.85, 0.35)),
 ]
+DEFAULT_LOOK = Look(0.0, 1.0, 0.5, 0.95, 0.45)
+
+GOLDEN_TURN = 0.6180339887498949
+"""Successive multiples of the golden ratio, modulo 1, spread as evenly as any sequence can:
+shots with consecutive seeds (as planned storyboards have) get well separated hues."""
 
 
 def _hsv(h: float, s: float, v: float) -> RGB:
@@ -75,14 +73,24 @@ def _hsv(h: float, s: float, v: float) -> RGB:
     return int(r * 255), int(g * 255), int(b * 255)
 
 
-def palette_for(style: str, prompt: str) -> Palette:
-    """Colours a person would expect from the words: the style first, then the prompt."""
+def look_for(style: str, prompt: str) -> Look:
+    """The look a person would expect from the words: the style first, then the prompt."""
     for text in (style.lower(), prompt.lower()):
-        for words, palette in _KEYWORD_PALETTES:
+        for words, look in _LOOKS:
             if any(word in text for word in words):
-                return palette
-    hue = int(hashlib.sha256(prompt.encode()).hexdigest()[:8], 16) / 0xFFFFFFFF
-    return Palette(_hsv(hue, 0.45, 0.95), _hsv(hue + 0.08, 0.7, 0.45), _hsv(hue + 0.5, 0.35, 1.0))
+                return look
+    return DEFAULT_LOOK
+
+
+def palette_for(style: str, prompt: str, seed: int = 0) -> Palette:
+    """The shot's colours: its hue is its seed's place on the style's arc of hues."""
+    look = look_for(style, prompt)
+    hue = look.hue + look.width * ((seed * GOLDEN_TURN) % 1.0)
+    return Palette(
+        _hsv(hue, look.saturation, look.sky),
+        _hsv(hue + 0.03, min(1.0, look.saturation + 0.2), look.ground),
+        _hsv(hue + 0.5 * max(look.width, 0.1), look.saturation * 0.6, min(1.0, look.sky + 0.1)),
+    )
 
 
 def _mix(a: RGB, b: RGB, t: float) -> RGB:
@@ -153,44 +161,28 @@ def _particles(width: int, height: int, palette: Palette, rng: random.Random) ->
     return found
 
 
-def _panel(request: ShotRequest, palette: Palette) -> Image.Image:
-    """Title, prompt and style on a translucent card: what this shot is meant to show."""
-    w, h = request.width, request.height
-    portrait = h > w
-    panel_w = int(w * (0.88 if portrait else 0.62))
-    pad = max(8, int(min(w, h) * 0.035))
-    title_face = font(max(14, int(min(w, h) * 0.075)))
-    body_face = font(max(10, int(min(w, h) * 0.036)), bold=False)
-    tag_face = font(max(9, int(min(w, h) * 0.028)))
-    title_lines = wrap(request.title, title_face, panel_w - 3 * pad, 2)
-    body_lines = wrap(request.prompt, body_face, panel_w - 3 * pad, 3)
-    tag = f"STYLE · {request.style}" if request.style else "ANIMATIC"
-    tag_line = wrap(tag.upper(), tag_face, panel_w - 3 * pad, 1)
-    line = lambda face: int(face.size * 1.25)  # noqa: E731
-    panel_h = (
-        2 * pad
-        + line(tag_face)
-        + len(title_lines) * line(title_face)
-        + int(pad * 0.5)
-        + len(body_lines) * line(body_face)
+def _pictogram(scene: Image.Image, char: str, palette: Palette) -> None:
+    """Draw the subject's pictogram large in the middle of the scene, on a soft disc, so the
+    camera move (pan, zoom, orbit) animates it with the backdrop."""
+    width, height = scene.size
+    side = int(min(width, height) / CANVAS_MARGIN * 0.42)
+    disc = Image.new("RGBA", (side * 2, side * 2), (0, 0, 0, 0))
+    ImageDraw.Draw(disc).ellipse((side * 0.35, side * 0.35, side * 1.65, side * 1.65),
+                                 fill=(*palette.accent, 150))  # fmt: skip
+    disc = disc.filter(ImageFilter.GaussianBlur(side * 0.08))
+    scene.paste(disc, (width // 2 - side, height // 2 - side), disc)
+    glyph = Image.new("RGBA", (side * 2, side * 2), (0, 0, 0, 0))
+    draw_line(glyph, (0, 0), char, side, (255, 255, 255, 255))
+    box = glyph.getbbox()
+    if box is None:
+        return
+    glyph = glyph.crop(box)
+    scale = side / max(glyph.size)
+    glyph = glyph.resize(
+        (max(1, round(glyph.width * scale)), max(1, round(glyph.height * scale))),
+        Image.Resampling.LANCZOS,
     )
-    card = Image.new("RGBA", (panel_w, panel_h), (0, 0, 0, 0))
-    draw = ImageDraw.Draw(card)
-    draw.rounded_rectangle((0, 0, panel_w - 1, panel_h - 1), radius=pad, fill=(10, 10, 16, 165))
-    draw.rounded_rectangle(
-        (0, 0, max(4, pad // 3), panel_h - 1), radius=2, fill=(*palette.accent, 255)
-    )
-    x, y = int(pad * 1.5), pad
-    draw.text((x, y), tag_line[0] if tag_line else "", font=tag_face, fill=(*palette.accent, 255))
-    y += line(tag_face)
-    for text in title_lines:
-        draw.text((x, y), text, font=title_face, fill=(255, 255, 255, 255))
-        y += line(title_face)
-    y += int(pad * 0.5)
-    for text in body_lines:
-        draw.text((x, y), text, font=body_face, fill=(225, 228, 235, 255))
-        y += line(body_face)
-    return card
+    scene.paste(glyph, ((width - glyph.width) // 2, (height - glyph.height) // 2), glyph)
 
 
 def _ease(t: float) -> float:
@@ -219,7 +211,9 @@ def _view(camera: Camera, t: float, w: int, h: int) -> tuple[float, float, float
             # travel further, which is what reads as going around
             angle = math.pi * (e - 0.5)
             return 0.6 * reach_x * math.sin(angle), 0.3 * reach_y * math.cos(angle), 1.15
-    return 0.0, 0.0, 1.0
+    # static: a slow drift (a twentieth of the camera's reach) keeps the still alive without
+    # reading as a camera move, and costs a slice, not a resample
+    return 0.05 * reach_x * (2 * e - 1), 0.0, 1.0
 
 
 SUBPIXEL_STEPS = 4
@@ -274,22 +268,19 @@ def _camera_frame(
 class AnimaticBackend:
     """Renders the storyboard as moving cards: the offline stand-in for a diffusion model."""
 
-    name = "animatic-v2"
+    name = "animatic-v3"
     chains_shots = False
 
     def generate(self, request: ShotRequest, output: Path, progress: Progress) -> Clip:
         w, h = request.width, request.height
         canvas_size = (int(w * CANVAS_MARGIN), int(h * CANVAS_MARGIN))
-        rng = random.Random(request.seed)
-        palette = palette_for(request.style, request.prompt)
+        # the layout (glows, hills, particles) follows the words too, so an edited prompt shows
+        rng = random.Random(f"{request.seed}|{request.prompt}")
+        palette = palette_for(request.style, request.prompt, request.seed)
         scene = _scene(*canvas_size, palette, rng)
+        _pictogram(scene, pictogram_for(request.prompt, request.title), palette)
         window = _Window(np.asarray(scene))
         particles = _particles(*canvas_size, palette, rng)
-        panel = _panel(request, palette)
-        panel_alpha = panel.getchannel("A")
-        margin = int(min(w, h) * 0.05)
-        panel_xy = (margin, margin)  # top: the bottom is kept for captions
-        fade_frames = max(1, int(request.fps * 0.6))
         centre = (canvas_size[0] / 2, canvas_size[1] / 2)
 
         writer = FrameWriter(output, width=w, height=h, fps=request.fps)
@@ -308,14 +299,6 @@ class AnimaticBackend:
                     y = h / 2 + (particle.y - near_y) * near_zoom - size / 2
                     if -size < x < w and -size < y < h:
                         frame.paste(particle.sprite, (round(x), round(y)), particle.sprite)
-                if index < fade_frames:
-                    strength = (index + 1) / fade_frames
-                    mask = panel_alpha.point(lambda v, s=strength: int(v * s))
-                    frame.paste(
-                        panel, (panel_xy[0], panel_xy[1] - int((1 - strength) * margin)), mask
-                    )
-                else:
-                    frame.paste(panel, panel_xy, panel_alpha)
                 writer.write(np.asarray(frame))
                 progress((index + 1) / request.frames)
         finally:

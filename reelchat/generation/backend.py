@@ -32,7 +32,8 @@ class ShotRequest(BaseModel):
     style: str
     width: int
     height: int
-    fps: int
+    fps: int | float
+    """Frames a second; 23.976, 29.97 and 59.94 stand for the exact NTSC fractions."""
     frames: int
     condition_key: str = ""
     """Cache key of the clip whose last frame this shot continues from (chained shots)."""
@@ -52,7 +53,7 @@ class Clip:
     frames: int
     width: int
     height: int
-    fps: int
+    fps: int | float
 
 
 @runtime_checkable

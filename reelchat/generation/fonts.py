@@ -1,35 +1,179 @@
-"""Fonts for cards and captions: DejaVu when the system has it, Pillow's bundled font otherwise."""
+"""Which installed font draws each character: fontconfig's fallback order, checked per codepoint.
+
+fontconfig (`fc-match -s`) sorts every installed font for a request such as "sans-serif, bold";
+its answer carries each font's character set, so a character is drawn with the first font in that
+order that has it. Emoji prefer a colour font. Pillow's bundled font is the last resort.
+"""
 
 from __future__ import annotations
 
+import bisect
+import shutil
+import subprocess
+import unicodedata
+from dataclasses import dataclass
 from functools import lru_cache
-from pathlib import Path
 
-from PIL import ImageFont
+import emoji
+import regex
+from PIL import ImageFont, features
 
-_DEJAVU = Path("/usr/share/fonts/truetype/dejavu")
-
-
-@lru_cache(maxsize=32)
-def font(size: int, *, bold: bool = True) -> ImageFont.FreeTypeFont:
-    name = "DejaVuSans-Bold.ttf" if bold else "DejaVuSans.ttf"
-    if (_DEJAVU / name).exists():
-        return ImageFont.truetype(str(_DEJAVU / name), size)
-    return ImageFont.load_default(size=size)
+BITMAP_EMOJI_SIZE = 109
+"""Noto Color Emoji is a bitmap (CBDT) font with one strike: it loads only at 109 px and is
+scaled to the wanted size after drawing (see the font's README and Pillow's truetype docs)."""
 
 
-def wrap(text: str, face: ImageFont.FreeTypeFont, width: int, max_lines: int) -> list[str]:
-    """Greedy word wrap to `width` pixels; the last line ends in an ellipsis if text is cut."""
-    lines: list[str] = []
-    words = text.split()
-    while words and len(lines) < max_lines:
-        line = words.pop(0)
-        while words and face.getlength(f"{line} {words[0]}") <= width:
-            line = f"{line} {words.pop(0)}"
-        lines.append(line)
-    if words and lines:
-        last = lines[-1]
-        while last and face.getlength(last + "…") > width:
-            last = last[:-1]
-        lines[-1] = last.rstrip() + "…"
-    return lines
+@dataclass(frozen=True)
+class FontFile:
+    """One installed face: its file, the face index inside a .ttc, and the codepoints it has."""
+
+    path: str
+    index: int
+    family: str
+    colour: bool
+    """A colour (bitmap) font such as Noto Color Emoji: loaded at BITMAP_EMOJI_SIZE."""
+    starts: tuple[int, ...]
+    ends: tuple[int, ...]
+    """The character set as sorted inclusive ranges [starts[i], ends[i]]."""
+
+    def has(self, codepoint: int) -> bool:
+        at = bisect.bisect_right(self.starts, codepoint) - 1
+        return at >= 0 and codepoint <= self.ends[at]
+
+
+def _ranges(charset: str) -> tuple[tuple[int, ...], tuple[int, ...]]:
+    starts, ends = [], []
+    for part in charset.split():
+        low, _, high = part.partition("-")
+        starts.append(int(low, 16))
+        ends.append(int(high or low, 16))
+    return tuple(starts), tuple(ends)
+
+
+@lru_cache(maxsize=2)
+def fallback_fonts(bold: bool) -> tuple[FontFile, ...]:
+    """Installed fonts in fontconfig's order for sans-serif (bold or regular); () without fc."""
+    exe = shutil.which("fc-match")
+    if exe is None:
+        return ()
+    pattern = "sans-serif:weight=bold" if bold else "sans-serif:weight=regular"
+    fields = "%{file}\t%{index}\t%{family[0]}\t%{color}\t%{charset}\n"
+    result = subprocess.run(
+        [exe, "-s", "--format", fields, pattern], capture_output=True, text=True, check=False
+    )
+    found = []
+    for line in result.stdout.splitlines():
+        parts = line.split("\t")
+        if len(parts) != 5 or not parts[0].lower().endswith((".ttf", ".otf", ".ttc")):
+            continue
+        path, index, family, colour, charset = parts
+        starts, ends = _ranges(charset)
+        found.append(FontFile(path, int(index or 0), family, colour == "True", starts, ends))
+    return tuple(found)
+
+
+def clusters(text: str) -> list[str]:
+    """Grapheme clusters (what a reader sees as one character: 'e'+accent, an emoji sequence)."""
+    return regex.findall(r"\X", text)
+
+
+def is_emoji(cluster: str) -> bool:
+    """Whether a grapheme cluster is drawn as an emoji (the `emoji` package's Unicode data).
+
+    Plain digits, '#' and '*' are emoji only with a keycap or presentation selector."""
+    return emoji.is_emoji(cluster) and not (len(cluster) == 1 and cluster in "0123456789#*")
+
+
+@lru_cache(maxsize=4096)
+def font_for(cluster: str, bold: bool = True) -> FontFile | None:
+    """The font that draws this grapheme cluster: the first in fallback order with its base
+    character (a colour font first for emoji); None when no installed font has it."""
+    base = ord(cluster[0])
+    fonts = fallback_fonts(bold)
+    if is_emoji(cluster):
+        fonts = tuple(f for f in fonts if f.colour) + tuple(f for f in fonts if not f.colour)
+    for candidate in fonts:
+        if candidate.has(base):
+            return candidate
+    return None
+
+
+@lru_cache(maxsize=64)
+def load(file: FontFile | None, size: int) -> ImageFont.FreeTypeFont | ImageFont.ImageFont:
+    """A Pillow font for `file` at `size` pixels (a colour bitmap font at its one strike)."""
+    if file is None:
+        return ImageFont.load_default(size=size)
+    return ImageFont.truetype(
+        file.path, BITMAP_EMOJI_SIZE if file.colour else size, index=file.index
+    )
+
+
+SCRIPT_PACKAGES = {
+    "CJK": "fonts-noto-cjk",
+    "HIRAGANA": "fonts-noto-cjk",
+    "KATAKANA": "fonts-noto-cjk",
+    "HANGUL": "fonts-noto-cjk",
+    "EMOJI": "fonts-noto-color-emoji",
+}
+"""Debian packages that add a script's glyphs; anything else is in fonts-noto-core."""
+
+
+def script_of(cluster: str) -> str:
+    """The script a character belongs to, as its Unicode name starts ('ARABIC', 'CJK', ...)."""
+    if is_emoji(cluster):
+        return "EMOJI"
+    name = unicodedata.name(cluster[0], "")
+    return name.split(" ")[0] if name else f"U+{ord(cluster[0]):04X}"
+
+
+def _display(script: str) -> str:
+    return script if script == "CJK" else script.title()
+
+
+def missing_glyphs(text: str) -> list[str]:
+    """One sentence per script in `text` that no installed font can draw, naming the Debian
+    package that adds it; [] when everything can be drawn."""
+    scripts: dict[str, str] = {}
+    for cluster in clusters(text):
+        if cluster.isspace() or not unicodedata.category(cluster[0]).startswith(
+            ("L", "M", "N", "P", "S")
+        ):
+            continue
+        if font_for(cluster) is None:
+            script = script_of(cluster)
+            scripts.setdefault(script, SCRIPT_PACKAGES.get(script, "fonts-noto-core"))
+    return [
+        f"{_display(script)} text cannot be drawn: no installed font has it "
+        f"(install the Debian package {package})"
+        for script, package in scripts.items()
+    ]
+
+
+COMPLEX_SCRIPTS = (
+    "ARABIC",
+    "HEBREW",
+    "DEVANAGARI",
+    "BENGALI",
+    "THAI",
+    "TAMIL",
+    "KHMER",
+    "MYANMAR",
+    "SYRIAC",
+    "GURMUKHI",
+    "GUJARATI",
+    "TELUGU",
+    "KANNADA",
+    "MALAYALAM",
+)
+
+
+def shaping_warnings(text: str) -> list[str]:
+    """A warning when `text` has a script that needs shaping and Pillow lacks libraqm."""
+    if features.check("raqm"):
+        return []
+    scripts = sorted({script_of(c) for c in clusters(text)} & set(COMPLEX_SCRIPTS))
+    return [
+        f"{_display(script)} text is drawn without shaping (letters unjoined, wrong order): "
+        "Pillow was built without libraqm; install libraqm (Debian: libraqm0) and reinstall pillow"
+        for script in scripts
+    ]

@@ -10,15 +10,28 @@ import subprocess
 import tempfile
 from collections.abc import Iterator
 from dataclasses import dataclass
+from fractions import Fraction
 from pathlib import Path
 
 import imageio_ffmpeg
 import numpy as np
 
 from reelchat.errors import MediaToolError
+from reelchat.generation.timing import exact_fps
 
 _X264_TUNING = ["-preset", "veryfast", "-crf", "20", "-profile:v", "high"]
-VIDEO_CODEC_ARGS = ["-c:v", "libx264", "-pix_fmt", "yuv420p", *_X264_TUNING]
+COLOUR_TAGS = [
+    "-colorspace", "bt709", "-color_primaries", "bt709", "-color_trc", "bt709",
+    "-color_range", "tv",
+]  # fmt: skip
+"""BT.709, limited range, written into the H.264 stream and the MP4: players that guess from the
+size (BT.601 below HD) would shift colours otherwise."""
+TO_BT709 = (
+    "scale=out_color_matrix=bt709:out_range=tv,"
+    "setparams=colorspace=bt709:color_primaries=bt709:color_trc=bt709:range=tv"
+)
+"""The RGB -> Y'CbCr conversion matching COLOUR_TAGS (swscale's default matrix is BT.601)."""
+VIDEO_CODEC_ARGS = ["-c:v", "libx264", "-pix_fmt", "yuv420p", *_X264_TUNING, *COLOUR_TAGS]
 """Every clip and every re-encode uses this, so clips can be joined by stream copy."""
 
 BROWSER_ARGS = ["-movflags", "+faststart"]
@@ -61,20 +74,20 @@ def atomic_output(path: Path) -> Iterator[Path]:
 class FrameWriter:
     """Streams RGB frames into an H.264 MP4 with the shared recipe; no frame is held in memory."""
 
-    def __init__(self, path: Path, *, width: int, height: int, fps: int) -> None:
+    def __init__(self, path: Path, *, width: int, height: int, fps: float | Fraction) -> None:
         self._size = (width, height)
         self._path = path
         self._writer = imageio_ffmpeg.write_frames(
             str(path),
             self._size,
-            fps=fps,
+            fps=exact_fps(fps),
             codec="libx264",
             pix_fmt_in="rgb24",
             pix_fmt_out="yuv420p",
             quality=None,
             macro_block_size=2,
             ffmpeg_log_level="error",
-            output_params=[*_X264_TUNING, *BROWSER_ARGS],
+            output_params=["-vf", TO_BT709, *_X264_TUNING, *COLOUR_TAGS, *BROWSER_ARGS],
         )
         self._writer.send(None)
 
@@ -109,6 +122,9 @@ class VideoInfo:
     audio_codec: str | None
     faststart: bool
     """The index (moov) comes before the media data, so a browser can play while loading."""
+    colour: tuple[str, ...] = ()
+    """The stream's colour tags as ffmpeg prints them: ('tv', 'bt709') when range is limited and
+    matrix, primaries and transfer are all BT.709; () when untagged."""
 
 
 _VIDEO_STREAM = re.compile(
@@ -116,6 +132,7 @@ _VIDEO_STREAM = re.compile(
     r"(?P<w>\d{2,5})x(?P<h>\d{2,5}).*?(?P<fps>[\d.]+) fps"
 )
 _AUDIO_STREAM = re.compile(r"Stream #\S+: Audio: (?P<codec>\w+)")
+_COLOUR_TAGS = re.compile(r"Stream #\S+: Video: .*?, (?:yuv|rgb|gray)\w*\((?P<tags>[^)]*)\)")
 
 
 def _moov_before_mdat(path: Path) -> bool:
@@ -143,6 +160,8 @@ def probe(path: Path) -> VideoInfo:
     if video is None:
         raise MediaToolError(f"{path.name} has no video stream ffmpeg can read")
     audio = _AUDIO_STREAM.search(result.stderr)
+    tags = _COLOUR_TAGS.search(result.stderr)
+    colour = tuple(t.strip() for t in tags["tags"].split(",")) if tags else ()
     frames, seconds = imageio_ffmpeg.count_frames_and_secs(str(path))
     return VideoInfo(
         width=int(video["w"]),
@@ -154,6 +173,7 @@ def probe(path: Path) -> VideoInfo:
         pix_fmt=video["pix"],
         audio_codec=audio["codec"] if audio else None,
         faststart=_moov_before_mdat(path),
+        colour=tuple(t for t in colour if t not in ("progressive", "top first", "bottom first")),
     )
 
 

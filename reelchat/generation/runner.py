@@ -27,6 +27,7 @@ from reelchat.generation.executors import (
 )
 from reelchat.generation.media import atomic_output, last_frame, probe
 from reelchat.generation.stitch import StitchOptions, StitchReport, stitch
+from reelchat.generation.voiceover import fit_to_narration, spoken_lines
 from reelchat.store import ClipRecord, JobShot, JobStatus, RenderJob, ShotStatus, Video
 from reelchat.storyboard.models import Storyboard
 from reelchat.workspace import Workspace
@@ -538,11 +539,47 @@ def render_session(
     With `positions`, only those shots are rendered and nothing is stitched. A bare backend
     renders in this process; an executor (generation.executors) decides where shots render."""
     executor = as_executor(renderer)
+    options = options or StitchOptions()
+    timing_notes, saved = _fit_to_narration(
+        workspace, session_id, version_number, options, on_event
+    )
     job = start_job(
         workspace,
         executor.backend,
         session_id=session_id,
-        version_number=version_number,
+        version_number=None if saved else version_number,
         positions=positions,
     )
-    return run_job(workspace, executor, job, options=options, on_event=on_event)
+    outcome = run_job(workspace, executor, job, options=options, on_event=on_event)
+    if outcome.stitch is not None:
+        outcome.stitch.notes[:0] = timing_notes
+    return outcome
+
+
+def _fit_to_narration(
+    workspace: Workspace,
+    session_id: str,
+    version_number: int | None,
+    options: StitchOptions,
+    on_event: EventSink,
+) -> tuple[list[str], bool]:
+    """Speak the narration first and, where a line outlasts its shot, save a version whose shots
+    are long enough (the storyboard then shows the durations the video has). Returns the notes
+    for the reply and whether a version was saved."""
+    if not options.narration:
+        return [], False
+    version = store.get_version(workspace.engine, session_id=session_id, number=version_number)
+    if not any(shot.narration for shot in version.storyboard.shots):
+        return [], False
+    on_event(RenderEvent("stitch", message="speaking the narration"))
+    lines = spoken_lines(version.storyboard, workspace.clips_dir(session_id))
+    fitted = fit_to_narration(version.storyboard, lines)
+    if fitted.storyboard == version.storyboard:
+        return fitted.notes, False
+    store.add_version(
+        workspace.engine,
+        session_id=session_id,
+        storyboard=fitted.storyboard,
+        note="; ".join(fitted.notes)[:500],
+    )
+    return fitted.notes, True

@@ -21,15 +21,19 @@ from pathlib import Path
 from PIL import Image, ImageDraw
 
 from reelchat.errors import InputFileError
-from reelchat.generation.fonts import font, wrap
+from reelchat.generation.fonts import missing_glyphs, shaping_warnings
 from reelchat.generation.media import (
     AUDIO_CODEC_ARGS,
     BROWSER_ARGS,
+    TO_BT709,
     VIDEO_CODEC_ARGS,
     atomic_output,
     run_ffmpeg,
 )
-from reelchat.generation.narration import speak, tts_available
+from reelchat.generation.narration import no_voice_note, tts_available
+from reelchat.generation.subtitles import write_subtitles
+from reelchat.generation.typeset import LINE_SPACING, TITLE_SAFE, draw_line, fit, text_width
+from reelchat.generation.voiceover import spoken_line
 from reelchat.storyboard.models import Storyboard, Transition
 
 FADE_SECONDS = 0.5
@@ -52,31 +56,72 @@ class StitchReport:
     """'stream-copy', or 'crossfade-windows' when crossfade windows were re-encoded."""
     narrated: bool
     finished_shots: list[FinishedShot] = field(default_factory=list)
+    notes: list[str] = field(default_factory=list)
+    """What a person should know about the result (text that cannot be drawn, a silent video);
+    the CLI, the agent's reply and the UI show them."""
+    subtitles: list[Path] = field(default_factory=list)
+    """The .srt and .vtt files written beside the video (none when no shot has words)."""
 
 
-def _on_screen_text(storyboard: Storyboard, index: int, options: StitchOptions) -> str:
+@dataclass(frozen=True)
+class OnScreenText:
+    """The words laid over a shot: its title (top) and its caption, or narration, (bottom)."""
+
+    title: str = ""
+    caption: str = ""
+
+    def __bool__(self) -> bool:
+        return bool(self.title or self.caption)
+
+
+def _on_screen_text(storyboard: Storyboard, index: int, options: StitchOptions) -> OnScreenText:
     if not options.captions:
-        return ""
+        return OnScreenText()
     shot = storyboard.shots[index]
-    return shot.caption or shot.narration
+    return OnScreenText(shot.title, shot.caption or shot.narration)
 
 
-def _caption_png(text: str, width: int, height: int, path: Path) -> Path:
-    """A full-frame transparent PNG with the text on a soft bar near the bottom."""
+TEXT_FADE_SECONDS = 0.25
+"""A shot's words fade in this long once the crossfade into it is over."""
+
+
+def _text_png(text: OnScreenText, width: int, height: int, path: Path) -> Path:
+    """A full-frame transparent PNG with the title on a card at the top left and the caption on
+    a soft bar at the bottom, both inside the title-safe area: long words break, and long text
+    shrinks before it is cut."""
     image = Image.new("RGBA", (width, height), (0, 0, 0, 0))
     draw = ImageDraw.Draw(image)
-    face = font(max(12, int(min(width, height) * 0.045)))
-    lines = wrap(text, face, int(width * 0.86), 3)
-    line_h = int(face.size * 1.3)
-    pad = int(face.size * 0.5)
-    box_h = line_h * len(lines) + 2 * pad
-    top = height - box_h - int(height * 0.05)
-    widest = max(face.getlength(line) for line in lines)
-    left = (width - widest) / 2 - pad
-    draw.rounded_rectangle((left, top, width - left, top + box_h), radius=pad, fill=(0, 0, 0, 150))
-    for number, line in enumerate(lines):
-        x = (width - face.getlength(line)) / 2
-        draw.text((x, top + pad + number * line_h), line, font=face, fill=(255, 255, 255, 255))
+    short = min(width, height)
+    safe_w = width * TITLE_SAFE
+    margin_x, margin_y = (width - safe_w) / 2, height * (1 - TITLE_SAFE) / 2
+    pad = max(4, int(short * 0.02))
+    if text.title:
+        fitted = fit(text.title, max(14, int(short * 0.07)), safe_w - 3 * pad, 2,
+                     min_size=max(10, int(short * 0.04)))  # fmt: skip
+        line_h = int(fitted.size * LINE_SPACING)
+        card_w = max(text_width(line, fitted.size) for line in fitted.lines) + 3 * pad
+        card_h = line_h * len(fitted.lines) + 2 * pad
+        draw.rounded_rectangle((margin_x, margin_y, margin_x + card_w, margin_y + card_h),
+                               radius=pad, fill=(10, 10, 16, 165))  # fmt: skip
+        bar = (margin_x, margin_y, margin_x + max(3, pad // 2), margin_y + card_h)
+        draw.rounded_rectangle(bar, radius=2, fill=(255, 255, 255, 230))
+        for number, line in enumerate(fitted.lines):
+            xy = (margin_x + 2 * pad, margin_y + pad + number * line_h)
+            draw_line(image, xy, line, fitted.size, (255, 255, 255, 255))
+    if text.caption:
+        fitted = fit(text.caption, max(12, int(short * 0.05)), safe_w - 2 * pad, 3,
+                     min_size=max(10, int(short * 0.032)))  # fmt: skip
+        line_h = int(fitted.size * LINE_SPACING)
+        box_h = line_h * len(fitted.lines) + 2 * pad
+        top = height - box_h - margin_y
+        widest = max(text_width(line, fitted.size) for line in fitted.lines)
+        left = (width - widest) / 2 - pad
+        draw.rounded_rectangle((left, top, width - left, top + box_h), radius=pad,
+                               fill=(0, 0, 0, 150))  # fmt: skip
+        for number, line in enumerate(fitted.lines):
+            x = (width - text_width(line, fitted.size)) / 2
+            draw_line(image, (x, top + pad + number * line_h), line, fitted.size,
+                      (255, 255, 255, 255))  # fmt: skip
     image.save(path)
     return path
 
@@ -109,12 +154,15 @@ def finish_shot(
     """
     shot = storyboard.shots[index]
     width, height = storyboard.size
-    frames = storyboard.frame_count(shot)
+    line = storyboard.timeline
+    frames = line.frames[index]
     text = _on_screen_text(storyboard, index, options)
     fade_in = index > 0 and storyboard.shots[index - 1].transition is Transition.fade_to_black
-    fade_out = shot.transition is Transition.fade_to_black
-    head = round(storyboard.overlap_after(index - 1) * storyboard.fps) if index else 0
-    tail = round(storyboard.overlap_after(index) * storyboard.fps)
+    # the video always ends in black, whichever shot is last after a move or a swap; a fade to
+    # black on an earlier shot is a dip to black that moves with its shot
+    fade_out = shot.transition is Transition.fade_to_black or index == len(storyboard.shots) - 1
+    head = line.overlaps[index - 1] if index else 0
+    tail = line.overlaps[index]
     if not (text or fade_in or fade_out or head or tail):
         return FinishedShot(body=clip)
     seconds = frames / storyboard.fps
@@ -129,12 +177,21 @@ def finish_shot(
     if fade_in:
         filters.append(f"fade=t=in:st=0:d={fade:.3f}")
     if fade_out:
-        filters.append(f"fade=t=out:st={seconds - fade:.3f}:d={fade:.3f}")
+        # the last frame (shown at seconds - 1/fps) is fully black
+        last = seconds - 1 / storyboard.fps
+        filters.append(f"fade=t=out:st={last - fade:.4f}:d={fade:.4f}")
     with tempfile.TemporaryDirectory() as temp, contextlib.ExitStack() as stack:
         inputs = ["-i", str(clip)]
         if text:
-            inputs += ["-i", str(_caption_png(text, width, height, Path(temp) / "caption.png"))]
-            chain = ["[0:v][1:v]overlay=0:0", *filters]
+            png = _text_png(text, width, height, Path(temp) / "text.png")
+            rate = str(line.fps)
+            inputs += ["-loop", "1", "-framerate", rate, "-i", str(png)]
+            # the words are converted with the clips' BT.709 matrix; while the previous shot
+            # crossfades in (the head) they are hidden, so one shot's words show at a time
+            layer = f"[1:v]{TO_BT709},format=yuva420p"
+            if head:
+                layer += f",fade=t=in:st={line.seconds(head):.4f}:d={TEXT_FADE_SECONDS}:alpha=1"
+            chain = [f"{layer}[text];[0:v][text]overlay=0:0:shortest=1", *filters]
         else:
             chain = ["[0:v]null", *filters]
         graph = [",".join(chain) + f",split={len(pieces)}" + "".join(f"[{n}]" for n in pieces)]
@@ -192,26 +249,34 @@ def _crossfade(tail: Path, head: Path, seconds: float, cache_dir: Path) -> Path:
     return output
 
 
-def _voice(text: str, seconds: float, cache_dir: Path) -> Path:
-    """The narration line as speech, cached by its words and the time it must fit in."""
-    output = _cached(cache_dir, "voice", f"{text}|{seconds:.3f}", ".wav")
-    if not output.exists():
-        with atomic_output(output) as temp_out:
-            speak(text, temp_out, seconds=seconds)
-    return output
-
-
 def _join_by_copy(
-    pieces: list[Path], audio: Path | None, runtime: float, output: Path, work: Path
+    pieces: list[Path],
+    audio: Path | None,
+    subtitles: Path | None,
+    runtime: float,
+    output: Path,
+    work: Path,
 ) -> None:
-    """Concatenate the pieces and mux the audio track in one pass, all by stream copy."""
+    """Concatenate the pieces and mux the audio track and a soft subtitle track (mov_text, which
+    players can switch on) in one pass; video and audio by stream copy."""
     listing = work / "concat.txt"
     quoted = (piece.as_posix().replace("'", "'\\''") for piece in pieces)  # concat-list quoting
     listing.write_text("".join(f"file '{path}'\n" for path in quoted))
     inputs = ["-f", "concat", "-safe", "0", "-i", str(listing)]
+    maps = ["-map", "0:v"]
+    codecs = ["-c:v", "copy"]
     if audio is not None:
-        inputs += ["-i", str(audio), "-map", "0:v", "-map", "1:a", "-t", f"{runtime:.3f}"]
-    run_ffmpeg([*inputs, "-c", "copy", *BROWSER_ARGS, str(output)], what="join the shots")
+        inputs += ["-i", str(audio)]
+        maps += ["-map", "1:a"]
+        codecs += ["-c:a", "copy"]
+    if subtitles is not None:
+        inputs += ["-i", str(subtitles)]
+        maps += ["-map", f"{1 + (audio is not None)}:s"]
+        codecs += ["-c:s", "mov_text"]
+    run_ffmpeg(
+        [*inputs, *maps, *codecs, "-t", f"{runtime:.4f}", *BROWSER_ARGS, str(output)],
+        what="join the shots",
+    )
 
 
 def _timeline(
@@ -223,7 +288,7 @@ def _timeline(
             _crossfade,
             shot.tail,
             shots[index + 1].head,  # type: ignore[arg-type] # cut by finish_shot, as the tail
-            round(storyboard.overlap_after(index) * storyboard.fps) / storyboard.fps,
+            storyboard.timeline.seconds(storyboard.timeline.overlaps[index]),
             cache_dir,
         )
         for index, shot in enumerate(shots)
@@ -240,36 +305,55 @@ def _timeline(
 
 def _audio_track(
     storyboard: Storyboard, options: StitchOptions, cache_dir: Path
-) -> tuple[Path | None, bool]:
-    """Narration and music mixed into one AAC track of the video's length, and whether it speaks.
+) -> tuple[Path | None, bool, list[str]]:
+    """Narration and music mixed into one AAC track of the video's length, whether it speaks,
+    and notes on lines no installed voice can speak.
 
-    Cached by the voice files, their start times, the music and the length, so an edit that
-    changes only pictures reuses the track as it is."""
-    voices: list[tuple[Path, float]] = []
-    if options.narration and tts_available():
-        for shot, start in zip(storyboard.shots, storyboard.shot_starts(), strict=True):
-            if shot.narration:
-                voices.append((_voice(shot.narration, shot.duration, cache_dir), start))
+    Each line plays from its shot's start and is cut where the next shot starts. Cached by the
+    voice files, their slots, the music and the length, so an edit that changes only pictures
+    reuses the track as it is."""
+    voices: list[tuple[Path, float, float]] = []
+    notes: list[str] = []
+    narrated = [shot for shot in storyboard.shots if shot.narration]
+    if options.narration and narrated and not tts_available():
+        notes.append(no_voice_note(narrated[0].narration))
+    elif options.narration:
+        starts = storyboard.shot_starts()
+        ends = [*starts[1:], storyboard.runtime]
+        for shot, start, end in zip(storyboard.shots, starts, ends, strict=True):
+            if not shot.narration:
+                continue
+            line = spoken_line(shot.narration, cache_dir)
+            if line is None:
+                notes.append(no_voice_note(shot.narration))
+            else:
+                voices.append((line.path, start, end - start))
+    notes = list(dict.fromkeys(notes))
     if not voices and options.music is None:
-        return None, False
+        return None, False, notes
     runtime = storyboard.runtime
     music_id = ""
     if options.music is not None:
         stat = options.music.stat()
         music_id = f"{options.music.resolve()}|{stat.st_size}|{stat.st_mtime_ns}"
     recipe = "|".join(
-        [*(f"{wav.name}@{int(start * 1000)}" for wav, start in voices), music_id, f"{runtime:.3f}"]
+        [
+            *(f"{wav.name}@{int(start * 1000)}+{slot:.3f}" for wav, start, slot in voices),
+            music_id,
+            f"{runtime:.3f}",
+        ]
     )
     output = _cached(cache_dir, "audio", recipe, ".m4a")
     if output.exists():
-        return output, bool(voices)
+        return output, bool(voices), notes
     inputs: list[str] = []
     graph: list[str] = []
-    for number, (wav, start) in enumerate(voices):
+    for number, (wav, start, slot) in enumerate(voices):
         inputs += ["-i", str(wav)]
         delay = int(start * 1000)
         graph.append(
-            f"[{number}:a]aresample=48000,aformat=channel_layouts=stereo,adelay={delay}|{delay}[v{number}]"
+            f"[{number}:a]atrim=0:{slot:.3f},aresample=48000,aformat=channel_layouts=stereo,"
+            f"adelay={delay}|{delay}[v{number}]"
         )
     if voices:
         labels = "".join(f"[v{n}]" for n in range(len(voices)))
@@ -309,7 +393,7 @@ def _audio_track(
             ],
             what="mix narration and music",
         )
-    return output, bool(voices)
+    return output, bool(voices), notes
 
 
 def _cores() -> int:
@@ -352,9 +436,24 @@ def stitch(
         )
         pieces = _timeline(storyboard, finished, cache_dir, pool)
         progress("mixing audio")
-        audio, narrated = audio_job.result()
+        audio, narrated, voice_notes = audio_job.result()
         progress("joining shots")
-        _join_by_copy(pieces, audio, storyboard.runtime, final, Path(temp))
+        subtitles = write_subtitles(storyboard, Path(temp) / "subtitles.mp4")
+        _join_by_copy(
+            pieces, audio, subtitles[0] if subtitles else None, storyboard.runtime, final,
+            Path(temp),
+        )  # fmt: skip
+    subtitle_files = write_subtitles(storyboard, output)
     crossfades = any(shot.tail is not None for shot in finished)
     method = "crossfade-windows" if crossfades else "stream-copy"
-    return StitchReport(method=method, narrated=narrated, finished_shots=finished)
+    notes = [*voice_notes, *text_notes(storyboard, options)]
+    return StitchReport(method, narrated, finished, notes, subtitle_files)
+
+
+def text_notes(storyboard: Storyboard, options: StitchOptions) -> list[str]:
+    """Warnings about on-screen text: scripts no installed font has, shaping without libraqm."""
+    texts = [shot.title for shot in storyboard.shots]
+    if options.captions:
+        texts += [shot.caption or shot.narration for shot in storyboard.shots]
+    joined = "\n".join(texts)
+    return list(dict.fromkeys([*missing_glyphs(joined), *shaping_warnings(joined)]))

@@ -7,15 +7,25 @@ import secrets
 from enum import StrEnum
 from typing import Annotated, Any
 
-from pydantic import BaseModel, ConfigDict, Field, StringConstraints, model_validator
+from pydantic import (
+    BaseModel,
+    ConfigDict,
+    Field,
+    StringConstraints,
+    field_validator,
+    model_validator,
+)
+
+from reelchat.generation.timing import Timeline, frames_for, timeline
 
 MIN_SHOTS, MAX_SHOTS = 1, 24
 MIN_SHOT_SECONDS, MAX_SHOT_SECONDS = 1.0, 20.0
 MAX_TOTAL_SECONDS = 300.0
 MIN_FPS, MAX_FPS = 8, 60
+NTSC_RATES = (23.976, 29.97, 59.94)
+"""Rates besides whole numbers: 24000/1001, 30000/1001 and 60000/1001 frames a second, kept
+exact in the MP4 (generation.timing.exact_fps)."""
 MAX_SEED = 2**31 - 1
-CROSSFADE_SECONDS = 0.5
-"""Length of a crossfade; two shots overlap by this much, capped at half the shorter shot."""
 
 Title = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=80)]
 Prompt = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=1000)]
@@ -30,6 +40,9 @@ class Aspect(StrEnum):
     landscape = "16:9"
     portrait = "9:16"
     square = "1:1"
+    feed = "4:5"
+    """Portrait for social feeds."""
+    classic = "4:3"
 
 
 class Camera(StrEnum):
@@ -105,8 +118,18 @@ class Storyboard(_Strict):
     shots: list[Shot] = Field(min_length=MIN_SHOTS, max_length=MAX_SHOTS)
     aspect: Aspect = Aspect.landscape
     resolution: int = 480
-    fps: int = Field(default=24, ge=MIN_FPS, le=MAX_FPS)
+    fps: int | float = Field(default=24, ge=MIN_FPS, le=MAX_FPS, allow_inf_nan=False)
     style: Style = ""
+
+    @field_validator("fps")
+    @classmethod
+    def _whole_or_ntsc(cls, fps: int | float) -> int | float:
+        if float(fps).is_integer():
+            return int(fps)
+        for rate in NTSC_RATES:
+            if abs(fps - rate) < 0.01:
+                return rate
+        raise ValueError(f"fps must be a whole number or one of 23.976, 29.97, 59.94 (got {fps})")
 
     @model_validator(mode="after")
     def _check_whole(self) -> Storyboard:
@@ -131,16 +154,15 @@ class Storyboard(_Strict):
     def size(self) -> tuple[int, int]:
         """Frame (width, height): the short side is `resolution`, both sides even for yuv420p."""
         short = self.resolution
-        long = int(round(short * 16 / 9 / 2)) * 2
-        if self.aspect is Aspect.landscape:
-            return long, short
-        if self.aspect is Aspect.portrait:
-            return short, long
-        return short, short
+        across, down = (int(n) for n in self.aspect.value.split(":"))
+        long = int(round(short * max(across, down) / min(across, down) / 2)) * 2
+        if across == down:
+            return short, short
+        return (long, short) if across > down else (short, long)
 
     def frame_count(self, shot: Shot) -> int:
         """Frames a shot needs so its clip lasts its duration at the storyboard's fps."""
-        return max(1, round(shot.duration * self.fps))
+        return frames_for(shot.duration, self.fps)
 
     def style_of(self, shot: Shot) -> str:
         """A shot's own style wins over the storyboard's."""
@@ -159,27 +181,26 @@ class Storyboard(_Strict):
         )
         return inputs
 
+    @property
+    def timeline(self) -> Timeline:
+        """Every shot's frames, crossfade overlap and start, from the one timing function."""
+        crossfades = [shot.transition is Transition.crossfade for shot in self.shots]
+        return timeline([shot.duration for shot in self.shots], crossfades, self.fps)
+
     def overlap_after(self, index: int) -> float:
-        """Seconds shot `index` and the next one overlap (crossfades only)."""
-        if index >= len(self.shots) - 1 or self.shots[index].transition is not Transition.crossfade:
-            return 0.0
-        nxt = self.shots[index + 1]
-        shortest = min(self.shots[index].duration, nxt.duration)
-        return min(CROSSFADE_SECONDS, shortest / 2)
+        """Seconds shot `index` and the next one overlap (crossfades only), in whole frames."""
+        line = self.timeline
+        return line.seconds(line.overlaps[index]) if 0 <= index < len(line.overlaps) else 0.0
 
     def shot_starts(self) -> list[float]:
         """When each shot begins in the stitched video (crossfades pull the next shot in)."""
-        starts, time = [], 0.0
-        for index, shot in enumerate(self.shots):
-            starts.append(time)
-            time += self.frame_count(shot) / self.fps - self.overlap_after(index)
-        return starts
+        line = self.timeline
+        return [line.seconds(start) for start in line.starts]
 
     @property
     def runtime(self) -> float:
         """Length of the stitched video: shot durations less crossfade overlaps."""
-        total = sum(self.frame_count(shot) / self.fps for shot in self.shots)
-        return total - sum(self.overlap_after(i) for i in range(len(self.shots)))
+        return self.timeline.runtime
 
     def to_json(self) -> str:
         return self.model_dump_json(indent=2)

@@ -149,9 +149,11 @@ def render(ctx: ToolContext, args: RenderArgs) -> str:
     counts = f"{outcome.rendered} shot(s) rendered, {outcome.cached} reused from the clip cache"
     if outcome.video is None:
         return f"Preview ready for shot(s) {', '.join(map(str, args.shots or []))}: {counts}."
+    notes = "".join(f" Note: {note}." for note in outcome.stitch.notes) if outcome.stitch else ""
     return (
         f"Video ready: {outcome.video.path} in the session folder "
         f"({outcome.video.duration:.1f} s, {outcome.video.width}x{outcome.video.height}); {counts}."
+        + notes
     )
 
 

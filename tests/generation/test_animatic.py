@@ -69,3 +69,42 @@ def test_same_request_gives_the_same_frames(tmp_path):
     again, _ = _render(tmp_path, "b", camera="pan_right")
     for seconds in (0.0, 0.9, 1.8):
         assert np.array_equal(read_frame(first.path, seconds), read_frame(again.path, seconds))
+
+
+def _hue(rgb):
+    import colorsys
+
+    return colorsys.rgb_to_hsv(*(c / 255 for c in rgb))[0]
+
+
+def _hue_distance(a, b):
+    d = abs(a - b) % 1.0
+    return min(d, 1 - d)
+
+
+@pytest.mark.parametrize(("style", "least"), [("", 0.08), ("warm golden colour palette", 0.02)])
+def test_every_shot_of_a_video_gets_its_own_hue(style, least):
+    """Planned shots have consecutive seeds; six of them never share a colour, even after
+    'warmer' narrows the hues to reds, oranges and yellows."""
+    hues = [_hue(palette_for(style, "a scene", seed).sky) for seed in range(7, 13)]
+    gaps = [_hue_distance(a, b) for i, a in enumerate(hues) for b in hues[i + 1 :]]
+    assert min(gaps) > least
+    if style:
+        assert all(_hue_distance(h, 0.05) < 0.15 for h in hues)  # all warm
+
+
+def test_the_pictogram_names_the_prompts_subject():
+    from reelchat.generation.pictograms import FALLBACK, pictogram_for
+
+    assert pictogram_for("confetti over a laptop") == "💻"
+    assert pictogram_for("a German law book on a desk") == "📖"
+    assert pictogram_for("a nurse holding a syringe") == "💉"
+    # the character a template repeats first gives way to what is new in the shot
+    assert pictogram_for("Maya, a new designer with a backpack, at a desk, coffee") == "☕"
+    assert pictogram_for("上海的夜景") == FALLBACK
+
+
+def test_the_first_frame_is_fully_drawn(tmp_path):
+    clip, _ = _render(tmp_path)
+    first, second = read_frame(clip.path, 0.0), read_frame(clip.path, 1 / 8)
+    assert first.mean() > 40 and np.abs(first.astype(int) - second.astype(int)).mean() < 8

@@ -60,7 +60,9 @@ def test_renders_every_shot_then_stitches(workspace):
     assert outcome.video_path.is_relative_to(workspace.session_dir(session_id))
     assert probe(outcome.video_path).frames == 3 * 8
     clips = sorted(workspace.clips_dir(session_id).glob("*.mp4"))
-    assert len(clips) == 3
+    finished = [clip for clip in clips if clip.name.startswith("finished-")]
+    assert len(clips) - len(finished) == 3
+    assert len(finished) == 1  # the last shot, faded to black at the end of the video
 
 
 def test_edit_to_shot_2_of_4_rerenders_exactly_that_shot(workspace):

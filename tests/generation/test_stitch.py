@@ -50,11 +50,19 @@ def test_cuts_are_joined_by_stream_copy_with_exact_length(clip_dir, tmp_path):
 
 
 def test_cuts_copy_the_clips_bit_for_bit(clip_dir, tmp_path):
-    board = make_storyboard(2, duration=2.0)
+    board = make_storyboard(3, duration=2.0)
     output, _ = _stitch(board, clip_dir, tmp_path)
-    first, second = _clips(board, clip_dir)
+    first, second, _last = _clips(board, clip_dir)  # the last shot fades out: re-encoded
     assert np.array_equal(read_frame(output, 0.5), read_frame(first, 0.5))
     assert np.array_equal(read_frame(output, 2.5), read_frame(second, 0.5))
+
+
+def test_the_video_ends_in_black_even_when_the_fading_shot_was_moved(clip_dir, tmp_path):
+    board = make_storyboard(3, duration=2.0, transitions=["cut", "fade_to_black", "cut"])
+    output, _ = _stitch(board, clip_dir, tmp_path)
+    assert read_frame(output, 6 - 1 / 8).mean() < 3  # the last frame
+    assert read_frame(output, 4 - 1 / 8).mean() < 30  # shot 2 keeps its dip to black
+    assert read_frame(output, 5.0).mean() > 40
 
 
 def test_crossfade_overlaps_and_blends_the_two_shots(clip_dir, tmp_path):
@@ -107,7 +115,7 @@ def test_fade_to_black_darkens_the_end_and_keeps_length(clip_dir, tmp_path):
     assert read_frame(output, 2.0).mean() < read_frame(output, 3.0).mean() / 2
 
 
-def test_captions_are_burned_in_near_the_bottom(clip_dir, tmp_path):
+def test_title_is_laid_over_at_the_top_and_the_caption_near_the_bottom(clip_dir, tmp_path):
     board = make_storyboard(1, duration=2.0)
     plain, _ = _stitch(board, clip_dir, tmp_path)
     plain_frame = read_frame(plain, 1.0)
@@ -122,7 +130,10 @@ def test_captions_are_burned_in_near_the_bottom(clip_dir, tmp_path):
     frame = read_frame(captioned, 1.0)
     height = frame.shape[0]
     assert _mean_diff(frame[int(height * 0.75) :], plain_frame[int(height * 0.75) :]) > 5
-    assert _mean_diff(frame[: height // 2], plain_frame[: height // 2]) < 1
+    assert _mean_diff(frame[: height // 6, : frame.shape[1] // 3], plain_frame[: height // 6,
+                      : frame.shape[1] // 3]) > 5  # fmt: skip
+    middle = slice(int(height * 0.3), int(height * 0.6))
+    assert _mean_diff(frame[middle], plain_frame[middle]) < 1
 
 
 def _tone(path, seconds=10):
@@ -198,3 +209,19 @@ def test_an_edit_to_one_shot_redoes_only_that_shots_pieces(clip_dir, tmp_path):
     info = probe(output)
     assert info.audio_codec == "aac" and info.frames == 44
     assert _mean_diff(read_frame(output, 5.0), read_frame(tmp_path / "first.mp4", 5.0)) > 3
+
+
+def test_during_a_crossfade_only_the_outgoing_shots_words_are_on_screen(clip_dir, tmp_path):
+    board = make_storyboard(2, duration=2.0, transitions=["crossfade", "cut"])
+    options = StitchOptions(captions=True, narration=False)
+    _, report = _stitch(board, clip_dir, tmp_path, options)
+    incoming = report.finished_shots[1]
+    clip = _clips(board, clip_dir)[1]
+    # the incoming shot's head (blended into the window) carries no words; its body does
+    assert _mean_diff(read_frame(incoming.head, 0.1), read_frame(clip, 0.1)) < 1
+    assert _mean_diff(read_frame(incoming.body, 0.5), read_frame(clip, 1.0)) > 1
+    # the first frame of the video already shows the first shot's title
+    output = tmp_path / "out.mp4"
+    plain = _clips(board, clip_dir)[0]
+    top_left = (slice(0, 60), slice(0, 200))
+    assert _mean_diff(read_frame(output, 0.0)[top_left], read_frame(plain, 0.0)[top_left]) > 5

@@ -46,7 +46,8 @@ def test_round_trips_through_json():
         (_with_shot(colour="red"), "shot 2 colour: Extra inputs are not permitted"),
         (_data(fps=7), "fps"),
         (_data(fps=61), "fps"),
-        (_data(aspect="4:3"), "aspect"),
+        (_data(aspect="3:2"), "aspect"),
+        (_data(fps=25.5), "fps"),
         (_data(resolution=500), "resolution must be one of"),
         (
             _data(
@@ -89,6 +90,9 @@ def test_invalid_json_text_is_a_clear_error():
         ("1:1", 720, (720, 720)),
         ("16:9", 1080, (1920, 1080)),
         ("16:9", 360, (640, 360)),
+        ("4:5", 480, (480, 600)),
+        ("4:3", 360, (480, 360)),
+        ("4:5", 1080, (1080, 1350)),
     ],
 )
 def test_frame_size_follows_aspect_and_is_even(aspect, resolution, size):
