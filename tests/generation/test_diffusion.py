@@ -9,7 +9,8 @@ pytest.importorskip("diffusers")
 from reelchat import store  # noqa: E402
 from reelchat.config import Settings  # noqa: E402
 from reelchat.errors import RenderCancelled  # noqa: E402
-from reelchat.generation.backend import get_backend, shot_requests  # noqa: E402
+from reelchat.generation.backend import get_backend  # noqa: E402
+from reelchat.generation.cache import shot_requests  # noqa: E402
 from reelchat.generation.diffusion import DiffusersBackend, ModelUnavailable  # noqa: E402
 from reelchat.generation.media import probe  # noqa: E402
 from reelchat.generation.presets import PRESETS, UnknownPreset, resolve_preset  # noqa: E402
