@@ -14,6 +14,7 @@ from __future__ import annotations
 import gc
 import hashlib
 import importlib.util
+import inspect
 import logging
 import math
 import re
@@ -161,13 +162,31 @@ def auto_offload(free_gib: float, need_gib: float) -> str:
 
 
 def module_dtypes(pipe: Any) -> dict[str, Any]:
-    """Each torch module of a pipeline and the dtype of its weights."""
+    """Each model of a pipeline and the dtype of its weights (as diffusers and transformers
+    report it: the modules a model keeps in float32 whatever it loads in do not count)."""
     torch = _torch()
     return {
-        name: next(module.parameters()).dtype
+        name: module.dtype
         for name, module in pipe.components.items()
-        if isinstance(module, torch.nn.Module) and any(True for _ in module.parameters())
+        if isinstance(module, torch.nn.Module) and hasattr(module, "dtype")
     }
+
+
+def share_components(pipeline_class: Any, pipe: Any) -> Any:
+    """A `pipeline_class` pipeline on `pipe`'s own modules and settings, as they are.
+
+    diffusers' `from_pipe` does the same but then casts every shared module to one dtype
+    (float32 unless told), which would undo bf16 weights or a float32 VAE, and cast the
+    modules a model keeps in float32 (lossy when cast back), so the modules are handed over
+    here without it."""
+    accepted = inspect.signature(pipeline_class.__init__).parameters
+    components = {name: module for name, module in pipe.components.items() if name in accepted}
+    settings = {
+        name: value
+        for name, value in pipe.config.items()
+        if name in accepted and name not in components and not name.startswith("_")
+    }
+    return pipeline_class(**components, **settings)
 
 
 def _reset_step_cache(pipe: Any) -> None:
@@ -386,14 +405,7 @@ class DiffusersBackend:
                 import diffusers
 
                 _check_environment(class_name)
-                # from_pipe casts the shared modules to one dtype (float32 unless told):
-                # give it the compute dtype, then put back the float32 components
-                dtypes = module_dtypes(text_to_video)
-                pipe = getattr(diffusers, class_name).from_pipe(
-                    text_to_video, dtype=_dtype(self.preset, self.device)
-                )
-                for name, dtype in dtypes.items():
-                    getattr(pipe, name).to(dtype=dtype)
+                pipe = share_components(getattr(diffusers, class_name), text_to_video)
                 pipe.set_progress_bar_config(disable=True)
             else:
                 shared = {}
