@@ -578,7 +578,7 @@ class DiffusersBackend:
         writer = FrameWriter(output, width=request.width, height=request.height, fps=request.fps)
         try:
             for source in _resample(len(frames), request.frames):
-                writer.write(_fit(frames[source], request.width, request.height))
+                writer.write(fit_frame(frames[source], request.width, request.height))
         finally:
             writer.close()
         return Clip(output, request.frames, request.width, request.height, request.fps)
@@ -618,7 +618,7 @@ class DiffusersBackend:
                 pipe = self.text_to_video()
             segment = _to_uint8(_run(pipe, call)[0])
             frames.extend(segment[1:] if index and start_image is not None else segment)
-            start_image = Image.fromarray(_fit(segment[-1], width, height))
+            start_image = Image.fromarray(fit_frame(segment[-1], width, height))
         clip = self._write(frames, request, output)
         progress(1.0)
         return clip
@@ -645,7 +645,7 @@ def _start_image(path: Path | None, width: int, height: int) -> Image.Image | No
     if path is None:
         return None
     image = np.asarray(Image.open(path).convert("RGB"))
-    return Image.fromarray(_fit(image, width, height))
+    return Image.fromarray(fit_frame(image, width, height))
 
 
 def _to_uint8(video: np.ndarray) -> np.ndarray:
@@ -662,8 +662,9 @@ def _resample(available: int, wanted: int) -> list[int]:
     return [min(available - 1, (index * available) // wanted) for index in range(wanted)]
 
 
-def _fit(frame: np.ndarray, width: int, height: int) -> np.ndarray:
-    """Scale a frame to cover width x height, then crop the middle."""
+def fit_frame(frame: np.ndarray, width: int, height: int) -> np.ndarray:
+    """Scale a frame (height, width, 3) to cover width x height (Lanczos), then crop the
+    middle: another aspect is cropped, never squeezed."""
     image = Image.fromarray(frame)
     scale = max(width / image.width, height / image.height)
     size = (max(width, round(image.width * scale)), max(height, round(image.height * scale)))

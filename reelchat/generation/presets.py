@@ -176,7 +176,7 @@ PRESETS: dict[str, Preset] = {
             frame_step=8,
             fixed_size=True,
             vram_gb=26,
-            i2v_vram_gb=16,
+            i2v_vram_gb=20,
         ),  # fmt: skip
         Preset(
             name="tiny-wan",
