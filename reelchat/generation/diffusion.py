@@ -2,9 +2,10 @@
 
 A shot longer than the model's longest clip is made of several generated segments, each one
 started from the last frame of the one before through the preset's image-to-video pipeline
-(or, without one, by playing one clip slower). Frames are then resampled to the storyboard's
-fps and size, so the clip always has exactly the frames the shot asks for. Progress comes from
-`callback_on_step_end`; raising there (on cancel) stops the pipeline within one step.
+(or, without one, by playing one clip slower). Frames are then brought to the storyboard's fps
+(motion-compensated interpolation by default, generation.stages) and size, so the clip always
+has exactly the frames the shot asks for. Progress comes from `callback_on_step_end`; raising
+there (on cancel) stops the pipeline within one step.
 
 torch and diffusers are imported only when this backend is used.
 """
@@ -32,6 +33,7 @@ from reelchat.errors import ReelchatError, RenderFailed, first_line
 from reelchat.generation.backend import Clip, Progress, ShotRequest
 from reelchat.generation.media import FrameWriter
 from reelchat.generation.presets import Preset, resolve_preset
+from reelchat.generation.stages import SPATIAL_STAGE, Temporal, to_fps
 from reelchat.generation.tiny import ensure_tiny_model
 from reelchat.storyboard.models import Camera
 
@@ -129,6 +131,7 @@ class DiffusionOptions:
     cache_hook: str = "none"
     chain_shots: bool = False
     max_batch: int = 4
+    temporal_stage: Temporal = "minterpolate"
 
 
 def _torch() -> Any:
@@ -261,6 +264,7 @@ class DiffusersBackend:
             cache_hook=settings.cache_hook,
             chain_shots=settings.chain_shots,
             max_batch=settings.max_batch,
+            temporal_stage=settings.temporal_stage,
         )
         return cls(resolve_preset(settings.model), options, settings.workspace_dir / "models")
 
@@ -283,6 +287,7 @@ class DiffusersBackend:
             f"steps={self.steps}", f"cfg={preset.guidance}", f"cache={self.cache_hook}",
             f"chain={self.chains_shots}", f"negative={_short_hash(preset.negative_prompt)}",
             f"camera={_short_hash(sorted(CAMERA_WORDS.items()))}",
+            f"temporal={self.options.temporal_stage}", f"spatial={SPATIAL_STAGE}",
         ]  # fmt: skip
         return "|".join(parts)
 
@@ -574,11 +579,15 @@ class DiffusersBackend:
         return ", ".join(p for p in (request.negative_prompt, self.preset.negative_prompt) if p)
 
     def _write(self, frames: list[np.ndarray], request: ShotRequest, output: Path) -> Clip:
-        """Resample generated frames to the shot's fps and size and encode them."""
+        """Bring frames at the model's rate and size to the shot's (generation.stages: the
+        temporal stage, then Lanczos to the frame size) and encode them."""
+        frames = to_fps(
+            frames, self.preset.fps, request.fps, request.frames, self.options.temporal_stage
+        )
         writer = FrameWriter(output, width=request.width, height=request.height, fps=request.fps)
         try:
-            for source in _resample(len(frames), request.frames):
-                writer.write(fit_frame(frames[source], request.width, request.height))
+            for frame in frames:
+                writer.write(fit_frame(frame, request.width, request.height))
         finally:
             writer.close()
         return Clip(output, request.frames, request.width, request.height, request.fps)
@@ -655,11 +664,6 @@ def _to_uint8(video: np.ndarray) -> np.ndarray:
             "written; regenerate the shot (a new seed), or use a preset in bfloat16 or float32"
         )
     return (np.clip(video, 0.0, 1.0) * 255).round().astype(np.uint8)
-
-
-def _resample(available: int, wanted: int) -> list[int]:
-    """Which generated frame to show at each output frame: even spacing over the clip."""
-    return [min(available - 1, (index * available) // wanted) for index in range(wanted)]
 
 
 def fit_frame(frame: np.ndarray, width: int, height: int) -> np.ndarray:

@@ -315,3 +315,17 @@ def test_a_taylorseer_hook_that_matches_nothing_is_refused(workspace, monkeypatc
     backend = get_backend(_settings(workspace, model="tiny-wan", steps=6, cache_hook="taylorseer"))
     with pytest.raises(ReelchatError, match="taylorseer cache hook does not work"):
         backend.text_to_video()
+
+
+# --- multi-stage: the temporal stage is a setting, in the key --------------------------------
+
+
+def test_a_shot_at_another_fps_is_interpolated_to_exact_frames(workspace):
+    board = make_storyboard(1, duration=1.5, fps=12)  # tiny-wan renders 8 fps
+    smooth = get_backend(_settings(workspace, model="tiny-wan"))
+    repeated = get_backend(_settings(workspace, model="tiny-wan", temporal_stage="repeat"))
+    (request, key), = shot_requests(board, smooth)  # fmt: skip
+    assert key != shot_requests(board, repeated)[0][1]
+    clip = smooth.generate(request, workspace.root / "shot.mp4", lambda _f: None)
+    info = probe(clip.path)
+    assert (info.frames, info.fps) == (18, 12)
