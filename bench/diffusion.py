@@ -13,6 +13,7 @@ from one transformer forward on the meta device (no weights, no compute) times t
 shot (steps x 2 with classifier-free guidance); MFU divides by the GPU's dense bf16 peak.
 
   python bench/diffusion.py --tiny     tiny-wan on the CPU, seconds
+  python bench/diffusion.py --stages   the temporal stage (16 -> 24 fps) on the CPU
   python bench/diffusion.py            Wan 2.1 T2V 1.3B at full size on one GPU (see
                                        docs/benchmarks.md for the command and its run time)
 """
@@ -30,6 +31,7 @@ from typing import Any
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
+import numpy as np  # noqa: E402
 import torch  # noqa: E402
 from torch.utils.flop_counter import FlopCounterMode  # noqa: E402
 
@@ -200,6 +202,32 @@ def bench(preset: Preset, folder: Path, device: str, args: argparse.Namespace) -
     ]
 
 
+def bench_stages(repeat: int) -> list[str]:
+    """The temporal stage on a Wan-native clip (832x480, 81 frames at 16 fps, a textured pan)
+    to a 5 s shot at 24 fps: seconds per shot and judder, repeat vs minterpolate (CPU)."""
+    from PIL import Image, ImageFilter
+
+    from reelchat.generation.stages import judder, to_fps
+
+    rows = []
+    rng = np.random.default_rng(0)
+    for step in (2, 4, 8):
+        noise = rng.integers(0, 255, (480, 832 + 81 * step, 3), np.uint8)
+        big = np.asarray(Image.fromarray(noise).filter(ImageFilter.GaussianBlur(3)))
+        clip = [big[:, i * step : i * step + 832] for i in range(81)]
+        for stage in ("repeat", "minterpolate"):
+            times = []
+            for _ in range(repeat):
+                start = time.perf_counter()
+                frames = to_fps(clip, 16, 24, 120, stage)
+                times.append(time.perf_counter() - start)
+            rows.append(
+                f"| pan {step} px/frame | {stage} | {min(times):.2f} | "
+                f"{judder(clip):.3f} | {judder(frames):.3f} |"
+            )
+    return rows
+
+
 def _size(text: str) -> tuple[int, int]:
     width, _, height = text.partition("x")
     return int(width), int(height)
@@ -208,6 +236,7 @@ def _size(text: str) -> tuple[int, int]:
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--tiny", action="store_true", help="tiny-wan on the CPU")
+    parser.add_argument("--stages", action="store_true", help="the temporal stage, CPU only")
     parser.add_argument("--steps", type=int, help="denoising steps (default: GPU 20, tiny 2)")
     parser.add_argument("--frames", type=int, help="frames per shot (default: the preset's)")
     parser.add_argument("--size", type=_size, help="WIDTHxHEIGHT (default: the preset's 16:9)")
@@ -218,6 +247,12 @@ def main() -> None:
     )
     args = parser.parse_args()
 
+    if args.stages:
+        print("| clip | temporal stage | s/shot | judder at 16 fps | judder at 24 fps |")
+        print("|---|---|---:|---:|---:|")
+        for line in bench_stages(args.repeat):
+            print(line, flush=True)
+        return
     device = "cpu" if args.tiny else "cuda"
     if device == "cuda" and not torch.cuda.is_available():
         parser.error("no GPU here: use --tiny")
