@@ -46,6 +46,11 @@ class Settings(BaseSettings):
     cache_hook: Literal["none", "first_block", "taylorseer"] = Field(
         default="none", description="diffusers step cache that skips repeated transformer work."
     )
+    temporal_stage: Literal["minterpolate", "repeat"] = Field(
+        default="minterpolate",
+        description="How a diffusion clip at the model's fps becomes the storyboard's fps: "
+        "motion-compensated in-between frames, or repeated frames.",
+    )
     executor: Literal["local", "ray"] = Field(
         default="local", description="Where shots render: in this process, or on a Ray cluster."
     )
@@ -92,5 +97,5 @@ class Settings(BaseSettings):
         """The settings that decide which diffusion backend is loaded (for the warm cache)."""
         return (
             self.device, self.chain_shots, self.steps, self.offload, self.vae_tiling,
-            self.compile, self.cache_hook, self.max_batch,
+            self.compile, self.cache_hook, self.max_batch, self.temporal_stage,
         )  # fmt: skip

@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import hashlib
-import json
 import threading
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -62,6 +60,8 @@ class VideoBackend(Protocol):
     """Identifies the renderer, its model and every setting that changes pixels (cache keys)."""
     chains_shots: bool
     """True when each shot continues from the last frame of the one before it."""
+    # Optional: `consumes`, the ShotRequest fields the backend uses (generation.cache keys on
+    # those only; all of them when it is absent).
 
     def generate(self, request: ShotRequest, output: Path, progress: Progress) -> Clip:
         """Render `request` into `output` (an .mp4 path), reporting progress as it goes."""
@@ -82,28 +82,6 @@ def generate_clips(
     if len(requests) == 1:
         return [backend.generate(requests[0], outputs[0], progress)]
     return backend.generate_batch(requests, outputs, progress)  # type: ignore[attr-defined]
-
-
-def cache_key(backend: VideoBackend, request: ShotRequest) -> str:
-    """Same backend and same request, same key, same file: the clip cache's address."""
-    fields = request.model_dump(mode="json")
-    payload = json.dumps({"backend": backend.name, **fields}, sort_keys=True)
-    return hashlib.sha256(payload.encode()).hexdigest()[:32]
-
-
-def shot_requests(storyboard: Storyboard, backend: VideoBackend) -> list[tuple[ShotRequest, str]]:
-    """Every shot's request and cache key, in order. When the backend chains shots, a shot's
-    key includes the key of the shot before it, so changing one shot re-renders those after."""
-    planned: list[tuple[ShotRequest, str]] = []
-    previous = ""
-    for shot in storyboard.shots:
-        request = ShotRequest.for_shot(storyboard, shot)
-        if backend.chains_shots and previous:
-            request = request.model_copy(update={"condition_key": previous})
-        key = cache_key(backend, request)
-        planned.append((request, key))
-        previous = key
-    return planned
 
 
 _WARM_LOCK = threading.Lock()

@@ -2,9 +2,10 @@
 
 A shot longer than the model's longest clip is made of several generated segments, each one
 started from the last frame of the one before through the preset's image-to-video pipeline
-(or, without one, by playing one clip slower). Frames are then resampled to the storyboard's
-fps and size, so the clip always has exactly the frames the shot asks for. Progress comes from
-`callback_on_step_end`; raising there (on cancel) stops the pipeline within one step.
+(or, without one, by playing one clip slower). Frames are then brought to the storyboard's fps
+(motion-compensated interpolation by default, generation.stages) and size, so the clip always
+has exactly the frames the shot asks for. Progress comes from `callback_on_step_end`; raising
+there (on cancel) stops the pipeline within one step.
 
 torch and diffusers are imported only when this backend is used.
 """
@@ -12,8 +13,12 @@ torch and diffusers are imported only when this backend is used.
 from __future__ import annotations
 
 import gc
+import hashlib
+import importlib.util
+import inspect
 import logging
 import math
+import re
 import threading
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -28,7 +33,9 @@ from reelchat.errors import ReelchatError, RenderFailed, first_line
 from reelchat.generation.backend import Clip, Progress, ShotRequest
 from reelchat.generation.media import FrameWriter
 from reelchat.generation.presets import Preset, resolve_preset
+from reelchat.generation.stages import SPATIAL_STAGE, Temporal, to_fps
 from reelchat.generation.tiny import ensure_tiny_model
+from reelchat.storyboard.models import Camera
 
 log = logging.getLogger(__name__)
 GIB = 1024**3
@@ -36,10 +43,69 @@ T = TypeVar("T")
 
 OFFLOAD_LADDER = ("none", "model", "group", "sequential")
 """Offload modes from fastest to leanest; after an out-of-memory error the next one is tried."""
+MIN_VERSIONS = {"diffusers": "0.40", "torch": "2.5"}
+"""diffusers reads `from_pretrained(..., dtype=)` from 0.40 (earlier versions ignore it and
+load float32) and has TaylorSeerCacheConfig and pipeline-level group offload there;
+torch.OutOfMemoryError exists from torch 2.5. Kept in step with pyproject's [diffusion] extra."""
+
+CAMERA_WORDS: dict[Camera, str] = {
+    Camera.static: "static camera, fixed shot",
+    Camera.pan_left: "the camera pans left",
+    Camera.pan_right: "the camera pans right",
+    Camera.tilt_up: "the camera tilts up",
+    Camera.tilt_down: "the camera tilts down",
+    Camera.zoom_in: "the camera slowly zooms in",
+    Camera.zoom_out: "the camera slowly zooms out",
+    Camera.orbit: "the camera orbits around the subject",
+}
+"""A camera move as prompt words: the cinematography terms the Wan and LTX-Video prompt guides
+use for camera motion (pan, tilt, zoom, orbit), which these text-conditioned models follow."""
+
+TAYLORSEER_WARMUP_STEPS = 3
+"""Steps TaylorSeer computes in full before it predicts (diffusers' default)."""
+ATTENTION_MODULES = {
+    "wan": r"blocks\.\d+\.attn[12]",
+    "ltx": r"transformer_blocks\.\d+\.attn[12]",
+    "cogvideox": r"transformer_blocks\.\d+\.attn[12]",
+}
+"""Each family's attention modules: what TaylorSeer predicts. Its own default patterns
+(`^blocks.*attn`, fullmatched) match no module of these transformers (`blocks.0.attn1`)."""
 
 
 class ModelUnavailable(ReelchatError):
     """The weights for a preset are not on this machine (and could not be downloaded)."""
+
+
+class MissingDependency(ReelchatError):
+    """An installed library is missing or too old for the diffusion backend."""
+
+
+def check_versions(installed: dict[str, str]) -> None:
+    """Raise MissingDependency naming what to upgrade when a version in `installed`
+    (library name -> version string) is below MIN_VERSIONS."""
+    from packaging.version import Version
+
+    old = [
+        f"{name} {installed[name]} (needs >= {floor})"
+        for name, floor in MIN_VERSIONS.items()
+        if name in installed and Version(installed[name]).release < Version(floor).release
+    ]
+    if old:
+        raise MissingDependency(
+            f"the diffusion backend needs newer libraries: {', '.join(old)}; run "
+            "`pip install -U 'reelchat[diffusion]'`"
+        )
+
+
+def _check_environment(pipeline_class: str) -> None:
+    import diffusers
+
+    check_versions({"diffusers": diffusers.__version__, "torch": _torch().__version__})
+    if pipeline_class.startswith("Wan") and importlib.util.find_spec("ftfy") is None:
+        raise MissingDependency(
+            f"diffusers' {pipeline_class} cleans prompts with ftfy, which is not installed; "
+            "run `pip install 'reelchat[diffusion]'` (or `pip install ftfy`)"
+        )
 
 
 class OutOfMemory(RenderFailed):
@@ -65,6 +131,7 @@ class DiffusionOptions:
     cache_hook: str = "none"
     chain_shots: bool = False
     max_batch: int = 4
+    temporal_stage: Temporal = "minterpolate"
 
 
 def _torch() -> Any:
@@ -81,10 +148,72 @@ def _pick_device(wanted: str | None) -> str:
 
 
 def _dtype(preset: Preset, device: str) -> Any:
+    """The compute dtype: the preset's, except float16 on the CPU (slow and often unsupported
+    there), which becomes float32."""
     torch = _torch()
-    if device == "cpu":
-        return torch.float32  # half precision on the CPU is slow and often unsupported
+    if device == "cpu" and preset.dtype == "float16":
+        return torch.float32
     return getattr(torch, preset.dtype)
+
+
+def auto_offload(free_gib: float, need_gib: float) -> str:
+    """The offload mode 'auto' picks: 'none' when everything fits in the free GPU memory,
+    'model' (one component on the GPU at a time) when half of it does, else 'group'."""
+    if free_gib >= need_gib:
+        return "none"
+    return "model" if free_gib >= need_gib / 2 else "group"
+
+
+def module_dtypes(pipe: Any) -> dict[str, Any]:
+    """Each model of a pipeline and the dtype of its weights (as diffusers and transformers
+    report it: the modules a model keeps in float32 whatever it loads in do not count)."""
+    torch = _torch()
+    return {
+        name: module.dtype
+        for name, module in pipe.components.items()
+        if isinstance(module, torch.nn.Module) and hasattr(module, "dtype")
+    }
+
+
+def share_components(pipeline_class: Any, pipe: Any) -> Any:
+    """A `pipeline_class` pipeline on `pipe`'s own modules and settings, as they are.
+
+    diffusers' `from_pipe` does the same but then casts every shared module to one dtype
+    (float32 unless told), which would undo bf16 weights or a float32 VAE, and cast the
+    modules a model keeps in float32 (lossy when cast back), so the modules are handed over
+    here without it."""
+    accepted = inspect.signature(pipeline_class.__init__).parameters
+    components = {name: module for name, module in pipe.components.items() if name in accepted}
+    settings = {
+        name: value
+        for name, value in pipe.config.items()
+        if name in accepted and name not in components and not name.startswith("_")
+    }
+    return pipeline_class(**components, **settings)
+
+
+def _reset_step_cache(pipe: Any) -> None:
+    """Forget a step cache's per-call state (first-block residuals, Taylor factors). diffusers
+    resets it only at the end of a finished call; after a cancel or an out-of-memory error the
+    next call would compare against the stopped call's tensors."""
+    for name in ("transformer", "transformer_2"):
+        module = getattr(pipe, name, None)
+        if module is not None and getattr(module, "is_cache_enabled", False):
+            module._reset_stateful_cache()
+
+
+def compile_transformer(transformer: Any) -> None:
+    """torch.compile the transformer's repeated blocks (diffusers' regional compilation: each
+    block class compiles once, in seconds) with dynamic shapes, so a new frame count, size or
+    batch does not recompile; the whole model when it names no repeated blocks."""
+    if getattr(transformer, "_repeated_blocks", None):
+        transformer.compile_repeated_blocks(fullgraph=False, dynamic=True)
+    else:
+        transformer.compile(fullgraph=False, dynamic=True)
+
+
+def _short_hash(value: object) -> str:
+    return hashlib.sha256(repr(value).encode()).hexdigest()[:8]
 
 
 def _download_hint(preset: Preset, model: str) -> str:
@@ -98,6 +227,12 @@ def _download_hint(preset: Preset, model: str) -> str:
 
 class DiffusersBackend:
     """A VideoBackend on a diffusers pipeline; keeps its pipelines warm between shots."""
+
+    consumes = frozenset(
+        {"prompt", "negative_prompt", "camera", "seed", "style", "width", "height", "fps", "frames"}
+    )
+    """What reaches the model (generation.cache keys on these): not the title. The camera move
+    reaches it as prompt words (CAMERA_WORDS)."""
 
     def __init__(self, preset: Preset, options: DiffusionOptions, models_dir: Path) -> None:
         self.preset = preset
@@ -129,17 +264,30 @@ class DiffusersBackend:
             cache_hook=settings.cache_hook,
             chain_shots=settings.chain_shots,
             max_batch=settings.max_batch,
+            temporal_stage=settings.temporal_stage,
         )
         return cls(resolve_preset(settings.model), options, settings.workspace_dir / "models")
 
     @property
+    def cache_hook(self) -> str:
+        """The step cache that will run: 'none' when the setting's hook would skip nothing
+        (TaylorSeer predicts only after its warm-up steps)."""
+        hook = self.options.cache_hook
+        if hook == "taylorseer" and self.steps <= TAYLORSEER_WARMUP_STEPS:
+            return "none"
+        return hook
+
+    @property
     def name(self) -> str:
         """Everything that changes the pixels, so cache keys change with it."""
+        preset = self.preset
         parts = [
-            "diffusers", self.preset.name, self.preset.model,
-            str(_dtype(self.preset, self.device)), f"steps={self.steps}",
-            f"cfg={self.preset.guidance}", f"cache={self.options.cache_hook}",
-            f"chain={self.chains_shots}",
+            "diffusers", preset.name, preset.model, str(preset.i2v_model),
+            str(_dtype(preset, self.device)), f"fp32={','.join(preset.float32_modules)}",
+            f"steps={self.steps}", f"cfg={preset.guidance}", f"cache={self.cache_hook}",
+            f"chain={self.chains_shots}", f"negative={_short_hash(preset.negative_prompt)}",
+            f"camera={_short_hash(sorted(CAMERA_WORDS.items()))}",
+            f"temporal={self.options.temporal_stage}", f"spatial={SPATIAL_STAGE}",
         ]  # fmt: skip
         return "|".join(parts)
 
@@ -147,10 +295,18 @@ class DiffusersBackend:
 
     def _model_path(self, model: str) -> str:
         if self.preset.tiny:
-            return str(ensure_tiny_model(self.preset.name, self.models_dir / self.preset.name))
+            return str(ensure_tiny_model(model, self.models_dir / model))
         return model
 
-    def _load(self, class_name: str, model: str) -> Any:
+    def load_dtypes(self) -> dict[str, Any]:
+        """`from_pretrained`'s dtype per component: the compute dtype, and float32 for the
+        components the model authors keep in float32."""
+        float32 = {name: _torch().float32 for name in self.preset.float32_modules}
+        return {"default": _dtype(self.preset, self.device), **float32}
+
+    def _load(self, class_name: str, model: str, **shared: Any) -> Any:
+        """Load a pipeline from disk and place it; `shared` components are reused, not loaded."""
+        _check_environment(class_name)
         import diffusers
         import transformers
 
@@ -161,7 +317,7 @@ class DiffusersBackend:
         pipeline_class = getattr(diffusers, class_name)
         path = self._model_path(model)
         try:
-            pipe = pipeline_class.from_pretrained(path, dtype=_dtype(self.preset, self.device))
+            pipe = pipeline_class.from_pretrained(path, dtype=self.load_dtypes(), **shared)
         except (OSError, ValueError) as error:
             if Path(path).is_dir():
                 raise ModelUnavailable(f"cannot load {path}: {error}") from None
@@ -171,6 +327,12 @@ class DiffusersBackend:
         pipe.set_progress_bar_config(disable=True)
         return pipe
 
+    @property
+    def vram_gb(self) -> float:
+        """GPU memory (GiB) the preset needs with nothing offloaded: text-to-video plus the
+        separate image-to-video weights when shots may continue through them."""
+        return self.preset.vram_gb + (self.preset.i2v_vram_gb if self.preset.i2v_model else 0.0)
+
     def _place(self, pipe: Any) -> None:
         """Put the pipeline on the device with the memory and speed options the settings ask."""
         torch = _torch()
@@ -178,11 +340,7 @@ class DiffusersBackend:
         if mode == "auto":
             mode = "none"
             if self.device.startswith("cuda"):
-                free = torch.cuda.mem_get_info()[0] / GIB
-                if free < self.preset.vram_gb / 2:
-                    mode = "group"
-                elif free < self.preset.vram_gb:
-                    mode = "model"
+                mode = auto_offload(torch.cuda.mem_get_info()[0] / GIB, self.vram_gb)
         self.offload = mode
         if mode == "model":
             pipe.enable_model_cpu_offload(device=self.device)
@@ -197,24 +355,38 @@ class DiffusersBackend:
         log.info("loaded %s on %s (offload: %s)", self.preset.name, self.device, mode)
         if self.tiling and hasattr(pipe.vae, "enable_tiling"):
             pipe.vae.enable_tiling()
-        transformer = pipe.transformer
-        if self.options.cache_hook != "none" and hasattr(transformer, "enable_cache"):
-            from diffusers import FirstBlockCacheConfig, TaylorSeerCacheConfig
-
-            config = (
-                FirstBlockCacheConfig(threshold=0.05)
-                if self.options.cache_hook == "first_block"
-                else TaylorSeerCacheConfig()
-            )
-            try:
-                transformer.enable_cache(config)
-            except (IndexError, ValueError) as error:
-                raise ReelchatError(
-                    f"the {self.options.cache_hook} cache hook does not work with preset "
-                    f"{self.preset.name!r} ({error}); set REELCHAT_CACHE_HOOK=none"
-                ) from None
+        if hasattr(pipe.vae, "enable_slicing"):
+            pipe.vae.enable_slicing()  # a batch decodes one video at a time; one video: no-op
+        if self.cache_hook != "none":
+            self._enable_step_cache(pipe.transformer)
         if self.options.compile:
-            transformer.compile(fullgraph=False, dynamic=False)
+            compile_transformer(pipe.transformer)
+
+    def _enable_step_cache(self, transformer: Any) -> None:
+        """Attach the step cache hook; ReelchatError when it cannot hook this transformer."""
+        from diffusers import FirstBlockCacheConfig, TaylorSeerCacheConfig
+
+        hook = self.cache_hook
+
+        def refused(detail: str) -> ReelchatError:
+            return ReelchatError(
+                f"the {hook} cache hook does not work with preset {self.preset.name!r} "
+                f"({detail}); set REELCHAT_CACHE_HOOK=none"
+            )
+
+        if hook == "first_block":
+            config: Any = FirstBlockCacheConfig(threshold=0.05)
+        else:
+            pattern = ATTENTION_MODULES[self.preset.family]
+            config = TaylorSeerCacheConfig(
+                disable_cache_before_step=TAYLORSEER_WARMUP_STEPS, cache_identifiers=[pattern]
+            )
+            if not any(re.fullmatch(pattern, name) for name, _ in transformer.named_modules()):
+                raise refused("no attention module to predict")
+        try:
+            transformer.enable_cache(config)
+        except (IndexError, ValueError) as error:
+            raise refused(str(error)) from None
 
     def text_to_video(self) -> Any:
         with self._lock:
@@ -232,14 +404,23 @@ class DiffusersBackend:
 
     def _image_to_video_locked(self) -> Any:
         if self._image_to_video is None:
+            class_name = str(self.preset.i2v_pipeline)
+            text_to_video = self.text_to_video()
             if self.preset.i2v_model is None:
                 import diffusers
 
-                pipeline_class = getattr(diffusers, self.preset.i2v_pipeline)
-                self._image_to_video = pipeline_class.from_pipe(self.text_to_video())
-                self._image_to_video.set_progress_bar_config(disable=True)
+                _check_environment(class_name)
+                pipe = share_components(getattr(diffusers, class_name), text_to_video)
+                pipe.set_progress_bar_config(disable=True)
             else:
-                self._image_to_video = self._load(self.preset.i2v_pipeline, self.preset.i2v_model)
+                shared = {}
+                if self.preset.shares_text_encoder:
+                    shared = {
+                        "text_encoder": text_to_video.text_encoder,
+                        "tokenizer": text_to_video.tokenizer,
+                    }
+                pipe = self._load(class_name, self.preset.i2v_model, **shared)
+            self._image_to_video = pipe
         return self._image_to_video
 
     # --- generation -----------------------------------------------------------------------
@@ -355,14 +536,14 @@ class DiffusersBackend:
             return kwargs
 
         call = self._call(
-            prompt=[_full_prompt(r) for r in requests],
-            negative_prompt=[r.negative_prompt for r in requests],
+            prompt=[full_prompt(r) for r in requests],
+            negative_prompt=[self.negative_prompt(r) for r in requests],
             generator=[torch.Generator(device="cpu").manual_seed(r.seed) for r in requests],
             size=(width, height),
             frames=count,
             on_step=on_step,
         )
-        videos = np.asarray(self.text_to_video()(**call).frames)
+        videos = _run(self.text_to_video(), call)
         clips = [
             self._write(list(_to_uint8(video)), request, output)
             for video, request, output in zip(videos, requests, outputs, strict=True)
@@ -387,16 +568,26 @@ class DiffusersBackend:
             "callback_on_step_end": on_step,
             "output_type": "np",
         }
+        if self.preset.family == "ltx":
+            call["frame_rate"] = self.preset.fps  # LTX conditions its RoPE on the frame rate
         if self.preset.tiny:
             call["max_sequence_length"] = 16  # the tiny text encoder's limit
         return call
 
+    def negative_prompt(self, request: ShotRequest) -> str:
+        """The shot's negative prompt, then the preset's default one."""
+        return ", ".join(p for p in (request.negative_prompt, self.preset.negative_prompt) if p)
+
     def _write(self, frames: list[np.ndarray], request: ShotRequest, output: Path) -> Clip:
-        """Resample generated frames to the shot's fps and size and encode them."""
+        """Bring frames at the model's rate and size to the shot's (generation.stages: the
+        temporal stage, then Lanczos to the frame size) and encode them."""
+        frames = to_fps(
+            frames, self.preset.fps, request.fps, request.frames, self.options.temporal_stage
+        )
         writer = FrameWriter(output, width=request.width, height=request.height, fps=request.fps)
         try:
-            for source in _resample(len(frames), request.frames):
-                writer.write(_fit(frames[source], request.width, request.height))
+            for frame in frames:
+                writer.write(fit_frame(frame, request.width, request.height))
         finally:
             writer.close()
         return Clip(output, request.frames, request.width, request.height, request.fps)
@@ -411,7 +602,7 @@ class DiffusersBackend:
         segments = self.plan_segments(request)
         total_steps = self.steps * len(segments)
         frames: list[np.ndarray] = []
-        start_image = _open_image(request.condition_frame)
+        start_image = _start_image(request.condition_frame, width, height)
         for index, count in enumerate(segments):
             done_before = index * self.steps
 
@@ -422,8 +613,8 @@ class DiffusersBackend:
                 return kwargs
 
             call = self._call(
-                prompt=_full_prompt(request),
-                negative_prompt=request.negative_prompt or None,
+                prompt=full_prompt(request),
+                negative_prompt=self.negative_prompt(request),
                 generator=torch.Generator(device="cpu").manual_seed(request.seed + index),
                 size=(width, height),
                 frames=count,
@@ -434,22 +625,36 @@ class DiffusersBackend:
                 call["image"] = start_image
             else:
                 pipe = self.text_to_video()
-            video = np.asarray(pipe(**call).frames[0])
-            segment = _to_uint8(video)
+            segment = _to_uint8(_run(pipe, call)[0])
             frames.extend(segment[1:] if index and start_image is not None else segment)
-            start_image = Image.fromarray(segment[-1])
+            start_image = Image.fromarray(fit_frame(segment[-1], width, height))
         clip = self._write(frames, request, output)
         progress(1.0)
         return clip
 
 
-def _full_prompt(request: ShotRequest) -> str:
-    """The shot's prompt with the video's style phrase, which keeps shots consistent."""
-    return ", ".join(part for part in (request.prompt, request.style) if part)
+def _run(pipe: Any, call: dict[str, Any]) -> np.ndarray:
+    """One pipeline call's videos (batch, frames, height, width, 3) in 0..1; the step cache
+    is reset however the call ends."""
+    try:
+        return np.asarray(pipe(**call).frames)
+    finally:
+        _reset_step_cache(pipe)
 
 
-def _open_image(path: Path | None) -> Image.Image | None:
-    return Image.open(path).convert("RGB") if path is not None else None
+def full_prompt(request: ShotRequest) -> str:
+    """The shot's prompt, its camera move in words (CAMERA_WORDS), and the video's style
+    phrase, which keeps shots consistent."""
+    parts = (request.prompt, CAMERA_WORDS[request.camera], request.style)
+    return ", ".join(part for part in parts if part)
+
+
+def _start_image(path: Path | None, width: int, height: int) -> Image.Image | None:
+    """The frame a shot continues from, cropped (not squeezed) to the render size."""
+    if path is None:
+        return None
+    image = np.asarray(Image.open(path).convert("RGB"))
+    return Image.fromarray(fit_frame(image, width, height))
 
 
 def _to_uint8(video: np.ndarray) -> np.ndarray:
@@ -461,13 +666,9 @@ def _to_uint8(video: np.ndarray) -> np.ndarray:
     return (np.clip(video, 0.0, 1.0) * 255).round().astype(np.uint8)
 
 
-def _resample(available: int, wanted: int) -> list[int]:
-    """Which generated frame to show at each output frame: even spacing over the clip."""
-    return [min(available - 1, (index * available) // wanted) for index in range(wanted)]
-
-
-def _fit(frame: np.ndarray, width: int, height: int) -> np.ndarray:
-    """Scale a frame to cover width x height, then crop the middle."""
+def fit_frame(frame: np.ndarray, width: int, height: int) -> np.ndarray:
+    """Scale a frame (height, width, 3) to cover width x height (Lanczos), then crop the
+    middle: another aspect is cropped, never squeezed."""
     image = Image.fromarray(frame)
     scale = max(width / image.width, height / image.height)
     size = (max(width, round(image.width * scale)), max(height, round(image.height * scale)))

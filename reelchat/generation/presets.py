@@ -45,7 +45,18 @@ class Preset:
     fixed_size: bool = False
     """The model renders one size only; other aspects are cropped from it."""
     vram_gb: float = 24.0
-    """Roughly what it needs on the GPU with nothing offloaded."""
+    """Roughly what text-to-video needs on the GPU with nothing offloaded, in GiB (computed:
+    weights at their load dtype plus activations at the native size; see README)."""
+    i2v_vram_gb: float = 0.0
+    """What the separate image-to-video weights add when they are loaded too (0: none)."""
+    shares_text_encoder: bool = False
+    """The image-to-video weights use the same text encoder and tokenizer as text-to-video (Wan
+    2.1 1.3B and 14B both use UMT5-XXL), so one copy serves both pipelines."""
+    float32_modules: tuple[str, ...] = ()
+    """Components the model authors run in float32 whatever the rest uses (Wan's VAE and the
+    I2V image encoder, per the diffusers Wan examples)."""
+    negative_prompt: str = ""
+    """The model authors' default negative prompt; a shot's own one is added before it."""
     tiny: bool = False
     """Random-weight test model built locally (see generation.tiny)."""
 
@@ -65,6 +76,18 @@ class Preset:
         return max(step, round(width / step) * step), max(step, round(height / step) * step)
 
 
+WAN_NEGATIVE_PROMPT = (
+    "Bright tones, overexposed, static, blurred details, subtitles, style, works, paintings, "
+    "images, static, overall gray, worst quality, low quality, JPEG compression residue, ugly, "
+    "incomplete, extra fingers, poorly drawn hands, poorly drawn faces, deformed, disfigured, "
+    "misshapen limbs, fused fingers, still picture, messy background, three legs, many people in "
+    "the background, walking backwards"
+)
+"""The negative prompt of the diffusers Wan examples (pipeline_wan.py, in English there)."""
+LTX_NEGATIVE_PROMPT = "worst quality, inconsistent motion, blurry, jittery, distorted"
+"""The negative prompt of the diffusers LTX-Video examples (pipeline_ltx.py)."""
+
+
 PRESETS: dict[str, Preset] = {
     preset.name: preset
     for preset in (
@@ -81,7 +104,11 @@ PRESETS: dict[str, Preset] = {
             fps=16,
             steps=50,
             guidance=5.0,
-            vram_gb=12,
+            vram_gb=20,
+            i2v_vram_gb=37,
+            shares_text_encoder=True,
+            float32_modules=("vae", "image_encoder"),
+            negative_prompt=WAN_NEGATIVE_PROMPT,
         ),  # fmt: skip
         Preset(
             name="wan2.2-ti2v-5b",
@@ -97,6 +124,8 @@ PRESETS: dict[str, Preset] = {
             guidance=5.0,
             size_multiple=32,
             vram_gb=32,
+            float32_modules=("vae",),
+            negative_prompt=WAN_NEGATIVE_PROMPT,
         ),  # fmt: skip
         Preset(
             name="ltx-video",
@@ -113,6 +142,7 @@ PRESETS: dict[str, Preset] = {
             size_multiple=32,
             frame_step=8,
             vram_gb=18,
+            negative_prompt=LTX_NEGATIVE_PROMPT,
         ),  # fmt: skip
         Preset(
             name="cogvideox-2b",
@@ -146,12 +176,18 @@ PRESETS: dict[str, Preset] = {
             frame_step=8,
             fixed_size=True,
             vram_gb=26,
+            i2v_vram_gb=20,
         ),  # fmt: skip
         Preset(
             name="tiny-wan",
             family="wan",
             pipeline="WanPipeline",
             model="tiny-wan",
+            i2v_pipeline="WanImageToVideoPipeline",
+            i2v_model="tiny-wan-i2v",
+            shares_text_encoder=True,
+            float32_modules=("vae", "image_encoder"),
+            negative_prompt="dark blurry",
             dtype="float32",
             width=64,
             height=48,
@@ -168,6 +204,7 @@ PRESETS: dict[str, Preset] = {
             pipeline="LTXPipeline",
             model="tiny-ltx",
             i2v_pipeline="LTXImageToVideoPipeline",
+            negative_prompt="dark blurry",
             dtype="float32",
             width=64,
             height=64,
@@ -183,11 +220,7 @@ PRESETS: dict[str, Preset] = {
     )
 }
 
-_FAMILY_OF_PIPELINE = {
-    "WanPipeline": ("wan", "WanImageToVideoPipeline"),
-    "LTXPipeline": ("ltx", "LTXImageToVideoPipeline"),
-    "CogVideoXPipeline": ("cogvideox", None),
-}
+_FAMILY_OF_PIPELINE = {"WanPipeline": "wan", "LTXPipeline": "ltx", "CogVideoXPipeline": "cogvideox"}
 DEFAULT_PRESET = "wan2.1-t2v-1.3b"
 
 
@@ -209,13 +242,43 @@ def resolve_preset(model: str | None) -> Preset:
             f"{folder} holds a {class_name or 'unknown'} pipeline; supported: "
             + ", ".join(sorted(_FAMILY_OF_PIPELINE))
         )
-    family, i2v = _FAMILY_OF_PIPELINE[class_name]
+    family = _FAMILY_OF_PIPELINE[class_name]
     base = next(p for p in PRESETS.values() if p.family == family and not p.tiny)
     return replace(
         base,
         name=f"folder:{folder.resolve()}",
         pipeline=class_name,
         model=str(folder.resolve()),
-        i2v_pipeline=i2v,
+        i2v_pipeline=image_to_video_of(folder, class_name),
         i2v_model=None,
+        i2v_vram_gb=0.0,
+        shares_text_encoder=False,
     )
+
+
+def _config(path: Path) -> dict[str, object]:
+    try:
+        return json.loads(path.read_text())
+    except (OSError, ValueError):
+        return {}
+
+
+def image_to_video_of(folder: Path, class_name: str) -> str | None:
+    """The image-to-video pipeline a text-to-video folder's own weights can drive, read from
+    its configs; None when they cannot start from an image.
+
+    LTX-Video conditions on an image through its latents, so one set of weights does both.
+    A Wan transformer takes an image only when it was trained for it: Wan 2.2 TI2V
+    (`expand_timesteps`, the image latents replace the first noise frame, in_channels == the
+    VAE's z_dim). A Wan 2.1 text-to-video transformer (16 input channels) cannot: the
+    image-to-video pipeline would feed it 36 (noise + image latents + mask)."""
+    if class_name == "LTXPipeline":
+        return "LTXImageToVideoPipeline"
+    if class_name != "WanPipeline":
+        return None
+    index = _config(folder / "model_index.json")
+    transformer = _config(folder / "transformer" / "config.json")
+    vae = _config(folder / "vae" / "config.json")
+    if index.get("expand_timesteps") and transformer.get("in_channels") == vae.get("z_dim"):
+        return "WanImageToVideoPipeline"
+    return None

@@ -7,8 +7,6 @@ cancelled job resumes it, and an edit re-renders only the shots whose pixels cha
 from __future__ import annotations
 
 import math
-import os
-import shutil
 import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -17,7 +15,8 @@ from pathlib import Path
 
 from reelchat import store
 from reelchat.errors import NotFound, ReelchatError, RenderCancelled, RenderFailed
-from reelchat.generation.backend import ShotRequest, VideoBackend, batch_size, shot_requests
+from reelchat.generation.backend import ShotRequest, VideoBackend, batch_size
+from reelchat.generation.cache import condition_frame, reuse_clip, shot_requests
 from reelchat.generation.executors import (
     Executor,
     ShotWork,
@@ -25,7 +24,7 @@ from reelchat.generation.executors import (
     as_executor,
     failure_reason,
 )
-from reelchat.generation.media import atomic_output, last_frame, probe
+from reelchat.generation.media import probe
 from reelchat.generation.stitch import StitchOptions, StitchReport, stitch
 from reelchat.generation.voiceover import fit_to_narration, spoken_lines
 from reelchat.store import ClipRecord, JobShot, JobStatus, RenderJob, ShotStatus, Video
@@ -110,15 +109,6 @@ def start_job(
     )
 
 
-def _link_or_copy(source: Path, target: Path) -> None:
-    with atomic_output(target) as temp:
-        temp.unlink()
-        try:
-            os.link(source, temp)
-        except OSError:
-            shutil.copyfile(source, temp)
-
-
 class _ShotProgress:
     """Writes a shot's progress to its row at most every PROGRESS_WRITE_INTERVAL, and raises
     RenderCancelled when someone asked the job to stop."""
@@ -149,39 +139,6 @@ class _ShotProgress:
             raise RenderCancelled(f"job {self._job.id} was taken over by another process")
         if job.cancel_requested:
             raise RenderCancelled(f"job {self._job.id} was cancelled; render again to resume")
-
-
-def _with_condition_frame(
-    workspace: Workspace, session_id: str, request: ShotRequest
-) -> ShotRequest:
-    """For a chained shot, the last frame of the clip it continues from, as a PNG."""
-    if not request.condition_key:
-        return request
-    previous = workspace.clip_path(session_id, request.condition_key)
-    if not previous.exists():
-        raise RenderFailed("it continues from the shot before it, which has no clip yet")
-    frame = previous.with_name(f"{request.condition_key}-last.png")
-    if not frame.exists():
-        last_frame(previous, frame)
-    return request.model_copy(update={"condition_frame": frame})
-
-
-def _reuse_clip(workspace: Workspace, job: RenderJob, row: JobShot) -> bool:
-    """True when the clip for `row` exists already: in this session, or in another one (linked)."""
-    engine = workspace.engine
-    clip_path = workspace.clip_path(job.session_id, row.cache_key)
-    known = store.find_clip(engine, session_id=job.session_id, key=row.cache_key)
-    if known is not None and clip_path.exists():
-        return True
-    elsewhere = store.find_clip_anywhere(engine, key=row.cache_key)
-    if elsewhere is None:
-        return False
-    source = workspace.resolve(elsewhere.session_id, elsewhere.path)
-    if not source.exists():
-        return False
-    _link_or_copy(source, clip_path)
-    store.record_clip(engine, clip=elsewhere.model_copy(update={"session_id": job.session_id}))
-    return True
 
 
 @dataclass
@@ -279,10 +236,10 @@ class _Renderer:
         shot = group[0]
         job = shot.state.job
         try:
-            if _reuse_clip(self.workspace, job, shot.row):
+            if reuse_clip(self.workspace, job.session_id, shot.row.cache_key):
                 self._finish(shot, ShotStatus.cached)
                 return
-            request = _with_condition_frame(self.workspace, job.session_id, shot.request)
+            request = condition_frame(self.workspace, job.session_id, shot.request)
             group[0] = shot = _Shot(shot.state, shot.row, request)
             partners = self._partners(shot, queue)
             for partner in partners:
@@ -310,7 +267,7 @@ class _Renderer:
             same = (other.width, other.height, other.fps, other.frames) == shape
             if (
                 same and not other.condition_key and shot.row.cache_key not in busy | keys
-                and not _reuse_clip(self.workspace, shot.state.job, shot.row)
+                and not reuse_clip(self.workspace, shot.state.job.session_id, shot.row.cache_key)
             ):  # fmt: skip
                 partners.append(shot)
                 keys.add(shot.row.cache_key)

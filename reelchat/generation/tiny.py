@@ -43,43 +43,56 @@ def _t5_config() -> Any:
     )  # fmt: skip
 
 
-def _tiny_wan() -> Any:
+def _wan_parts(in_channels: int, image_dim: int | None) -> dict[str, Any]:
+    """Components Wan's text-to-video and image-to-video pipelines share the shape of; the
+    text encoder is seeded alike, so both folders hold the same one (as the real 1.3B and 14B
+    models do)."""
     import torch
-    from diffusers import (
-        AutoencoderKLWan,
-        FlowMatchEulerDiscreteScheduler,
-        WanPipeline,
-        WanTransformer3DModel,
-    )
+    from diffusers import AutoencoderKLWan, FlowMatchEulerDiscreteScheduler, WanTransformer3DModel
     from transformers import UMT5EncoderModel
 
     torch.manual_seed(0)
-    return WanPipeline(
-        tokenizer=_tokenizer(),
-        text_encoder=UMT5EncoderModel(_t5_config()),
-        transformer=WanTransformer3DModel(
-            patch_size=(1, 2, 2),
-            num_attention_heads=2,
-            attention_head_dim=12,
-            in_channels=16,
-            out_channels=16,
-            text_dim=32,
-            freq_dim=256,
-            ffn_dim=32,
-            num_layers=2,
-            cross_attn_norm=True,
-            qk_norm="rms_norm_across_heads",
-            rope_max_seq_len=32,
-        ),  # fmt: skip
-        vae=AutoencoderKLWan(
-            base_dim=3,
-            z_dim=16,
-            dim_mult=[1, 1, 1, 1],
-            num_res_blocks=1,
+    return {
+        "tokenizer": _tokenizer(),
+        "text_encoder": UMT5EncoderModel(_t5_config()),
+        "transformer": WanTransformer3DModel(
+            patch_size=(1, 2, 2), num_attention_heads=2, attention_head_dim=12,
+            in_channels=in_channels, out_channels=16, text_dim=32, freq_dim=256, ffn_dim=32,
+            num_layers=2, cross_attn_norm=True, qk_norm="rms_norm_across_heads",
+            rope_max_seq_len=32, image_dim=image_dim,
+        ),
+        "vae": AutoencoderKLWan(
+            base_dim=3, z_dim=16, dim_mult=[1, 1, 1, 1], num_res_blocks=1,
             temperal_downsample=[False, True, True],
-        ),  # fmt: skip
-        scheduler=FlowMatchEulerDiscreteScheduler(shift=7.0),
+        ),
+        "scheduler": FlowMatchEulerDiscreteScheduler(shift=7.0),
+    }  # fmt: skip
+
+
+def _tiny_wan() -> Any:
+    from diffusers import WanPipeline
+
+    return WanPipeline(**_wan_parts(in_channels=16, image_dim=None))
+
+
+def _tiny_wan_i2v() -> Any:
+    """Wan 2.1 image-to-video in small: the first frame's latents join the noise (16 + 16 + 4
+    mask channels) and a CLIP vision encoder (built from a config) embeds the start image.
+    Shapes follow diffusers' own fast test of WanImageToVideoPipeline."""
+    import torch
+    from diffusers import WanImageToVideoPipeline
+    from transformers import CLIPImageProcessor, CLIPVisionConfig, CLIPVisionModel
+
+    parts = _wan_parts(in_channels=36, image_dim=4)
+    torch.manual_seed(0)
+    encoder = CLIPVisionModel(
+        CLIPVisionConfig(
+            hidden_size=4, num_hidden_layers=2, num_attention_heads=2,
+            image_size=32, intermediate_size=16, patch_size=1,
+        )  # fmt: skip
     )
+    processor = CLIPImageProcessor(crop_size=32, size=32)
+    return WanImageToVideoPipeline(**parts, image_encoder=encoder, image_processor=processor)
 
 
 def _tiny_ltx() -> Any:
@@ -126,7 +139,9 @@ def _tiny_ltx() -> Any:
     )
 
 
-BUILDERS: dict[str, Callable[[], Any]] = {"tiny-wan": _tiny_wan, "tiny-ltx": _tiny_ltx}
+BUILDERS: dict[str, Callable[[], Any]] = {
+    "tiny-wan": _tiny_wan, "tiny-wan-i2v": _tiny_wan_i2v, "tiny-ltx": _tiny_ltx,
+}  # fmt: skip
 
 
 def ensure_tiny_model(name: str, folder: Path) -> Path:

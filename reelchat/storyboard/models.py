@@ -106,9 +106,11 @@ class Shot(_Strict):
 
 
 PIXEL_FIELDS = ("title", "prompt", "negative_prompt", "camera", "seed")
-"""Shot fields that reach the renderer as they are. With the effective style, the frame count
+"""Shot fields that may reach a renderer as they are. With the effective style, the frame count
 and the storyboard's size and fps they make up `Storyboard.pixel_inputs`; the rest
-(transition, narration, caption) only change the stitch, so editing them re-renders nothing."""
+(transition, narration, caption) only change the stitch, so editing them re-renders nothing.
+A backend's clip cache key covers only the inputs it consumes (generation.cache): the animatic
+draws the title, the diffusion backend never sees it."""
 
 
 class Storyboard(_Strict):

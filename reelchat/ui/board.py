@@ -7,6 +7,7 @@ validated before anything is saved, so a bad value shows an inline error and los
 from __future__ import annotations
 
 import random
+from pathlib import Path
 from typing import Any
 
 import streamlit as st
@@ -14,7 +15,7 @@ import streamlit as st
 from reelchat import store
 from reelchat.config import Settings
 from reelchat.errors import ReelchatError
-from reelchat.generation.media import first_frame
+from reelchat.generation import cache
 from reelchat.storyboard.models import Camera, Shot, Storyboard, Transition
 from reelchat.ui.chat import start_render
 from reelchat.ui.services import conversation, workers
@@ -38,26 +39,22 @@ def _apply(
     st.rerun()
 
 
-def _thumbnail(ws: Workspace, session_id: str, key: str | None) -> None:
-    clip = ws.clip_path(session_id, key) if key else None
-    if clip is None or not clip.exists():
+def _thumbnail(clip: Path | None) -> None:
+    if clip is None:
         st.markdown("🎞️ *not rendered yet*")
         return
-    image = clip.with_name(f"{key}-first.png")
-    if not image.exists():
-        first_frame(clip, image)
-    st.image(str(image), use_container_width=True)
+    st.image(str(cache.thumbnail(clip)), use_container_width=True)
 
 
 def _card(
     ws: Workspace, session_id: str, chosen: Settings, board: Storyboard, number: int,
-    shot: Shot, clip_key: str | None, busy: bool,
+    shot: Shot, clip: Path | None, busy: bool,
 ) -> None:  # fmt: skip
     with st.container(border=True):
         picture, fields = st.columns([1, 3])
         with picture:
             st.markdown(f"**Shot {number}**")
-            _thumbnail(ws, session_id, clip_key)
+            _thumbnail(clip)
         with fields.form(key=f"shot-{shot.id}"):
             title = st.text_input("Title", value=shot.title)
             prompt = st.text_area("Prompt", value=shot.prompt, height=80)
@@ -122,9 +119,9 @@ def board(ws: Workspace, session_id: str, chosen: Settings) -> None:
         f"{storyboard.aspect} · version {version.number}"
     )
     busy = workers().busy(session_id)
-    keys = store.shot_clip_keys(ws.engine, session_id=session_id)
+    clips = cache.shot_clips(ws, session_id)
     for number, shot in enumerate(storyboard.shots, start=1):
-        _card(ws, session_id, chosen, storyboard, number, shot, keys.get(shot.id), busy)
+        _card(ws, session_id, chosen, storyboard, number, shot, clips.get(shot.id), busy)
     with st.expander("Version history"):
         for row in reversed(store.list_versions(ws.engine, session_id=session_id)):
             left, right = st.columns([4, 1])

@@ -5,6 +5,7 @@ from __future__ import annotations
 import streamlit as st
 
 from reelchat import store
+from reelchat.generation import cache
 from reelchat.workspace import Workspace
 
 
@@ -34,11 +35,11 @@ def results(ws: Workspace, session_id: str) -> None:
     )  # fmt: skip
     with st.expander("Shot clips"):
         board = store.get_version(ws.engine, session_id=session_id).storyboard
-        keys = store.shot_clip_keys(ws.engine, session_id=session_id)
+        clips = cache.shot_clips(ws, session_id)
         for number, shot in enumerate(board.shots, start=1):
             st.markdown(f"**Shot {number}: {shot.title}**")
-            clip = ws.clip_path(session_id, keys[shot.id]) if shot.id in keys else None
-            if clip is not None and clip.exists():
+            clip = clips.get(shot.id)
+            if clip is not None:
                 st.video(str(clip))
             else:
                 st.caption("not rendered yet")

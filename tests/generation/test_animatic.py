@@ -2,7 +2,8 @@ import numpy as np
 import pytest
 
 from reelchat.generation.animatic import AnimaticBackend, palette_for
-from reelchat.generation.backend import ShotRequest, cache_key
+from reelchat.generation.backend import ShotRequest
+from reelchat.generation.cache import cache_key
 from reelchat.generation.media import probe, read_frame
 from tests.conftest import make_storyboard
 

@@ -9,8 +9,13 @@ pytest.importorskip("diffusers")
 from reelchat import store  # noqa: E402
 from reelchat.config import Settings  # noqa: E402
 from reelchat.errors import RenderCancelled  # noqa: E402
-from reelchat.generation.backend import get_backend, shot_requests  # noqa: E402
-from reelchat.generation.diffusion import DiffusersBackend, ModelUnavailable  # noqa: E402
+from reelchat.generation.backend import get_backend  # noqa: E402
+from reelchat.generation.cache import shot_requests  # noqa: E402
+from reelchat.generation.diffusion import (  # noqa: E402
+    DiffusersBackend,
+    ModelUnavailable,
+    fit_frame,
+)
 from reelchat.generation.media import probe  # noqa: E402
 from reelchat.generation.presets import PRESETS, UnknownPreset, resolve_preset  # noqa: E402
 from reelchat.generation.runner import render_session  # noqa: E402
@@ -79,7 +84,9 @@ def test_chained_shots_start_from_the_previous_shots_last_frame(workspace):
     assert not first_request.condition_key and second_request.condition_key == first_key
     last_frame = workspace.clips_dir(session_id) / f"{first_key}-last.png"
     assert len(recorder.images) == 1
-    assert np.array_equal(recorder.images[0], np.asarray(Image.open(last_frame).convert("RGB")))
+    size = backend.preset.render_size(board.size[0] / board.size[1])
+    expected = fit_frame(np.asarray(Image.open(last_frame).convert("RGB")), *size)
+    assert np.array_equal(recorder.images[0], expected)  # cropped to the render size
 
 
 def test_with_chaining_an_edit_rerenders_the_shots_after_it(workspace):

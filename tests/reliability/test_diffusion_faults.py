@@ -12,7 +12,8 @@ pytest.importorskip("diffusers")
 from reelchat import store  # noqa: E402
 from reelchat.config import Settings  # noqa: E402
 from reelchat.errors import RenderFailed  # noqa: E402
-from reelchat.generation.backend import get_backend, shot_requests  # noqa: E402
+from reelchat.generation.backend import get_backend  # noqa: E402
+from reelchat.generation.cache import shot_requests  # noqa: E402
 from reelchat.generation.diffusion import OutOfMemory  # noqa: E402
 from reelchat.generation.media import probe  # noqa: E402
 from reelchat.generation.runner import render_session  # noqa: E402

@@ -26,6 +26,7 @@ from reelchat.generation.backend import (
     generate_clips,
     get_backend,
 )
+from reelchat.generation.cache import consumed_fields
 from reelchat.generation.executors import ShotWork, WorkDone, failure_reason
 from reelchat.generation.media import atomic_output
 
@@ -75,13 +76,14 @@ class ShotWorker:
         except Exception as error:  # noqa: BLE001 - reported to the driver by describe()
             self._problem = failure_reason(error)
 
-    def describe(self) -> tuple[str, bool, str, str]:
-        """The backend's name, whether it chains shots and why it could not be built (if it
-        could not), and the node this actor lives on."""
+    def describe(self) -> tuple[str, bool, str, str, tuple[str, ...]]:
+        """The backend's name, whether it chains shots, why it could not be built (if it
+        could not), the node this actor lives on, and the request fields it consumes."""
         node = ray.get_runtime_context().get_node_id()
         if self._problem:
-            return "", False, self._problem, node
-        return self._backend.name, self._backend.chains_shots, "", node
+            return "", False, self._problem, node, ()
+        consumes = tuple(sorted(consumed_fields(self._backend)))
+        return self._backend.name, self._backend.chains_shots, "", node, consumes
 
     def batch_size(self, request: ShotRequest) -> int:
         return batch_size(self._backend, request)
@@ -125,12 +127,14 @@ class ShotWorker:
 
 @dataclass(frozen=True)
 class WorkerBackend:
-    """What the runner plans with: the name and chaining of the backend the actors run, which
-    may differ from one built here (a GPU worker renders in another precision than a CPU
+    """What the runner plans with: the name, chaining and inputs of the backend the actors run,
+    which may differ from one built here (a GPU worker renders in another precision than a CPU
     driver would)."""
 
     name: str
     chains_shots: bool
+    consumes: frozenset[str]
+    """The request fields the actors' backend uses (generation.cache keys on them)."""
     executor: RayExecutor = field(repr=False)
 
     def batch_size(self, request: ShotRequest) -> int:
@@ -189,12 +193,12 @@ class RayExecutor:
                 f"the Ray workers did not start within {START_SECONDS:.0f} s; "
                 "does the cluster have the CPUs or GPUs they ask for?"
             ) from None
-        problems = {problem for _, _, problem, _ in described if problem}
+        problems = {problem for _, _, problem, _, _ in described if problem}
         if problems:
             raise ReelchatError(f"the Ray workers cannot render: {'; '.join(sorted(problems))}")
-        name, chains, _, _ = described[0]
-        self.backend = WorkerBackend(name, chains, self)
-        self.nodes = {node for _, _, _, node in described}
+        name, chains, _, _, consumes = described[0]
+        self.backend = WorkerBackend(name, chains, frozenset(consumes), self)
+        self.nodes = {node for _, _, _, node, _ in described}
         """The Ray nodes the actors were placed on."""
 
     @classmethod
