@@ -173,6 +173,9 @@ def test_an_unknown_tool_is_reported_to_the_model(chat, server):
 
 
 def test_a_looping_model_is_stopped(chat, server):
+    server.script(reply(calls=[tool_call("plan_storyboard", PLAN)]), reply("Planned."))
+    _turn(chat, "plan a lighthouse video")
+    server.requests.clear()
     server.script(*[reply(calls=[tool_call("describe_storyboard", {})]) for _ in range(20)])
     events = _turn(chat, "plan something")
     assert f"stopped after {MAX_STEPS} steps" in events[-1].text

@@ -12,7 +12,7 @@ from reelchat.agent.conversation import Conversation
 from reelchat.config import Settings
 from reelchat.generation.stitch import StitchOptions
 from tests.conftest import make_storyboard
-from tests.openai_server import ScriptedOpenAI, raw, reply, status, tool_call
+from tests.openai_server import ScriptedOpenAI, Step, raw, reply, status, tool_call
 
 QUIET = StitchOptions(captions=False, narration=False)
 PLAN = {
@@ -61,10 +61,15 @@ def _last_reply(chat, text: str) -> tuple[str, list]:
         (status(429), "rate limiting (HTTP 429", "Wait a minute"),
         (status(503), "server failed (HTTP 503", "again in a moment"),
         (status(401), "refused the API key (HTTP 401", "OPENAI_API_KEY"),
-        (status(404), "does not know the model (HTTP 404", "REELCHAT_LLM_MODEL"),
+        (status(404), "HTTP 404 (not found) for http://127.0.0.1", "REELCHAT_LLM_BASE_URL"),
+        (
+            Step(body={"error": {"message": "model 'x' not found"}}, status=404),
+            "does not know the model (HTTP 404",
+            "REELCHAT_LLM_MODEL",
+        ),
         (status(400), "rejected the request (HTTP 400", "another model"),
-        (raw(b"<html>bad gateway</html>"), "could not read (JSONDecodeError", "OpenAI-compatible"),
-        (raw(b'{"choices": []}'), "could not read (IndexError", "OpenAI-compatible"),
+        (raw(b"<html>bad gateway</html>"), "(it began: '<html>bad gateway", "OpenAI-compatible"),
+        (raw(b'{"choices": []}'), "not a chat completion", "OpenAI-compatible"),
     ],
 )
 def test_each_endpoint_fault_is_named_with_what_to_do(workspace, server, step, expected, advice):
