@@ -22,6 +22,9 @@ MAX_RESPONSE_BYTES = 4_000_000
 as about 1 MB of server-sent events (each token is a ~250-byte JSON chunk)."""
 
 
+OPENAI_API = "https://api.openai.com/v1"
+
+
 class StreamedChatOpenAI(ChatOpenAI):
     """ChatOpenAI that also reports each tool call's raw argument text.
 
@@ -29,6 +32,16 @@ class StreamedChatOpenAI(ChatOpenAI):
     answer cut off mid-call (`{"shots": [` at the token cap) would read as a complete call with
     fewer shots. The raw text lets the graph refuse such a call instead.
     """
+
+    def _get_request_payload(self, *args: Any, **kwargs: Any) -> dict[str, Any]:
+        """OpenAI's own API reads `max_completion_tokens`; llama.cpp, Ollama and most other
+        OpenAI-compatible servers read only `max_tokens` and ignore the other, so a small
+        model would ramble to the end of its context."""
+        payload = super()._get_request_payload(*args, **kwargs)
+        host = httpx2.URL(self.openai_api_base or OPENAI_API).host
+        if host != httpx2.URL(OPENAI_API).host and "max_completion_tokens" in payload:
+            payload["max_tokens"] = payload.pop("max_completion_tokens")
+        return payload
 
     def _stream(self, *args: Any, **kwargs: Any) -> Iterator[ChatGenerationChunk]:
         raw: dict[int, str] = {}

@@ -36,6 +36,19 @@ def _status_reason(error: BaseException) -> str:
     return _first_line(error)
 
 
+def _bounded_cause(error: BaseException, kinds: tuple[type[BaseException], ...]) -> BaseException:
+    """The transport's own error when LangChain wrapped it (langchain-openai re-raises a
+    timeout as its own class), else `error`."""
+    seen: BaseException | None = error
+    for _ in range(5):
+        if seen is None:
+            break
+        if isinstance(seen, kinds):
+            return seen
+        seen = seen.__cause__ or seen.__context__
+    return error
+
+
 def _not_found(error: openai.NotFoundError, base: str) -> str:
     """A 404 is a wrong model name only when the endpoint says so; otherwise the URL is wrong
     (Ollama's root and most local servers serve the API under /v1)."""
@@ -74,6 +87,7 @@ def describe_model_failure(error: BaseException, model: BaseChatModel) -> str:
     from reelchat.agent.transport import ModelTimeout, ReplyTooLarge, UnreadableAnswer
 
     base = f"{KEPT} "
+    error = _bounded_cause(error, (ModelTimeout, ReplyTooLarge, UnreadableAnswer))
     if isinstance(error, ModelTimeout) and error.received == 0:
         return (
             f"The language model sent no answer at all within {error.seconds:g} s (the server "

@@ -46,7 +46,7 @@ def _thumbnail(ws: Workspace, session_id: str, key: str | None) -> None:
     image = clip.with_name(f"{key}-first.png")
     if not image.exists():
         first_frame(clip, image)
-    st.image(str(image), use_container_width=True)
+    st.image(str(image), width="stretch")
 
 
 def _card(
