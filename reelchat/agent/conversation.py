@@ -162,7 +162,11 @@ class Conversation:
             closing: list[BaseMessage] = []
             if last is not None:
                 answered = {m.tool_call_id for m in messages if isinstance(m, ToolMessage)}
-                calls = [{**c, "id": c.get("id") or new_call_id()} for c in last.tool_calls]
+                calls = [
+                    {**c, "id": c.get("id") or new_call_id(),
+                     "args": c["args"] if isinstance(c.get("args"), dict) else {}}
+                    for c in last.tool_calls
+                ]  # fmt: skip
                 closing.append(last.model_copy(update={"tool_calls": calls}))
                 closing += [
                     ToolMessage(

@@ -4,11 +4,14 @@ import json
 import time
 
 import pytest
+from langchain_core.messages import AIMessage, HumanMessage
+from typer.testing import CliRunner
 
 from reelchat import store
 from reelchat.agent.conversation import Conversation
 from reelchat.agent.graph import MAX_STEPS
 from reelchat.agent.transport import is_local
+from reelchat.cli import app
 from reelchat.config import Settings
 from reelchat.generation.stitch import StitchOptions
 from tests.openai_server import (
@@ -360,3 +363,48 @@ def test_a_model_that_cannot_make_a_valid_call_hands_the_turn_to_the_offline_pla
     assert len(server.requests) == 2 + 3  # no fourth try
     versions = _versions(chat)
     assert len(versions) == 2 and versions[-1].storyboard.shots[0].duration > 1
+
+
+def _break_last_turn(chat, args, call_id):
+    """Leave the session's thread as a crash did: a model step whose tool call is unusable
+    (an older release stored calls without ids; a broken endpoint, arguments that are no
+    object), still waiting for its tools."""
+    call = {"name": "plan_storyboard", "args": args, "id": call_id, "type": "tool_call"}
+    step = AIMessage.model_construct(
+        content="", tool_calls=[call], invalid_tool_calls=[], additional_kwargs={},
+        response_metadata={}, type="ai", id="broken-step",
+    )  # fmt: skip
+    values = {"messages": [HumanMessage("a lighthouse video", id="asked"), step], "steps": 1}
+    chat.graph.update_state(chat._config, values, as_node="agent")
+    assert chat.interrupted
+
+
+@pytest.mark.parametrize(
+    ("args", "call_id", "shown"),
+    [
+        (PLAN, None, "Planned the lighthouse."),  # the call gets an id and the turn finishes
+        ("not an object", "call_1", "The last turn could not be finished"),
+        (None, "call_2", "The last turn could not be finished"),
+    ],
+)
+def test_a_session_with_a_broken_last_turn_reopens(chat, server, monkeypatch, args, call_id, shown):
+    _break_last_turn(chat, args, call_id)
+    finished = ["Planned the lighthouse."] if shown.startswith("Planned") else []
+    server.script(*[reply(text) for text in [*finished, "Hello again."]])
+    monkeypatch.setenv("REELCHAT_WORKSPACE", str(chat.workspace.root))
+    monkeypatch.setenv("REELCHAT_LLM_BASE_URL", server.base_url)
+    monkeypatch.setenv("REELCHAT_LLM_API_KEY", "k")
+    result = CliRunner().invoke(
+        app, ["chat", "--session", chat.session_id, "--no-captions", "--no-narration"],
+        input="hello\nquit\n",
+    )  # fmt: skip
+    assert result.exit_code == 0, result.output
+    assert "Traceback" not in result.output and shown in result.output
+    assert "Hello again." in result.output  # the next message is a normal turn
+    assert not chat.interrupted
+    replies = [
+        m.content
+        for m in store.list_messages(chat.workspace.engine, session_id=chat.session_id)
+        if m.role == "assistant"
+    ]
+    assert replies[-2].startswith(shown) and replies[-1] == "Hello again."
