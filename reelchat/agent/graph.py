@@ -232,12 +232,24 @@ def _fallback_note(tries: int, error: str) -> str:
     )
 
 
+def _never_ended(error: BaseException) -> bool:
+    """True when the model answered but never finished (a small model rambling)."""
+    from reelchat.agent.transport import ModelTimeout
+
+    for _ in range(5):
+        if isinstance(error, ModelTimeout):
+            return error.received > 0
+        if (error := error.__cause__ or error.__context__) is None:  # type: ignore[assignment]
+            return False
+    return False
+
+
 def build_graph(
     model: BaseChatModel, *, checkpointer: BaseCheckpointSaver | None = None
 ) -> CompiledStateGraph:
-    """The agent graph for `model`. When `model` is an endpoint that fails to make a valid tool
-    call in MAX_FAILED_STEPS steps of one turn, the offline planner takes the rest of the turn
-    and its reply says so."""
+    """The agent graph for `model`. When `model` is an endpoint that fails to make a working tool
+    call in MAX_FAILED_STEPS steps of one turn, or starts an answer it never finishes within
+    its deadline, the offline planner takes the rest of the turn and its reply says so."""
     from reelchat.agent.planner import OfflinePlanner
 
     tools = agent_tools()
@@ -245,6 +257,16 @@ def build_graph(
     bound = model.bind_tools(tools)
     offline = None if isinstance(model, OfflinePlanner) else OfflinePlanner().bind_tools(tools)
     max_tokens = getattr(model, "max_tokens", None)
+
+    def offline_step(history: list[BaseMessage], note: str, steps: int) -> dict[str, Any]:
+        """One step of the offline planner in a turn it took over; its reply starts with
+        `note` (why it took over), kept on each of its messages until then."""
+        assert offline is not None
+        reply = offline.invoke(history)
+        reply.response_metadata = {**reply.response_metadata, OFFLINE_FALLBACK: note}
+        if not reply.tool_calls:
+            reply.content = f"{note}\n\n{_text_of(reply)}".strip()
+        return {"messages": [reply], "steps": steps + 1}
 
     def agent(state: AgentState, runtime: Runtime[ToolContext]) -> dict[str, Any]:
         steps = state.get("steps", 0)
@@ -264,21 +286,25 @@ def build_graph(
         handover = next(
             (i for i, m in enumerate(turn) if m.response_metadata.get(OFFLINE_FALLBACK)), None
         )
-        failed, _ = _failed_steps(turn)
-        if offline is not None and (handover is not None or failed >= MAX_FAILED_STEPS):
-            handover = len(turn) if handover is None else handover
-            reply = offline.invoke([system, *messages[:start], *turn[handover:]])
-            reply.response_metadata = {**reply.response_metadata, OFFLINE_FALLBACK: True}
-            if not reply.tool_calls:
-                note = _fallback_note(*_failed_steps(turn[:handover]))
-                reply.content = f"{note}\n\n{_text_of(reply)}".strip()
-            return {"messages": [reply], "steps": steps + 1}
-        history: list[BaseMessage] = [system, *messages]
+        if offline is not None and handover is not None:
+            note = str(turn[handover].response_metadata[OFFLINE_FALLBACK])
+            return offline_step([system, *messages[:start], *turn[handover:]], note, steps)
+        failed, error = _failed_steps(turn)
+        if offline is not None and failed >= MAX_FAILED_STEPS:
+            note = _fallback_note(failed, error)
+            return offline_step([system, *messages[:start]], note, steps)
         try:
-            reply = bound.invoke(history)
-        except Exception as error:  # noqa: BLE001 - any model failure becomes a clear reply
-            failure = AIMessage(content=describe_model_failure(error, model))
-            return {"messages": [failure], "steps": steps + 1}
+            reply = bound.invoke([system, *messages])
+        except Exception as failure:  # noqa: BLE001 - any model failure becomes a clear reply
+            if offline is not None and _never_ended(failure):
+                note = describe_model_failure(failure, model).split(". ")[0]
+                note += (
+                    ", so the offline planner handled this turn (a small model may ramble: "
+                    "lower REELCHAT_LLM_MAX_TOKENS or raise REELCHAT_LLM_TIMEOUT)."
+                )
+                return offline_step([system, *messages[:start]], note, steps)
+            reason = AIMessage(content=describe_model_failure(failure, model))
+            return {"messages": [reason], "steps": steps + 1}
         if not isinstance(reply, AIMessage):
             reply = AIMessage(content=str(reply.content))
         reply = _render_alone(tidy(reply, tool_names, max_tokens))

@@ -333,13 +333,16 @@ def test_a_timeout_on_a_local_server_is_not_retried_and_says_no_answer_came(chat
     assert "sent no answer at all within 1.5 s" in text and "REELCHAT_LLM_TIMEOUT" in text
 
 
-def test_an_answer_that_never_ends_is_named(chat, server):
+def test_an_answer_that_never_ends_is_named_and_the_offline_planner_takes_the_turn(chat, server):
+    server.script(reply(calls=[tool_call("plan_storyboard", PLAN)]), reply("Planned."))
+    _turn(chat, "plan a lighthouse video")
     server.script(drip("hello " * 100, every=0.2))
     started = time.monotonic()
-    text = _turn(chat, "hello?")[-1].text
-    assert time.monotonic() - started < 10  # the whole body would take two minutes
-    assert "started answering but did not finish within 1.5 s" in text
-    assert "REELCHAT_LLM_MAX_TOKENS" in text
+    text = _turn(chat, "make shot 1 longer")[-1].text
+    assert time.monotonic() - started < 30  # the whole body would take two minutes
+    assert text.startswith("The language model started answering but did not finish within 1.5 s")
+    assert "so the offline planner handled this turn" in text and "REELCHAT_LLM_MAX_TOKENS" in text
+    assert len(_versions(chat)) == 2  # the edit was made
 
 
 def test_local_endpoints_are_told_apart_from_remote_ones():
