@@ -193,6 +193,7 @@ class Conversation:
     def _run(self, graph_input: dict[str, Any] | None) -> Iterator[AgentEvent]:
         reply, reply_id = "", None
         tokens = _Tokens()
+        last_step: tuple[object, ...] = ()
         for mode, chunk in self.graph.stream(
             graph_input,
             self._config,
@@ -206,7 +207,9 @@ class Conversation:
                 continue
             if mode == "custom" and "render" in chunk:
                 event = RenderEvent(**chunk["render"])
-                yield AgentEvent("render", event.message or event.status, dataclasses.asdict(event))
+                if (step := _progress_step(event)) != last_step:
+                    last_step = step
+                    yield AgentEvent("render", _progress_text(event), dataclasses.asdict(event))
                 continue
             if mode != "updates":
                 continue
@@ -269,6 +272,22 @@ class Conversation:
         if store.get_session(engine, session_id=self.session_id).title == NEW_SESSION_TITLE:
             title = store.get_version(engine, session_id=self.session_id).storyboard.title
             store.rename_session(engine, session_id=self.session_id, title=title)
+
+
+PROGRESS_STEPS = 10
+"""A shot's progress is reported in steps of 1/PROGRESS_STEPS (a backend reports every frame)."""
+
+
+def _progress_step(event: RenderEvent) -> tuple[object, ...]:
+    """What a render event says, at the precision it is shown: equal steps are not repeated."""
+    return (event.job_id, event.kind, event.position, event.status, event.message,
+            int(event.fraction * PROGRESS_STEPS))  # fmt: skip
+
+
+def _progress_text(event: RenderEvent) -> str:
+    if event.kind == "shot" and not event.message:
+        return f"shot {event.position}/{event.total} {event.status} {event.fraction:.0%}"
+    return event.message or event.status
 
 
 class _Tokens:

@@ -20,6 +20,7 @@ from langchain_core.messages import (
     ToolMessage,
 )
 from langgraph.checkpoint.base import BaseCheckpointSaver
+from langgraph.constants import TAG_NOSTREAM
 from langgraph.graph import START, StateGraph
 from langgraph.graph.state import CompiledStateGraph
 from langgraph.prebuilt import ToolNode, tools_condition
@@ -262,7 +263,7 @@ def build_graph(
         """One step of the offline planner in a turn it took over; its reply starts with
         `note` (why it took over), kept on each of its messages until then."""
         assert offline is not None
-        reply = offline.invoke(history)
+        reply = offline.invoke(history, config={"tags": [TAG_NOSTREAM]})  # shown whole, with note
         reply.response_metadata = {**reply.response_metadata, OFFLINE_FALLBACK: note}
         if not reply.tool_calls:
             reply.content = f"{note}\n\n{_text_of(reply)}".strip()

@@ -411,3 +411,18 @@ def test_a_session_with_a_broken_last_turn_reopens(chat, server, monkeypatch, ar
         if m.role == "assistant"
     ]
     assert replies[-2].startswith(shown) and replies[-1] == "Hello again."
+
+
+def test_render_progress_events_change_when_progress_does(chat, server):
+    plan = {**PLAN, "fps": 24, "shots": [{**shot, "duration": 3} for shot in PLAN["shots"]]}
+    server.script(
+        reply(calls=[tool_call("plan_storyboard", plan)]),
+        reply(calls=[tool_call("render", {})]),
+        reply("Ready."),
+    )
+    events = [e for e in _turn(chat, "a lighthouse video") if e.kind == "render"]
+    shown = [(e.data["kind"], e.text) for e in events]
+    assert all(a != b for a, b in zip(shown, shown[1:], strict=False))  # never the same line
+    frames = 2 * 3 * 24  # before: an event per frame
+    assert len(events) <= 2 * 12 + 10 < frames
+    assert ("shot", "shot 1/2 running 50%") in shown and events[-1].data["kind"] == "done"
