@@ -60,7 +60,7 @@ class UnreadableAnswer(openai.OpenAIError):
 
     def __init__(self, body: bytes) -> None:
         start = body[:80].decode("utf-8", "replace")
-        super().__init__(f"the answer was not a chat completion (it began: {start!r})")
+        super().__init__(f"an answer that is not a chat completion (it began: {start!r})")
 
 
 class _BoundedStream(httpx2.SyncByteStream):
