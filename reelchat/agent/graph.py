@@ -134,6 +134,9 @@ def tidy(message: AIMessage, tool_names: set[str], max_tokens: int | None) -> AI
         tool_calls=calls,
         invalid_tool_calls=invalid,
         id=message.id,
+        additional_kwargs={
+            k: v for k, v in message.additional_kwargs.items() if k != replies.RAW_ARGUMENTS
+        },
         response_metadata=message.response_metadata,
         usage_metadata=message.usage_metadata,
     )
