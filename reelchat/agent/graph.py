@@ -311,7 +311,9 @@ def build_graph(
             return {"messages": [reason], "steps": steps + 1}
         if not isinstance(reply, AIMessage):
             reply = AIMessage(content=str(reply.content))
-        reply = _render_alone(tidy(reply, tool_names, max_tokens))
+        if offline is not None:  # an endpoint's answer; the offline planner's is reelchat's own
+            reply = tidy(reply, tool_names, max_tokens)
+        reply = _render_alone(reply)
         return {"messages": [reply, *_malformed_call_replies(reply)], "steps": steps + 1}
 
     graph = StateGraph(AgentState, context_schema=ToolContext)
