@@ -228,12 +228,9 @@ def _failed_steps(turn: list[BaseMessage]) -> tuple[int, str]:
     return failed, last
 
 
-def _fallback_note(tries: int, error: str) -> str:
-    reason = error.removeprefix("error: ").splitlines()[0][:200] if error else "no usable call"
-    return (
-        f"The language model could not make a working tool call in {tries} tries (last: "
-        f"{reason}), so the offline planner handled this turn."
-    )
+def _failed_reason(tries: int, error: str) -> str:
+    last = error.removeprefix("error: ").splitlines()[0][:200] if error else "no usable call"
+    return f"The language model could not make a working tool call in {tries} tries (last: {last})"
 
 
 def _never_ended(error: BaseException) -> bool:
@@ -272,6 +269,20 @@ def build_graph(
             reply.content = f"{note}\n\n{_text_of(reply)}".strip()
         return {"messages": [reply], "steps": steps + 1}
 
+    def hand_over(
+        messages: list[BaseMessage], start: int, reason: str, steps: int, advice: str = ""
+    ) -> dict[str, Any]:
+        """The offline planner takes the turn from its start, saying `reason`; but a turn in
+        which a tool already did something is stopped instead (the planner would repeat it)."""
+        if any(isinstance(m, ToolMessage) and m.status != "error" for m in messages[start:]):
+            stop = (
+                f"{reason}, so I stopped; what it completed before is saved. Send the message "
+                f"again, or unset REELCHAT_LLM_BASE_URL to use the offline planner. {advice}"
+            ).strip()
+            return {"messages": [AIMessage(content=stop)], "steps": steps + 1}
+        note = f"{reason}, so the offline planner handled this turn. {advice}".strip()
+        return offline_step(list(messages[:start]), note, steps)
+
     def agent(state: AgentState, runtime: Runtime[ToolContext]) -> dict[str, Any]:
         steps = state.get("steps", 0)
         if steps >= MAX_STEPS:
@@ -295,20 +306,19 @@ def build_graph(
             return offline_step([system, *messages[:start], *turn[handover:]], note, steps)
         failed, error = _failed_steps(turn)
         if offline is not None and failed >= MAX_FAILED_STEPS:
-            note = _fallback_note(failed, error)
-            return offline_step([system, *messages[:start]], note, steps)
+            return hand_over([system, *messages], start + 1, _failed_reason(failed, error), steps)
         try:
             reply = bound.invoke([system, *messages])
         except Exception as failure:  # noqa: BLE001 - any model failure becomes a clear reply
             if offline is not None and _never_ended(failure):
-                note = describe_model_failure(failure, model).split(". ")[0]
-                note += (
-                    ", so the offline planner handled this turn (a small model may ramble: "
-                    "lower REELCHAT_LLM_MAX_TOKENS or raise REELCHAT_LLM_TIMEOUT)."
+                reason = describe_model_failure(failure, model).split(". ")[0]
+                advice = (
+                    "A small model may ramble: lower REELCHAT_LLM_MAX_TOKENS or raise "
+                    "REELCHAT_LLM_TIMEOUT."
                 )
-                return offline_step([system, *messages[:start]], note, steps)
-            reason = AIMessage(content=describe_model_failure(failure, model))
-            return {"messages": [reason], "steps": steps + 1}
+                return hand_over([system, *messages], start + 1, reason, steps, advice)
+            reason_message = AIMessage(content=describe_model_failure(failure, model))
+            return {"messages": [reason_message], "steps": steps + 1}
         if not isinstance(reply, AIMessage):
             reply = AIMessage(content=str(reply.content))
         if offline is not None:  # an endpoint's answer; the offline planner's is reelchat's own

@@ -426,3 +426,19 @@ def test_render_progress_events_change_when_progress_does(chat, server):
     frames = 2 * 3 * 24  # before: an event per frame
     assert len(events) <= 2 * 12 + 10 < frames
     assert ("shot", "shot 1/2 running 50%") in shown and events[-1].data["kind"] == "done"
+
+
+def test_a_turn_that_already_changed_something_is_stopped_not_handed_over(chat, server):
+    server.script(reply(calls=[tool_call("plan_storyboard", PLAN)]), reply("Planned."))
+    _turn(chat, "plan a lighthouse video")
+    restyle = {"operations": [{"op": "restyle_all", "style": "neon"}]}
+    server.script(
+        reply(calls=[tool_call("edit_storyboard", restyle)]),
+        *[reply(calls=[tool_call("edit_storyboard", '{"operations": [')]) for _ in range(3)],
+    )
+    text = _turn(chat, "neon style, and add a shot about the keeper")[-1].text
+    assert text.startswith("The language model could not make a working tool call in 3 tries")
+    assert "so I stopped; what it completed before is saved" in text
+    assert "REELCHAT_LLM_BASE_URL" in text
+    versions = _versions(chat)
+    assert len(versions) == 2 and versions[-1].storyboard.style == "neon"  # applied once
