@@ -187,14 +187,27 @@ def _deliver(video: Path, output: Path | None) -> Path:
     return output
 
 
+def _quit_now(_signum: int, _frame: FrameType | None) -> None:
+    """End the process at once, even while a worker thread waits on the model: every write
+    is a SQLite transaction, so the session reopens and finishes the turn (see `resume`)."""
+    err.print("[yellow]quitting[/]")
+    out.file.flush()
+    err.file.flush()
+    os._exit(130)
+
+
 @contextmanager
 def _ctrl_c_cancels_renders(ws: Workspace, session_id: str) -> Iterator[None]:
     """During a turn, Ctrl-C asks the session's running render to stop (finished shots are
-    kept and the agent reports the cancel); a second Ctrl-C interrupts at once."""
+    kept and the agent reports the cancel); a second Ctrl-C ends the process at once, even
+    in the middle of a model call."""
 
     def cancel(_signum: int, _frame: FrameType | None) -> None:
-        signal.signal(signal.SIGINT, previous)
-        err.print("[yellow]cancelling the render… (Ctrl-C again to quit at once)[/]")
+        signal.signal(signal.SIGINT, _quit_now)
+        err.print(
+            "[yellow]cancelling the render, if one runs (finished shots are kept); "
+            "Ctrl-C again to quit at once[/]"
+        )
         store.cancel_running_jobs(ws.engine, session_id=session_id)
 
     previous = signal.signal(signal.SIGINT, cancel)
@@ -437,7 +450,6 @@ def ui(
     workspace: WorkspaceOption = None,
 ) -> None:
     """Open the chat studio in the browser (Streamlit)."""
-    import subprocess
     import sys
 
     page = Path(__file__).parent / "ui" / "app.py"
@@ -450,7 +462,33 @@ def ui(
         "--browser.gatherUsageStats", "false",
     ]  # fmt: skip
     out.print(f"reelchat studio on http://{host}:{port}", highlight=False)
-    raise typer.Exit(subprocess.call(command, env=env))
+    raise typer.Exit(_serve(command, env))
+
+
+def _serve(command: list[str], env: dict[str, str]) -> int:
+    """Run the Streamlit server as a child and stop it when this process is told to stop
+    (SIGTERM, SIGHUP, Ctrl-C), so no server is left holding the port. Returns its exit code."""
+    import subprocess
+
+    child = subprocess.Popen(command, env=env)
+
+    def stop(_signum: int, _frame: FrameType | None) -> None:
+        child.terminate()
+
+    for number in (signal.SIGTERM, signal.SIGHUP):
+        signal.signal(number, stop)
+    try:
+        while True:
+            try:
+                return child.wait()
+            except KeyboardInterrupt:  # the child got the terminal's SIGINT too
+                child.terminate()
+    finally:
+        if child.poll() is None:
+            try:
+                child.wait(timeout=10)
+            except subprocess.TimeoutExpired:
+                child.kill()
 
 
 @app.command()

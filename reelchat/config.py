@@ -70,8 +70,19 @@ class Settings(BaseSettings):
         validation_alias=AliasChoices("REELCHAT_LLM_API_KEY", "OPENAI_API_KEY"),
     )
     llm_model: str = Field(default="gpt-4o-mini", description="Model name at the endpoint.")
-    llm_timeout: float = Field(default=60.0, gt=0, description="Seconds to wait for a reply.")
-    llm_max_retries: int = Field(default=2, ge=0, le=10, description="Retries on 429/5xx/timeouts.")
+    llm_timeout: float = Field(
+        default=60.0,
+        gt=0,
+        description="Seconds one model call may take in all, first byte to last.",
+    )
+    llm_max_retries: int = Field(
+        default=2, ge=0, le=10,
+        description="Retries on 429/5xx, and on timeouts of a remote (not 127.0.0.1) endpoint.",
+    )  # fmt: skip
+    llm_max_tokens: int = Field(
+        default=4096, ge=64, le=131_072,
+        description="Most tokens the model may write per call (a 6-shot storyboard is ~1,000).",
+    )  # fmt: skip
     content_filter: Literal["off", "blocklist", "moderation"] = Field(
         default="off", description="Refuse listed or flagged text in messages and shots."
     )

@@ -101,14 +101,28 @@ class RenderProgress:
 
 
 class TurnPrinter:
-    """Prints a chat turn as it streams: steps, render progress, errors and the reply."""
+    """Prints a chat turn as it streams: the model's text as it arrives, steps, render
+    progress, errors and the reply (only the part not already streamed)."""
 
     def __init__(self, out: Console, err: Console) -> None:
         self.out, self.err = out, err
         self._render: RenderProgress | None = None
+        self._streaming = False
         self.storyboard_changed = False
 
     def handle(self, event: AgentEvent) -> None:
+        if event.kind == "token":
+            self._close_render()
+            if not self._streaming:
+                self.out.print("[bold cyan]reelchat:[/] ", end="")
+                self._streaming = True
+            self.out.print(escape(event.text), end="", soft_wrap=True, highlight=False)
+            return
+        if event.kind == "reply":
+            self._close_render()
+            self._print_reply(event.text, str(event.data.get("streamed") or ""))
+            return
+        self._end_stream()
         if event.kind == "render":
             if self._render is None:
                 self._render = RenderProgress(self.err).__enter__()
@@ -122,10 +136,23 @@ class TurnPrinter:
                 self.err.print(f"[yellow]  {escape(event.text)}[/]", soft_wrap=True)
             elif event.data.get("name") in CHANGES_STORYBOARD:
                 self.storyboard_changed = True
-        elif event.kind == "reply":
-            self.out.print(f"[bold cyan]reelchat:[/] {escape(event.text)}", soft_wrap=True)
+
+    def _print_reply(self, text: str, streamed: str) -> None:
+        if self._streaming and streamed and text.startswith(streamed):
+            rest = text[len(streamed) :]
+            self.out.print(escape(rest), soft_wrap=True, highlight=False)
+            self._streaming = False
+            return
+        self._end_stream()
+        self.out.print(f"[bold cyan]reelchat:[/] {escape(text)}", soft_wrap=True)
+
+    def _end_stream(self) -> None:
+        if self._streaming:
+            self.out.print()
+            self._streaming = False
 
     def close(self) -> None:
+        self._end_stream()
         self._close_render()
 
     def _close_render(self) -> None:

@@ -15,15 +15,23 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from langchain_core.language_models import BaseChatModel
-from langchain_core.messages import AIMessage, HumanMessage, ToolMessage
+from langchain_core.messages import (
+    AIMessage,
+    AIMessageChunk,
+    BaseMessage,
+    HumanMessage,
+    ToolMessage,
+)
 from pydantic import ValidationError
 
 from reelchat import store
+from reelchat.agent.failures import KEPT
 from reelchat.agent.graph import RECURSION_LIMIT, build_graph
 from reelchat.agent.model import chat_model
+from reelchat.agent.replies import MAX_REPLY_CHARS, new_call_id, visible
 from reelchat.config import Settings
 from reelchat.content_filter import ContentFilter
-from reelchat.errors import ReelchatError, StoryboardInvalid
+from reelchat.errors import ReelchatError, StoryboardInvalid, first_line
 from reelchat.generation.backend import VideoBackend
 from reelchat.generation.executors import as_executor, get_executor
 from reelchat.generation.runner import RenderEvent
@@ -43,7 +51,9 @@ class AgentEvent:
     """What a turn shows as it goes."""
 
     kind: str
-    """'tool_call' (the agent starts a tool), 'tool_result', 'render' (progress) or 'reply'."""
+    """'token' (more of the model's text as it arrives), 'tool_call' (the agent starts a tool),
+    'tool_result', 'render' (progress) or 'reply' (last; its data's 'streamed' is the part of
+    the reply already sent as tokens)."""
     text: str = ""
     data: dict[str, Any] = field(default_factory=dict)
 
@@ -88,6 +98,14 @@ class Conversation:
         """True when the last turn stopped part-way (the process died mid-step)."""
         return bool(self.graph.get_state(self._config).next)
 
+    def _last_step(self) -> tuple[list[BaseMessage], AIMessage | None]:
+        """The thread's messages, and its last model message if tools still wait to answer it."""
+        messages = list(self.graph.get_state(self._config).values.get("messages", []))
+        last = messages[-1] if messages else None
+        if isinstance(last, AIMessage) and (last.tool_calls or last.invalid_tool_calls):
+            return messages, last
+        return messages, None
+
     def send(self, text: str) -> Iterator[AgentEvent]:
         """Run one turn for the person's message, yielding progress and, last, the reply."""
         text = text.strip()
@@ -105,18 +123,93 @@ class Conversation:
         yield from self._run({"messages": [HumanMessage(content=text)], "steps": 0})
 
     def resume(self) -> Iterator[AgentEvent]:
-        """Finish a turn that was cut off (for example mid-render), from its checkpoint."""
-        if self.interrupted:
+        """Finish a turn that was cut off (for example mid-render), from its checkpoint.
+
+        Never raises: a last step that cannot be finished (a tool call saved without an id by
+        an older release, a tool that fails on replay) is closed with a reply saying so, so
+        the session always opens and the next message starts a clean turn.
+        """
+        try:
+            if not self.interrupted:
+                return
+            self._give_calls_ids()
+        except Exception as error:  # noqa: BLE001 - a broken turn must not lock the session
+            yield from self._close_broken_turn(error)
+            return
+        try:
             yield from self._run(None)
+        except Exception as error:  # noqa: BLE001 - see above
+            yield from self._close_broken_turn(error)
+
+    def _give_calls_ids(self) -> None:
+        """Tool calls saved without an id get one (some llama.cpp builds send none)."""
+        _, last = self._last_step()
+        if last is None or all(call.get("id") for call in last.tool_calls):
+            return
+        calls = [{**call, "id": call.get("id") or new_call_id()} for call in last.tool_calls]
+        fixed = last.model_copy(update={"tool_calls": calls})
+        self.graph.update_state(self._config, {"messages": [fixed]}, as_node="agent")
+
+    def _close_broken_turn(self, error: BaseException) -> Iterator[AgentEvent]:
+        """End the thread's unfinished turn: unanswered calls are marked not run, and a reply
+        says what happened. Errors here are reported in the reply, never raised."""
+        reply = (
+            f"The last turn could not be finished ({type(error).__name__}: "
+            f"{first_line(error)[:300]}). {KEPT}"
+        )
+        try:
+            messages, last = self._last_step()
+            closing: list[BaseMessage] = []
+            if last is not None:
+                answered = {m.tool_call_id for m in messages if isinstance(m, ToolMessage)}
+                calls = [
+                    {**c, "id": c.get("id") or new_call_id(),
+                     "args": c["args"] if isinstance(c.get("args"), dict) else {}}
+                    for c in last.tool_calls
+                ]  # fmt: skip
+                closing.append(last.model_copy(update={"tool_calls": calls}))
+                closing += [
+                    ToolMessage(
+                        content="error: not run, because the turn was interrupted",
+                        tool_call_id=call["id"],
+                        name=call["name"],
+                        status="error",
+                    )
+                    for call in calls
+                    if call["id"] not in answered
+                ]
+            closing.append(AIMessage(content=reply))
+            self.graph.update_state(self._config, {"messages": closing}, as_node="agent")
+        except Exception as repair_error:  # noqa: BLE001 - say so; the next message starts anew
+            reply += (
+                f" Closing it also failed ({type(repair_error).__name__}); your next message "
+                "starts a new turn."
+            )
+        store.add_message(
+            self.workspace.engine, session_id=self.session_id, role="assistant", content=reply
+        )
+        yield AgentEvent("reply", reply)
 
     def _run(self, graph_input: dict[str, Any] | None) -> Iterator[AgentEvent]:
-        reply = ""
+        reply, reply_id = "", None
+        tokens = _Tokens()
+        last_step: tuple[object, ...] = ()
         for mode, chunk in self.graph.stream(
-            graph_input, self._config, context=self.context, stream_mode=["updates", "custom"]
+            graph_input,
+            self._config,
+            context=self.context,
+            stream_mode=["updates", "custom", "messages"],
         ):
+            if mode == "messages":
+                text = tokens.add(*chunk)
+                if text:
+                    yield AgentEvent("token", text)
+                continue
             if mode == "custom" and "render" in chunk:
                 event = RenderEvent(**chunk["render"])
-                yield AgentEvent("render", event.message or event.status, dataclasses.asdict(event))
+                if (step := _progress_step(event)) != last_step:
+                    last_step = step
+                    yield AgentEvent("render", _progress_text(event), dataclasses.asdict(event))
                 continue
             if mode != "updates":
                 continue
@@ -134,12 +227,12 @@ class Conversation:
                         if message.name == "plan_storyboard" and message.status != "error":
                             self._title_from_storyboard()
                     elif isinstance(message, AIMessage):
-                        reply = str(message.content)
+                        reply, reply_id = str(message.content), message.id
         reply = reply or "Done."
         store.add_message(
             self.workspace.engine, session_id=self.session_id, role="assistant", content=reply
         )
-        yield AgentEvent("reply", reply)
+        yield AgentEvent("reply", reply, {"streamed": tokens.shown(reply_id)})
 
     def apply(self, request: str, calls: list[tuple[str, dict[str, Any]]]) -> str:
         """Run tool calls directly, as the UI's board buttons do, and record them in the chat
@@ -179,6 +272,49 @@ class Conversation:
         if store.get_session(engine, session_id=self.session_id).title == NEW_SESSION_TITLE:
             title = store.get_version(engine, session_id=self.session_id).storyboard.title
             store.rename_session(engine, session_id=self.session_id, title=title)
+
+
+PROGRESS_STEPS = 10
+"""A shot's progress is reported in steps of 1/PROGRESS_STEPS (a backend reports every frame)."""
+
+
+def _progress_step(event: RenderEvent) -> tuple[object, ...]:
+    """What a render event says, at the precision it is shown: equal steps are not repeated."""
+    return (event.job_id, event.kind, event.position, event.status, event.message,
+            int(event.fraction * PROGRESS_STEPS))  # fmt: skip
+
+
+def _progress_text(event: RenderEvent) -> str:
+    if event.kind == "shot" and not event.message:
+        return f"shot {event.position}/{event.total} {event.status} {event.fraction:.0%}"
+    return event.message or event.status
+
+
+class _Tokens:
+    """The model's text per message as it streams, minus thinking and tool calls written as
+    text; stops following a message past MAX_REPLY_CHARS (the reply is cut there anyway)."""
+
+    def __init__(self) -> None:
+        self._raw: dict[str, str] = {}
+        self._shown: dict[str, str] = {}
+
+    def add(self, message: BaseMessage, metadata: dict[str, Any]) -> str:
+        """What to show now for this streamed chunk ('' for nothing)."""
+        if not isinstance(message, AIMessageChunk) or metadata.get("langgraph_node") != "agent":
+            return ""
+        key = message.id or ""
+        raw = self._raw.get(key, "")
+        if len(raw) > MAX_REPLY_CHARS or not isinstance(message.content, str):
+            return ""
+        raw = self._raw[key] = raw + message.content
+        now, before = visible(raw), self._shown.get(key, "")
+        if not now.startswith(before) or len(now) == len(before):
+            return ""
+        self._shown[key] = now
+        return now[len(before) :]
+
+    def shown(self, message_id: str | None) -> str:
+        return self._shown.get(message_id or "", "")
 
 
 def delete_session(workspace: Workspace, session_id: str) -> None:

@@ -9,19 +9,12 @@ from reelchat.config import Settings
 
 
 def chat_model(settings: Settings) -> BaseChatModel:
-    """The model the agent talks to. No endpoint and no key means the offline planner.
-
-    langchain-openai is imported only when an endpoint is used, so the offline path stays light.
+    """The model the agent talks to. No endpoint and no key means the offline planner; else
+    the endpoint's model as `reelchat.agent.endpoint.endpoint_model` builds it (streamed,
+    capped, bounded). langchain-openai is imported only then, so the offline path stays light.
     """
     if not (settings.llm_base_url or settings.llm_api_key):
         return OfflinePlanner()
-    from langchain_openai import ChatOpenAI
+    from reelchat.agent.endpoint import endpoint_model
 
-    return ChatOpenAI(
-        model=settings.llm_model,
-        base_url=settings.llm_base_url,
-        api_key=settings.llm_api_key or "not-needed",  # local servers (vLLM, Ollama) want none
-        timeout=settings.llm_timeout,
-        max_retries=settings.llm_max_retries,
-        temperature=0.3,
-    )
+    return endpoint_model(settings)

@@ -43,7 +43,7 @@ def _thumbnail(clip: Path | None) -> None:
     if clip is None:
         st.markdown("🎞️ *not rendered yet*")
         return
-    st.image(str(cache.thumbnail(clip)), use_container_width=True)
+    st.image(str(cache.thumbnail(clip)), width="stretch")
 
 
 def _card(

@@ -9,20 +9,26 @@ from reelchat.config import Settings
 from reelchat.display import TOOL_LABELS
 from reelchat.store import JobStatus
 from reelchat.ui.services import conversation, workers
-from reelchat.ui.worker import Step
+from reelchat.ui.worker import Turn
 from reelchat.workspace import Workspace
 
-POLL_SECONDS = 1.0
+POLL_SECONDS = 0.5
 
 
 def start_chat_turn(ws: Workspace, session_id: str, text: str, chosen: Settings) -> None:
-    def work(step: Step) -> str:
+    """Run a chat turn in the background; its steps and the model's words as they stream in
+    are kept on the turn for `progress` to show."""
+
+    def work(turn: Turn) -> str:
         reply = ""
         for event in conversation(ws, session_id, chosen).send(text):
-            if event.kind == "tool_call":
-                step(TOOL_LABELS.get(event.text, event.text) + "…")
+            if event.kind == "token":
+                turn.text += event.text
+            elif event.kind == "tool_call":
+                turn.step = TOOL_LABELS.get(event.text, event.text) + "…"
+                turn.text += "\n\n" if turn.text else ""
             elif event.kind == "render" and event.data.get("kind") == "stitch":
-                step(event.text + "…")
+                turn.step = event.text + "…"
             elif event.kind == "reply":
                 reply = event.text
         return reply
@@ -31,8 +37,8 @@ def start_chat_turn(ws: Workspace, session_id: str, text: str, chosen: Settings)
 
 
 def start_render(ws: Workspace, session_id: str, chosen: Settings, label: str) -> None:
-    def work(step: Step) -> str:
-        step("rendering…")
+    def work(turn: Turn) -> str:
+        turn.step = "rendering…"
         return conversation(ws, session_id, chosen).render()
 
     workers().start(session_id, label, work)
@@ -66,6 +72,9 @@ def progress(ws: Workspace, session_id: str) -> None:
     if turn.echo:
         with st.chat_message("user"):
             st.markdown(turn.label)
+    if turn.text.strip():
+        with st.chat_message("assistant"):
+            st.markdown(turn.text + " ▌")
     with st.status(f"{turn.step} ({turn.seconds:.0f} s)", expanded=True, state="running"):
         jobs = store.list_jobs(ws.engine, session_id=session_id)
         running = [job for job in jobs if job.status == JobStatus.running]

@@ -2,12 +2,15 @@
 
 from __future__ import annotations
 
+from collections import Counter
+
 import streamlit as st
 
 from reelchat import store
 from reelchat.agent.conversation import NEW_SESSION_TITLE, delete_session
 from reelchat.errors import ReelchatError
 from reelchat.generation.presets import DEFAULT_PRESET, PRESETS
+from reelchat.store import ChatSession
 from reelchat.ui.services import SETTINGS_KEY, settings, workers, workspace
 
 SESSION_PARAM = "session"
@@ -33,16 +36,30 @@ def select(session_id: str | None) -> None:
         st.query_params[SESSION_PARAM] = session_id
 
 
+def session_labels(rows: list[ChatSession]) -> dict[str, str]:
+    """Each session's button label: its title, and for titles listed more than once also when
+    it was created and the start of its id (two sessions may share a minute)."""
+    counts = Counter(row.title for row in rows)
+    return {
+        row.id: row.title
+        if counts[row.title] == 1
+        else f"{row.title} · {row.created_at:%d %b %H:%M} · {row.id[:6]}"
+        for row in rows
+    }
+
+
 def sessions_panel(current: str | None) -> None:
     engine = workspace().engine
     st.sidebar.title("🎬 reelchat")
-    if st.sidebar.button("➕ New video", use_container_width=True, key="new-session"):
+    if st.sidebar.button("➕ New video", width="stretch", key="new-session"):
         select(store.create_session(engine, title=NEW_SESSION_TITLE).id)
         st.rerun()
     search = st.sidebar.text_input("Search sessions", key="session-search", placeholder="title…")
-    for row in store.list_sessions(engine, search=search.strip(), limit=30):
-        label = ("▶ " if row.id == current else "") + row.title
-        if st.sidebar.button(label, key=f"open-{row.id}", use_container_width=True):
+    rows = store.list_sessions(engine, search=search.strip(), limit=30)
+    labels = session_labels(rows)
+    for row in rows:
+        label = ("▶ " if row.id == current else "") + labels[row.id]
+        if st.sidebar.button(label, key=f"open-{row.id}", width="stretch"):
             select(row.id)
             st.rerun()
     if current is None:

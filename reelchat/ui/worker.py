@@ -16,11 +16,6 @@ from dataclasses import dataclass, field
 
 from reelchat.errors import ReelchatError
 
-Step = Callable[[str], None]
-"""Lets a turn say what it is doing ('planning the storyboard…')."""
-Work = Callable[[Step], str]
-"""A turn's work: runs in the worker thread and returns the reply."""
-
 
 @dataclass
 class Turn:
@@ -30,6 +25,9 @@ class Turn:
     """Show `label` as the person's message while the turn runs (it is stored by the turn)."""
     started: float = field(default_factory=time.monotonic)
     step: str = "starting…"
+    """What the turn is doing ('planning the storyboard…'), set by its work."""
+    text: str = ""
+    """The model's words so far, as they stream in (set by its work)."""
     reply: str = ""
     error: str = ""
     finished: bool = False
@@ -39,6 +37,10 @@ class Turn:
     @property
     def seconds(self) -> float:
         return time.monotonic() - self.started
+
+
+Work = Callable[[Turn], str]
+"""A turn's work: runs in the worker thread, reports through the turn, returns the reply."""
 
 
 class TurnWorkers:
@@ -64,12 +66,9 @@ class TurnWorkers:
             turn = Turn(session_id=session_id, label=label, echo=echo)
             self._turns[session_id] = turn
 
-        def step(text: str) -> None:
-            turn.step = text
-
         def run() -> None:
             try:
-                turn.reply = work(step)
+                turn.reply = work(turn)
             except ReelchatError as error:
                 turn.error = str(error)
             except Exception as error:  # noqa: BLE001 - shown to the person, never a traceback

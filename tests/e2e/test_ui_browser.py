@@ -38,9 +38,10 @@ def studio(tmp_path):
     port = _free_port()
     root = tmp_path / "ws"
     exe = shutil.which("reelchat", path=os.path.dirname(sys.executable)) or "reelchat"
+    log = (tmp_path / "ui.log").open("w")
     server = subprocess.Popen(
         [exe, "ui", "--port", str(port), "--workspace", str(root)],
-        stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, start_new_session=True,
+        stdout=log, stderr=subprocess.STDOUT, start_new_session=True,
     )  # fmt: skip
     deadline = time.monotonic() + 60
     while time.monotonic() < deadline:
@@ -51,6 +52,9 @@ def studio(tmp_path):
     yield f"http://127.0.0.1:{port}", Workspace(root=root, database=root / "reelchat.db")
     os.killpg(server.pid, 15)
     server.wait(10)
+    log.close()
+    printed = (tmp_path / "ui.log").read_text()
+    assert "use_container_width" not in printed, printed[-3000:]
 
 
 def test_chat_a_video_then_edit_one_shot_in_the_browser(studio):
