@@ -16,14 +16,13 @@ from typing import TYPE_CHECKING, Annotated, Any, TypeVar
 import sqlalchemy.exc
 import typer
 from rich.console import Console
-from rich.markup import escape
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 from rich.table import Table
 
 from reelchat import store
 from reelchat.config import Settings
 from reelchat.content_filter import ContentFilter
-from reelchat.display import RenderProgress, TurnPrinter, shot_table
+from reelchat.display import RenderProgress, TurnPrinter, shot_table, terminal_text
 from reelchat.errors import InputFileError, ReelchatError
 from reelchat.generation.batch import PersonResult, read_people, require_variables, run_batch
 from reelchat.generation.executors import get_executor
@@ -94,12 +93,14 @@ def friendly_errors(command: F) -> F:
         try:
             return command(*args, **kwargs)
         except ReelchatError as error:
-            err.print(f"[bold red]error:[/] {escape(str(error))}", highlight=False, soft_wrap=True)
+            err.print(
+                f"[bold red]error:[/] {terminal_text(str(error))}", highlight=False, soft_wrap=True
+            )
             raise typer.Exit(1) from None
         except sqlalchemy.exc.OperationalError as error:  # disk full, read-only, I/O error
             reason = str(error.orig) if error.orig is not None else str(error).splitlines()[0]
             err.print(
-                f"[bold red]error:[/] the database could not be written ({escape(reason)}); "
+                f"[bold red]error:[/] the database could not be written ({terminal_text(reason)}); "
                 "check the disk's free space and the workspace's permissions, then run the "
                 "command again (finished work is kept)",
                 highlight=False,
@@ -110,7 +111,9 @@ def friendly_errors(command: F) -> F:
             where = f": {error.filename}" if error.filename else ""
             reason = error.strerror or str(error)
             err.print(
-                f"[bold red]error:[/] {escape(reason + where)}", highlight=False, soft_wrap=True
+                f"[bold red]error:[/] {terminal_text(reason + where)}",
+                highlight=False,
+                soft_wrap=True,
             )
             raise typer.Exit(1) from None
 
@@ -161,7 +164,7 @@ def _render(
         )
     assert outcome.video is not None and outcome.video_path is not None
     out.print(
-        f"[green]video:[/] {_deliver(outcome.video_path, output)}  "
+        f"[green]video:[/] {terminal_text(_deliver(outcome.video_path, output))}  "
         f"({outcome.video.duration:.1f} s, {outcome.video.width}x{outcome.video.height}; "
         f"{outcome.rendered} shots rendered, {outcome.cached} from cache)",
         highlight=False,
@@ -254,7 +257,8 @@ def make(
     if video is None:
         raise ReelchatError(f"no video was made; see `reelchat sessions show {session_id}`")
     out.print(shot_table(store.get_version(ws.engine, session_id=session_id).storyboard))
-    out.print(f"[green]video:[/] {_deliver(video, output)}", highlight=False, soft_wrap=True)
+    delivered = terminal_text(_deliver(video, output))
+    out.print(f"[green]video:[/] {delivered}", highlight=False, soft_wrap=True)
     out.print(f"session: {session_id}", highlight=False)
 
 
@@ -294,14 +298,14 @@ def chat(
         try:
             printer = _run_turn(conversation, text)
         except ReelchatError as error:
-            err.print(f"[bold red]error:[/] {escape(str(error))}", soft_wrap=True)
+            err.print(f"[bold red]error:[/] {terminal_text(str(error))}", soft_wrap=True)
             continue
         if printer.storyboard_changed:
             board = store.get_version(ws.engine, session_id=conversation.session_id).storyboard
             out.print(shot_table(board))
         video = _latest_video(ws, conversation.session_id)
         if printer.storyboard_changed and video is not None:
-            out.print(f"[green]video:[/] {video}", highlight=False, soft_wrap=True)
+            out.print(f"[green]video:[/] {terminal_text(video)}", highlight=False, soft_wrap=True)
     out.print(f"session: {conversation.session_id} (continue with --session)", highlight=False)
 
 
@@ -396,7 +400,8 @@ def batch(
             progress.update(task, advance=1, description=f"person {result.index}: {label}")
             if result.error:
                 progress.console.print(
-                    f"[yellow]row {result.index} skipped:[/] {escape(result.error)}", soft_wrap=True
+                    f"[yellow]row {result.index} skipped:[/] {terminal_text(result.error)}",
+                    soft_wrap=True,
                 )
 
         def person_progress(index: int, event: RenderEvent) -> None:
@@ -415,7 +420,7 @@ def batch(
     shots = sum(r.rendered for r in results)
     out.print(
         f"[green]{made} made[/], {skipped} already made, {failed} failed; {shots} shots rendered; "
-        f"videos and results.csv in {out_dir}",
+        f"videos and results.csv in {terminal_text(out_dir)}",
         highlight=False,
     )
     if failed:
@@ -452,7 +457,7 @@ def cancel(job_id: str, workspace: WorkspaceOption = None) -> None:
     ws = _workspace(workspace)
     store.get_job(ws.engine, job_id=job_id)
     store.request_cancel(ws.engine, job_id=job_id)
-    out.print(f"cancel requested for job {job_id}")
+    out.print(f"cancel requested for job {terminal_text(job_id)}", highlight=False)
 
 
 @sessions_app.command("list")
@@ -467,7 +472,7 @@ def sessions_list(
     for row in store.list_sessions(ws.engine, search=search):
         table.add_row(
             row.id,
-            row.title,
+            terminal_text(row.title),
             str(row.current_version or "-"),
             row.updated_at.strftime("%Y-%m-%d %H:%M"),
         )
@@ -480,25 +485,29 @@ def sessions_show(session_id: str, workspace: WorkspaceOption = None) -> None:
     """A session's messages, storyboard versions, render jobs and videos."""
     ws = _workspace(workspace)
     row = store.get_session(ws.engine, session_id=session_id)
-    out.print(f"[bold]{row.title}[/]  ({row.id})", highlight=False)
+    out.print(f"[bold]{terminal_text(row.title)}[/]  ({row.id})", highlight=False)
     for message in store.list_messages(ws.engine, session_id=session_id):
-        out.print(f"[cyan]{message.role}:[/] {message.content}", highlight=False)
+        content = terminal_text(message.content)
+        out.print(f"[cyan]{terminal_text(message.role)}:[/] {content}", highlight=False)
     versions = Table("version", "shots", "note", title="storyboard versions")
     for version in store.list_versions(ws.engine, session_id=session_id):
         mark = " (current)" if version.number == row.current_version else ""
         versions.add_row(
-            f"{version.number}{mark}", str(len(version.storyboard.shots)), version.note
+            f"{version.number}{mark}",
+            str(len(version.storyboard.shots)),
+            terminal_text(version.note),
         )
     out.print(versions)
     jobs = Table("job", "version", "status", "shots", "error", title="render jobs")
     for job in store.list_jobs(ws.engine, session_id=session_id):
         shots = store.job_shots(ws.engine, job_id=job.id)
         summary = ", ".join(f"{s.position}:{s.status}" for s in shots)
-        jobs.add_row(job.id, str(job.version_number), job.status, summary, job.error)
+        jobs.add_row(job.id, str(job.version_number), job.status, summary, terminal_text(job.error))
     out.print(jobs)
     for video in store.list_videos(ws.engine, session_id=session_id):
         out.print(
-            f"video (version {video.version_number}): {ws.resolve(session_id, video.path)}",
+            f"video (version {video.version_number}): "
+            f"{terminal_text(ws.resolve(session_id, video.path))}",
             highlight=False,
         )
 
@@ -513,12 +522,14 @@ def sessions_delete(
     """Delete a session with its storyboards, jobs, clips and videos."""
     ws = _workspace(workspace)
     row = store.get_session(ws.engine, session_id=session_id)
-    if not yes and not typer.confirm(f"Delete session {row.id} ({row.title}) and its files?"):
-        raise typer.Exit(1)
+    if not yes:
+        out.print(f"session {row.id}: {terminal_text(row.title)}", highlight=False)
+        if not typer.confirm("Delete this session and its files?"):
+            raise typer.Exit(1)
     from reelchat.agent.conversation import delete_session
 
     delete_session(ws, session_id)
-    out.print(f"deleted session {session_id}")
+    out.print(f"deleted session {terminal_text(session_id)}", highlight=False)
 
 
 @storyboard_app.command("show")
@@ -552,7 +563,7 @@ def storyboard_export(
         print(text)
     else:
         output.write_text(text + "\n", encoding="utf-8")
-        out.print(f"wrote {output}")
+        out.print(f"wrote {terminal_text(output)}", highlight=False)
 
 
 @storyboard_app.command("schema")
