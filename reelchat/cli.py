@@ -6,6 +6,7 @@ import functools
 import os
 import shutil
 import signal
+import sqlite3
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from enum import StrEnum
@@ -23,7 +24,7 @@ from reelchat import store
 from reelchat.config import Settings
 from reelchat.content_filter import ContentFilter
 from reelchat.display import RenderProgress, TurnPrinter, shot_table, terminal_text
-from reelchat.errors import InputFileError, ReelchatError
+from reelchat.errors import InputFileError, ReelchatError, first_line
 from reelchat.generation.batch import PersonResult, read_people, require_variables, run_batch
 from reelchat.generation.executors import get_executor
 from reelchat.generation.runner import RenderEvent, render_session
@@ -97,12 +98,25 @@ def friendly_errors(command: F) -> F:
                 f"[bold red]error:[/] {terminal_text(str(error))}", highlight=False, soft_wrap=True
             )
             raise typer.Exit(1) from None
-        except sqlalchemy.exc.OperationalError as error:  # disk full, read-only, I/O error
-            reason = str(error.orig) if error.orig is not None else str(error).splitlines()[0]
+        except (sqlalchemy.exc.OperationalError, sqlite3.OperationalError) as error:
+            # disk full, read-only, I/O error (the app database or the checkpoints)
+            orig = getattr(error, "orig", None)
+            reason = first_line(orig if orig is not None else error)
             err.print(
                 f"[bold red]error:[/] the database could not be written ({terminal_text(reason)}); "
                 "check the disk's free space and the workspace's permissions, then run the "
                 "command again (finished work is kept)",
+                highlight=False,
+                soft_wrap=True,
+            )
+            raise typer.Exit(1) from None
+        except (sqlalchemy.exc.DatabaseError, sqlite3.DatabaseError) as error:
+            orig = getattr(error, "orig", None)
+            reason = first_line(orig if orig is not None else error)
+            err.print(
+                f"[bold red]error:[/] a workspace database cannot be read "
+                f"({terminal_text(reason)}); nothing was changed. Restore it from a backup, or "
+                "move it aside to start afresh",
                 highlight=False,
                 soft_wrap=True,
             )
@@ -120,10 +134,14 @@ def friendly_errors(command: F) -> F:
     return wrapper  # type: ignore[return-value]
 
 
-def _check_output(output: Path | None) -> None:
-    """Refuse an unusable --output before anything renders or is stored."""
-    if output is not None and output.is_dir():
+def _check_output(output: Path | None, ws: Workspace) -> None:
+    """Refuse an unusable --output (a folder, or one of the workspace's own files) before
+    anything renders or is stored."""
+    if output is None:
+        return
+    if output.is_dir():
         raise InputFileError(f"--output {output} is a folder; give a file name such as video.mp4")
+    ws.check_output(output)
 
 
 def _stitch_options(captions: bool, narration: bool, music: Path | None) -> StitchOptions:
@@ -247,8 +265,8 @@ def make(
     from reelchat.agent.conversation import Conversation
 
     options = _stitch_options(captions, narration, music)
-    _check_output(output)
     ws = _workspace(workspace)
+    _check_output(output, ws)
     settings = _settings(ws, executor, ray_address)
     conversation = Conversation(ws, settings=settings, stitch=options)
     _run_turn(conversation, request)
@@ -342,8 +360,8 @@ def render(
         raise InputFileError("give a storyboard JSON file or --session ID")
     storyboard = _load_storyboard_file(storyboard_file) if storyboard_file else None
     options = _stitch_options(captions, narration, music)
-    _check_output(output)
     ws = _workspace(workspace)
+    _check_output(output, ws)
     content = ContentFilter.from_settings(Settings(workspace=ws.root))
     if storyboard is not None:
         content.check_storyboard(storyboard)
@@ -389,6 +407,7 @@ def batch(
     require_variables(template)
     rows = read_people(people)
     ws = _workspace(workspace)
+    ws.check_output(out_dir, what="--out-dir")
     renderer = get_executor(_settings(ws, executor, ray_address))
     columns = (TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(),
                TimeElapsedColumn())  # fmt: skip
@@ -559,6 +578,8 @@ def storyboard_export(
     """A session's storyboard as JSON, ready to edit and `reelchat render` again."""
     ws = _workspace(workspace)
     text = store.get_version(ws.engine, session_id=session_id, number=version).storyboard.to_json()
+    if output is not None:
+        ws.check_output(output)
     if output is None:
         print(text)
     else:

@@ -17,10 +17,11 @@ from enum import StrEnum
 from pathlib import Path
 from typing import Any
 
+import sqlalchemy.exc
 from sqlalchemy import Engine, UniqueConstraint, event, func, inspect, update
 from sqlmodel import Field, Session, SQLModel, create_engine, select
 
-from reelchat.errors import JobBusy, NotFound
+from reelchat.errors import JobBusy, NotFound, StoreUnavailable
 from reelchat.storyboard.models import Storyboard
 
 
@@ -137,9 +138,37 @@ class Video(SQLModel, table=True):
     created_at: datetime = Field(default_factory=_now)
 
 
+SQLITE_HEADER = b"SQLite format 3\x00"
+
+
+def _identity(path: Path) -> tuple[int, int] | None:
+    try:
+        stat = path.stat()
+    except FileNotFoundError:
+        return None
+    return stat.st_dev, stat.st_ino
+
+
+def damaged(path: Path, reason: str) -> StoreUnavailable:
+    """The one-line error for a database file that cannot be used."""
+    return StoreUnavailable(
+        f"the database {path} cannot be used ({reason}); nothing was changed. Restore it from "
+        "a backup, or move it aside to start an empty workspace"
+    )
+
+
 def open_db(path: Path) -> Engine:
-    """Open (creating if needed) the database at `path` in WAL mode with foreign keys on."""
+    """Open (creating if needed) the database at `path` in WAL mode with foreign keys on.
+
+    A file that is not a SQLite database raises StoreUnavailable at once. Every transaction
+    checks that the file is still the one opened here: a database deleted or replaced while a
+    process runs raises StoreUnavailable instead of writing into an unlinked file.
+    """
     path.parent.mkdir(parents=True, exist_ok=True)
+    if path.exists() and path.stat().st_size > 0:
+        with open(path, "rb") as handle:
+            if handle.read(len(SQLITE_HEADER)) != SQLITE_HEADER:
+                raise damaged(path, "it is not a SQLite database")
     engine = create_engine(
         f"sqlite:///{path}", connect_args={"timeout": 30, "check_same_thread": False}
     )
@@ -154,12 +183,25 @@ def open_db(path: Path) -> Engine:
         cursor.execute("PRAGMA synchronous=NORMAL")
         cursor.close()
 
+    opened: list[tuple[int, int] | None] = []
+
     @event.listens_for(engine, "begin")
     def _on_begin(connection: Any) -> None:
+        if opened and _identity(path) != opened[0]:
+            raise StoreUnavailable(
+                f"the database {path} was deleted or replaced while reelchat was running; "
+                "nothing more was saved. Put it back (or restore a backup) and run again"
+            )
         connection.exec_driver_sql("BEGIN IMMEDIATE")
 
-    SQLModel.metadata.create_all(engine)
-    _add_new_columns(engine)
+    try:
+        SQLModel.metadata.create_all(engine)
+        _add_new_columns(engine)
+    except sqlalchemy.exc.OperationalError:
+        raise
+    except sqlalchemy.exc.DatabaseError as error:
+        raise damaged(path, str(error.orig or error).splitlines()[0]) from None
+    opened.append(_identity(path))
     return engine
 
 
@@ -182,8 +224,15 @@ def _add_new_columns(engine: Engine) -> None:
 
 @contextmanager
 def _tx(engine: Engine) -> Iterator[Session]:
-    with Session(engine, expire_on_commit=False) as db, db.begin():
-        yield db
+    """One write transaction; a damaged file (not a lock or a full disk) is StoreUnavailable."""
+    try:
+        with Session(engine, expire_on_commit=False) as db, db.begin():
+            yield db
+    except (sqlalchemy.exc.OperationalError, sqlalchemy.exc.IntegrityError):
+        raise
+    except sqlalchemy.exc.DatabaseError as error:
+        path = Path(engine.url.database or "")
+        raise damaged(path, str(error.orig or error).splitlines()[0]) from None
 
 
 # --- sessions -----------------------------------------------------------------------------
@@ -518,10 +567,35 @@ def heartbeat(engine: Engine, *, job_id: str, owner: str) -> RenderJob | None:
 
 def live_job(engine: Engine, *, session_id: str) -> RenderJob | None:
     """The session's job that a live runner is rendering now, if any."""
+    return next(iter(live_jobs(engine, session_id=session_id)), None)
+
+
+def live_jobs(engine: Engine, *, session_id: str) -> list[RenderJob]:
+    """The session's jobs that live runners are rendering now."""
     now = _now()
-    return next(
-        (job for job in list_jobs(engine, session_id=session_id) if _is_live(job, now)), None
-    )
+    return [job for job in list_jobs(engine, session_id=session_id) if _is_live(job, now)]
+
+
+DEAD_RUNNER = (
+    "the process rendering it stopped (killed, crashed or out of disk space); render again "
+    "to resume: finished shots are kept"
+)
+
+
+def end_dead_jobs(engine: Engine) -> int:
+    """Mark 'failed' every job still 'running' whose runner is gone (see _is_live), so what a
+    person sees says what happened; returns how many. Rendering again resumes such a job."""
+    now = _now()
+    ended = 0
+    with _tx(engine) as db:
+        running = db.exec(select(RenderJob).where(RenderJob.status == JobStatus.running)).all()
+        for job in running:
+            if _is_live(job, now):
+                continue
+            job.status, job.error, job.finished_at = JobStatus.failed, DEAD_RUNNER, now
+            db.add(job)
+            ended += 1
+    return ended
 
 
 def request_cancel(engine: Engine, *, job_id: str) -> None:

@@ -182,7 +182,10 @@ class Conversation:
 
 
 def delete_session(workspace: Workspace, session_id: str) -> None:
-    """Delete a session everywhere: its rows, its files and its conversation checkpoints."""
+    """Delete a session everywhere: its rows, its files and its conversation checkpoints.
+    The folder is checked first (WorkspaceUnsafe for a symbolic link), so nothing is deleted
+    unless everything can be."""
+    folder = workspace.session_dir(session_id)
     store.delete_session(workspace.engine, session_id=session_id)
-    shutil.rmtree(workspace.session_dir(session_id), ignore_errors=True)
+    shutil.rmtree(folder, ignore_errors=True)
     workspace.checkpointer.delete_thread(session_id)
