@@ -157,6 +157,27 @@ def damaged(path: Path, reason: str) -> StoreUnavailable:
     )
 
 
+def check_header(path: Path) -> None:
+    """StoreUnavailable when the file at `path` exists but is not a whole SQLite database:
+    a foreign header, or fewer bytes than its header says it holds (truncated). Reads 100
+    bytes; the layout is SQLite's file format, section 1.3 (sqlite.org/fileformat.html)."""
+    if not path.exists() or path.stat().st_size == 0:
+        return
+    with open(path, "rb") as handle:
+        header = handle.read(100)
+    if not header.startswith(SQLITE_HEADER):
+        raise damaged(path, "it is not a SQLite database")
+    if len(header) < 100:
+        raise damaged(path, "it is truncated")
+    page_size = int.from_bytes(header[16:18], "big")
+    page_size = 65536 if page_size == 1 else page_size
+    pages = int.from_bytes(header[28:32], "big")
+    valid = header[24:28] == header[92:96]  # the in-header size is current
+    quiet = not path.with_name(path.name + "-wal").exists()  # no checkpoint under way
+    if valid and quiet and pages * page_size > path.stat().st_size:
+        raise damaged(path, "it is truncated: shorter than its header says")
+
+
 def open_db(path: Path) -> Engine:
     """Open (creating if needed) the database at `path` in WAL mode with foreign keys on.
 
@@ -165,10 +186,7 @@ def open_db(path: Path) -> Engine:
     process runs raises StoreUnavailable instead of writing into an unlinked file.
     """
     path.parent.mkdir(parents=True, exist_ok=True)
-    if path.exists() and path.stat().st_size > 0:
-        with open(path, "rb") as handle:
-            if handle.read(len(SQLITE_HEADER)) != SQLITE_HEADER:
-                raise damaged(path, "it is not a SQLite database")
+    check_header(path)
     engine = create_engine(
         f"sqlite:///{path}", connect_args={"timeout": 30, "check_same_thread": False}
     )

@@ -69,10 +69,7 @@ class Workspace:
 
         self.root.mkdir(parents=True, exist_ok=True)
         path = self._checked(self.root / "checkpoints.db")
-        if path.exists() and path.stat().st_size > 0:
-            with open(path, "rb") as handle:
-                if handle.read(len(store.SQLITE_HEADER)) != store.SQLITE_HEADER:
-                    raise store.damaged(path, "it is not a SQLite database")
+        store.check_header(path)
         connection = sqlite3.connect(str(path), check_same_thread=False, timeout=30)
         try:
             connection.execute("PRAGMA journal_mode=WAL")
