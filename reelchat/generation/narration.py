@@ -30,7 +30,14 @@ def speak(text: str, output: Path, *, seconds: float, voice: str = "en-us") -> P
         raise MediaToolError("no text-to-speech engine: install espeak-ng for spoken narration")
     words = max(1, len(text.split()))
     wpm = int(min(MAX_WPM, max(MIN_WPM, words / max(seconds * 0.9, 0.5) * 60)))
-    with tempfile.NamedTemporaryFile("w", suffix=".txt", encoding="utf-8", delete=False) as handle:
+    with tempfile.NamedTemporaryFile(
+        "w",
+        suffix=".txt",
+        prefix=".narration-",
+        dir=output.parent,
+        encoding="utf-8",
+        delete=False,
+    ) as handle:  # beside the output, inside the workspace; never the system temp folder
         handle.write(text)
         text_file = Path(handle.name)
     try:

@@ -130,7 +130,10 @@ def finish_shot(
         filters.append(f"fade=t=in:st=0:d={fade:.3f}")
     if fade_out:
         filters.append(f"fade=t=out:st={seconds - fade:.3f}:d={fade:.3f}")
-    with tempfile.TemporaryDirectory() as temp, contextlib.ExitStack() as stack:
+    with (
+        tempfile.TemporaryDirectory(dir=cache_dir, prefix=".caption-") as temp,
+        contextlib.ExitStack() as stack,
+    ):
         inputs = ["-i", str(clip)]
         if text:
             inputs += ["-i", str(_caption_png(text, width, height, Path(temp) / "caption.png"))]
