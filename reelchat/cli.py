@@ -165,7 +165,10 @@ def _settings(
         flags.update(executor="ray", ray_address=ray_address)
     if executor is not None:
         flags["executor"] = executor.value
-    return Settings(**flags)
+    settings = Settings(**flags)
+    if settings.notice:
+        err.print(f"[yellow]note:[/] {terminal_text(settings.notice)}", soft_wrap=True)
+    return settings
 
 
 def _render(

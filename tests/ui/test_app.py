@@ -147,3 +147,14 @@ def test_deleting_a_session_another_process_renders_is_refused_inline(ws):
     finally:
         runner.kill()
         runner.wait()
+
+
+def test_the_page_never_sends_a_secret_to_the_browser(ws, monkeypatch):
+    secret = "sk-SERVER-SECRET-42"
+    monkeypatch.setenv("OPENAI_API_KEY", secret)
+    at = _app()
+    sent = [w.value for w in at.text_input] + [w.placeholder for w in at.text_input]
+    sent += [str(element.value) for element in (*at.markdown, *at.caption)]
+    assert not [text for text in sent if secret in str(text)]
+    key_field = next(w for w in at.text_input if w.label == "API key")
+    assert key_field.value == "" and "a key is set" in key_field.placeholder
