@@ -51,3 +51,8 @@ class WorkspaceUnsafe(ReelchatError):
 
 class StoreUnavailable(ReelchatError):
     """The app database (or the conversation checkpoints) is damaged, missing or replaced."""
+
+
+class VersionConflict(ReelchatError):
+    """Another process saved a storyboard version first; the edit was computed from an older
+    one and was not saved (it is re-read and re-applied, or the person is told)."""

@@ -21,7 +21,7 @@ import sqlalchemy.exc
 from sqlalchemy import Engine, UniqueConstraint, event, func, inspect, update
 from sqlmodel import Field, Session, SQLModel, create_engine, select
 
-from reelchat.errors import JobBusy, NotFound, StoreUnavailable
+from reelchat.errors import JobBusy, NotFound, StoreUnavailable, VersionConflict
 from reelchat.storyboard.models import Storyboard
 
 
@@ -329,11 +329,27 @@ def list_messages(engine: Engine, *, session_id: str) -> list[Message]:
 
 
 def add_version(
-    engine: Engine, *, session_id: str, storyboard: Storyboard, note: str = ""
+    engine: Engine,
+    *,
+    session_id: str,
+    storyboard: Storyboard,
+    note: str = "",
+    based_on: int | None = None,
 ) -> StoryboardVersion:
-    """Save `storyboard` as the session's next version and make it current."""
+    """Save `storyboard` as the session's next version and make it current.
+
+    With `based_on` (the version the storyboard was computed from) the save is a
+    compare-and-swap: it happens only while that version is still the current one, checked
+    in the same write transaction, so an edit never silently undoes one another process saved
+    in between (VersionConflict; re-read, re-apply and save again).
+    """
     with _tx(engine) as db:
         session = _touch(db, session_id)
+        if based_on is not None and session.current_version != based_on:
+            raise VersionConflict(
+                f"another process saved version {session.current_version} of this storyboard "
+                f"while this edit was made from version {based_on}; nothing was saved"
+            )
         last = db.exec(
             select(func.max(StoryboardVersion.number)).where(
                 StoryboardVersion.session_id == session_id
