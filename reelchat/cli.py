@@ -305,7 +305,10 @@ def chat(
     out.print(f"session {conversation.session_id} · type what you want; Ctrl-D or 'quit' to end")
     if conversation.interrupted:
         out.print("[yellow]The last turn was interrupted; finishing it first.[/]")
-        _run_turn(conversation, None)
+        try:
+            _run_turn(conversation, None)
+        except ReelchatError as error:  # e.g. another process is finishing it
+            err.print(f"[bold red]error:[/] {terminal_text(error)}", soft_wrap=True)
     while True:
         try:
             text = out.input("[bold]you:[/] ")

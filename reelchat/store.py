@@ -632,6 +632,52 @@ def end_dead_jobs(engine: Engine) -> int:
     return ended
 
 
+class TurnRepair(SQLModel, table=True):
+    """Which process finishes a session's interrupted turn (one graph checkpoint)."""
+
+    session_id: str = Field(foreign_key="session.id", ondelete="CASCADE", primary_key=True)
+    checkpoint_id: str
+    owner: str
+    claimed_at: datetime = Field(default_factory=_now)
+
+
+def _owner_alive(owner: str, since: datetime, now: datetime) -> bool:
+    """Whether the process named 'host:pid:token' still runs (on this host: its pid; on
+    another: it claimed less than STALE_AFTER ago)."""
+    since = since if since.tzinfo else since.replace(tzinfo=UTC)
+    host, _, rest = owner.partition(":")
+    pid = rest.partition(":")[0]
+    if host == socket.gethostname() and pid.isdigit():
+        return _pid_alive(int(pid))
+    return now - since <= STALE_AFTER
+
+
+def claim_turn_repair(engine: Engine, *, session_id: str, checkpoint_id: str, owner: str) -> bool:
+    """Claim the finishing of the session's interrupted turn (at `checkpoint_id`): True for
+    exactly one of several processes that ask at once (checked and written in one write
+    transaction); False while another live process holds it. A dead holder's claim is taken
+    over; the holder releases it with release_turn_repair when the turn is finished."""
+    now = _now()
+    with _tx(engine) as db:
+        row = db.get(TurnRepair, session_id)
+        held = row is not None and row.owner != owner
+        if held and _owner_alive(row.owner, row.claimed_at, now):  # type: ignore[union-attr]
+            return False
+        if row is None:
+            row = TurnRepair(session_id=session_id, checkpoint_id=checkpoint_id, owner=owner)
+        row.checkpoint_id, row.owner, row.claimed_at = checkpoint_id, owner, now
+        db.add(row)
+    return True
+
+
+def release_turn_repair(engine: Engine, *, session_id: str, owner: str) -> None:
+    """Give up a claim made with claim_turn_repair (no-op when `owner` does not hold it)."""
+    with _tx(engine) as db:
+        row = db.get(TurnRepair, session_id)
+        if row is not None and row.owner == owner:
+            db.delete(row)
+
+
 def request_cancel(engine: Engine, *, job_id: str) -> None:
     """Ask a running job to stop; the runner checks between frames (or diffusion steps)."""
     update_job(engine, job_id=job_id, cancel_requested=True)

@@ -23,7 +23,7 @@ from reelchat.agent.graph import RECURSION_LIMIT, build_graph
 from reelchat.agent.model import chat_model
 from reelchat.config import Settings
 from reelchat.content_filter import ContentFilter
-from reelchat.errors import ReelchatError, StoryboardInvalid
+from reelchat.errors import JobBusy, ReelchatError, StoryboardInvalid
 from reelchat.generation.backend import VideoBackend
 from reelchat.generation.executors import as_executor, get_executor
 from reelchat.generation.runner import RenderEvent
@@ -78,6 +78,7 @@ class Conversation:
         )
         self.model = model or chat_model(settings)
         self.graph = build_graph(self.model, checkpointer=workspace.checkpointer)
+        self._owner = store.runner_id()
         self._config = {
             "configurable": {"thread_id": session_id},
             "recursion_limit": RECURSION_LIMIT,
@@ -105,9 +106,24 @@ class Conversation:
         yield from self._run({"messages": [HumanMessage(content=text)], "steps": 0})
 
     def resume(self) -> Iterator[AgentEvent]:
-        """Finish a turn that was cut off (for example mid-render), from its checkpoint."""
-        if self.interrupted:
+        """Finish a turn that was cut off (for example mid-render), from its checkpoint.
+        One process finishes it (store.claim_turn_repair); another gets JobBusy."""
+        state = self.graph.get_state(self._config)
+        if not state.next:
+            return
+        checkpoint = str(state.config["configurable"].get("checkpoint_id", ""))
+        engine = self.workspace.engine
+        if not store.claim_turn_repair(
+            engine, session_id=self.session_id, checkpoint_id=checkpoint, owner=self._owner
+        ):
+            raise JobBusy(
+                "another process is finishing this session's interrupted turn; wait for it, "
+                "then send your message again (nothing was changed)"
+            )
+        try:
             yield from self._run(None)
+        finally:
+            store.release_turn_repair(engine, session_id=self.session_id, owner=self._owner)
 
     def _run(self, graph_input: dict[str, Any] | None) -> Iterator[AgentEvent]:
         reply = ""
