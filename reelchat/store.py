@@ -366,8 +366,22 @@ def add_version(
     return row
 
 
+SQLITE_INTEGER_MAX = 2**63 - 1
+
+
+def _version_text(number: int) -> str:
+    """A version number as text, even one with thousands of digits (str() refuses those)."""
+    return str(number) if number.bit_length() <= 64 else "with that many digits"
+
+
 def get_version(engine: Engine, *, session_id: str, number: int | None = None) -> StoryboardVersion:
-    """Version `number` of a session, or its current one."""
+    """Version `number` of a session, or its current one. A number outside SQLite's 64-bit
+    integers (or below 1) is NotFound, like any version that does not exist."""
+    if number is not None and not 1 <= number <= SQLITE_INTEGER_MAX:
+        raise NotFound(
+            f"session {session_id} has no storyboard version {_version_text(number)}; "
+            "`reelchat sessions show` lists its versions"
+        )
     with _tx(engine) as db:
         session = db.get(ChatSession, session_id)
         if session is None:
