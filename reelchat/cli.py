@@ -24,9 +24,10 @@ from reelchat import store
 from reelchat.config import Settings
 from reelchat.content_filter import ContentFilter
 from reelchat.display import RenderProgress, TurnPrinter, shot_table, terminal_text
-from reelchat.errors import InputFileError, ReelchatError, first_line
+from reelchat.errors import InputFileError, MediaToolError, ReelchatError, first_line
 from reelchat.generation.batch import PersonResult, read_people, require_variables, run_batch
 from reelchat.generation.executors import get_executor
+from reelchat.generation.media import run_ffmpeg
 from reelchat.generation.runner import RenderEvent, render_session
 from reelchat.generation.stitch import StitchOptions
 from reelchat.storyboard.models import Storyboard, storyboard_schema_text
@@ -145,9 +146,25 @@ def _check_output(output: Path | None, ws: Workspace) -> None:
 
 
 def _stitch_options(captions: bool, narration: bool, music: Path | None) -> StitchOptions:
-    """Checked before anything is stored, so a wrong music path changes nothing."""
-    if music is not None and not music.is_file():
+    """Checked before anything is stored or rendered, so a wrong music file changes nothing.
+
+    The music is probed (ffmpeg must decode an audio stream from it) and passed on as an
+    absolute path, so a name such as `remix:v2.mp3` is never read by ffmpeg as a protocol."""
+    if music is None:
+        return StitchOptions(captions, narration, None)
+    if not music.is_file():
         raise InputFileError(f"music file not found: {music}")
+    music = music.resolve()
+    try:
+        run_ffmpeg(
+            ["-i", f"file:{music}", "-map", "0:a:0", "-t", "0.5", "-f", "null", "-"],
+            what="read it",
+        )
+    except MediaToolError as error:
+        raise InputFileError(
+            f"--music {music.name} is not audio that ffmpeg can read ({error}); give an MP3, "
+            "WAV, OGG or M4A file (nothing was rendered)"
+        ) from None
     return StitchOptions(captions, narration, music)
 
 
