@@ -19,6 +19,7 @@ from langchain_core.messages import AIMessage, HumanMessage, ToolMessage
 from pydantic import ValidationError
 
 from reelchat import store
+from reelchat.agent import streams
 from reelchat.agent.graph import RECURSION_LIMIT, build_graph
 from reelchat.agent.model import chat_model
 from reelchat.config import Settings
@@ -127,9 +128,12 @@ class Conversation:
 
     def _run(self, graph_input: dict[str, Any] | None) -> Iterator[AgentEvent]:
         reply = ""
-        for mode, chunk in self.graph.stream(
-            graph_input, self._config, context=self.context, stream_mode=["updates", "custom"]
-        ):
+        stream = streams.track(  # closed at exit if the caller abandons the turn
+            self.graph.stream(
+                graph_input, self._config, context=self.context, stream_mode=["updates", "custom"]
+            )
+        )
+        for mode, chunk in stream:
             if mode == "custom" and "render" in chunk:
                 event = RenderEvent(**chunk["render"])
                 yield AgentEvent("render", event.message or event.status, dataclasses.asdict(event))

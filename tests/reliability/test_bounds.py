@@ -42,3 +42,43 @@ def test_huge_version_numbers_are_clear_refusals(workspace, session_id, monkeypa
     with pytest.raises(NotFound):
         store.restore_version(workspace.engine, session_id=session_id, number=digits)
     assert len(store.list_versions(workspace.engine, session_id=session_id)) == 1
+
+
+ABANDON = """
+import sys
+from reelchat import Studio
+session = Studio(sys.argv[1]).new_session()
+events = session.send("a 10 second explainer on tides, 2 shots")
+print(next(events).kind, flush=True)
+"""
+
+
+def _run(command, env=None, timeout=90, stdin=None):
+    import os
+    import subprocess
+
+    return subprocess.run(command, capture_output=True, text=True, timeout=timeout, input=stdin,
+                          env={**os.environ, "HF_HUB_OFFLINE": "1", **(env or {})})  # fmt: skip
+
+
+def test_an_abandoned_send_generator_never_blocks_process_exit(tmp_path):
+    for _ in range(2):  # it hung most runs before
+        result = _run([sys.executable, "-c", ABANDON, str(tmp_path / "ws")], timeout=60)
+        assert result.returncode == 0, result.stderr[-2000:]
+        assert result.stdout.strip() == "tool_call"
+
+
+def test_a_hostile_tool_name_is_printed_as_typed_and_the_process_exits(tmp_path):
+    from tests.openai_server import ScriptedOpenAI, reply, tool_call
+
+    server = ScriptedOpenAI()
+    try:
+        server.script(reply(calls=[tool_call("x[/]\x1b[2J", {})]), reply("nothing to do"))
+        env = {"REELCHAT_WORKSPACE": str(tmp_path / "ws"), "OPENAI_BASE_URL": server.base_url,
+               "OPENAI_API_KEY": "sk-test", "REELCHAT_LLM_MAX_RETRIES": "0"}  # fmt: skip
+        result = _run([sys.executable, "-m", "reelchat.cli", "chat"], env, stdin="hi\nquit\n")
+    finally:
+        server.close()
+    assert result.returncode == 0, result.stderr[-2000:]
+    assert "Traceback" not in result.stderr
+    assert "\x1b[2J" not in result.stdout + result.stderr and "x[/]" in result.stderr
