@@ -2,6 +2,7 @@ import csv
 
 import numpy as np
 import pytest
+from sqlmodel import select
 
 from reelchat import store
 from reelchat.errors import InputFileError
@@ -24,8 +25,8 @@ def _template():
 
 
 def _rendered_shots(workspace):
-    with store._tx(workspace.engine) as db:
-        rows = db.exec(store.select(store.JobShot)).all()
+    with store.transaction(workspace.engine) as db:
+        rows = db.exec(select(store.JobShot)).all()
     return sum(row.status == "rendered" for row in rows)
 
 
