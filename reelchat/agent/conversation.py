@@ -19,7 +19,7 @@ from langchain_core.messages import AIMessage, HumanMessage, ToolMessage
 from pydantic import ValidationError
 
 from reelchat import store
-from reelchat.agent import streams
+from reelchat.agent import history, streams
 from reelchat.agent.graph import RECURSION_LIMIT, build_graph
 from reelchat.agent.model import chat_model
 from reelchat.config import Settings
@@ -155,6 +155,7 @@ class Conversation:
                             self._title_from_storyboard()
                     elif isinstance(message, AIMessage):
                         reply = str(message.content)
+        history.bound(self.graph, self.workspace.checkpointer, self.session_id)
         reply = reply or "Done."
         store.add_message(
             self.workspace.engine, session_id=self.session_id, role="assistant", content=reply

@@ -23,6 +23,7 @@ from langgraph.runtime import Runtime
 
 from reelchat import store
 from reelchat.agent.failures import describe_model_failure
+from reelchat.agent.history import for_model
 from reelchat.agent.prompts import SYSTEM_PROMPT, context_block
 from reelchat.agent.state import AgentState
 from reelchat.errors import NotFound, ReelchatError
@@ -147,7 +148,7 @@ def build_graph(
                 ]
             }
         system = SystemMessage(SYSTEM_PROMPT + "\n" + _session_context(runtime.context))
-        history: list[BaseMessage] = [system, *state["messages"]]
+        history: list[BaseMessage] = [system, *for_model(state["messages"])]
         try:
             reply = bound.invoke(history)
         except Exception as error:  # noqa: BLE001 - any model failure becomes a clear reply
