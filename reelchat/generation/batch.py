@@ -98,8 +98,9 @@ def read_people(path: Path) -> list[dict[str, str]]:
     """Rows of a CSV whose header names the variables (name,team,...).
 
     The encoding (UTF-8/16/32, or a legacy code page such as Windows-1252) and the dialect
-    (',' ';' tab '|') are detected; rows with no value at all (trailing ',,,' lines) are left
-    out. InputFileError, in one sentence saying how to save the file, when it cannot be read.
+    (',' ';' tab '|') are detected; rows with no value at all at the end (the ',,,' lines
+    spreadsheets leave) are left out; a blank row between people is kept (and reported).
+    InputFileError, in one sentence saying how to save the file, when it cannot be read.
     """
     if not path.is_file():
         raise InputFileError(f"people file not found: {path}")
@@ -111,7 +112,8 @@ def read_people(path: Path) -> list[dict[str, str]]:
         ]
     except (OSError, csv.Error) as error:
         raise InputFileError(f"cannot read {path} as CSV ({error}); {SAVE_AS}") from None
-    rows = [row for row in rows if any(row.values())]
+    while rows and not any(rows[-1].values()):  # spreadsheets' trailing ",,," lines
+        rows.pop()
     if not rows:
         raise InputFileError(f"{path} has no people in it (a header row, then one row each)")
     if len(rows) > MAX_PEOPLE:

@@ -82,3 +82,61 @@ def test_a_hostile_tool_name_is_printed_as_typed_and_the_process_exits(tmp_path)
     assert result.returncode == 0, result.stderr[-2000:]
     assert "Traceback" not in result.stderr
     assert "\x1b[2J" not in result.stdout + result.stderr and "x[/]" in result.stderr
+
+
+def _checkpoint_bytes(workspace, thread_id):
+    connection = workspace.checkpointer.conn
+    row = connection.execute(
+        "SELECT COUNT(*), COALESCE(SUM(LENGTH(checkpoint)), 0) FROM checkpoints "
+        "WHERE thread_id = ?", (thread_id,)
+    ).fetchone()  # fmt: skip
+    return row[0], row[1]
+
+
+def test_checkpoint_store_stays_bounded_over_many_turns(workspace, monkeypatch):
+    from reelchat.agent import history
+    from reelchat.agent.conversation import Conversation
+    from reelchat.config import Settings
+
+    monkeypatch.setattr(history, "KEEP_MESSAGES", 6)  # the same rule, reached in a few turns
+    chat = Conversation(workspace, settings=Settings(workspace=workspace.root))
+    sizes = []
+    for turn in range(1, 25):
+        list(chat.send(f"blorp number {turn} zzz"))
+        count, size = _checkpoint_bytes(workspace, chat.session_id)
+        assert count == 1  # one checkpoint kept per finished thread
+        sizes.append(size)
+        state = chat.graph.get_state({"configurable": {"thread_id": chat.session_id}})
+        assert len(state.values["messages"]) <= 2 * history.KEEP_MESSAGES
+    assert max(sizes[12:]) <= 1.1 * max(sizes[:6])  # more turns, the same bytes
+    everything = store.list_messages(workspace.engine, session_id=chat.session_id)
+    assert len(everything) == 2 * 24  # the chat itself is all kept
+
+
+def test_the_model_is_sent_a_trimmed_history_with_the_storyboard_in_the_system_prompt(
+    workspace,
+):
+    from reelchat.agent import history
+    from reelchat.agent.conversation import Conversation
+    from reelchat.config import Settings
+    from tests.openai_server import ScriptedOpenAI, reply
+
+    server = ScriptedOpenAI()
+    try:
+        settings = Settings(workspace=workspace.root, llm_base_url=server.base_url,
+                            llm_api_key="sk-test", llm_max_retries=0)  # fmt: skip
+        chat = Conversation(workspace, settings=settings)
+        store.add_version(workspace.engine, session_id=chat.session_id,
+                          storyboard=make_storyboard(2))  # fmt: skip
+        turns = 12
+        server.script(*[reply(f"noted {n}") for n in range(turns)])
+        for n in range(turns):
+            list(chat.send(f"note {n}: " + "lorem ipsum " * 1500))  # ~18,000 characters each
+    finally:
+        server.close()
+    last = server.requests[-1]["messages"]
+    assert last[0]["role"] == "system" and "Shot 1" in last[0]["content"]
+    assert last[-1]["role"] == "user" and last[-1]["content"].startswith(f"note {turns - 1}:")
+    assert last[1]["role"] == "user"  # the history starts on a person's message
+    sent = sum(len(m.get("content") or "") for m in last[1:])
+    assert sent <= 4 * history.MODEL_TOKENS + 200 and len(last) < 2 * turns
