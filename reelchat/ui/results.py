@@ -5,6 +5,7 @@ from __future__ import annotations
 import streamlit as st
 
 from reelchat import store
+from reelchat.ui.text import markdown_literal
 from reelchat.workspace import Workspace
 
 
@@ -36,7 +37,7 @@ def results(ws: Workspace, session_id: str) -> None:
         board = store.get_version(ws.engine, session_id=session_id).storyboard
         keys = store.shot_clip_keys(ws.engine, session_id=session_id)
         for number, shot in enumerate(board.shots, start=1):
-            st.markdown(f"**Shot {number}: {shot.title}**")
+            st.markdown(f"**Shot {number}: {markdown_literal(shot.title)}**")
             clip = ws.clip_path(session_id, keys[shot.id]) if shot.id in keys else None
             if clip is not None and clip.exists():
                 st.video(str(clip))
