@@ -168,7 +168,7 @@ def test_a_database_made_by_the_release_opens_and_migrates(tmp_path):
     # the new steps work on it: a compare-and-swap save, a turn-repair claim, a job lease
     board = store.get_version(engine, session_id=session.id).storyboard
     store.add_version(engine, session_id=session.id, storyboard=board, based_on=2)
-    assert store.claim_turn_repair(engine, session_id=session.id, checkpoint_id="c", owner="o")
+    assert store.claim_turn(engine, session_id=session.id, checkpoint_id="c", owner="o")
     job = store.list_jobs(engine, session_id=session.id)[0]
     assert store.claim_job(engine, job_id=job.id, owner=store.runner_id()).status == "running"
     engine.dispose()
@@ -187,7 +187,7 @@ def test_migrations_are_named_ordered_and_run_once_each(tmp_path):
     with sqlite3.connect(path) as raw:
         assert raw.execute("PRAGMA user_version").fetchone()[0] == len(names)
         tables = {r[0] for r in raw.execute("SELECT name FROM sqlite_master WHERE type='table'")}
-    assert {"session", "renderjob", "turnrepair", "batchitem"} <= tables
+    assert {"session", "renderjob", "turnclaim", "batchitem"} <= tables
 
 
 def test_a_database_from_a_newer_reelchat_is_refused(tmp_path):

@@ -8,8 +8,10 @@ the CLI and UI show.
 
 from __future__ import annotations
 
+import contextlib
 import dataclasses
 import shutil
+import time
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from typing import Any
@@ -36,6 +38,9 @@ from reelchat.tools.registry import run_action
 from reelchat.workspace import Workspace
 
 MAX_MESSAGE_CHARS = 20_000
+TURN_WAIT_SECONDS = 120.0
+"""How long a message waits for another process's turn on the same session to end."""
+TURN_POLL_SECONDS = 0.2
 NEW_SESSION_TITLE = "New video"
 
 
@@ -100,31 +105,45 @@ class Conversation:
                 f"the message is {len(text):,} characters; keep it under {MAX_MESSAGE_CHARS:,}"
             )
         self.context.content.check(text, what="your message")
-        yield from self.resume()  # a turn cut off mid-step must end before a new one begins
-        store.add_message(
-            self.workspace.engine, session_id=self.session_id, role="user", content=text
-        )
-        yield from self._run({"messages": [HumanMessage(content=text)], "steps": 0})
+        with self._turn(wait=TURN_WAIT_SECONDS):
+            yield from self._finish_interrupted()  # a turn cut off mid-step ends first
+            store.add_message(
+                self.workspace.engine, session_id=self.session_id, role="user", content=text
+            )
+            yield from self._run({"messages": [HumanMessage(content=text)], "steps": 0})
 
     def resume(self) -> Iterator[AgentEvent]:
         """Finish a turn that was cut off (for example mid-render), from its checkpoint.
-        One process finishes it (store.claim_turn_repair); another gets JobBusy."""
-        state = self.graph.get_state(self._config)
-        if not state.next:
+        One process finishes it; another gets JobBusy at once."""
+        if not self.interrupted:
             return
-        checkpoint = str(state.config["configurable"].get("checkpoint_id", ""))
-        engine = self.workspace.engine
-        if not store.claim_turn_repair(
-            engine, session_id=self.session_id, checkpoint_id=checkpoint, owner=self._owner
-        ):
-            raise JobBusy(
-                "another process is finishing this session's interrupted turn; wait for it, "
-                "then send your message again (nothing was changed)"
-            )
-        try:
+        with self._turn(wait=0.0):
+            yield from self._finish_interrupted()
+
+    def _finish_interrupted(self) -> Iterator[AgentEvent]:
+        if self.interrupted:
             yield from self._run(None)
+
+    @contextlib.contextmanager
+    def _turn(self, *, wait: float) -> Iterator[None]:
+        """Hold the session's turn claim (store.claim_turn) while a turn runs, so one process
+        at a time runs a turn on the session's graph thread; waits up to `wait` seconds for
+        another process's turn to end, then JobBusy. A dead holder's claim is taken over."""
+        engine = self.workspace.engine
+        deadline = time.monotonic() + wait
+        while not store.claim_turn(
+            engine, session_id=self.session_id, checkpoint_id="", owner=self._owner
+        ):
+            if time.monotonic() >= deadline:
+                raise JobBusy(
+                    "another process is in the middle of a turn on this session; wait for it "
+                    "to finish, then send your message again (nothing was changed)"
+                )
+            time.sleep(TURN_POLL_SECONDS)
+        try:
+            yield
         finally:
-            store.release_turn_repair(engine, session_id=self.session_id, owner=self._owner)
+            store.release_turn(engine, session_id=self.session_id, owner=self._owner)
 
     def _run(self, graph_input: dict[str, Any] | None) -> Iterator[AgentEvent]:
         reply = ""

@@ -1,5 +1,5 @@
 """Render-job leases: which runner holds a job (claim, heartbeat, take-over of a dead one),
-what is live, and which process finishes a session's interrupted turn."""
+what is live, and which process runs (or finishes) a session's turn."""
 
 from __future__ import annotations
 
@@ -13,7 +13,7 @@ from sqlmodel import select
 
 from reelchat.errors import JobBusy, NotFound
 from reelchat.store.database import transaction as _tx
-from reelchat.store.tables import JobStatus, RenderJob, TurnRepair, _now
+from reelchat.store.tables import JobStatus, RenderJob, TurnClaim, _now
 
 STALE_AFTER = timedelta(minutes=10)
 """A running job whose owner wrote nothing for this long is taken to be dead (a hung or
@@ -156,28 +156,28 @@ def _owner_alive(owner: str, since: datetime, now: datetime) -> bool:
     return now - since <= STALE_AFTER
 
 
-def claim_turn_repair(engine: Engine, *, session_id: str, checkpoint_id: str, owner: str) -> bool:
-    """Claim the finishing of the session's interrupted turn (at `checkpoint_id`): True for
-    exactly one of several processes that ask at once (checked and written in one write
-    transaction); False while another live process holds it. A dead holder's claim is taken
-    over; the holder releases it with release_turn_repair when the turn is finished."""
+def claim_turn(engine: Engine, *, session_id: str, checkpoint_id: str, owner: str) -> bool:
+    """Claim the session's conversation for one turn (a new message, or finishing one that
+    was cut off at `checkpoint_id`): True for exactly one of several processes that ask at
+    once (checked and written in one write transaction); False while another live process
+    holds it. A dead holder's claim is taken over; the holder releases it with release_turn."""
     now = _now()
     with _tx(engine) as db:
-        row = db.get(TurnRepair, session_id)
+        row = db.get(TurnClaim, session_id)
         held = row is not None and row.owner != owner
         if held and _owner_alive(row.owner, row.claimed_at, now):  # type: ignore[union-attr]
             return False
         if row is None:
-            row = TurnRepair(session_id=session_id, checkpoint_id=checkpoint_id, owner=owner)
+            row = TurnClaim(session_id=session_id, checkpoint_id=checkpoint_id, owner=owner)
         row.checkpoint_id, row.owner, row.claimed_at = checkpoint_id, owner, now
         db.add(row)
     return True
 
 
-def release_turn_repair(engine: Engine, *, session_id: str, owner: str) -> None:
-    """Give up a claim made with claim_turn_repair (no-op when `owner` does not hold it)."""
+def release_turn(engine: Engine, *, session_id: str, owner: str) -> None:
+    """Give up a claim made with claim_turn (no-op when `owner` does not hold it)."""
     with _tx(engine) as db:
-        row = db.get(TurnRepair, session_id)
+        row = db.get(TurnClaim, session_id)
         if row is not None and row.owner == owner:
             db.delete(row)
 

@@ -55,10 +55,10 @@ def m002_job_owner_and_heartbeat(connection: Connection) -> None:
 
 
 @migration
-def m003_turn_repair(connection: Connection) -> None:
-    """Which process finishes a session's interrupted turn (store.claim_turn_repair)."""
+def m003_turn_claim(connection: Connection) -> None:
+    """Which process runs a turn on a session's conversation (store.claim_turn)."""
     connection.execute(
-        """CREATE TABLE IF NOT EXISTS turnrepair (
+        """CREATE TABLE IF NOT EXISTS turnclaim (
         session_id VARCHAR NOT NULL,
         checkpoint_id VARCHAR NOT NULL,
         owner VARCHAR NOT NULL,

@@ -140,8 +140,8 @@ class BatchItem(SQLModel, table=True):
     updated_at: datetime = Field(default_factory=_now)
 
 
-class TurnRepair(SQLModel, table=True):
-    """Which process finishes a session's interrupted turn (one graph checkpoint)."""
+class TurnClaim(SQLModel, table=True):
+    """Which process runs a turn on a session's conversation now (or finishes one cut off)."""
 
     session_id: str = Field(foreign_key="session.id", ondelete="CASCADE", primary_key=True)
     checkpoint_id: str

@@ -106,7 +106,8 @@ def test_video_tools_call_never_raises_on_deeply_nested_json(workspace):
         assert "unknown tool" in tools.call(name, {})["error"]
 
 
-def test_an_interrupted_turn_is_finished_by_one_process_only(workspace):
+def test_an_interrupted_turn_is_finished_by_one_process_only(workspace, monkeypatch):
+    from reelchat.agent import conversation
     from reelchat.agent.conversation import Conversation
     from reelchat.config import Settings
     from reelchat.errors import JobBusy
@@ -115,42 +116,44 @@ def test_an_interrupted_turn_is_finished_by_one_process_only(workspace):
     settings = Settings(workspace=workspace.root)
     quiet = StitchOptions(captions=False, narration=False)
     first = Conversation(workspace, settings=settings, stitch=quiet)
+    first._owner = f"{socket.gethostname()}:{2**22 + 7}:killed"  # its claim: a dead process
     events = first.send("a 2 second explainer on comets, 1 shot, 360p, 8 fps")
     next(event for event in events if event.kind == "render")  # the first process stops
     session_id = first.session_id  # mid-render, its turn unfinished (as if it were killed)
     b = Conversation(workspace, session_id=session_id, settings=settings, stitch=quiet)
     assert b.interrupted
     other = f"{socket.gethostname()}:{os.getpid()}:another-live-process"
-    assert store.claim_turn_repair(workspace.engine, session_id=session_id, checkpoint_id="x",
+    assert store.claim_turn(workspace.engine, session_id=session_id, checkpoint_id="x",
                                    owner=other)  # fmt: skip
-    with pytest.raises(JobBusy, match="another process is finishing"):
+    with pytest.raises(JobBusy, match="another process is in the middle of a turn"):
         list(b.resume())
+    monkeypatch.setattr(conversation, "TURN_WAIT_SECONDS", 0.5)
     with pytest.raises(JobBusy):
         list(b.send("make it longer"))
     assert b.interrupted  # untouched while the other process holds it
-    store.release_turn_repair(workspace.engine, session_id=session_id, owner=other)
+    store.release_turn(workspace.engine, session_id=session_id, owner=other)
     list(b.resume())
     events.close()
     assert not b.interrupted
     roles = [m.role for m in store.list_messages(workspace.engine, session_id=session_id)]
     assert roles == ["user", "assistant"]  # one reply, not two
-    assert store.claim_turn_repair(workspace.engine, session_id=session_id, checkpoint_id="y",
+    assert store.claim_turn(workspace.engine, session_id=session_id, checkpoint_id="y",
                                    owner=other)  # released once finished  # fmt: skip
 
 
-def test_a_dead_holder_of_a_turn_repair_is_taken_over(workspace):
+def test_a_dead_holder_of_a_turn_claim_is_taken_over(workspace):
     session_id = _two_shot_session(workspace)
     engine = workspace.engine
     dead = f"{socket.gethostname()}:{2**22 + 99}:dead"
     live = f"{socket.gethostname()}:{os.getpid()}:live"
     remote = "another-host:1:x"  # on another host: alive while its claim is recent
-    assert store.claim_turn_repair(engine, session_id=session_id, checkpoint_id="c1", owner=dead)
-    assert store.claim_turn_repair(engine, session_id=session_id, checkpoint_id="c1", owner=live)
-    assert not store.claim_turn_repair(
+    assert store.claim_turn(engine, session_id=session_id, checkpoint_id="c1", owner=dead)
+    assert store.claim_turn(engine, session_id=session_id, checkpoint_id="c1", owner=live)
+    assert not store.claim_turn(
         engine, session_id=session_id, checkpoint_id="c1", owner=remote
     )
-    store.release_turn_repair(engine, session_id=session_id, owner=live)
-    assert store.claim_turn_repair(engine, session_id=session_id, checkpoint_id="c2", owner=remote)
-    assert not store.claim_turn_repair(
+    store.release_turn(engine, session_id=session_id, owner=live)
+    assert store.claim_turn(engine, session_id=session_id, checkpoint_id="c2", owner=remote)
+    assert not store.claim_turn(
         engine, session_id=session_id, checkpoint_id="c2", owner=live
     )
