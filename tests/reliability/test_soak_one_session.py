@@ -15,6 +15,7 @@ import os
 import sqlite3
 import threading
 import time
+from collections import Counter
 from pathlib import Path
 
 import pytest
@@ -31,6 +32,17 @@ CHECKPOINT_LIMIT = 16_000_000
 turns before the history was bounded)."""
 
 
+def _cancel_next_render(engine, session_id: str, within: float = 20.0) -> None:
+    """Ask the session's next live render job to stop, as `reelchat cancel` would."""
+    deadline = time.monotonic() + within
+    while time.monotonic() < deadline:
+        job = store.live_job(engine, session_id=session_id)
+        if job is not None:
+            store.request_cancel(engine, job_id=job.id)
+            return
+        time.sleep(0.02)
+
+
 def _worker(root: str, session_id: str, shot: int, turns: int, barrier, results) -> None:
     from reelchat.agent.conversation import Conversation
     from reelchat.config import Settings
@@ -44,10 +56,8 @@ def _worker(root: str, session_id: str, shot: int, turns: int, barrier, results)
     barrier.wait()
     outcome = []
     for k in range(turns):
-        if k % CANCEL_EVERY == CANCEL_EVERY - 1:  # cancel whatever renders a moment from now
-            timer = threading.Timer(0.3, store.cancel_running_jobs, (ws.engine,),
-                                    {"session_id": session_id})  # fmt: skip
-            timer.start()
+        if k % CANCEL_EVERY == 1:  # cancel the render this turn starts
+            threading.Thread(target=_cancel_next_render, args=(ws.engine, session_id)).start()
         try:
             text = f"change the caption of shot {shot} to P{shot}x{k}"
             replies = [e.text for e in chat.send(text) if e.kind == "reply"]
@@ -65,7 +75,7 @@ def test_processes_editing_rendering_and_cancelling_one_session_lose_nothing(wor
     session_id = store.create_session(workspace.engine, title="soak").id
     board = parse_storyboard({
         "script": {"title": "soak"}, "resolution": 360, "fps": 8,
-        "shots": [{"title": f"s{n}", "prompt": f"card {n}", "duration": 1, "caption": "start"}
+        "shots": [{"title": f"s{n}", "prompt": f"card {n}", "duration": 3, "caption": "start"}
                   for n in range(1, PROCESSES + 1)],
     })  # fmt: skip
     store.add_version(workspace.engine, session_id=session_id, storyboard=board)
@@ -113,6 +123,8 @@ def test_processes_editing_rendering_and_cancelling_one_session_lose_nothing(wor
     print(
         f"\nsoak: {PROCESSES} processes x {TURNS} turns in {elapsed:.0f} s; "
         f"{len(versions) - 1} edits saved, {refused} refused with a message, 0 lost; "
-        f"jobs {sorted(str(j.status) for j in jobs)}; checkpoints {checkpoint_bytes / 1e6:.1f} MB, "
+        f"jobs {dict(Counter(str(j.status) for j in jobs))} "
+        f"(cancel requested on {sum(j.cancel_requested for j in jobs)}); "
+        f"checkpoints {checkpoint_bytes / 1e6:.1f} MB, "
         f"app db {(workspace.root / 'reelchat.db').stat().st_size / 1e6:.1f} MB; integrity ok"
     )
