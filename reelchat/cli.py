@@ -6,6 +6,7 @@ import functools
 import os
 import shutil
 import signal
+import sqlite3
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from enum import StrEnum
@@ -16,17 +17,17 @@ from typing import TYPE_CHECKING, Annotated, Any, TypeVar
 import sqlalchemy.exc
 import typer
 from rich.console import Console
-from rich.markup import escape
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 from rich.table import Table
 
 from reelchat import store
 from reelchat.config import Settings
 from reelchat.content_filter import ContentFilter
-from reelchat.display import RenderProgress, TurnPrinter, shot_table
-from reelchat.errors import InputFileError, ReelchatError
+from reelchat.display import RenderProgress, TurnPrinter, shot_table, terminal_text
+from reelchat.errors import InputFileError, MediaToolError, ReelchatError, first_line
 from reelchat.generation.batch import PersonResult, read_people, require_variables, run_batch
 from reelchat.generation.executors import get_executor
+from reelchat.generation.media import run_ffmpeg
 from reelchat.generation.runner import RenderEvent, render_session
 from reelchat.generation.stitch import StitchOptions
 from reelchat.generation.subtitles import SUBTITLE_FORMATS
@@ -97,14 +98,29 @@ def friendly_errors(command: F) -> F:
         try:
             return command(*args, **kwargs)
         except ReelchatError as error:
-            err.print(f"[bold red]error:[/] {escape(str(error))}", highlight=False, soft_wrap=True)
-            raise typer.Exit(1) from None
-        except sqlalchemy.exc.OperationalError as error:  # disk full, read-only, I/O error
-            reason = str(error.orig) if error.orig is not None else str(error).splitlines()[0]
             err.print(
-                f"[bold red]error:[/] the database could not be written ({escape(reason)}); "
+                f"[bold red]error:[/] {terminal_text(str(error))}", highlight=False, soft_wrap=True
+            )
+            raise typer.Exit(1) from None
+        except (sqlalchemy.exc.OperationalError, sqlite3.OperationalError) as error:
+            # disk full, read-only, I/O error (the app database or the checkpoints)
+            orig = getattr(error, "orig", None)
+            reason = first_line(orig if orig is not None else error)
+            err.print(
+                f"[bold red]error:[/] the database could not be written ({terminal_text(reason)}); "
                 "check the disk's free space and the workspace's permissions, then run the "
                 "command again (finished work is kept)",
+                highlight=False,
+                soft_wrap=True,
+            )
+            raise typer.Exit(1) from None
+        except (sqlalchemy.exc.DatabaseError, sqlite3.DatabaseError) as error:
+            orig = getattr(error, "orig", None)
+            reason = first_line(orig if orig is not None else error)
+            err.print(
+                f"[bold red]error:[/] a workspace database cannot be read "
+                f"({terminal_text(reason)}); nothing was changed. Restore it from a backup, or "
+                "move it aside to start afresh",
                 highlight=False,
                 soft_wrap=True,
             )
@@ -113,23 +129,45 @@ def friendly_errors(command: F) -> F:
             where = f": {error.filename}" if error.filename else ""
             reason = error.strerror or str(error)
             err.print(
-                f"[bold red]error:[/] {escape(reason + where)}", highlight=False, soft_wrap=True
+                f"[bold red]error:[/] {terminal_text(reason + where)}",
+                highlight=False,
+                soft_wrap=True,
             )
             raise typer.Exit(1) from None
 
     return wrapper  # type: ignore[return-value]
 
 
-def _check_output(output: Path | None) -> None:
-    """Refuse an unusable --output before anything renders or is stored."""
-    if output is not None and output.is_dir():
+def _check_output(output: Path | None, ws: Workspace) -> None:
+    """Refuse an unusable --output (a folder, or one of the workspace's own files) before
+    anything renders or is stored."""
+    if output is None:
+        return
+    if output.is_dir():
         raise InputFileError(f"--output {output} is a folder; give a file name such as video.mp4")
+    ws.check_output(output)
 
 
 def _stitch_options(captions: bool, narration: bool, music: Path | None) -> StitchOptions:
-    """Checked before anything is stored, so a wrong music path changes nothing."""
-    if music is not None and not music.is_file():
+    """Checked before anything is stored or rendered, so a wrong music file changes nothing.
+
+    The music is probed (ffmpeg must decode an audio stream from it) and passed on as an
+    absolute path, so a name such as `remix:v2.mp3` is never read by ffmpeg as a protocol."""
+    if music is None:
+        return StitchOptions(captions, narration, None)
+    if not music.is_file():
         raise InputFileError(f"music file not found: {music}")
+    music = music.resolve()
+    try:
+        run_ffmpeg(
+            ["-i", f"file:{music}", "-map", "0:a:0", "-t", "0.5", "-f", "null", "-"],
+            what="read it",
+        )
+    except MediaToolError as error:
+        raise InputFileError(
+            f"--music {music.name} is not audio that ffmpeg can read ({error}); give an MP3, "
+            "WAV, OGG or M4A file (nothing was rendered)"
+        ) from None
     return StitchOptions(captions, narration, music)
 
 
@@ -147,7 +185,10 @@ def _settings(
         flags.update(executor="ray", ray_address=ray_address)
     if executor is not None:
         flags["executor"] = executor.value
-    return Settings(**flags)
+    settings = Settings(**flags)
+    if settings.notice:
+        err.print(f"[yellow]note:[/] {terminal_text(settings.notice)}", soft_wrap=True)
+    return settings
 
 
 def _render(
@@ -164,14 +205,14 @@ def _render(
         )
     assert outcome.video is not None and outcome.video_path is not None
     out.print(
-        f"[green]video:[/] {_deliver(outcome.video_path, output)}  "
+        f"[green]video:[/] {terminal_text(_deliver(outcome.video_path, output))}  "
         f"({outcome.video.duration:.1f} s, {outcome.video.width}x{outcome.video.height}; "
         f"{outcome.rendered} shots rendered, {outcome.cached} from cache)",
         highlight=False,
         soft_wrap=True,
     )
     for note in outcome.stitch.notes if outcome.stitch else []:
-        err.print(f"[yellow]note:[/] {escape(note)}", highlight=False, soft_wrap=True)
+        err.print(f"[yellow]note:[/] {terminal_text(note)}", highlight=False, soft_wrap=True)
     out.print(f"session: {session_id}", highlight=False)
 
 
@@ -265,8 +306,8 @@ def make(
     from reelchat.agent.conversation import Conversation
 
     options = _stitch_options(captions, narration, music)
-    _check_output(output)
     ws = _workspace(workspace)
+    _check_output(output, ws)
     settings = _settings(ws, executor, ray_address)
     conversation = Conversation(ws, settings=settings, stitch=options)
     _run_turn(conversation, request)
@@ -275,7 +316,8 @@ def make(
     if video is None:
         raise ReelchatError(f"no video was made; see `reelchat sessions show {session_id}`")
     out.print(shot_table(store.get_version(ws.engine, session_id=session_id).storyboard))
-    out.print(f"[green]video:[/] {_deliver(video, output)}", highlight=False, soft_wrap=True)
+    delivered = terminal_text(_deliver(video, output))
+    out.print(f"[green]video:[/] {delivered}", highlight=False, soft_wrap=True)
     out.print(f"session: {session_id}", highlight=False)
 
 
@@ -301,7 +343,10 @@ def chat(
     out.print(f"session {conversation.session_id} · type what you want; Ctrl-D or 'quit' to end")
     if conversation.interrupted:
         out.print("[yellow]The last turn was interrupted; finishing it first.[/]")
-        _run_turn(conversation, None)
+        try:
+            _run_turn(conversation, None)
+        except ReelchatError as error:  # e.g. another process is finishing it
+            err.print(f"[bold red]error:[/] {terminal_text(error)}", soft_wrap=True)
     while True:
         try:
             text = out.input("[bold]you:[/] ")
@@ -315,14 +360,14 @@ def chat(
         try:
             printer = _run_turn(conversation, text)
         except ReelchatError as error:
-            err.print(f"[bold red]error:[/] {escape(str(error))}", soft_wrap=True)
+            err.print(f"[bold red]error:[/] {terminal_text(str(error))}", soft_wrap=True)
             continue
         if printer.storyboard_changed:
             board = store.get_version(ws.engine, session_id=conversation.session_id).storyboard
             out.print(shot_table(board))
         video = _latest_video(ws, conversation.session_id)
         if printer.storyboard_changed and video is not None:
-            out.print(f"[green]video:[/] {video}", highlight=False, soft_wrap=True)
+            out.print(f"[green]video:[/] {terminal_text(video)}", highlight=False, soft_wrap=True)
     out.print(f"session: {conversation.session_id} (continue with --session)", highlight=False)
 
 
@@ -359,8 +404,8 @@ def render(
         raise InputFileError("give a storyboard JSON file or --session ID")
     storyboard = _load_storyboard_file(storyboard_file) if storyboard_file else None
     options = _stitch_options(captions, narration, music)
-    _check_output(output)
     ws = _workspace(workspace)
+    _check_output(output, ws)
     content = ContentFilter.from_settings(Settings(workspace=ws.root))
     if storyboard is not None:
         content.check_storyboard(storyboard)
@@ -406,6 +451,7 @@ def batch(
     require_variables(template)
     rows = read_people(people)
     ws = _workspace(workspace)
+    ws.check_output(out_dir, what="--out-dir")
     renderer = get_executor(_settings(ws, executor, ray_address))
     columns = (TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(),
                TimeElapsedColumn())  # fmt: skip
@@ -417,7 +463,8 @@ def batch(
             progress.update(task, advance=1, description=f"person {result.index}: {label}")
             if result.error:
                 progress.console.print(
-                    f"[yellow]row {result.index} skipped:[/] {escape(result.error)}", soft_wrap=True
+                    f"[yellow]row {result.index} skipped:[/] {terminal_text(result.error)}",
+                    soft_wrap=True,
                 )
 
         def person_progress(index: int, event: RenderEvent) -> None:
@@ -436,7 +483,7 @@ def batch(
     shots = sum(r.rendered for r in results)
     out.print(
         f"[green]{made} made[/], {skipped} already made, {failed} failed; {shots} shots rendered; "
-        f"videos and results.csv in {out_dir}",
+        f"videos and results.csv in {terminal_text(out_dir)}",
         highlight=False,
     )
     if failed:
@@ -498,7 +545,7 @@ def cancel(job_id: str, workspace: WorkspaceOption = None) -> None:
     ws = _workspace(workspace)
     store.get_job(ws.engine, job_id=job_id)
     store.request_cancel(ws.engine, job_id=job_id)
-    out.print(f"cancel requested for job {job_id}")
+    out.print(f"cancel requested for job {terminal_text(job_id)}", highlight=False)
 
 
 @sessions_app.command("list")
@@ -513,7 +560,7 @@ def sessions_list(
     for row in store.list_sessions(ws.engine, search=search):
         table.add_row(
             row.id,
-            row.title,
+            terminal_text(row.title),
             str(row.current_version or "-"),
             row.updated_at.strftime("%Y-%m-%d %H:%M"),
         )
@@ -526,25 +573,29 @@ def sessions_show(session_id: str, workspace: WorkspaceOption = None) -> None:
     """A session's messages, storyboard versions, render jobs and videos."""
     ws = _workspace(workspace)
     row = store.get_session(ws.engine, session_id=session_id)
-    out.print(f"[bold]{row.title}[/]  ({row.id})", highlight=False)
+    out.print(f"[bold]{terminal_text(row.title)}[/]  ({row.id})", highlight=False)
     for message in store.list_messages(ws.engine, session_id=session_id):
-        out.print(f"[cyan]{message.role}:[/] {message.content}", highlight=False)
+        content = terminal_text(message.content)
+        out.print(f"[cyan]{terminal_text(message.role)}:[/] {content}", highlight=False)
     versions = Table("version", "shots", "note", title="storyboard versions")
     for version in store.list_versions(ws.engine, session_id=session_id):
         mark = " (current)" if version.number == row.current_version else ""
         versions.add_row(
-            f"{version.number}{mark}", str(len(version.storyboard.shots)), version.note
+            f"{version.number}{mark}",
+            str(len(version.storyboard.shots)),
+            terminal_text(version.note),
         )
     out.print(versions)
     jobs = Table("job", "version", "status", "shots", "error", title="render jobs")
     for job in store.list_jobs(ws.engine, session_id=session_id):
         shots = store.job_shots(ws.engine, job_id=job.id)
         summary = ", ".join(f"{s.position}:{s.status}" for s in shots)
-        jobs.add_row(job.id, str(job.version_number), job.status, summary, job.error)
+        jobs.add_row(job.id, str(job.version_number), job.status, summary, terminal_text(job.error))
     out.print(jobs)
     for video in store.list_videos(ws.engine, session_id=session_id):
         out.print(
-            f"video (version {video.version_number}): {ws.resolve(session_id, video.path)}",
+            f"video (version {video.version_number}): "
+            f"{terminal_text(ws.resolve(session_id, video.path))}",
             highlight=False,
         )
 
@@ -559,12 +610,14 @@ def sessions_delete(
     """Delete a session with its storyboards, jobs, clips and videos."""
     ws = _workspace(workspace)
     row = store.get_session(ws.engine, session_id=session_id)
-    if not yes and not typer.confirm(f"Delete session {row.id} ({row.title}) and its files?"):
-        raise typer.Exit(1)
+    if not yes:
+        out.print(f"session {row.id}: {terminal_text(row.title)}", highlight=False)
+        if not typer.confirm("Delete this session and its files?"):
+            raise typer.Exit(1)
     from reelchat.agent.conversation import delete_session
 
     delete_session(ws, session_id)
-    out.print(f"deleted session {session_id}")
+    out.print(f"deleted session {terminal_text(session_id)}", highlight=False)
 
 
 @storyboard_app.command("show")
@@ -594,11 +647,13 @@ def storyboard_export(
     """A session's storyboard as JSON, ready to edit and `reelchat render` again."""
     ws = _workspace(workspace)
     text = store.get_version(ws.engine, session_id=session_id, number=version).storyboard.to_json()
+    if output is not None:
+        ws.check_output(output)
     if output is None:
         print(text)
     else:
         output.write_text(text + "\n", encoding="utf-8")
-        out.print(f"wrote {output}")
+        out.print(f"wrote {terminal_text(output)}", highlight=False)
 
 
 @storyboard_app.command("schema")

@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+import os
 from pathlib import Path
 from typing import Literal
 
-from pydantic import AliasChoices, Field
+from dotenv import dotenv_values
+from pydantic import AliasChoices, Field, PrivateAttr, model_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 
@@ -14,6 +16,12 @@ class Settings(BaseSettings):
 
     The LLM fields also accept the variables the openai SDK reads (OPENAI_BASE_URL,
     OPENAI_API_KEY), so an existing setup works as it is; REELCHAT_* wins when both are set.
+
+    A key goes only to an endpoint configured beside it: when a `.env` file in the current
+    folder sets an endpoint (LLM or moderation) while the API key comes from the process
+    environment, the key is not used (requests go without it) and `notice` names the `.env`
+    that changed the endpoint. Put the key in that `.env` too, or set the endpoint in the
+    environment, to use both. See docs/reliability.md, "Secrets".
     """
 
     model_config = SettingsConfigDict(
@@ -93,6 +101,34 @@ class Settings(BaseSettings):
         default=None, description="OpenAI-compatible moderations endpoint; default the LLM's."
     )
     moderation_model: str = Field(default="omni-moderation-latest")
+
+    _notice: str = PrivateAttr(default="")
+
+    @property
+    def notice(self) -> str:
+        """Why the API key is not used (the .env rule above), or empty."""
+        return self._notice
+
+    @model_validator(mode="after")
+    def _key_only_beside_its_endpoint(self) -> Settings:
+        env_file = Path(".env")
+        if not self.llm_api_key or not env_file.is_file():
+            return self
+        key_names = ("REELCHAT_LLM_API_KEY", "OPENAI_API_KEY")
+        url_names = ("REELCHAT_LLM_BASE_URL", "OPENAI_BASE_URL", "REELCHAT_MODERATION_BASE_URL")
+        from_file = {name.upper() for name, value in dotenv_values(env_file).items() if value}
+        key_from_environment = any(os.environ.get(name) for name in key_names)
+        endpoint_from_file = any(
+            name in from_file and not os.environ.get(name) for name in url_names
+        )
+        if key_from_environment and endpoint_from_file:
+            self.llm_api_key = None
+            self._notice = (
+                f"{env_file.resolve()} sets the LLM endpoint, but the API key comes from your "
+                "environment: the key is not sent there. Put the key in that .env as well, or "
+                "set the endpoint in your environment"
+            )
+        return self
 
     @property
     def workspace_dir(self) -> Path:

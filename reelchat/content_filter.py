@@ -5,11 +5,20 @@
 OpenAI-compatible `/v1/moderations` endpoint (the LLM endpoint unless
 REELCHAT_MODERATION_BASE_URL is set) and also applies the blocklist. `off` (the default) checks
 nothing. A refusal raises ContentBlocked before anything is stored or rendered.
+
+Text is matched in a normal form, so look-alike spellings do not slip past: Unicode NFKC
+(fullwidth and compatibility letters become plain ones), format characters removed (zero-width
+spaces, soft hyphens, joiners) and letters that look Latin (Cyrillic о, Greek ο, ...) mapped to
+that Latin letter with the Unicode confusables table of the `confusable-homoglyphs` package.
+The moderation filter fails closed: an answer it cannot read, or one without a verdict for the
+text, refuses the text.
 """
 
 from __future__ import annotations
 
+import functools
 import re
+import unicodedata
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 
@@ -20,8 +29,32 @@ from reelchat.storyboard.models import Storyboard
 BLOCKLIST_FILE = "blocklist.txt"
 
 
+@functools.lru_cache(maxsize=4096)
+def _latin_lookalike(character: str) -> str:
+    """The Latin letter(s) `character` is confusable with (Unicode TR39 confusables), else
+    the character itself."""
+    from confusable_homoglyphs import confusables
+
+    found = confusables.is_confusable(character, greedy=True)
+    for entry in found or []:
+        for glyph in entry["homoglyphs"]:
+            if glyph["c"].isascii() and glyph["c"].isalpha():
+                return str(glyph["c"])
+    return character
+
+
+def normalised(text: str) -> str:
+    """`text` as the filter matches it: NFKC, format characters (Unicode category Cf) removed,
+    non-ASCII letters that look like Latin ones mapped to them."""
+    text = unicodedata.normalize("NFKC", text)
+    kept = (c for c in text if unicodedata.category(c) != "Cf")
+    return "".join(c if c.isascii() or not c.isalpha() else _latin_lookalike(c) for c in kept)
+
+
 def _pattern(phrases: Iterable[str]) -> re.Pattern[str] | None:
-    words = sorted({p.strip().casefold() for p in phrases if p.strip()}, key=len, reverse=True)
+    words = sorted(
+        {normalised(p.strip()).casefold() for p in phrases if p.strip()}, key=len, reverse=True
+    )
     if not words:
         return None
     return re.compile(r"(?<!\w)(" + "|".join(map(re.escape, words)) + r")(?!\w)", re.IGNORECASE)
@@ -69,7 +102,7 @@ class ContentFilter:
         """Raise ContentBlocked when `text` (described by `what`) is not allowed."""
         if self.mode == "off" or not text.strip():
             return
-        if self._compiled is not None and (match := self._compiled.search(text)):
+        if self._compiled is not None and (match := self._compiled.search(normalised(text))):
             raise ContentBlocked(
                 f"{what} contains {match[0]!r}, which this workspace's blocklist does not allow; "
                 "rephrase it (nothing was changed)"
@@ -99,14 +132,24 @@ class ContentFilter:
             timeout=self.timeout,
             max_retries=1,
         )
+        unreadable = ContentBlocked(
+            f"the moderation endpoint gave no verdict that reelchat could read, so {what} was "
+            "not accepted (the filter fails closed); check REELCHAT_MODERATION_BASE_URL, or "
+            "set REELCHAT_CONTENT_FILTER=blocklist or off"
+        )
         try:
             response = client.moderations.create(model=self.moderation_model, input=text)
+            results = list(response.results or [])
         except openai.OpenAIError as error:
             raise ContentBlocked(
                 f"the moderation endpoint did not answer ({type(error).__name__}), so {what} was "
                 "not accepted; try again, or set REELCHAT_CONTENT_FILTER=blocklist or off"
             ) from None
-        flagged = [result for result in response.results if result.flagged]
+        except Exception:  # noqa: BLE001 - HTML, {} or any body the SDK cannot parse
+            raise unreadable from None
+        if not results or any(not isinstance(r.flagged, bool) for r in results):
+            raise unreadable
+        flagged = [result for result in results if result.flagged]
         if flagged:
             categories = (
                 flagged[0].categories.model_dump(by_alias=True) if flagged[0].categories else {}

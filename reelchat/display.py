@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from types import TracebackType
 from typing import TYPE_CHECKING
 
@@ -16,6 +17,20 @@ from reelchat.tools.names import CHANGES_STORYBOARD
 
 if TYPE_CHECKING:
     from reelchat.agent.conversation import AgentEvent
+
+_ESCAPE_SEQUENCE = re.compile(r"\x1b(?:\[[0-?]*[ -/]*[@-~]|\][^\x07\x1b]*(?:\x07|\x1b\\)?|.)?")
+"""ANSI CSI (colours, cursor moves, clears), OSC (titles, links) and two-byte escapes."""
+_CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069]")
+"""C0/C1 control characters (tab and newline kept) and bidirectional overrides."""
+
+
+def terminal_text(text: object) -> str:
+    """`text` (a person's or a model's words, a title, a path) made safe to print with rich:
+    escape sequences and control characters removed, rich markup such as `[/]` or `[draft]`
+    escaped so it shows as typed. Every place the CLI prints such text goes through this."""
+    cleaned = _CONTROL.sub("", _ESCAPE_SEQUENCE.sub("", str(text)))
+    return escape(cleaned)
+
 
 TOOL_LABELS = {
     "plan_storyboard": "planning the storyboard",
@@ -34,9 +49,10 @@ def shot_table(storyboard: Storyboard) -> Table:
         part for part in (script.logline, script.tone and f"tone: {script.tone}") if part
     )
     table = Table(
-        title=f"{storyboard.title} · {len(storyboard.shots)} shots · {storyboard.runtime:.1f} s"
+        title=f"{terminal_text(storyboard.title)} · {len(storyboard.shots)} shots · "
+        f"{storyboard.runtime:.1f} s"
         f" · {storyboard.aspect} · {storyboard.fps} fps",
-        caption=escape(caption) or None,
+        caption=terminal_text(caption) or None,
         expand=True,
     )
     table.add_column("#", justify="right")
@@ -47,10 +63,10 @@ def shot_table(storyboard: Storyboard) -> Table:
     for number, shot in enumerate(storyboard.shots, start=1):
         table.add_row(
             str(number),
-            f"[bold]{escape(shot.title)}[/]\n[dim]{escape(shot.prompt)}[/]",
+            f"[bold]{terminal_text(shot.title)}[/]\n[dim]{terminal_text(shot.prompt)}[/]",
             f"{shot.duration:g}",
             f"{shot.camera}\n→ {shot.transition}",
-            escape(shot.narration),
+            terminal_text(shot.narration),
         )
     return table
 
@@ -116,7 +132,7 @@ class TurnPrinter:
             if not self._streaming:
                 self.out.print("[bold cyan]reelchat:[/] ", end="")
                 self._streaming = True
-            self.out.print(escape(event.text), end="", soft_wrap=True, highlight=False)
+            self.out.print(terminal_text(event.text), end="", soft_wrap=True, highlight=False)
             return
         if event.kind == "reply":
             self._close_render()
@@ -130,21 +146,22 @@ class TurnPrinter:
             return
         self._close_render()
         if event.kind == "tool_call":
-            self.err.print(f"[dim]→ {TOOL_LABELS.get(event.text, event.text)}…[/]")
+            label = TOOL_LABELS.get(event.text) or terminal_text(event.text[:80])
+            self.err.print(f"[dim]→ {label}…[/]", highlight=False)
         elif event.kind == "tool_result":
             if event.data.get("error"):
-                self.err.print(f"[yellow]  {escape(event.text)}[/]", soft_wrap=True)
+                self.err.print(f"[yellow]  {terminal_text(event.text)}[/]", soft_wrap=True)
             elif event.data.get("name") in CHANGES_STORYBOARD:
                 self.storyboard_changed = True
 
     def _print_reply(self, text: str, streamed: str) -> None:
         if self._streaming and streamed and text.startswith(streamed):
             rest = text[len(streamed) :]
-            self.out.print(escape(rest), soft_wrap=True, highlight=False)
+            self.out.print(terminal_text(rest), soft_wrap=True, highlight=False)
             self._streaming = False
             return
         self._end_stream()
-        self.out.print(f"[bold cyan]reelchat:[/] {escape(text)}", soft_wrap=True)
+        self.out.print(f"[bold cyan]reelchat:[/] {terminal_text(text)}", soft_wrap=True)
 
     def _end_stream(self) -> None:
         if self._streaming:

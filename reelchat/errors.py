@@ -42,3 +42,17 @@ def first_line(error: BaseException, limit: int = 300) -> str:
     (SDK and driver errors often carry pages of detail); empty when the error has no text."""
     lines = str(error).strip().splitlines()
     return lines[0][:limit] if lines else ""
+
+
+class WorkspaceUnsafe(ReelchatError):
+    """A workspace file or folder is a symbolic link, or an output would overwrite the
+    workspace's own files: nothing is read, written or deleted through it."""
+
+
+class StoreUnavailable(ReelchatError):
+    """The app database (or the conversation checkpoints) is damaged, missing or replaced."""
+
+
+class VersionConflict(ReelchatError):
+    """Another process saved a storyboard version first; the edit was computed from an older
+    one and was not saved (it is re-read and re-applied, or the person is told)."""

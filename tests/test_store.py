@@ -135,3 +135,69 @@ def test_two_writers_at_once_lose_nothing(workspace):
     assert contents == {f"{w}:{n}" for w in (0, 1, 9) for n in range(40)}
     numbers = [v.number for v in store.list_versions(workspace.engine, session_id=session.id)]
     assert numbers == list(range(1, 121))
+
+
+# --- issue 17: named, ordered migrations, tested on a database made by the release ---------
+
+RELEASE_DB = Path(__file__).parent / "fixtures" / "release-0.1.0-main-5c316ec.sqlite"
+"""Made by reelchat 0.1.0 (main at 5c316ec): `reelchat render` of a two-shot storyboard, then
+`reelchat chat --session` "make shot 1 2 seconds" (1 session, 2 messages, 2 versions, 2 jobs,
+2 videos); its schema has no version and was made by `create_all`."""
+
+
+def test_a_database_made_by_the_release_opens_and_migrates(tmp_path):
+    import shutil
+    import sqlite3
+
+    path = tmp_path / "reelchat.db"
+    shutil.copyfile(RELEASE_DB, path)
+    assert sqlite3.connect(path).execute("PRAGMA user_version").fetchone()[0] == 0
+    engine = store.open_db(path)
+    with sqlite3.connect(path) as raw:
+        assert raw.execute("PRAGMA user_version").fetchone()[0] == len(store.migrations.MIGRATIONS)
+        assert raw.execute("PRAGMA integrity_check").fetchone()[0] == "ok"
+        assert raw.execute("PRAGMA foreign_key_check").fetchall() == []
+    (session,) = store.list_sessions(engine)
+    assert [m.role for m in store.list_messages(engine, session_id=session.id)] == [
+        "user",
+        "assistant",
+    ]
+    assert [v.number for v in store.list_versions(engine, session_id=session.id)] == [1, 2]
+    assert store.get_version(engine, session_id=session.id).storyboard.shots[0].duration == 2
+    assert len(store.list_videos(engine, session_id=session.id)) == 2
+    # the new steps work on it: a compare-and-swap save, a turn-repair claim, a job lease
+    board = store.get_version(engine, session_id=session.id).storyboard
+    store.add_version(engine, session_id=session.id, storyboard=board, based_on=2)
+    assert store.claim_turn(engine, session_id=session.id, checkpoint_id="c", owner="o")
+    job = store.list_jobs(engine, session_id=session.id)[0]
+    assert store.claim_job(engine, job_id=job.id, owner=store.runner_id()).status == "running"
+    engine.dispose()
+    again = store.open_db(path)  # opening again runs nothing twice
+    assert len(store.list_versions(again, session_id=session.id)) == 3
+
+
+def test_migrations_are_named_ordered_and_run_once_each(tmp_path):
+    import sqlite3
+
+    names = [step.__name__ for step in store.migrations.MIGRATIONS]
+    assert names == sorted(names) and all(n.startswith(f"m{i:03d}_") for i, n in
+                                          enumerate(names, start=1))  # fmt: skip
+    path = tmp_path / "fresh.db"
+    store.open_db(path)
+    with sqlite3.connect(path) as raw:
+        assert raw.execute("PRAGMA user_version").fetchone()[0] == len(names)
+        tables = {r[0] for r in raw.execute("SELECT name FROM sqlite_master WHERE type='table'")}
+    assert {"session", "renderjob", "turnclaim", "batchitem"} <= tables
+
+
+def test_a_database_from_a_newer_reelchat_is_refused(tmp_path):
+    import sqlite3
+
+    from reelchat.errors import StoreUnavailable
+
+    path = tmp_path / "newer.db"
+    store.open_db(path).dispose()
+    with sqlite3.connect(path) as raw:
+        raw.execute("PRAGMA user_version = 999")
+    with pytest.raises(StoreUnavailable, match="newer reelchat"):
+        store.open_db(path)

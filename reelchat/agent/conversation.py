@@ -8,8 +8,10 @@ the CLI and UI show.
 
 from __future__ import annotations
 
+import contextlib
 import dataclasses
 import shutil
+import time
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from typing import Any
@@ -25,13 +27,14 @@ from langchain_core.messages import (
 from pydantic import ValidationError
 
 from reelchat import store
+from reelchat.agent import history, streams
 from reelchat.agent.failures import KEPT
 from reelchat.agent.graph import RECURSION_LIMIT, build_graph
 from reelchat.agent.model import chat_model
 from reelchat.agent.replies import MAX_REPLY_CHARS, new_call_id, visible
 from reelchat.config import Settings
 from reelchat.content_filter import ContentFilter
-from reelchat.errors import ReelchatError, StoryboardInvalid, first_line
+from reelchat.errors import JobBusy, ReelchatError, StoryboardInvalid, first_line
 from reelchat.generation.backend import VideoBackend
 from reelchat.generation.executors import as_executor, get_executor
 from reelchat.generation.runner import RenderEvent
@@ -43,6 +46,9 @@ from reelchat.tools.registry import run_action
 from reelchat.workspace import Workspace
 
 MAX_MESSAGE_CHARS = 20_000
+TURN_WAIT_SECONDS = 120.0
+"""How long a message waits for another process's turn on the same session to end."""
+TURN_POLL_SECONDS = 0.2
 NEW_SESSION_TITLE = "New video"
 
 
@@ -88,6 +94,7 @@ class Conversation:
         )
         self.model = model or chat_model(settings)
         self.graph = build_graph(self.model, checkpointer=workspace.checkpointer)
+        self._owner = store.runner_id()
         self._config = {
             "configurable": {"thread_id": session_id},
             "recursion_limit": RECURSION_LIMIT,
@@ -116,19 +123,31 @@ class Conversation:
                 f"the message is {len(text):,} characters; keep it under {MAX_MESSAGE_CHARS:,}"
             )
         self.context.content.check(text, what="your message")
-        yield from self.resume()  # a turn cut off mid-step must end before a new one begins
-        store.add_message(
-            self.workspace.engine, session_id=self.session_id, role="user", content=text
-        )
-        yield from self._run({"messages": [HumanMessage(content=text)], "steps": 0})
+        with self._turn(wait=TURN_WAIT_SECONDS):
+            yield from self._finish_interrupted()  # a turn cut off mid-step ends first
+            store.add_message(
+                self.workspace.engine, session_id=self.session_id, role="user", content=text
+            )
+            yield from self._run({"messages": [HumanMessage(content=text)], "steps": 0})
 
     def resume(self) -> Iterator[AgentEvent]:
         """Finish a turn that was cut off (for example mid-render), from its checkpoint.
 
-        Never raises: a last step that cannot be finished (a tool call saved without an id by
-        an older release, a tool that fails on replay) is closed with a reply saying so, so
-        the session always opens and the next message starts a clean turn.
+        One process finishes it; another gets JobBusy at once. Otherwise never raises: a last
+        step that cannot be finished (a tool call saved without an id by an older release, a
+        tool that fails on replay) is closed with a reply saying so, so the session always
+        opens and the next message starts a clean turn.
         """
+        try:
+            if not self.interrupted:
+                return
+        except Exception as error:  # noqa: BLE001 - a broken turn must not lock the session
+            yield from self._close_broken_turn(error)
+            return
+        with self._turn(wait=0.0):
+            yield from self._finish_interrupted()
+
+    def _finish_interrupted(self) -> Iterator[AgentEvent]:
         try:
             if not self.interrupted:
                 return
@@ -190,16 +209,40 @@ class Conversation:
         )
         yield AgentEvent("reply", reply)
 
+    @contextlib.contextmanager
+    def _turn(self, *, wait: float) -> Iterator[None]:
+        """Hold the session's turn claim (store.claim_turn) while a turn runs, so one process
+        at a time runs a turn on the session's graph thread; waits up to `wait` seconds for
+        another process's turn to end, then JobBusy. A dead holder's claim is taken over."""
+        engine = self.workspace.engine
+        deadline = time.monotonic() + wait
+        while not store.claim_turn(
+            engine, session_id=self.session_id, checkpoint_id="", owner=self._owner
+        ):
+            if time.monotonic() >= deadline:
+                raise JobBusy(
+                    "another process is in the middle of a turn on this session; wait for it "
+                    "to finish, then send your message again (nothing was changed)"
+                )
+            time.sleep(TURN_POLL_SECONDS)
+        try:
+            yield
+        finally:
+            store.release_turn(engine, session_id=self.session_id, owner=self._owner)
+
     def _run(self, graph_input: dict[str, Any] | None) -> Iterator[AgentEvent]:
         reply, reply_id = "", None
         tokens = _Tokens()
         last_step: tuple[object, ...] = ()
-        for mode, chunk in self.graph.stream(
-            graph_input,
-            self._config,
-            context=self.context,
-            stream_mode=["updates", "custom", "messages"],
-        ):
+        stream = streams.track(  # closed at exit if the caller abandons the turn
+            self.graph.stream(
+                graph_input,
+                self._config,
+                context=self.context,
+                stream_mode=["updates", "custom", "messages"],
+            )
+        )
+        for mode, chunk in stream:
             if mode == "messages":
                 text = tokens.add(*chunk)
                 if text:
@@ -228,6 +271,7 @@ class Conversation:
                             self._title_from_storyboard()
                     elif isinstance(message, AIMessage):
                         reply, reply_id = str(message.content), message.id
+        history.bound(self.graph, self.workspace.checkpointer, self.session_id)
         reply = reply or "Done."
         store.add_message(
             self.workspace.engine, session_id=self.session_id, role="assistant", content=reply
@@ -318,7 +362,10 @@ class _Tokens:
 
 
 def delete_session(workspace: Workspace, session_id: str) -> None:
-    """Delete a session everywhere: its rows, its files and its conversation checkpoints."""
+    """Delete a session everywhere: its rows, its files and its conversation checkpoints.
+    The folder is checked first (WorkspaceUnsafe for a symbolic link), so nothing is deleted
+    unless everything can be."""
+    folder = workspace.session_dir(session_id)
     store.delete_session(workspace.engine, session_id=session_id)
-    shutil.rmtree(workspace.session_dir(session_id), ignore_errors=True)
+    shutil.rmtree(folder, ignore_errors=True)
     workspace.checkpointer.delete_thread(session_id)

@@ -27,6 +27,7 @@ from langgraph.runtime import Runtime
 
 from reelchat.agent import replies
 from reelchat.agent.failures import describe_model_failure
+from reelchat.agent.history import for_model
 from reelchat.agent.prompts import system_message
 from reelchat.agent.session import load_state
 from reelchat.agent.state import AgentState
@@ -297,7 +298,7 @@ def build_graph(
         if offline is not None and failed >= MAX_FAILED_STEPS:
             return hand_over([system, *messages], start + 1, _failed_reason(failed, error), steps)
         try:
-            reply = bound.invoke([system, *messages])
+            reply = bound.invoke([system, *for_model(messages)])
         except Exception as failure:  # noqa: BLE001 - any model failure becomes a clear reply
             if offline is not None and _never_ended(failure):
                 reason = describe_model_failure(failure, model).split(". ")[0]

@@ -9,10 +9,14 @@ people render at once across the workers.
 
 from __future__ import annotations
 
+import contextlib
 import csv
 import hashlib
+import io
+import os
 import shutil
-from collections.abc import Callable
+import tempfile
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -42,18 +46,74 @@ class PersonResult:
     values: dict[str, str] = field(default_factory=dict)
 
 
+SAVE_AS = "save it from your spreadsheet as 'CSV UTF-8 (comma delimited)' and try again"
+SPREADSHEET_DEFAULT = "cp1252"
+"""Western Windows spreadsheets save 'CSV' in this code page; preferred when it reads the file
+as cleanly as the detector's first guess (the detector cannot tell it from cp1250 on a few
+accented letters)."""
+FORMULA_PREFIXES = ("=", "+", "-", "@", "\t", "\r")
+"""A cell starting with one of these is run as a formula by spreadsheets (OWASP, "CSV
+Injection"); results.csv prefixes such a cell with an apostrophe so it shows as text."""
+
+
+def _decode(data: bytes, path: Path) -> str:
+    """The text of a people file: UTF-8 (with or without a BOM), UTF-16/32 with a BOM, else
+    the encoding charset-normalizer detects; one sentence saying how to save it otherwise."""
+    import charset_normalizer
+
+    for bom, encoding in (
+        (b"\xef\xbb\xbf", "utf-8-sig"), (b"\xff\xfe\x00\x00", "utf-32"),
+        (b"\x00\x00\xfe\xff", "utf-32"), (b"\xff\xfe", "utf-16"), (b"\xfe\xff", "utf-16"),
+    ):  # fmt: skip
+        if data.startswith(bom):
+            try:
+                return data.decode(encoding)
+            except UnicodeDecodeError:
+                break
+    else:
+        try:
+            return data.decode("utf-8")
+        except UnicodeDecodeError:
+            pass
+    best = charset_normalizer.from_bytes(data).best()
+    if best is None or "\x00" in str(best):
+        raise InputFileError(f"{path} is not a text file reelchat can read; {SAVE_AS}")
+    western = charset_normalizer.from_bytes(data, cp_isolation=[SPREADSHEET_DEFAULT]).best()
+    if western is not None and western.chaos <= best.chaos:
+        return str(western)
+    return str(best)
+
+
+def _dialect(text: str) -> type[csv.Dialect] | csv.Dialect:
+    """The CSV dialect (comma, semicolon, tab or bar separated) from the csv module's sniffer;
+    a one-column file (nothing to sniff) is read as plain CSV."""
+    sample = "\n".join(text.splitlines()[:20])
+    try:
+        return csv.Sniffer().sniff(sample, delimiters=",;\t|")
+    except csv.Error:
+        return csv.excel
+
+
 def read_people(path: Path) -> list[dict[str, str]]:
-    """Rows of a CSV whose header names the variables (name,team,...)."""
+    """Rows of a CSV whose header names the variables (name,team,...).
+
+    The encoding (UTF-8/16/32, or a legacy code page such as Windows-1252) and the dialect
+    (',' ';' tab '|') are detected; rows with no value at all at the end (the ',,,' lines
+    spreadsheets leave) are left out; a blank row between people is kept (and reported).
+    InputFileError, in one sentence saying how to save the file, when it cannot be read.
+    """
     if not path.is_file():
         raise InputFileError(f"people file not found: {path}")
     try:
-        with path.open(newline="", encoding="utf-8-sig") as handle:
-            rows = [
-                {key.strip(): (value or "").strip() for key, value in row.items() if key}
-                for row in csv.DictReader(handle)
-            ]
-    except (UnicodeDecodeError, csv.Error) as error:
-        raise InputFileError(f"cannot read {path} as CSV: {error}") from None
+        text = _decode(path.read_bytes(), path)
+        rows = [
+            {key.strip(): (value or "").strip() for key, value in row.items() if key}
+            for row in csv.DictReader(io.StringIO(text, newline=""), dialect=_dialect(text))
+        ]
+    except (OSError, csv.Error) as error:
+        raise InputFileError(f"cannot read {path} as CSV ({error}); {SAVE_AS}") from None
+    while rows and not any(rows[-1].values()):  # spreadsheets' trailing ",,," lines
+        rows.pop()
     if not rows:
         raise InputFileError(f"{path} has no people in it (a header row, then one row each)")
     if len(rows) > MAX_PEOPLE:
@@ -123,7 +183,12 @@ def run_batch(
             continue
         row_key = _key(board)
         item = store.get_batch_item(engine, batch_key=batch_key, row_key=row_key)
-        made_here = item is not None and item.output == str(output) and output.exists()
+        made_here = (
+            item is not None
+            and item.output == str(output)
+            and output.is_file()
+            and not output.is_symlink()
+        )
         if made_here and item.status == "done":
             result.status, result.output = "skipped", output
             on_person(result)
@@ -175,7 +240,8 @@ def _render_wave(
             item.status = "failed"
         else:
             assert outcome.video_path is not None
-            shutil.copyfile(outcome.video_path, waiting.output)
+            with _replacing(waiting.output) as temp:
+                shutil.copyfile(outcome.video_path, temp)
             result.status, result.output = "done", waiting.output
             result.rendered, result.cached = outcome.rendered, outcome.cached
             item.status, item.output = "done", str(waiting.output)
@@ -184,14 +250,36 @@ def _render_wave(
     pending.clear()
 
 
+@contextlib.contextmanager
+def _replacing(path: Path) -> Iterator[Path]:
+    """A new file beside `path` that then replaces `path`: a symbolic link (or anything) at
+    `path` is replaced itself, never written through to its target."""
+    fd, name = tempfile.mkstemp(prefix=f".{path.name}.", dir=path.parent)
+    os.close(fd)
+    temp = Path(name)
+    try:
+        yield temp
+        os.replace(temp, path)
+    finally:
+        temp.unlink(missing_ok=True)
+
+
+def spreadsheet_cell(value: object) -> str:
+    """`value` as a results.csv cell that a spreadsheet shows as text, never runs: a leading
+    =, +, -, @, tab or carriage return gets an apostrophe before it."""
+    text = str(value)
+    return "'" + text if text.startswith(FORMULA_PREFIXES) else text
+
+
 def _write_report(path: Path, results: list[PersonResult]) -> None:
     names = sorted({name for result in results for name in result.values})
-    with path.open("w", newline="", encoding="utf-8") as handle:
+    with _replacing(path) as temp, temp.open("w", newline="", encoding="utf-8") as handle:
         writer = csv.writer(handle)
-        writer.writerow(["row", "status", "video", "error", *names])
+        writer.writerow(spreadsheet_cell(c) for c in ["row", "status", "video", "error", *names])
         for result in results:
             video = result.output.name if result.output else ""
             writer.writerow(
-                [result.index, result.status, video, result.error,
-                 *(result.values.get(name, "") for name in names)]
+                spreadsheet_cell(cell)
+                for cell in [result.index, result.status, video, result.error,
+                             *(result.values.get(name, "") for name in names)]
             )  # fmt: skip

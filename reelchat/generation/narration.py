@@ -149,8 +149,13 @@ def speak(text: str, output: Path, voice: Voice) -> Path:
     if exe is None:
         raise MediaToolError(f"espeak-ng is not installed; {HOW_TO_GET_A_VOICE}")
     with tempfile.NamedTemporaryFile(
-        "w", suffix=".txt", encoding="utf-8", delete=False, dir=output.parent
-    ) as handle:
+        "w",
+        suffix=".txt",
+        prefix=".narration-",
+        dir=output.parent,
+        encoding="utf-8",
+        delete=False,
+    ) as handle:  # beside the output, inside the workspace; never the system temp folder
         handle.write(text)
         text_file = Path(handle.name)
     try:

@@ -177,6 +177,8 @@ def _begin(workspace: Workspace, job: RenderJob) -> _JobState:
     ).storyboard
     rows = store.job_shots(engine, job_id=job.id)
     job = store.claim_job(engine, job_id=job.id, owner=store.runner_id())  # JobBusy if live
+    if all(live.id == job.id for live in store.live_jobs(engine, session_id=job.session_id)):
+        workspace.remove_orphan_temps(job.session_id)  # left by killed runners of this session
     return _JobState(job, storyboard, rows)
 
 

@@ -180,7 +180,10 @@ def finish_shot(
         # the last frame (shown at seconds - 1/fps) is fully black
         last = seconds - 1 / storyboard.fps
         filters.append(f"fade=t=out:st={last - fade:.4f}:d={fade:.4f}")
-    with tempfile.TemporaryDirectory() as temp, contextlib.ExitStack() as stack:
+    with (
+        tempfile.TemporaryDirectory(dir=cache_dir, prefix=".caption-") as temp,
+        contextlib.ExitStack() as stack,
+    ):
         inputs = ["-i", str(clip)]
         if text:
             png = _text_png(text, width, height, Path(temp) / "text.png")

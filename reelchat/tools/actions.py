@@ -6,8 +6,12 @@ an invalid edit raises StoryboardInvalid and the session stays exactly as it was
 
 from __future__ import annotations
 
+import functools
+from collections.abc import Callable
+from typing import Any
+
 from reelchat import store
-from reelchat.errors import NotFound, StoryboardInvalid
+from reelchat.errors import NotFound, StoryboardInvalid, VersionConflict
 from reelchat.generation.runner import render_session
 from reelchat.storyboard import edits
 from reelchat.storyboard.models import Storyboard
@@ -52,6 +56,29 @@ def describe(storyboard: Storyboard, version: int | None = None) -> str:
             f"{caption}"
         )
     return "\n".join(lines)
+
+
+EDIT_ATTEMPTS = 8
+
+
+def _reapplied_on_conflict(action: Callable[[ToolContext, Any], str]) -> Callable[..., str]:
+    """Run an edit again, from the version now current, when another process saved a version
+    between its read and its save (store.add_version's compare-and-swap); after EDIT_ATTEMPTS
+    lost races the person is told and nothing is saved."""
+
+    @functools.wraps(action)
+    def run(ctx: ToolContext, *args: Any) -> str:
+        for _ in range(EDIT_ATTEMPTS - 1):
+            try:
+                return action(ctx, *args)
+            except VersionConflict:
+                continue
+        try:
+            return action(ctx, *args)
+        except VersionConflict as error:
+            raise VersionConflict(f"{error}; try the change again") from None
+
+    return run
 
 
 def _current(ctx: ToolContext) -> tuple[Storyboard, int]:
@@ -101,12 +128,13 @@ def plan_storyboard(ctx: ToolContext, args: PlanStoryboardArgs) -> str:
     return f"Saved a new plan as version {row.number}.{kept}\n{describe(storyboard, row.number)}"
 
 
+@_reapplied_on_conflict
 def write_script(ctx: ToolContext, args: WriteScriptArgs) -> str:
     changes = args.model_dump(exclude_none=True)
     if not changes:
         raise StoryboardInvalid("write_script needs at least one field to change")
     with ctx.lock:
-        storyboard, _ = _current(ctx)
+        storyboard, based_on = _current(ctx)
         script = {**storyboard.script.model_dump(), **changes}
         result = edits.update_storyboard(storyboard, script=script)
         row = store.add_version(
@@ -114,13 +142,15 @@ def write_script(ctx: ToolContext, args: WriteScriptArgs) -> str:
             session_id=ctx.session_id,
             storyboard=result.storyboard,
             note="script revised",
+            based_on=based_on,
         )
     return f"Script revised (version {row.number}); no shot needs rendering again."
 
 
+@_reapplied_on_conflict
 def edit_storyboard(ctx: ToolContext, args: EditStoryboardArgs) -> str:
     with ctx.lock:
-        original, _ = _current(ctx)
+        original, based_on = _current(ctx)
         storyboard, summaries = apply_all(original, list(args.operations))
         rerender = edits.changed_shots(original, storyboard)
         row = store.add_version(
@@ -128,6 +158,7 @@ def edit_storyboard(ctx: ToolContext, args: EditStoryboardArgs) -> str:
             session_id=ctx.session_id,
             storyboard=storyboard,
             note="; ".join(summaries)[:500],
+            based_on=based_on,
         )
     changed = _numbers(storyboard, rerender)
     return (
@@ -217,9 +248,10 @@ def describe_storyboard(ctx: ToolContext) -> str:
     return describe(storyboard, number) + latest
 
 
+@_reapplied_on_conflict
 def make_template(ctx: ToolContext, args: MakeTemplateArgs) -> str:
     with ctx.lock:
-        storyboard, _ = _current(ctx)
+        storyboard, based_on = _current(ctx)
         template = templatise(storyboard, args.replacements)
         names = sorted(variables_in(template))
         if not names:
@@ -229,6 +261,7 @@ def make_template(ctx: ToolContext, args: MakeTemplateArgs) -> str:
             session_id=ctx.session_id,
             storyboard=template,
             note="template: " + ", ".join(f"{{{name}}}" for name in names),
+            based_on=based_on,
         )
     personal = ", ".join(map(str, personal_shots(template))) or "none"
     return (

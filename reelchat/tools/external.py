@@ -72,15 +72,14 @@ class VideoTools:
     def get_status(self, args: GetStatusArgs) -> dict[str, Any]:
         session = self.studio.session(args.session_id)
         engine = self.studio.workspace.engine
-        jobs = store.list_jobs(engine, session_id=session.id)
-        running = [job for job in jobs if job.status == "running"]
+        live = store.live_job(engine, session_id=session.id)  # a dead runner renders nothing
         board = session.storyboard
         return {
             "session_id": session.id,
             "storyboard": describe_storyboard(board) if board else None,
             "video_path": str(session.video_path) if session.video_path else None,
-            "rendering": bool(running),
-            "progress": running[-1].progress if running else None,
+            "rendering": live is not None,
+            "progress": live.progress if live is not None else None,
         }
 
     def _result(self, session_id: str, reply: str) -> dict[str, Any]:
@@ -98,14 +97,17 @@ class VideoTools:
 
     def call(self, name: str, arguments: str | dict[str, Any]) -> dict[str, Any]:
         """Run a tool call as a model sent it; errors come back as {'error': ...}, never raised."""
-        if name not in self._tools:
-            return {"error": f"unknown tool {name!r}; tools: {', '.join(self._tools)}"}
+        if not isinstance(name, str) or name not in self._tools:
+            shown = repr(name)[:80]
+            return {"error": f"unknown tool {shown}; tools: {', '.join(self._tools)}"}
         schema, run = self._tools[name]
         try:
             raw = json.loads(arguments) if isinstance(arguments, str) else arguments
             return run(schema.model_validate(raw))
         except json.JSONDecodeError as error:
             return {"error": f"arguments are not valid JSON: {error}"}
+        except RecursionError:
+            return {"error": "arguments are nested too deeply; send one flat JSON object"}
         except ValidationError as error:
             return {"error": describe(error)}
         except ReelchatError as error:

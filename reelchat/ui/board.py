@@ -19,6 +19,7 @@ from reelchat.generation import cache
 from reelchat.storyboard.models import Camera, Shot, Storyboard, Transition
 from reelchat.ui.chat import start_render
 from reelchat.ui.services import conversation, workers
+from reelchat.ui.text import markdown_literal
 from reelchat.workspace import Workspace
 
 ERRORS_KEY = "board-errors"
@@ -115,7 +116,8 @@ def board(ws: Workspace, session_id: str, chosen: Settings) -> None:
         return
     storyboard = version.storyboard
     st.markdown(
-        f"**{storyboard.title}** · {len(storyboard.shots)} shots · {storyboard.runtime:.1f} s · "
+        f"**{markdown_literal(storyboard.title)}** · {len(storyboard.shots)} shots · "
+        f"{storyboard.runtime:.1f} s · "
         f"{storyboard.aspect} · version {version.number}"
     )
     busy = workers().busy(session_id)
@@ -125,7 +127,7 @@ def board(ws: Workspace, session_id: str, chosen: Settings) -> None:
     with st.expander("Version history"):
         for row in reversed(store.list_versions(ws.engine, session_id=session_id)):
             left, right = st.columns([4, 1])
-            left.markdown(f"**v{row.number}** · {row.note or 'edited'} · "
+            left.markdown(f"**v{row.number}** · {markdown_literal(row.note or 'edited')} · "
                           f"{row.created_at:%Y-%m-%d %H:%M}")  # fmt: skip
             if row.number != version.number and right.button(
                 "Restore", key=f"restore-{row.number}", disabled=busy

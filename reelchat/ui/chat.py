@@ -9,6 +9,7 @@ from reelchat.config import Settings
 from reelchat.display import TOOL_LABELS
 from reelchat.store import JobStatus
 from reelchat.ui.services import conversation, workers
+from reelchat.ui.text import model_markdown
 from reelchat.ui.worker import Turn
 from reelchat.workspace import Workspace
 
@@ -52,7 +53,7 @@ def history(ws: Workspace, session_id: str) -> None:
         messages = messages[:-1]  # the running turn shows its own message, below
     for message in messages:
         with st.chat_message(message.role):
-            st.markdown(message.content)
+            st.markdown(model_markdown(message.content))
 
 
 @st.fragment(run_every=POLL_SECONDS)
@@ -71,10 +72,10 @@ def progress(ws: Workspace, session_id: str) -> None:
         return
     if turn.echo:
         with st.chat_message("user"):
-            st.markdown(turn.label)
+            st.markdown(model_markdown(turn.label))
     if turn.text.strip():
         with st.chat_message("assistant"):
-            st.markdown(turn.text + " ▌")
+            st.markdown(model_markdown(turn.text) + " ▌")
     with st.status(f"{turn.step} ({turn.seconds:.0f} s)", expanded=True, state="running"):
         jobs = store.list_jobs(ws.engine, session_id=session_id)
         running = [job for job in jobs if job.status == JobStatus.running]

@@ -6,6 +6,7 @@ import streamlit as st
 
 from reelchat import store
 from reelchat.generation import cache
+from reelchat.ui.text import markdown_literal
 from reelchat.workspace import Workspace
 
 
@@ -37,7 +38,7 @@ def results(ws: Workspace, session_id: str) -> None:
         board = store.get_version(ws.engine, session_id=session_id).storyboard
         clips = cache.shot_clips(ws, session_id)
         for number, shot in enumerate(board.shots, start=1):
-            st.markdown(f"**Shot {number}: {shot.title}**")
+            st.markdown(f"**Shot {number}: {markdown_literal(shot.title)}**")
             clip = clips.get(shot.id)
             if clip is not None:
                 st.video(str(clip))

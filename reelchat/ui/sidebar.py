@@ -114,8 +114,12 @@ def settings_panel() -> None:
             placeholder="empty: offline planner", help="e.g. http://127.0.0.1:11434/v1 for Ollama",
         )  # fmt: skip
         chosen["llm_model"] = st.text_input("LLM model", value=current.llm_model)
+        # A secret never goes to the browser: the field starts empty and only says whether
+        # a key is set; typing one replaces it for this browser session.
         chosen["llm_api_key"] = st.text_input(
-            "API key", value=current.llm_api_key or "", type="password"
-        )
+            "API key", value="", type="password", key="llm-api-key",
+            placeholder="a key is set (hidden); type to replace it" if current.llm_api_key
+            else "none set",
+        )  # fmt: skip
         planner = "LLM at " + current.llm_base_url if current.llm_base_url else "offline planner"
         st.caption(f"Now: {planner} · {current.backend}")

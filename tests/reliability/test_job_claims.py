@@ -4,6 +4,7 @@ and a session that a live runner renders cannot be deleted."""
 from __future__ import annotations
 
 import multiprocessing
+import sqlite3
 import subprocess
 import sys
 from datetime import UTC, datetime, timedelta
@@ -155,6 +156,8 @@ def test_an_older_database_gains_the_new_job_columns(tmp_path):
         connection.execute(text("ALTER TABLE renderjob DROP COLUMN heartbeat_at"))
         connection.execute(text("ALTER TABLE renderjob DROP COLUMN owner"))
     engine.dispose()
+    with sqlite3.connect(database) as raw:  # as made by a release with only the first step
+        raw.execute("PRAGMA user_version = 1")
     engine = store.open_db(database)
     with engine.connect() as connection:
         names = {row[1] for row in connection.execute(text("PRAGMA table_info(renderjob)"))}

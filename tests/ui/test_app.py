@@ -1,5 +1,6 @@
 """The Streamlit page, driven with Streamlit's AppTest: the real script, the real store."""
 
+import re
 import time
 from pathlib import Path
 
@@ -147,3 +148,37 @@ def test_deleting_a_session_another_process_renders_is_refused_inline(ws):
     finally:
         runner.kill()
         runner.wait()
+
+
+def test_the_page_never_sends_a_secret_to_the_browser(ws, monkeypatch):
+    secret = "sk-SERVER-SECRET-42"
+    monkeypatch.setenv("OPENAI_API_KEY", secret)
+    at = _app()
+    sent = [w.value for w in at.text_input] + [w.placeholder for w in at.text_input]
+    sent += [str(element.value) for element in (*at.markdown, *at.caption)]
+    assert not [text for text in sent if secret in str(text)]
+    key_field = next(w for w in at.text_input if w.label == "API key")
+    assert key_field.value == "" and "a key is set" in key_field.placeholder
+
+
+def test_markdown_from_models_and_titles_cannot_link_load_or_inject(ws):
+    from reelchat.storyboard.validation import parse_storyboard
+
+    sid = store.create_session(ws.engine, title="t").id
+    hostile = ("Done! ![](http://127.0.0.1:9/pixel.png?leak=1) [open](javascript:alert(1)) "
+               "<img src=x onerror=alert(1)> <http://127.0.0.1:9/auto>")  # fmt: skip
+    store.add_message(ws.engine, session_id=sid, role="user", content="hi [x](http://a.example)")
+    store.add_message(ws.engine, session_id=sid, role="assistant", content=hostile)
+    board = parse_storyboard({"script": {"title": "![x](http://127.0.0.1:9/t.png)"},
+                              "shots": [{"title": "a", "prompt": "b"}]})  # fmt: skip
+    store.add_version(ws.engine, session_id=sid, storyboard=board, note="[n](javascript:x)")
+    at = AppTest.from_file(APP, default_timeout=60)
+    at.query_params["session"] = sid
+    at.run()
+    bodies = [m.value for m in at.markdown]
+    assert any("open (`javascript:alert(1`)" in b for b in bodies), bodies  # shown, not linked
+    for body in bodies:
+        assert not re.search(r"!\[[^\]]*\]\(", body.replace("\\[", "")), body  # no image
+        assert not re.search(r"(?<!\\)\[[^\]]*\]\((?!`)", body), body  # no link
+        assert not re.search(r"(?<!\\)<", body), body  # no raw HTML, no <autolink>
+        assert all(not m.allow_html for m in at.markdown)

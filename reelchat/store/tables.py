@@ -1,0 +1,149 @@
+"""The store's tables (sqlmodel) and the statuses their rows take."""
+
+from __future__ import annotations
+
+import secrets
+from datetime import UTC, datetime
+from enum import StrEnum
+
+from sqlalchemy import UniqueConstraint
+from sqlmodel import Field, SQLModel
+
+from reelchat.storyboard.models import Storyboard
+
+
+def _now() -> datetime:
+    return datetime.now(UTC)
+
+
+def new_id() -> str:
+    return secrets.token_hex(6)
+
+
+class JobStatus(StrEnum):
+    queued = "queued"
+    running = "running"
+    done = "done"
+    failed = "failed"
+    cancelled = "cancelled"
+
+
+class ShotStatus(StrEnum):
+    queued = "queued"
+    running = "running"
+    rendered = "rendered"
+    cached = "cached"
+    failed = "failed"
+    cancelled = "cancelled"
+
+
+class ChatSession(SQLModel, table=True):
+    __tablename__ = "session"
+    id: str = Field(default_factory=new_id, primary_key=True)
+    title: str = Field(index=True)
+    created_at: datetime = Field(default_factory=_now)
+    updated_at: datetime = Field(default_factory=_now, index=True)
+    current_version: int | None = None
+
+
+class Message(SQLModel, table=True):
+    id: int | None = Field(default=None, primary_key=True)
+    session_id: str = Field(foreign_key="session.id", ondelete="CASCADE", index=True)
+    role: str
+    content: str
+    created_at: datetime = Field(default_factory=_now)
+
+
+class StoryboardVersion(SQLModel, table=True):
+    __table_args__ = (UniqueConstraint("session_id", "number"),)
+    id: int | None = Field(default=None, primary_key=True)
+    session_id: str = Field(foreign_key="session.id", ondelete="CASCADE", index=True)
+    number: int
+    storyboard_json: str
+    note: str = ""
+    created_at: datetime = Field(default_factory=_now)
+
+    @property
+    def storyboard(self) -> Storyboard:
+        return Storyboard.model_validate_json(self.storyboard_json)
+
+
+class ClipRecord(SQLModel, table=True):
+    __tablename__ = "clip"
+    session_id: str = Field(foreign_key="session.id", ondelete="CASCADE", primary_key=True)
+    key: str = Field(primary_key=True)
+    path: str
+    """Relative to the session folder."""
+    backend: str
+    frames: int
+    width: int
+    height: int
+    fps: int
+    render_seconds: float
+    created_at: datetime = Field(default_factory=_now)
+
+
+class RenderJob(SQLModel, table=True):
+    id: str = Field(default_factory=new_id, primary_key=True)
+    session_id: str = Field(foreign_key="session.id", ondelete="CASCADE", index=True)
+    version_number: int
+    backend: str
+    status: JobStatus = JobStatus.queued
+    progress: float = 0.0
+    error: str = ""
+    cancel_requested: bool = False
+    created_at: datetime = Field(default_factory=_now)
+    started_at: datetime | None = None
+    finished_at: datetime | None = None
+    owner: str = ""
+    """Which runner holds the job: 'host:pid:token' (see claim_job)."""
+    heartbeat_at: datetime | None = None
+    """When the owner last wrote progress; a stale one means the runner is gone."""
+
+
+class JobShot(SQLModel, table=True):
+    job_id: str = Field(foreign_key="renderjob.id", ondelete="CASCADE", primary_key=True)
+    position: int = Field(primary_key=True)
+    shot_id: str
+    cache_key: str
+    status: ShotStatus = ShotStatus.queued
+    progress: float = 0.0
+    error: str = ""
+    render_seconds: float = 0.0
+
+
+class Video(SQLModel, table=True):
+    id: str = Field(default_factory=new_id, primary_key=True)
+    session_id: str = Field(foreign_key="session.id", ondelete="CASCADE", index=True)
+    job_id: str = Field(foreign_key="renderjob.id", ondelete="CASCADE")
+    version_number: int
+    path: str
+    """Relative to the session folder."""
+    duration: float
+    width: int
+    height: int
+    created_at: datetime = Field(default_factory=_now)
+
+
+class BatchItem(SQLModel, table=True):
+    """One person of a batch: which session made their video, and how it went."""
+
+    batch_key: str = Field(primary_key=True)
+    """Hash of the template storyboard."""
+    row_key: str = Field(primary_key=True)
+    """Hash of the person's personalised storyboard."""
+    row_index: int
+    session_id: str = Field(foreign_key="session.id", ondelete="CASCADE")
+    status: str = "running"
+    output: str = ""
+    """Where the person's MP4 was written (the path the user chose for the batch)."""
+    updated_at: datetime = Field(default_factory=_now)
+
+
+class TurnClaim(SQLModel, table=True):
+    """Which process runs a turn on a session's conversation now (or finishes one cut off)."""
+
+    session_id: str = Field(foreign_key="session.id", ondelete="CASCADE", primary_key=True)
+    checkpoint_id: str
+    owner: str
+    claimed_at: datetime = Field(default_factory=_now)
