@@ -205,6 +205,12 @@ def _read_clause(clause: str, ctx: Context, reading: Reading) -> Context:
             except StoryboardInvalid as problem:
                 reading.problems.append(f'I could not do "{clause}": {problem}.')
                 return ctx
+            if board == ctx.board:
+                reading.answers.append(
+                    Answer(f'Nothing to change for "{clause}": it is so already.')
+                )
+                operations = []
+        if operations:
             focus = ctx.focus
             for operation in operations:
                 focus = _focus_of(operation, focus)
