@@ -106,6 +106,8 @@ def tts_available() -> bool:
 
 def voice_for(text: str) -> Voice | None:
     """The voice for a narration line, by its detected language; None when none can speak it."""
+    if not tts_available():
+        return None
     language = detect_language(text)
     if language == "en" and _piper_files() is not None:
         return Voice("piper", "en_US-joe-medium", "en")
