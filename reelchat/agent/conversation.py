@@ -95,6 +95,7 @@ class Conversation:
         self.model = model or chat_model(settings)
         self.graph = build_graph(self.model, checkpointer=workspace.checkpointer)
         self._owner = store.runner_id()
+        self._released = float("-inf")
         self._config = {
             "configurable": {"thread_id": session_id},
             "recursion_limit": RECURSION_LIMIT,
@@ -216,6 +217,8 @@ class Conversation:
         another process's turn to end, then JobBusy. A dead holder's claim is taken over."""
         engine = self.workspace.engine
         deadline = time.monotonic() + wait
+        if time.monotonic() - self._released < 2 * TURN_POLL_SECONDS:
+            time.sleep(2 * TURN_POLL_SECONDS)  # let a process that waits take its turn first
         while not store.claim_turn(
             engine, session_id=self.session_id, checkpoint_id="", owner=self._owner
         ):
@@ -229,6 +232,7 @@ class Conversation:
             yield
         finally:
             store.release_turn(engine, session_id=self.session_id, owner=self._owner)
+            self._released = time.monotonic()
 
     def _run(self, graph_input: dict[str, Any] | None) -> Iterator[AgentEvent]:
         reply, reply_id = "", None

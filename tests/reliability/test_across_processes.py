@@ -149,11 +149,7 @@ def test_a_dead_holder_of_a_turn_claim_is_taken_over(workspace):
     remote = "another-host:1:x"  # on another host: alive while its claim is recent
     assert store.claim_turn(engine, session_id=session_id, checkpoint_id="c1", owner=dead)
     assert store.claim_turn(engine, session_id=session_id, checkpoint_id="c1", owner=live)
-    assert not store.claim_turn(
-        engine, session_id=session_id, checkpoint_id="c1", owner=remote
-    )
+    assert not store.claim_turn(engine, session_id=session_id, checkpoint_id="c1", owner=remote)
     store.release_turn(engine, session_id=session_id, owner=live)
     assert store.claim_turn(engine, session_id=session_id, checkpoint_id="c2", owner=remote)
-    assert not store.claim_turn(
-        engine, session_id=session_id, checkpoint_id="c2", owner=live
-    )
+    assert not store.claim_turn(engine, session_id=session_id, checkpoint_id="c2", owner=live)

@@ -1,7 +1,7 @@
 """Soak on ONE session from several processes (issue 17): each process sends chat turns that
-change its own shot's caption (every edit renders), and now and then cancels the session's
-render. Afterwards: no edit lost or undone, both databases pass their integrity checks, and
-the checkpoint store stayed small.
+change its own shot's prompt (every edit renders that shot again), and now and then cancels
+the session's render. Afterwards: no edit lost or undone, both databases pass their integrity
+checks, and the checkpoint store stayed small.
 
 CI runs a small one (2 processes x 3 turns). The longer one in docs/reliability.md is
 `SOAK_PROCESSES=4 SOAK_TURNS=50 pytest tests/reliability/test_soak_one_session.py -s`.
@@ -59,7 +59,7 @@ def _worker(root: str, session_id: str, shot: int, turns: int, barrier, results)
         if k % CANCEL_EVERY == 1:  # cancel the render this turn starts
             threading.Thread(target=_cancel_next_render, args=(ws.engine, session_id)).start()
         try:
-            text = f"change the caption of shot {shot} to P{shot}x{k}"
+            text = f"change the prompt of shot {shot} to P{shot}x{k}"
             replies = [e.text for e in chat.send(text) if e.kind == "reply"]
             outcome.append(("ok", k, replies[-1][:200] if replies else ""))
         except ReelchatError as error:  # a clear refusal (busy, conflict): told, not lost
@@ -67,15 +67,15 @@ def _worker(root: str, session_id: str, shot: int, turns: int, barrier, results)
     results.put((shot, outcome))
 
 
-def _captions(version) -> list[str]:
-    return [shot["caption"] for shot in json.loads(version.storyboard_json)["shots"]]
+def _prompts(version) -> list[str]:
+    return [shot["prompt"] for shot in json.loads(version.storyboard_json)["shots"]]
 
 
 def test_processes_editing_rendering_and_cancelling_one_session_lose_nothing(workspace):
     session_id = store.create_session(workspace.engine, title="soak").id
     board = parse_storyboard({
         "script": {"title": "soak"}, "resolution": 360, "fps": 8,
-        "shots": [{"title": f"s{n}", "prompt": f"card {n}", "duration": 3, "caption": "start"}
+        "shots": [{"title": f"s{n}", "prompt": "start", "duration": 3}
                   for n in range(1, PROCESSES + 1)],
     })  # fmt: skip
     store.add_version(workspace.engine, session_id=session_id, storyboard=board)
@@ -96,10 +96,10 @@ def test_processes_editing_rendering_and_cancelling_one_session_lose_nothing(wor
     elapsed = time.monotonic() - started
 
     versions = store.list_versions(workspace.engine, session_id=session_id)
-    previous = _captions(versions[0])
+    previous = _prompts(versions[0])
     seen: dict[int, list[str]] = {shot: [] for shot in range(1, PROCESSES + 1)}
     for version in versions[1:]:
-        captions = _captions(version)
+        captions = _prompts(version)
         changed = [i for i, (a, b) in enumerate(zip(previous, captions, strict=True)) if a != b]
         assert len(changed) <= 1, (version.number, previous, captions)  # nothing undone
         for i in changed:
@@ -107,6 +107,9 @@ def test_processes_editing_rendering_and_cancelling_one_session_lose_nothing(wor
         previous = captions
     refused = 0
     for shot, outcome in outcomes.items():
+        for status, k, text in outcome:
+            if status == "refused":
+                print(f"\nprocess {shot} turn {k} was told: {text}")
         saved = [f"P{shot}x{k}" for status, k, _ in outcome if status == "ok"]
         refused += sum(status == "refused" for status, _, _ in outcome)
         assert seen[shot] == saved, (shot, outcome)  # every accepted edit is a version, in order
