@@ -77,3 +77,27 @@ def timeline(
         starts.append(at)
         at += count - overlap
     return Timeline(rate, frames, overlaps, tuple(starts), at)
+
+
+def durations_for_runtime(
+    weights: Sequence[float], crossfades: Sequence[bool], seconds: float, fps: float | Fraction
+) -> list[float]:
+    """Shot durations (seconds to 1 ms, whole frames at `fps`) in proportion to `weights` whose
+    stitched video lasts `seconds` to the frame, crossfade overlaps included, so a request for
+    "a 30-second video" is 30 s however many shots crossfade.
+
+    Assumes each shot gets at least twice CROSSFADE_SECONDS (callers keep shots >= 1 s);
+    frames are shared out by largest remainder. Raises ValueError for empty or non-positive
+    weights."""
+    if not weights or min(weights) <= 0:
+        raise ValueError("every shot needs a positive weight")
+    rate = exact_fps(fps)
+    overlap = frames_for(CROSSFADE_SECONDS, rate)
+    joins = sum(1 for i, fade in enumerate(crossfades) if fade and i + 1 < len(weights))
+    total = frames_for(seconds, rate) + joins * overlap
+    share = [Fraction(weight) / Fraction(sum(weights)) * total for weight in weights]
+    frames = [math.floor(part) for part in share]
+    by_remainder = sorted(range(len(share)), key=lambda i: share[i] - frames[i], reverse=True)
+    for index in by_remainder[: total - sum(frames)]:
+        frames[index] += 1
+    return [round(float(count / rate), 3) for count in frames]

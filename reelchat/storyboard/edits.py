@@ -12,12 +12,14 @@ from typing import Any
 from pydantic import ValidationError
 
 from reelchat.errors import StoryboardInvalid
+from reelchat.generation.timing import durations_for_runtime
 from reelchat.storyboard.models import (
     MAX_SHOT_SECONDS,
     MAX_TOTAL_SECONDS,
     MIN_SHOT_SECONDS,
     Shot,
     Storyboard,
+    Transition,
     new_shot_id,
 )
 from reelchat.storyboard.validation import build_shot, describe
@@ -135,9 +137,10 @@ def update_storyboard(storyboard: Storyboard, **changes: Any) -> EditResult:
 
 
 def fit_duration(storyboard: Storyboard, seconds: float) -> EditResult:
-    """Scale every shot by one factor so the shots add up to `seconds` ("make it 20 seconds").
+    """Scale every shot by one factor so the video lasts `seconds` ("make it 20 seconds"),
+    crossfade overlaps included, to the frame.
 
-    Durations are rounded to 0.01 s and kept within a shot's bounds; a total the bounds cannot
+    Durations are whole frames and kept within a shot's bounds; a total the bounds cannot
     reach (24 shots of at most 20 s) raises StoryboardInvalid naming the range that works."""
     count = len(storyboard.shots)
     low, high = count * MIN_SHOT_SECONDS, count * MAX_SHOT_SECONDS
@@ -146,10 +149,16 @@ def fit_duration(storyboard: Storyboard, seconds: float) -> EditResult:
             f"{count} shots can last {low:g} to {min(high, MAX_TOTAL_SECONDS):g} s in all, "
             f"not {seconds:g} s"
         )
-    total = sum(shot.duration for shot in storyboard.shots)
-    factor = seconds / total
+    total = storyboard.runtime
+    weights = [shot.duration for shot in storyboard.shots]
+    crossfades = [shot.transition is Transition.crossfade for shot in storyboard.shots]
+    durations = durations_for_runtime(weights, crossfades, seconds, storyboard.fps)
+    if not all(MIN_SHOT_SECONDS <= d <= MAX_SHOT_SECONDS for d in durations):
+        factor = seconds / sum(weights)
+        durations = [round(min(MAX_SHOT_SECONDS, max(MIN_SHOT_SECONDS, d * factor)), 2)
+                     for d in weights]  # fmt: skip
     shots = [
-        {**data, "duration": round(min(MAX_SHOT_SECONDS, max(MIN_SHOT_SECONDS, d * factor)), 2)}
-        for data, d in ((shot.model_dump(), shot.duration) for shot in storyboard.shots)
+        {**shot.model_dump(), "duration": d}
+        for shot, d in zip(storyboard.shots, durations, strict=True)
     ]
     return _result(storyboard, {"shots": shots}, f"whole video: {total:g} s -> {seconds:g} s")

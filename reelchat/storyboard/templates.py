@@ -6,6 +6,7 @@ import re
 from dataclasses import dataclass, replace
 from typing import Any
 
+from reelchat.generation.timing import durations_for_runtime
 from reelchat.storyboard.models import Aspect, Camera, Script, Shot, Storyboard, Transition
 from reelchat.storyboard.validation import parse_storyboard
 
@@ -281,7 +282,8 @@ def from_template(
     feature: str = "",
     seed: int = 7,
 ) -> Storyboard:
-    """A storyboard for the template's story, spread evenly over `seconds`.
+    """A storyboard for the template's story, spread evenly over `seconds`: the stitched video
+    lasts `seconds` to the frame, crossfades included, when the shots fit their 1-20 s bounds.
 
     The request's own words (topic, product and feature, name, team and role) fill every
     beat; character and style phrases ("{person}") are repeated word for word in every prompt
@@ -317,13 +319,24 @@ def from_template(
         "seconds": seconds,
     }
     beats = template.beats(shots)
-    duration = round(min(20.0, max(1.0, seconds / len(beats))), 2)
+    transitions = [
+        Transition.fade_to_black
+        if number == len(beats)
+        else Transition.crossfade
+        if number % 2 == 0
+        else Transition.cut
+        for number in range(1, len(beats) + 1)
+    ]
+    if 1.0 <= seconds / len(beats) <= 20.0:
+        fades = [transition is Transition.crossfade for transition in transitions]
+        fps = Storyboard.model_fields["fps"].default
+        durations = durations_for_runtime([1.0] * len(beats), fades, seconds, fps)
+    else:
+        durations = [round(min(20.0, max(1.0, seconds / len(beats))), 2)] * len(beats)
     shot_list = []
-    for number, beat in enumerate(beats, start=1):
-        if number == len(beats):
-            transition = Transition.fade_to_black
-        else:
-            transition = Transition.crossfade if number % 2 == 0 else Transition.cut
+    for number, (beat, transition, duration) in enumerate(
+        zip(beats, transitions, durations, strict=True), start=1
+    ):
         shot_list.append(
             Shot(
                 title=beat.title.format(**words)[:80],

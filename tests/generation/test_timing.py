@@ -12,6 +12,8 @@ from reelchat.generation.backend import ShotRequest
 from reelchat.generation.media import ffmpeg_exe, probe, run_ffmpeg
 from reelchat.generation.stitch import StitchOptions, stitch
 from reelchat.generation.timing import exact_fps, frames_for, timeline
+from reelchat.storyboard import edits
+from reelchat.storyboard.templates import EXPLAINER, ONBOARDING, PRODUCT_DEMO, from_template
 from tests.conftest import make_storyboard
 
 
@@ -70,3 +72,18 @@ def test_video_and_audio_last_what_the_storyboard_says(fps, music, tmp_path):
     assert abs(info.fps - float(exact_fps(fps))) < 0.001
     if music:
         assert abs(_audio_seconds(output) - board.runtime) <= frame
+
+
+@pytest.mark.parametrize("seconds, shots", [(30, 6), (40, 6), (13, 5), (60, 8)])
+@pytest.mark.parametrize("template", [EXPLAINER, PRODUCT_DEMO, ONBOARDING])
+def test_a_planned_video_lasts_what_was_asked_crossfades_included(template, seconds, shots):
+    board = from_template(template, topic="tides", seconds=seconds, shots=shots)
+    assert any(shot.transition == "crossfade" for shot in board.shots)
+    assert board.runtime == pytest.approx(seconds, abs=1 / 24)
+
+
+@pytest.mark.parametrize("fps", [24, 25, 30, 29.97])
+def test_a_whole_video_length_is_met_to_the_frame_with_crossfades(fps):
+    board = make_storyboard(6, transitions=["cut", "crossfade"] * 3, fps=fps)
+    fitted = edits.fit_duration(board, 20).storyboard
+    assert fitted.runtime == pytest.approx(20, abs=1 / float(exact_fps(fps)))

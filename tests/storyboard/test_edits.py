@@ -123,6 +123,7 @@ def test_fit_duration_scales_every_shot_to_the_total():
     board = make_storyboard(4, duration=5.0)
     result = edits.fit_duration(board, 10)
     assert [shot.duration for shot in result.storyboard.shots] == [2.5] * 4
+    assert result.storyboard.runtime == 10
     assert result.summary == "whole video: 20 s -> 10 s"
     assert board.shots[0].duration == 5.0  # pure
 
