@@ -17,6 +17,8 @@ HEADER = "| You say | Operations |"
 def reference_state() -> SessionState:
     """The storyboard every row is read against: 6 shots of 5 s, version 3, one video."""
     board = explainer("how tides work", shots=6, seconds=30, seed=7)
+    shots = [shot.model_copy(update={"duration": 5.0}) for shot in board.shots]
+    board = board.model_copy(update={"shots": shots})
     return SessionState(version=3, storyboard=board, latest_video="videos/v3.mp4")
 
 
