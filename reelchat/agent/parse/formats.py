@@ -97,8 +97,8 @@ def _fps(text: str, span: tuple[int, int]) -> Found | Unsupported:
     where = f"{bounds[0]} to {bounds[1]} fps" if len(bounds) == 2 else "another value"
     if value != whole and _fps_accepted(whole):
         note = (
-            f"I can't render at exactly {text} fps (the frame rate is a whole number, {where}), "
-            f"so I used the nearest, {whole} fps."
+            f"I can't render at exactly {text} fps (the frame rate is a whole number or "
+            f"23.976, 29.97 or 59.94; {where}), so I used the nearest, {whole} fps."
         )
         return Found("fps", whole, span, note)
     return Unsupported(
