@@ -151,6 +151,26 @@ def _moov_before_mdat(path: Path) -> bool:
     return False
 
 
+_DECODE_STATS = re.compile(r"frame=\s*(?P<frames>\d+).*?time=(?P<h>\d+):(?P<m>\d+):(?P<s>[\d.]+)")
+
+
+def _count_frames(path: Path) -> tuple[int, float]:
+    """Frames and seconds of the first video stream, by decoding it (the figures
+    imageio_ffmpeg.count_frames_and_secs gives), with `-nostdin` so that ffmpeg never reads
+    the terminal: a probe during a chat must not swallow what the person types."""
+    result = subprocess.run(
+        [ffmpeg_exe(), "-hide_banner", "-nostdin", "-i", str(path),
+         "-map", "0:v:0", "-vf", "null", "-f", "null", "-"],
+        capture_output=True, text=True, stdin=subprocess.DEVNULL,
+    )  # fmt: skip
+    stats = list(_DECODE_STATS.finditer(result.stderr.replace("\r", "\n")))
+    if result.returncode != 0 or not stats:
+        raise MediaToolError(f"{path.name} could not be decoded to count its frames")
+    last = stats[-1]
+    seconds = int(last["h"]) * 3600 + int(last["m"]) * 60 + float(last["s"])
+    return int(last["frames"]), seconds
+
+
 def probe(path: Path) -> VideoInfo:
     """What a player would see: codec, pixel format, size, rate, exact frames, audio, faststart."""
     result = subprocess.run(
@@ -162,7 +182,7 @@ def probe(path: Path) -> VideoInfo:
     audio = _AUDIO_STREAM.search(result.stderr)
     tags = _COLOUR_TAGS.search(result.stderr)
     colour = tuple(t.strip() for t in tags["tags"].split(",")) if tags else ()
-    frames, seconds = imageio_ffmpeg.count_frames_and_secs(str(path))
+    frames, seconds = _count_frames(path)
     return VideoInfo(
         width=int(video["w"]),
         height=int(video["h"]),
