@@ -9,7 +9,7 @@ import socket
 from datetime import UTC, datetime, timedelta
 
 from sqlalchemy import Engine, update
-from sqlmodel import select
+from sqlmodel import Session, select
 
 from reelchat.errors import JobBusy, NotFound
 from reelchat.store.database import transaction as _tx
@@ -154,6 +154,13 @@ def _owner_alive(owner: str, since: datetime, now: datetime) -> bool:
     if host == socket.gethostname() and pid.isdigit():
         return _pid_alive(int(pid))
     return now - since <= STALE_AFTER
+
+
+def turn_in_progress(db: Session, session_id: str) -> bool:
+    """Whether a live process holds the session's turn claim (in the middle of a chat turn,
+    perhaps waiting for the model), inside the caller's transaction `db`."""
+    row = db.get(TurnClaim, session_id)
+    return row is not None and _owner_alive(row.owner, row.claimed_at, _now())
 
 
 def claim_turn(engine: Engine, *, session_id: str, checkpoint_id: str, owner: str) -> bool:

@@ -12,7 +12,7 @@ from sqlmodel import Session, select
 
 from reelchat.errors import JobBusy, NotFound, VersionConflict
 from reelchat.store.database import transaction as _tx
-from reelchat.store.leases import _is_live
+from reelchat.store.leases import _is_live, turn_in_progress
 from reelchat.store.tables import (
     BatchItem,
     ChatSession,
@@ -53,7 +53,8 @@ def list_sessions(engine: Engine, *, limit: int = 50, search: str = "") -> list[
 
 
 def delete_session(engine: Engine, *, session_id: str) -> None:
-    """Delete a session and its rows; refused while a live runner renders it."""
+    """Delete a session and its rows; refused (JobBusy) while a live runner renders it or a
+    live process is in the middle of a chat turn on it, so no turn writes to a deleted session."""
     with _tx(engine) as db:
         row = db.get(ChatSession, session_id)
         if row is None:
@@ -69,6 +70,11 @@ def delete_session(engine: Engine, *, session_id: str) -> None:
                     f"session {session_id} is rendering (job {job.id}); cancel it with "
                     f"`reelchat cancel {job.id}` or wait for it to finish, then delete"
                 )
+        if turn_in_progress(db, session_id):
+            raise JobBusy(
+                f"session {session_id} is in the middle of a chat turn in another process "
+                "(perhaps waiting for the model); wait for that turn to finish, then delete"
+            )
         db.delete(row)
 
 

@@ -276,3 +276,18 @@ SOUP = st.lists(
 def test_any_message_is_read_without_raising(text, focus):
     reading = read_message(text, reference_state(), focus)
     assert reading.calls or reading.notes()
+
+
+@pytest.mark.parametrize(
+    "template",
+    ["delete shot {n}", "restore version {n}", "a {n} second video about owls", "undo {n} times",
+     "make shot 2 {n} seconds long and swap shots 1 and 2"],
+)  # fmt: skip
+def test_a_number_thousands_of_digits_long_is_refused_whole(template):
+    """reliability case37: a 5,000-digit number was an internal error."""
+    reading = read_message(template.format(n="9" * 5000), reference_state())
+    assert not reading.calls
+    assert reading.notes() == [
+        "I can't use a number of 5,000 digits: shots, seconds, versions and frame rates are "
+        "small numbers, so nothing was changed."
+    ]

@@ -14,7 +14,8 @@ from pathlib import Path
 import pytest
 
 from reelchat import store
-from reelchat.errors import VersionConflict
+from reelchat.agent.conversation import delete_session
+from reelchat.errors import JobBusy, NotFound, VersionConflict
 from reelchat.storyboard.validation import parse_storyboard
 from reelchat.workspace import Workspace
 
@@ -153,3 +154,18 @@ def test_a_dead_holder_of_a_turn_claim_is_taken_over(workspace):
     store.release_turn(engine, session_id=session_id, owner=live)
     assert store.claim_turn(engine, session_id=session_id, checkpoint_id="c2", owner=remote)
     assert not store.claim_turn(engine, session_id=session_id, checkpoint_id="c2", owner=live)
+
+
+def test_a_session_is_not_deleted_while_another_process_is_mid_turn(workspace):
+    """case29: a delete while another process waited on the model left its checkpoints."""
+    session_id = _two_shot_session(workspace)
+    engine = workspace.engine
+    live = f"{socket.gethostname()}:{os.getpid()}:mid-turn"
+    assert store.claim_turn(engine, session_id=session_id, checkpoint_id="", owner=live)
+    with pytest.raises(JobBusy, match="in the middle of a chat turn"):
+        delete_session(workspace, session_id)
+    assert store.get_version(engine, session_id=session_id).number == 1  # nothing deleted
+    store.release_turn(engine, session_id=session_id, owner=live)
+    delete_session(workspace, session_id)
+    with pytest.raises(NotFound):
+        store.get_session(engine, session_id=session_id)

@@ -269,11 +269,24 @@ def _is_vague(text: str) -> bool:
     return not set(re.findall(r"[a-z']+", text.lower())) - _FILLER
 
 
+MAX_NUMBER_DIGITS = 15
+"""The longest run of digits a message may hold (a phone number in a call to action has at
+most 15, E.164); longer ones are no shot, second or version anyone means, and past 4,300 digits
+Python's int() refuses them."""
+_HUGE_NUMBER = re.compile(rf"\d{{{MAX_NUMBER_DIGITS + 1},}}")
+
+
 def read_message(text: str, state: SessionState | None, focus: int | None = None) -> Reading:
     """Everything `text` asks for, read against the session's `state` (None: no storyboard).
 
     `focus` is the shot last talked about, what "it" and "that one" point at."""
     reading = Reading(focus=focus)
+    if huge := _HUGE_NUMBER.search(text):
+        reading.problems.append(
+            f"I can't use a number of {len(huge[0]):,} digits: shots, seconds, versions and "
+            "frame rates are small numbers, so nothing was changed."
+        )
+        return reading
     parts = sentences(" ".join(text.replace("’", "'").split()))
     ctx = Context(state.storyboard, state.version, focus, state.latest_video) if state else None
     for index, sentence in enumerate(parts):
