@@ -6,11 +6,12 @@ cancelled job resumes it, and an edit re-renders only the shots whose pixels cha
 
 from __future__ import annotations
 
+import json
 import math
 import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 from reelchat import store
@@ -25,9 +26,18 @@ from reelchat.generation.executors import (
     failure_reason,
 )
 from reelchat.generation.media import probe
+from reelchat.generation.provenance import clip_provenance
+from reelchat.generation.shot_check import (
+    MAX_ATTEMPTS,
+    CheckLimits,
+    measure_clip,
+    next_seed,
+    problems,
+    retries,
+)
 from reelchat.generation.stitch import StitchOptions, StitchReport, stitch
 from reelchat.generation.voiceover import fit_to_narration, spoken_lines
-from reelchat.store import ClipRecord, JobShot, JobStatus, RenderJob, ShotStatus, Video
+from reelchat.store import ClipAttempt, ClipRecord, JobShot, JobStatus, RenderJob, ShotStatus, Video
 from reelchat.storyboard.models import Storyboard
 from reelchat.workspace import Workspace
 
@@ -62,6 +72,8 @@ class RenderOutcome:
     rendered: int
     cached: int
     stitch: StitchReport | None
+    checks: tuple[str, ...] = ()
+    """What the shot check found and did (re-renders with a new seed), one line per event."""
 
 
 def _now() -> datetime:
@@ -149,6 +161,8 @@ class _JobState:
     storyboard: Storyboard
     rows: list[JobShot]
     failures: list[str] = field(default_factory=list)
+    checks: list[str] = field(default_factory=list)
+    """Shot check events for the reply (RenderOutcome.checks)."""
     counts: dict[ShotStatus, int] = field(
         default_factory=lambda: {ShotStatus.rendered: 0, ShotStatus.cached: 0}
     )
@@ -190,8 +204,13 @@ class _Renderer:
     shape share a model call. The executor decides where each call runs; with more slots than
     one, independent calls run at the same time."""
 
-    def __init__(self, workspace: Workspace, executor: Executor, on_event: EventSink) -> None:
+    def __init__(
+        self, workspace: Workspace, executor: Executor, on_event: EventSink, limits: CheckLimits
+    ) -> None:
         self.workspace, self.executor, self.on_event = workspace, executor, on_event
+        self.limits = limits
+        self.attempts: dict[tuple[str, int], int] = {}
+        """Renders so far of each (job id, position) in this run (the shot check retries)."""
         self.running: dict[int, list[_Shot]] = {}
         """Submitted calls by id(work), with their shots."""
 
@@ -309,6 +328,8 @@ class _Renderer:
         engine = self.workspace.engine
         seconds = done.seconds / len(group)
         for shot, path, clip in zip(group, done.work.outputs, done.clips, strict=True):
+            if not self._check(shot, path, seconds):
+                continue  # rendering again with a new seed
             store.record_clip(
                 engine,
                 clip=ClipRecord(
@@ -328,6 +349,51 @@ class _Renderer:
                 render_seconds=seconds,
             )  # fmt: skip
             self._finish(shot, ShotStatus.rendered)
+
+    def _check(self, shot: _Shot, path: Path, seconds: float) -> bool:
+        """Run the shot check on a fresh clip and record the attempt with its provenance.
+        False when the shot failed and was submitted again with a new seed."""
+        backend, request, row = self.executor.backend, shot.request, shot.row
+        job_shot = (shot.state.job.id, row.position)
+        attempt = self.attempts[job_shot] = self.attempts.get(job_shot, 0) + 1
+        try:
+            stats = measure_clip(path)
+            found = problems(
+                stats, frames=request.frames, width=request.width, height=request.height,
+                limits=self.limits,
+            )  # fmt: skip
+        except ReelchatError as error:
+            found = [str(error)]
+        finished = _now()
+        started = finished - timedelta(seconds=seconds)
+        details = clip_provenance(
+            backend, request, started=started, finished=finished, attempt=attempt
+        )
+        store.add_clip_attempt(
+            self.workspace.engine,
+            attempt=ClipAttempt(
+                session_id=shot.state.job.session_id, key=row.cache_key, attempt=attempt,
+                seed=request.seed, passed=not found, problems="; ".join(found),
+                details_json=json.dumps(details), started_at=started, finished_at=finished,
+            ),
+        )  # fmt: skip
+        if not found:
+            return True
+        what = (
+            f"shot {row.position} failed the shot check with seed {request.seed} "
+            f"({'; '.join(found)})"
+        )
+        if not retries(backend.name):
+            shot.state.checks.append(f"{what}; the animatic should never fail it: please "
+                                     "report this as a bug")  # fmt: skip
+            return True
+        if attempt >= MAX_ATTEMPTS:
+            shot.state.checks.append(f"{what}, after {attempt} renders; the last one is kept")
+            return True
+        seed = next_seed(request.seed)
+        shot.state.checks.append(f"{what}, so it was rendered again with seed {seed}")
+        self._submit([_Shot(shot.state, row, request.model_copy(update={"seed": seed}))])
+        return False
 
     def _finish(self, shot: _Shot, status: ShotStatus) -> None:
         state, engine = shot.state, self.workspace.engine
@@ -401,7 +467,7 @@ def _conclude(
         on_event(
             RenderEvent("done", total=total, fraction=1.0, message="shots rendered", job_id=job.id)
         )
-        return RenderOutcome(done, None, None, rendered, cached, None)
+        return RenderOutcome(done, None, None, rendered, cached, None, tuple(state.checks))
 
     clips = [workspace.clip_path(job.session_id, row.cache_key) for row in rows]
     output = workspace.videos_dir(job.session_id) / f"{job.id}.mp4"
@@ -444,7 +510,7 @@ def _conclude(
         engine, job_id=job.id, status=JobStatus.done, progress=1.0, finished_at=_now()
     )
     on_event(RenderEvent("done", total=total, fraction=1.0, message=str(output), job_id=job.id))
-    return RenderOutcome(done, video, output, rendered, cached, report)
+    return RenderOutcome(done, video, output, rendered, cached, report, tuple(state.checks))
 
 
 def run_job(
@@ -454,10 +520,12 @@ def run_job(
     *,
     options: StitchOptions | None = None,
     on_event: EventSink = lambda _event: None,
+    limits: CheckLimits | None = None,
 ) -> RenderOutcome:
-    """Render every missing shot of `job`, then stitch. Safe to call again after any failure."""
+    """Render every missing shot of `job`, then stitch. Safe to call again after any failure.
+    Each rendered clip goes through the shot check (`limits`, generation.shot_check)."""
     state = _begin(workspace, job)
-    _Renderer(workspace, as_executor(renderer), on_event).render([state])
+    _Renderer(workspace, as_executor(renderer), on_event, limits or CheckLimits()).render([state])
     return _conclude(workspace, state, options or StitchOptions(), on_event)
 
 
@@ -473,7 +541,7 @@ def run_jobs(
     shot two jobs need renders once; then each job stitches. A job that fails gives its error
     in its place; a cancel stops them all."""
     states = [_begin(workspace, job) for job in jobs]
-    _Renderer(workspace, as_executor(renderer), on_event).render(states)
+    _Renderer(workspace, as_executor(renderer), on_event, CheckLimits()).render(states)
     outcomes: list[RenderOutcome | ReelchatError] = []
     for state in states:
         try:
@@ -492,6 +560,7 @@ def render_session(
     positions: list[int] | None = None,
     options: StitchOptions | None = None,
     on_event: EventSink = lambda _event: None,
+    limits: CheckLimits | None = None,
 ) -> RenderOutcome:
     """Render a session's storyboard version (current by default), resuming unfinished work.
 
@@ -509,7 +578,7 @@ def render_session(
         version_number=None if saved else version_number,
         positions=positions,
     )
-    outcome = run_job(workspace, executor, job, options=options, on_event=on_event)
+    outcome = run_job(workspace, executor, job, options=options, on_event=on_event, limits=limits)
     if outcome.stitch is not None:
         outcome.stitch.notes[:0] = timing_notes
     return outcome

@@ -8,6 +8,7 @@ runner holds a job, live jobs, interrupted-turn claims). Import this package and
 
 from __future__ import annotations
 
+from reelchat.store.attempts import add_clip_attempt, clip_attempts
 from reelchat.store.database import (
     SQLITE_HEADER,
     check_header,
@@ -34,6 +35,7 @@ from reelchat.store.migrations import (
     m002_job_owner_and_heartbeat,
     m003_turn_claim,
     m004_running_jobs_index,
+    m005_clip_attempts,
     migrate,
     migration,
     schema_version,
@@ -70,6 +72,7 @@ from reelchat.store.queries import (
 from reelchat.store.tables import (
     BatchItem,
     ChatSession,
+    ClipAttempt,
     ClipRecord,
     JobShot,
     JobStatus,
@@ -85,6 +88,7 @@ from reelchat.store.tables import (
 __all__ = [
     "BatchItem",
     "ChatSession",
+    "ClipAttempt",
     "ClipRecord",
     "DEAD_RUNNER",
     "JobShot",
@@ -98,11 +102,13 @@ __all__ = [
     "StoryboardVersion",
     "TurnClaim",
     "Video",
+    "add_clip_attempt",
     "add_message",
     "add_version",
     "add_video",
     "cancel_running_jobs",
     "check_header",
+    "clip_attempts",
     "claim_job",
     "claim_turn",
     "create_job",
@@ -129,6 +135,7 @@ __all__ = [
     "m002_job_owner_and_heartbeat",
     "m003_turn_claim",
     "m004_running_jobs_index",
+    "m005_clip_attempts",
     "migrate",
     "migration",
     "new_id",
