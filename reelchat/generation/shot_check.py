@@ -3,8 +3,8 @@
 A clip fails when it is
 
 - **one colour** (all black included): the standard deviation of the pixel values of each
-  colour channel across the whole clip is below `CheckLimits.min_spread` (default 2.0 on the 0-255 scale; a clip with
-  any visible shape or gradient sits far above it);
+  colour channel across the whole clip is below `CheckLimits.min_spread` (default 2.0 on the
+  0-255 scale; a clip with any visible shape or gradient sits far above it);
 - **frozen**: no pixel changes between frames, i.e. the largest mean absolute difference between
   two consecutive frames is below `CheckLimits.min_motion` (default 0.5 levels: a still image
   encoded with H.264 measures about 0.1 from coding noise alone, the slowest animatic move and
