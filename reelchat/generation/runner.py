@@ -36,6 +36,12 @@ from reelchat.generation.shot_check import (
     retries,
 )
 from reelchat.generation.stitch import StitchOptions, StitchReport, stitch
+from reelchat.generation.video_record import (
+    shot_records,
+    tag_video,
+    video_tags,
+    write_sidecar,
+)
 from reelchat.generation.voiceover import fit_to_narration, spoken_lines
 from reelchat.store import ClipAttempt, ClipRecord, JobShot, JobStatus, RenderJob, ShotStatus, Video
 from reelchat.storyboard.models import Storyboard
@@ -480,10 +486,17 @@ def _conclude(
             cache_dir=workspace.clips_dir(job.session_id),
             progress=lambda step: on_event(RenderEvent("stitch", message=step, job_id=job.id)),
         )
+        video_id = store.new_id()
+        tags = video_tags(
+            title=storyboard.title, session_id=job.session_id,
+            version_number=job.version_number, video_id=video_id,
+        )  # fmt: skip
+        tag_video(output, tags)
         info = probe(output)
         video = store.add_video(
             engine,
             video=Video(
+                id=video_id,
                 session_id=job.session_id,
                 job_id=job.id,
                 version_number=job.version_number,
@@ -493,6 +506,8 @@ def _conclude(
                 height=info.height,
             ),  # fmt: skip
         )
+        shots = shot_records(engine, session_id=job.session_id, rows=rows)
+        write_sidecar(output, {**tags, "job": job.id, "shots": shots})
     except BaseException as error:  # the job row must never stay 'running' after this
         stopped = isinstance(error, (KeyboardInterrupt, RenderCancelled))
         store.update_job(

@@ -178,6 +178,7 @@ def render(ctx: ToolContext, args: RenderArgs) -> str:
         on_event=ctx.on_event,
     )
     counts = f"{outcome.rendered} shot(s) rendered, {outcome.cached} reused from the clip cache"
+    counts += "".join(f". Shot check: {line}" for line in outcome.checks)
     if outcome.video is None:
         return f"Preview ready for shot(s) {', '.join(map(str, args.shots or []))}: {counts}."
     notes = "".join(f" Note: {note}." for note in outcome.stitch.notes) if outcome.stitch else ""
