@@ -10,7 +10,7 @@ import json
 import math
 import time
 from collections.abc import Callable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
@@ -18,6 +18,7 @@ from reelchat import store
 from reelchat.errors import NotFound, ReelchatError, RenderCancelled, RenderFailed
 from reelchat.generation.backend import ShotRequest, VideoBackend, batch_size
 from reelchat.generation.cache import condition_frame, reuse_clip, shot_requests
+from reelchat.generation.estimate import Estimate, estimate_job, record_shot, record_stitch
 from reelchat.generation.executors import (
     Executor,
     ShotWork,
@@ -80,6 +81,10 @@ class RenderOutcome:
     stitch: StitchReport | None
     checks: tuple[str, ...] = ()
     """What the shot check found and did (re-renders with a new seed), one line per event."""
+    estimate: Estimate | None = None
+    """What was expected before the render started (render_session)."""
+    seconds: float = 0.0
+    """How long the render took, wall clock (render_session)."""
 
 
 def _now() -> datetime:
@@ -217,6 +222,9 @@ class _Renderer:
         self.limits = limits
         self.attempts: dict[tuple[str, int], int] = {}
         """Renders so far of each (job id, position) in this run (the shot check retries)."""
+        self.last_done = time.monotonic()
+        """When the last model call came back: the wait for each shot (render estimates)
+        runs from there, so the check and the bookkeeping between shots count too."""
         self.running: dict[int, list[_Shot]] = {}
         """Submitted calls by id(work), with their shots."""
 
@@ -333,7 +341,14 @@ class _Renderer:
             return
         engine = self.workspace.engine
         seconds = done.seconds / len(group)
+        now = time.monotonic()
+        waited, self.last_done = (now - self.last_done) / len(group), now
         for shot, path, clip in zip(group, done.work.outputs, done.clips, strict=True):
+            request = shot.request
+            record_shot(
+                self.workspace, self.executor.backend, width=request.width,
+                height=request.height, frames=request.frames, seconds=waited,
+            )  # fmt: skip
             if not self._check(shot, path, seconds):
                 continue  # rendering again with a new seed
             store.record_clip(
@@ -477,6 +492,7 @@ def _conclude(
 
     clips = [workspace.clip_path(job.session_id, row.cache_key) for row in rows]
     output = workspace.videos_dir(job.session_id) / f"{job.id}.mp4"
+    stitch_started = time.monotonic()
     try:
         report = stitch(
             storyboard,
@@ -508,6 +524,10 @@ def _conclude(
         )
         shots = shot_records(engine, session_id=job.session_id, rows=rows)
         write_sidecar(output, {**tags, "job": job.id, "shots": shots})
+        record_stitch(
+            workspace, width=info.width, height=info.height, frames=info.frames,
+            seconds=time.monotonic() - stitch_started,
+        )  # fmt: skip
     except BaseException as error:  # the job row must never stay 'running' after this
         stopped = isinstance(error, (KeyboardInterrupt, RenderCancelled))
         store.update_job(
@@ -593,10 +613,13 @@ def render_session(
         version_number=None if saved else version_number,
         positions=positions,
     )
+    estimate = estimate_job(workspace, executor.backend, job)
+    on_event(RenderEvent("estimate", message=estimate.describe(), job_id=job.id))
+    started = time.monotonic()
     outcome = run_job(workspace, executor, job, options=options, on_event=on_event, limits=limits)
     if outcome.stitch is not None:
         outcome.stitch.notes[:0] = timing_notes
-    return outcome
+    return replace(outcome, estimate=estimate, seconds=time.monotonic() - started)
 
 
 def _fit_to_narration(

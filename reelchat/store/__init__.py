@@ -8,7 +8,7 @@ runner holds a job, live jobs, interrupted-turn claims). Import this package and
 
 from __future__ import annotations
 
-from reelchat.store.attempts import add_clip_attempt, clip_attempts
+from reelchat.store.attempts import add_clip_attempt, clip_attempts, get_rate, record_rate
 from reelchat.store.database import (
     SQLITE_HEADER,
     check_header,
@@ -36,6 +36,7 @@ from reelchat.store.migrations import (
     m003_turn_claim,
     m004_running_jobs_index,
     m005_clip_attempts,
+    m006_render_rates,
     migrate,
     migration,
     schema_version,
@@ -78,6 +79,7 @@ from reelchat.store.tables import (
     JobStatus,
     Message,
     RenderJob,
+    RenderRate,
     ShotStatus,
     StoryboardVersion,
     TurnClaim,
@@ -95,6 +97,7 @@ __all__ = [
     "JobStatus",
     "Message",
     "RenderJob",
+    "RenderRate",
     "SQLITE_HEADER",
     "SQLITE_INTEGER_MAX",
     "STALE_AFTER",
@@ -117,6 +120,7 @@ __all__ = [
     "delete_session",
     "end_dead_jobs",
     "find_clip",
+    "get_rate",
     "find_clip_anywhere",
     "get_batch_item",
     "get_job",
@@ -136,11 +140,13 @@ __all__ = [
     "m003_turn_claim",
     "m004_running_jobs_index",
     "m005_clip_attempts",
+    "m006_render_rates",
     "migrate",
     "migration",
     "new_id",
     "open_db",
     "record_clip",
+    "record_rate",
     "release_turn",
     "rename_session",
     "request_cancel",

@@ -93,6 +93,22 @@ def m005_clip_attempts(connection: Connection) -> None:
     )
 
 
+@migration
+def m006_render_rates(connection: Connection) -> None:
+    """Seconds per frame per renderer, device and size: the history render estimates use."""
+    connection.execute(
+        """CREATE TABLE IF NOT EXISTS renderrate (
+        backend VARCHAR NOT NULL,
+        device VARCHAR NOT NULL,
+        width INTEGER NOT NULL,
+        height INTEGER NOT NULL,
+        seconds_per_frame FLOAT NOT NULL,
+        samples INTEGER NOT NULL,
+        updated_at DATETIME NOT NULL,
+        PRIMARY KEY (backend, device, width, height))"""
+    )
+
+
 def schema_version(connection: Connection) -> int:
     return int(connection.execute("PRAGMA user_version").fetchone()[0])
 

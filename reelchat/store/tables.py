@@ -165,3 +165,17 @@ class ClipAttempt(SQLModel, table=True):
     details_json: str = "{}"
     started_at: datetime
     finished_at: datetime
+
+
+class RenderRate(SQLModel, table=True):
+    """How fast this workspace renders: seconds per frame for one renderer, device and size,
+    updated after every shot (generation.estimate)."""
+
+    backend: str = Field(primary_key=True)
+    """The backend's name (it names the preset, steps and dtype), or 'stitch'."""
+    device: str = Field(primary_key=True)
+    width: int = Field(primary_key=True)
+    height: int = Field(primary_key=True)
+    seconds_per_frame: float
+    samples: int = 0
+    updated_at: datetime = Field(default_factory=_now)

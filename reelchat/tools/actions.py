@@ -179,6 +179,8 @@ def render(ctx: ToolContext, args: RenderArgs) -> str:
     )
     counts = f"{outcome.rendered} shot(s) rendered, {outcome.cached} reused from the clip cache"
     counts += "".join(f". Shot check: {line}" for line in outcome.checks)
+    if outcome.estimate is not None and outcome.estimate.seconds is not None:
+        counts += f"; estimated {outcome.estimate.seconds:.0f} s, took {outcome.seconds:.0f} s"
     if outcome.video is None:
         return f"Preview ready for shot(s) {', '.join(map(str, args.shots or []))}: {counts}."
     notes = "".join(f" Note: {note}." for note in outcome.stitch.notes) if outcome.stitch else ""

@@ -1,0 +1,71 @@
+"""Render time estimates: the table before any history, this workspace's history after."""
+
+import pytest
+
+from reelchat import store
+from reelchat.generation.animatic import AnimaticBackend
+from reelchat.generation.runner import RenderEvent, render_session
+from reelchat.generation.stitch import StitchOptions
+from tests.conftest import make_storyboard
+
+QUIET = StitchOptions(captions=False, narration=False)
+
+
+def _render(workspace, backend, board):
+    session = store.create_session(workspace.engine, title="estimate")
+    store.add_version(workspace.engine, session_id=session.id, storyboard=board)
+    events: list[RenderEvent] = []
+    outcome = render_session(
+        workspace, backend, session_id=session.id, options=QUIET, on_event=events.append
+    )
+    return outcome, [e.message for e in events if e.kind == "estimate"]
+
+
+def _comparable(shots, offset):
+    """Same shape (shots, durations, size, rate), other prompts and seeds: nothing reused."""
+    board = make_storyboard(shots, duration=2.0)
+    return board.model_copy(
+        update={
+            "shots": [
+                shot.model_copy(
+                    update={"prompt": f"{shot.prompt} take {offset}", "seed": shot.seed + offset}
+                )  # fmt: skip
+                for shot in board.shots
+            ]
+        }
+    )
+
+
+def _second_render_is_within_a_quarter(workspace, backend, shots):
+    first, [said_first] = _render(workspace, backend, _comparable(shots, 1))
+    assert first.estimate.source == "table"
+    assert said_first.startswith(f"{shots} shot(s) to render, 0 from the clip cache; expected")
+    assert "the default table" in said_first
+    second, [said] = _render(workspace, backend, _comparable(shots, 2))
+    assert second.estimate.source == "history" and "this workspace's history" in said
+    assert second.rendered == shots
+    error = abs(second.estimate.seconds - second.seconds) / second.seconds
+    assert error < 0.25, (second.estimate.seconds, second.seconds)
+
+
+def test_animatic_second_render_estimate_is_within_25_percent(workspace):
+    _second_render_is_within_a_quarter(workspace, AnimaticBackend(), 4)
+
+
+def test_tiny_wan_second_render_estimate_is_within_25_percent(workspace):
+    pytest.importorskip("diffusers")
+    from reelchat.config import Settings
+    from reelchat.generation.backend import get_backend
+
+    backend = get_backend(
+        Settings(workspace=workspace.root, backend="diffusers", device="cpu", model="tiny-wan")
+    )
+    _second_render_is_within_a_quarter(workspace, backend, 2)
+
+
+def test_cached_shots_are_counted_and_cost_nothing(workspace):
+    board = _comparable(2, 1)
+    _render(workspace, AnimaticBackend(), board)
+    again, [said] = _render(workspace, AnimaticBackend(), board)
+    assert again.rendered == 0 and again.estimate.seconds == 0
+    assert said.startswith("0 shot(s) to render, 2 from the clip cache")
