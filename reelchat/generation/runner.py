@@ -223,6 +223,8 @@ class _Renderer:
         self.attempts: dict[tuple[str, int], int] = {}
         """Renders so far of each (job id, position) in this run (the shot check retries)."""
         self.last_done = time.monotonic()
+        self.loads = getattr(executor.backend, "loads", 0)
+        """Model loads of the backend so far (DiffusersBackend.loads; 0 for the animatic)."""
         """When the last model call came back: the wait for each shot (render estimates)
         runs from there, so the check and the bookkeeping between shots count too."""
         self.running: dict[int, list[_Shot]] = {}
@@ -341,14 +343,16 @@ class _Renderer:
             return
         engine = self.workspace.engine
         seconds = done.seconds / len(group)
-        now = time.monotonic()
+        now, loads = time.monotonic(), getattr(self.executor.backend, "loads", 0)
         waited, self.last_done = (now - self.last_done) / len(group), now
+        loaded, self.loads = loads != self.loads, loads
         for shot, path, clip in zip(group, done.work.outputs, done.clips, strict=True):
             request = shot.request
-            record_shot(
-                self.workspace, self.executor.backend, width=request.width,
-                height=request.height, frames=request.frames, seconds=waited,
-            )  # fmt: skip
+            if not loaded:  # a model load from disk happens once per process, not per shot
+                record_shot(
+                    self.workspace, self.executor.backend, width=request.width,
+                    height=request.height, frames=request.frames, seconds=waited,
+                )  # fmt: skip
             if not self._check(shot, path, seconds):
                 continue  # rendering again with a new seed
             store.record_clip(
@@ -465,9 +469,15 @@ class _Renderer:
 
 
 def _conclude(
-    workspace: Workspace, state: _JobState, options: StitchOptions, on_event: EventSink
+    workspace: Workspace,
+    state: _JobState,
+    options: StitchOptions,
+    on_event: EventSink,
+    since: float,
 ) -> RenderOutcome:
-    """After the shots: fail the job if any shot failed, else stitch (unless it is a preview)."""
+    """After the shots: fail the job if any shot failed, else stitch (unless it is a preview).
+    `since` (time.monotonic) is when the last shot came back: the stitch's time in the render
+    history runs from there, so the last shot's check and bookkeeping count too."""
     engine = workspace.engine
     job, storyboard, rows, total = state.job, state.storyboard, state.rows, state.total
     if state.failures:
@@ -492,7 +502,6 @@ def _conclude(
 
     clips = [workspace.clip_path(job.session_id, row.cache_key) for row in rows]
     output = workspace.videos_dir(job.session_id) / f"{job.id}.mp4"
-    stitch_started = time.monotonic()
     try:
         report = stitch(
             storyboard,
@@ -526,7 +535,7 @@ def _conclude(
         write_sidecar(output, {**tags, "job": job.id, "shots": shots})
         record_stitch(
             workspace, width=info.width, height=info.height, frames=info.frames,
-            seconds=time.monotonic() - stitch_started,
+            seconds=time.monotonic() - since,
         )  # fmt: skip
     except BaseException as error:  # the job row must never stay 'running' after this
         stopped = isinstance(error, (KeyboardInterrupt, RenderCancelled))
@@ -560,8 +569,9 @@ def run_job(
     """Render every missing shot of `job`, then stitch. Safe to call again after any failure.
     Each rendered clip goes through the shot check (`limits`, generation.shot_check)."""
     state = _begin(workspace, job)
-    _Renderer(workspace, as_executor(renderer), on_event, limits or CheckLimits()).render([state])
-    return _conclude(workspace, state, options or StitchOptions(), on_event)
+    shots = _Renderer(workspace, as_executor(renderer), on_event, limits or CheckLimits())
+    shots.render([state])
+    return _conclude(workspace, state, options or StitchOptions(), on_event, shots.last_done)
 
 
 def run_jobs(
@@ -576,11 +586,14 @@ def run_jobs(
     shot two jobs need renders once; then each job stitches. A job that fails gives its error
     in its place; a cancel stops them all."""
     states = [_begin(workspace, job) for job in jobs]
-    _Renderer(workspace, as_executor(renderer), on_event, CheckLimits()).render(states)
+    shots = _Renderer(workspace, as_executor(renderer), on_event, CheckLimits())
+    shots.render(states)
     outcomes: list[RenderOutcome | ReelchatError] = []
     for state in states:
         try:
-            outcomes.append(_conclude(workspace, state, options or StitchOptions(), on_event))
+            outcomes.append(
+                _conclude(workspace, state, options or StitchOptions(), on_event, shots.last_done)
+            )
         except ReelchatError as error:
             outcomes.append(error)
     return outcomes

@@ -21,9 +21,9 @@ def _render(workspace, backend, board):
     return outcome, [e.message for e in events if e.kind == "estimate"]
 
 
-def _comparable(shots, offset):
+def _comparable(shots, offset, duration=2.0):
     """Same shape (shots, durations, size, rate), other prompts and seeds: nothing reused."""
-    board = make_storyboard(shots, duration=2.0)
+    board = make_storyboard(shots, duration=duration)
     return board.model_copy(
         update={
             "shots": [
@@ -36,15 +36,19 @@ def _comparable(shots, offset):
     )
 
 
-def _second_render_is_within_a_quarter(workspace, backend, shots):
-    first, [said_first] = _render(workspace, backend, _comparable(shots, 1))
+def _second_render_is_within_a_quarter(workspace, backend, shots, duration=2.0):
+    first, [said_first] = _render(workspace, backend, _comparable(shots, 1, duration))
     assert first.estimate.source == "table"
     assert said_first.startswith(f"{shots} shot(s) to render, 0 from the clip cache; expected")
     assert "the default table" in said_first
-    second, [said] = _render(workspace, backend, _comparable(shots, 2))
+    second, [said] = _render(workspace, backend, _comparable(shots, 2, duration))
     assert second.estimate.source == "history" and "this workspace's history" in said
     assert second.rendered == shots
     error = abs(second.estimate.seconds - second.seconds) / second.seconds
+    print(
+        f"first: table {first.estimate.seconds:.2f} s, took {first.seconds:.2f} s; "
+        f"second: history {second.estimate.seconds:.2f} s, took {second.seconds:.2f} s"
+    )
     assert error < 0.25, (second.estimate.seconds, second.seconds)
 
 
@@ -60,7 +64,8 @@ def test_tiny_wan_second_render_estimate_is_within_25_percent(workspace):
     backend = get_backend(
         Settings(workspace=workspace.root, backend="diffusers", device="cpu", model="tiny-wan")
     )
-    _second_render_is_within_a_quarter(workspace, backend, 2)
+    backend.text_to_video()  # loading the model (once per process) is not in the estimate
+    _second_render_is_within_a_quarter(workspace, backend, 2, duration=1.0)
 
 
 def test_cached_shots_are_counted_and_cost_nothing(workspace):
