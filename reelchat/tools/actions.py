@@ -12,7 +12,8 @@ from typing import Any
 
 from reelchat import store
 from reelchat.errors import NotFound, StoryboardInvalid, VersionConflict
-from reelchat.generation.runner import render_session
+from reelchat.generation.estimate import estimate_job
+from reelchat.generation.runner import render_session, start_job
 from reelchat.storyboard import edits
 from reelchat.storyboard.models import Storyboard
 from reelchat.storyboard.validation import parse_storyboard
@@ -169,6 +170,17 @@ def edit_storyboard(ctx: ToolContext, args: EditStoryboardArgs) -> str:
 
 def render(ctx: ToolContext, args: RenderArgs) -> str:
     ctx.content.check_storyboard(_current(ctx)[0])
+    if ctx.confirm_over is not None and not args.confirmed:
+        job = start_job(
+            ctx.workspace, ctx.executor.backend, session_id=ctx.session_id, positions=args.shots
+        )
+        estimate = estimate_job(ctx.workspace, ctx.executor.backend, job)
+        if estimate.seconds is not None and estimate.seconds > ctx.confirm_over:
+            return (
+                f"Not rendered yet: {estimate.describe()}, more than the "
+                f"{ctx.confirm_over:.0f} s set to ask about (REELCHAT_CONFIRM_OVER). "
+                "Shall I go ahead? Answer yes to render."
+            )
     outcome = render_session(
         ctx.workspace,
         ctx.executor,

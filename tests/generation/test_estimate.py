@@ -74,3 +74,24 @@ def test_cached_shots_are_counted_and_cost_nothing(workspace):
     again, [said] = _render(workspace, AnimaticBackend(), board)
     assert again.rendered == 0 and again.estimate.seconds == 0
     assert said.startswith("0 shot(s) to render, 2 from the clip cache")
+
+
+def test_a_long_render_asks_first_and_renders_once_confirmed(workspace):
+    from reelchat.generation.executors import as_executor
+    from reelchat.tools.actions import render
+    from reelchat.tools.arguments import RenderArgs
+    from reelchat.tools.context import ToolContext
+
+    session = store.create_session(workspace.engine, title="confirm")
+    store.add_version(workspace.engine, session_id=session.id, storyboard=_comparable(2, 5))
+    ctx = ToolContext(
+        workspace=workspace, session_id=session.id, executor=as_executor(AnimaticBackend()),
+        stitch=QUIET, confirm_over=0.01,
+    )  # fmt: skip
+    asked = render(ctx, RenderArgs())
+    assert asked.startswith("Not rendered yet: 2 shot(s) to render, 0 from the clip cache")
+    assert "REELCHAT_CONFIRM_OVER" in asked and "Answer yes" in asked
+    assert store.list_videos(workspace.engine, session_id=session.id) == []
+    done = render(ctx, RenderArgs(confirmed=True))
+    assert done.startswith("Video ready") and "; estimated " in done and " s, took " in done
+    assert len(store.list_videos(workspace.engine, session_id=session.id)) == 1
