@@ -168,6 +168,10 @@ def edit_storyboard(ctx: ToolContext, args: EditStoryboardArgs) -> str:
     )
 
 
+ASKED = "Not rendered yet:"
+"""How the render reply starts when the estimate passes REELCHAT_CONFIRM_OVER and it asks first."""
+
+
 def render(ctx: ToolContext, args: RenderArgs) -> str:
     ctx.content.check_storyboard(_current(ctx)[0])
     if ctx.confirm_over is not None and not args.confirmed:
@@ -177,7 +181,7 @@ def render(ctx: ToolContext, args: RenderArgs) -> str:
         estimate = estimate_job(ctx.workspace, ctx.executor.backend, job)
         if estimate.seconds is not None and estimate.seconds > ctx.confirm_over:
             return (
-                f"Not rendered yet: {estimate.describe()}, more than the "
+                f"{ASKED} {estimate.describe()}, more than the "
                 f"{ctx.confirm_over:.0f} s set to ask about (REELCHAT_CONFIRM_OVER). "
                 "Shall I go ahead? Answer yes to render."
             )

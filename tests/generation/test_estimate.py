@@ -95,3 +95,19 @@ def test_a_long_render_asks_first_and_renders_once_confirmed(workspace):
     done = render(ctx, RenderArgs(confirmed=True))
     assert done.startswith("Video ready") and "; estimated " in done and " s, took " in done
     assert len(store.list_videos(workspace.engine, session_id=session.id)) == 1
+
+
+def test_the_person_answers_yes_in_the_chat_and_the_render_goes_ahead(workspace):
+    from reelchat.agent.conversation import Conversation
+    from reelchat.config import Settings
+
+    chat = Conversation(
+        workspace, settings=Settings(workspace=workspace.root, confirm_over=0.01), stitch=QUIET
+    )
+    events = list(chat.send("a 3 second explainer on how rainbows form, 2 shots, 360p, 8 fps"))
+    asked = events[-1].text
+    assert "Not rendered yet" in asked and "Answer yes" in asked
+    assert store.list_videos(workspace.engine, session_id=chat.session_id) == []
+    reply = list(chat.send("yes, go ahead"))[-1].text
+    assert "Video ready" in reply and "; estimated " in reply
+    assert len(store.list_videos(workspace.engine, session_id=chat.session_id)) == 1
