@@ -17,17 +17,18 @@ STITCH = "stitch"
 """The name stitching's rate is recorded under (it runs on the CPU, at the video's size)."""
 
 TABLE: dict[tuple[str, str], float] = {
-    ("animatic", "cpu"): 0.5,
-    ("tiny", "cpu"): 2.2,
+    ("animatic", "cpu"): 0.2,
+    ("tiny", "cpu"): 1.0,
     ("diffusion", "cuda"): 0.15,
-    (STITCH, "cpu"): 0.15,
+    (STITCH, "cpu"): 0.06,
 }
 """Seconds per frame per megapixel (per frame, megapixel and sampling step for diffusion), by
 renderer kind and device class, used before a workspace has history.
-- animatic, tiny (tiny random-weight presets, per step) and stitch on cpu: measured on this
-  project's shared 2-core test machine at 640x360 (load average 14), the history renders of
-  3-4 shots of 8-16 frames record there (animatic 0.3-0.77, tiny-wan 4.3 at 2 steps, stitch
-  0.1-0.2), rounded.
+- animatic, tiny (tiny random-weight presets, per step) and stitch on cpu: the history that
+  renders of 3-4 shots of 8-16 frames at 640x360 recorded on this project's shared 2-core
+  test machine, between a quiet moment (load average 2: animatic 0.11, stitch 0.035) and a
+  busy one (load average 14: animatic 0.3-0.77, stitch 0.1-0.2, tiny-wan 2.15 per step):
+  a middle figure, so expect up to 3x either way until the workspace has its own history.
 - diffusion on cuda: Wan2.1's README gives about 4 minutes for a 5-second 480P clip (81 frames
   at 832x480) from T2V-1.3B at 50 steps on one RTX 4090: 240 / (81 x 0.40 MP x 50) = 0.15.
 Other devices (a full model on the CPU, mps) have no figure: the estimate says so. Loading a
