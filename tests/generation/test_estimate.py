@@ -37,6 +37,8 @@ def _comparable(shots, offset, duration=2.0):
 
 
 def _second_render_is_within_a_quarter(workspace, backend, shots, duration=2.0):
+    """Wall-clock times: the claim holds when the machine's load does not change between the
+    two renders (on a shared, oversubscribed machine it can swing more than 25% by itself)."""
     first, [said_first] = _render(workspace, backend, _comparable(shots, 1, duration))
     assert first.estimate.source == "table"
     assert said_first.startswith(f"{shots} shot(s) to render, 0 from the clip cache; expected")
