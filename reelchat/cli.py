@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import functools
+import json
 import os
 import shutil
 import signal
@@ -31,6 +32,7 @@ from reelchat.generation.media import run_ffmpeg
 from reelchat.generation.runner import RenderEvent, render_session
 from reelchat.generation.stitch import StitchOptions
 from reelchat.generation.subtitles import SUBTITLE_FORMATS
+from reelchat.generation.video_record import latest_shot_record
 from reelchat.storyboard.models import Storyboard, storyboard_schema_text
 from reelchat.storyboard.validation import parse_storyboard
 from reelchat.workspace import Workspace
@@ -569,10 +571,21 @@ def sessions_list(
 
 @sessions_app.command("show")
 @friendly_errors
-def sessions_show(session_id: str, workspace: WorkspaceOption = None) -> None:
-    """A session's messages, storyboard versions, render jobs and videos."""
+def sessions_show(
+    session_id: str,
+    shot: Annotated[
+        int | None, typer.Option(help="Show where this shot's clip came from (1-based).")
+    ] = None,
+    as_json: Annotated[bool, typer.Option("--json", help="With --shot: print JSON.")] = False,
+    workspace: WorkspaceOption = None,
+) -> None:
+    """A session's messages, storyboard versions, render jobs and videos; with --shot N, the
+    provenance of that shot's clip (every render of it and what the shot check found)."""
     ws = _workspace(workspace)
     row = store.get_session(ws.engine, session_id=session_id)
+    if shot is not None:
+        _show_shot(ws, session_id, shot, as_json)
+        return
     out.print(f"[bold]{terminal_text(row.title)}[/]  ({row.id})", highlight=False)
     for message in store.list_messages(ws.engine, session_id=session_id):
         content = terminal_text(message.content)
@@ -598,6 +611,22 @@ def sessions_show(session_id: str, workspace: WorkspaceOption = None) -> None:
             f"{terminal_text(ws.resolve(session_id, video.path))}",
             highlight=False,
         )
+
+
+def _show_shot(ws: Workspace, session_id: str, position: int, as_json: bool) -> None:
+    record = latest_shot_record(ws.engine, session_id=session_id, position=position)
+    if as_json:
+        typer.echo(json.dumps(record, indent=2, ensure_ascii=False))
+        return
+    out.print(f"[bold]shot {position}[/] of job {record['job']} ({record['status']})")
+    for attempt in record["attempts"]:
+        verdict = "passed" if attempt["passed_check"] else f"failed: {attempt['problems']}"
+        out.print(f"[cyan]render {attempt['attempt']}[/] (shot check {terminal_text(verdict)})")
+        table = Table("field", "value", show_header=False)
+        for key, value in attempt.items():
+            if key not in ("attempt", "passed_check", "problems"):
+                table.add_row(key, terminal_text(json.dumps(value, ensure_ascii=False)))
+        out.print(table)
 
 
 @sessions_app.command("delete")

@@ -43,6 +43,9 @@ class Settings(BaseSettings):
         default=False, description="Start each shot from the last frame of the one before."
     )
     steps: int | None = Field(default=None, ge=1, le=200, description="Override denoising steps.")
+    confirm_over: float | None = Field(
+        default=None, gt=0, description="Ask before a render expected to take more seconds."
+    )
     offload: Literal["auto", "none", "model", "group", "sequential"] = Field(
         default="auto", description="Move model parts to the CPU to fit in GPU memory."
     )

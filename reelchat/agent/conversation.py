@@ -91,6 +91,7 @@ class Conversation:
             executor=as_executor(backend) if backend else get_executor(settings),
             stitch=stitch or StitchOptions(),
             content=content,
+            confirm_over=settings.confirm_over,
         )
         self.model = model or chat_model(settings)
         self.graph = build_graph(self.model, checkpointer=workspace.checkpointer)

@@ -29,6 +29,7 @@ from langchain_core.runnables import Runnable
 from langchain_core.tools import BaseTool
 from langchain_core.utils.function_calling import convert_to_openai_tool
 
+from reelchat.agent.confirm import confirmed_render
 from reelchat.agent.parse.reading import read_message
 from reelchat.agent.session import STATE_KEY, SessionState
 from reelchat.tools.actions import summary_line
@@ -94,6 +95,9 @@ def plan_next(messages: Sequence[BaseMessage]) -> AIMessage:
     """The planner's next message for a conversation: a tool call or a reply."""
     text, turn = _this_turn(messages)
     if not turn:
+        confirmed = confirmed_render(text, messages)
+        if confirmed is not None:
+            return _step([["render", confirmed]], [], _focus(messages[:-1]))
         reading = read_message(text, session_state(messages), _focus(messages[:-1]))
         notes = reading.notes()
         if not reading.calls:

@@ -6,17 +6,19 @@ cancelled job resumes it, and an edit re-renders only the shots whose pixels cha
 
 from __future__ import annotations
 
+import json
 import math
 import time
 from collections.abc import Callable
-from dataclasses import dataclass, field
-from datetime import UTC, datetime
+from dataclasses import dataclass, field, replace
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 from reelchat import store
 from reelchat.errors import NotFound, ReelchatError, RenderCancelled, RenderFailed
 from reelchat.generation.backend import ShotRequest, VideoBackend, batch_size
 from reelchat.generation.cache import condition_frame, reuse_clip, shot_requests
+from reelchat.generation.estimate import Estimate, estimate_job, record_shot, record_stitch
 from reelchat.generation.executors import (
     Executor,
     ShotWork,
@@ -25,9 +27,24 @@ from reelchat.generation.executors import (
     failure_reason,
 )
 from reelchat.generation.media import probe
+from reelchat.generation.provenance import clip_provenance
+from reelchat.generation.shot_check import (
+    MAX_ATTEMPTS,
+    CheckLimits,
+    measure_clip,
+    next_seed,
+    problems,
+    retries,
+)
 from reelchat.generation.stitch import StitchOptions, StitchReport, stitch
+from reelchat.generation.video_record import (
+    shot_records,
+    tag_video,
+    video_tags,
+    write_sidecar,
+)
 from reelchat.generation.voiceover import fit_to_narration, spoken_lines
-from reelchat.store import ClipRecord, JobShot, JobStatus, RenderJob, ShotStatus, Video
+from reelchat.store import ClipAttempt, ClipRecord, JobShot, JobStatus, RenderJob, ShotStatus, Video
 from reelchat.storyboard.models import Storyboard
 from reelchat.workspace import Workspace
 
@@ -62,6 +79,12 @@ class RenderOutcome:
     rendered: int
     cached: int
     stitch: StitchReport | None
+    checks: tuple[str, ...] = ()
+    """What the shot check found and did (re-renders with a new seed), one line per event."""
+    estimate: Estimate | None = None
+    """What was expected before the render started (render_session)."""
+    seconds: float = 0.0
+    """How long the render took, wall clock (render_session)."""
 
 
 def _now() -> datetime:
@@ -149,6 +172,8 @@ class _JobState:
     storyboard: Storyboard
     rows: list[JobShot]
     failures: list[str] = field(default_factory=list)
+    checks: list[str] = field(default_factory=list)
+    """Shot check events for the reply (RenderOutcome.checks)."""
     counts: dict[ShotStatus, int] = field(
         default_factory=lambda: {ShotStatus.rendered: 0, ShotStatus.cached: 0}
     )
@@ -190,8 +215,18 @@ class _Renderer:
     shape share a model call. The executor decides where each call runs; with more slots than
     one, independent calls run at the same time."""
 
-    def __init__(self, workspace: Workspace, executor: Executor, on_event: EventSink) -> None:
+    def __init__(
+        self, workspace: Workspace, executor: Executor, on_event: EventSink, limits: CheckLimits
+    ) -> None:
         self.workspace, self.executor, self.on_event = workspace, executor, on_event
+        self.limits = limits
+        self.attempts: dict[tuple[str, int], int] = {}
+        """Renders so far of each (job id, position) in this run (the shot check retries)."""
+        self.last_done = time.monotonic()
+        self.loads = getattr(executor.backend, "loads", 0)
+        """Model loads of the backend so far (DiffusersBackend.loads; 0 for the animatic)."""
+        """When the last model call came back: the wait for each shot (render estimates)
+        runs from there, so the check and the bookkeeping between shots count too."""
         self.running: dict[int, list[_Shot]] = {}
         """Submitted calls by id(work), with their shots."""
 
@@ -308,7 +343,18 @@ class _Renderer:
             return
         engine = self.workspace.engine
         seconds = done.seconds / len(group)
+        now, loads = time.monotonic(), getattr(self.executor.backend, "loads", 0)
+        waited, self.last_done = (now - self.last_done) / len(group), now
+        loaded, self.loads = loads != self.loads, loads
         for shot, path, clip in zip(group, done.work.outputs, done.clips, strict=True):
+            request = shot.request
+            if not loaded:  # a model load from disk happens once per process, not per shot
+                record_shot(
+                    self.workspace, self.executor.backend, width=request.width,
+                    height=request.height, frames=request.frames, seconds=waited,
+                )  # fmt: skip
+            if not self._check(shot, path, seconds):
+                continue  # rendering again with a new seed
             store.record_clip(
                 engine,
                 clip=ClipRecord(
@@ -328,6 +374,51 @@ class _Renderer:
                 render_seconds=seconds,
             )  # fmt: skip
             self._finish(shot, ShotStatus.rendered)
+
+    def _check(self, shot: _Shot, path: Path, seconds: float) -> bool:
+        """Run the shot check on a fresh clip and record the attempt with its provenance.
+        False when the shot failed and was submitted again with a new seed."""
+        backend, request, row = self.executor.backend, shot.request, shot.row
+        job_shot = (shot.state.job.id, row.position)
+        attempt = self.attempts[job_shot] = self.attempts.get(job_shot, 0) + 1
+        try:
+            stats = measure_clip(path)
+            found = problems(
+                stats, frames=request.frames, width=request.width, height=request.height,
+                limits=self.limits,
+            )  # fmt: skip
+        except ReelchatError as error:
+            found = [str(error)]
+        finished = _now()
+        started = finished - timedelta(seconds=seconds)
+        details = clip_provenance(
+            backend, request, started=started, finished=finished, attempt=attempt
+        )
+        store.add_clip_attempt(
+            self.workspace.engine,
+            attempt=ClipAttempt(
+                session_id=shot.state.job.session_id, key=row.cache_key, attempt=attempt,
+                seed=request.seed, passed=not found, problems="; ".join(found),
+                details_json=json.dumps(details), started_at=started, finished_at=finished,
+            ),
+        )  # fmt: skip
+        if not found:
+            return True
+        what = (
+            f"shot {row.position} failed the shot check with seed {request.seed} "
+            f"({'; '.join(found)})"
+        )
+        if not retries(backend.name):
+            shot.state.checks.append(f"{what}; the animatic should never fail it: please "
+                                     "report this as a bug")  # fmt: skip
+            return True
+        if attempt >= MAX_ATTEMPTS:
+            shot.state.checks.append(f"{what}, after {attempt} renders; the last one is kept")
+            return True
+        seed = next_seed(request.seed)
+        shot.state.checks.append(f"{what}, so it was rendered again with seed {seed}")
+        self._submit([_Shot(shot.state, row, request.model_copy(update={"seed": seed}))])
+        return False
 
     def _finish(self, shot: _Shot, status: ShotStatus) -> None:
         state, engine = shot.state, self.workspace.engine
@@ -378,9 +469,15 @@ class _Renderer:
 
 
 def _conclude(
-    workspace: Workspace, state: _JobState, options: StitchOptions, on_event: EventSink
+    workspace: Workspace,
+    state: _JobState,
+    options: StitchOptions,
+    on_event: EventSink,
+    since: float,
 ) -> RenderOutcome:
-    """After the shots: fail the job if any shot failed, else stitch (unless it is a preview)."""
+    """After the shots: fail the job if any shot failed, else stitch (unless it is a preview).
+    `since` (time.monotonic) is when the last shot came back: the stitch's time in the render
+    history runs from there, so the last shot's check and bookkeeping count too."""
     engine = workspace.engine
     job, storyboard, rows, total = state.job, state.storyboard, state.rows, state.total
     if state.failures:
@@ -401,7 +498,7 @@ def _conclude(
         on_event(
             RenderEvent("done", total=total, fraction=1.0, message="shots rendered", job_id=job.id)
         )
-        return RenderOutcome(done, None, None, rendered, cached, None)
+        return RenderOutcome(done, None, None, rendered, cached, None, tuple(state.checks))
 
     clips = [workspace.clip_path(job.session_id, row.cache_key) for row in rows]
     output = workspace.videos_dir(job.session_id) / f"{job.id}.mp4"
@@ -414,10 +511,17 @@ def _conclude(
             cache_dir=workspace.clips_dir(job.session_id),
             progress=lambda step: on_event(RenderEvent("stitch", message=step, job_id=job.id)),
         )
+        video_id = store.new_id()
+        tags = video_tags(
+            title=storyboard.title, session_id=job.session_id,
+            version_number=job.version_number, video_id=video_id,
+        )  # fmt: skip
+        tag_video(output, tags)
         info = probe(output)
         video = store.add_video(
             engine,
             video=Video(
+                id=video_id,
                 session_id=job.session_id,
                 job_id=job.id,
                 version_number=job.version_number,
@@ -427,6 +531,12 @@ def _conclude(
                 height=info.height,
             ),  # fmt: skip
         )
+        shots = shot_records(engine, session_id=job.session_id, rows=rows)
+        write_sidecar(output, {**tags, "job": job.id, "shots": shots})
+        record_stitch(
+            workspace, width=info.width, height=info.height, frames=info.frames,
+            seconds=time.monotonic() - since,
+        )  # fmt: skip
     except BaseException as error:  # the job row must never stay 'running' after this
         stopped = isinstance(error, (KeyboardInterrupt, RenderCancelled))
         store.update_job(
@@ -444,7 +554,7 @@ def _conclude(
         engine, job_id=job.id, status=JobStatus.done, progress=1.0, finished_at=_now()
     )
     on_event(RenderEvent("done", total=total, fraction=1.0, message=str(output), job_id=job.id))
-    return RenderOutcome(done, video, output, rendered, cached, report)
+    return RenderOutcome(done, video, output, rendered, cached, report, tuple(state.checks))
 
 
 def run_job(
@@ -454,11 +564,14 @@ def run_job(
     *,
     options: StitchOptions | None = None,
     on_event: EventSink = lambda _event: None,
+    limits: CheckLimits | None = None,
 ) -> RenderOutcome:
-    """Render every missing shot of `job`, then stitch. Safe to call again after any failure."""
+    """Render every missing shot of `job`, then stitch. Safe to call again after any failure.
+    Each rendered clip goes through the shot check (`limits`, generation.shot_check)."""
     state = _begin(workspace, job)
-    _Renderer(workspace, as_executor(renderer), on_event).render([state])
-    return _conclude(workspace, state, options or StitchOptions(), on_event)
+    shots = _Renderer(workspace, as_executor(renderer), on_event, limits or CheckLimits())
+    shots.render([state])
+    return _conclude(workspace, state, options or StitchOptions(), on_event, shots.last_done)
 
 
 def run_jobs(
@@ -473,11 +586,14 @@ def run_jobs(
     shot two jobs need renders once; then each job stitches. A job that fails gives its error
     in its place; a cancel stops them all."""
     states = [_begin(workspace, job) for job in jobs]
-    _Renderer(workspace, as_executor(renderer), on_event).render(states)
+    shots = _Renderer(workspace, as_executor(renderer), on_event, CheckLimits())
+    shots.render(states)
     outcomes: list[RenderOutcome | ReelchatError] = []
     for state in states:
         try:
-            outcomes.append(_conclude(workspace, state, options or StitchOptions(), on_event))
+            outcomes.append(
+                _conclude(workspace, state, options or StitchOptions(), on_event, shots.last_done)
+            )
         except ReelchatError as error:
             outcomes.append(error)
     return outcomes
@@ -492,6 +608,7 @@ def render_session(
     positions: list[int] | None = None,
     options: StitchOptions | None = None,
     on_event: EventSink = lambda _event: None,
+    limits: CheckLimits | None = None,
 ) -> RenderOutcome:
     """Render a session's storyboard version (current by default), resuming unfinished work.
 
@@ -509,10 +626,13 @@ def render_session(
         version_number=None if saved else version_number,
         positions=positions,
     )
-    outcome = run_job(workspace, executor, job, options=options, on_event=on_event)
+    estimate = estimate_job(workspace, executor.backend, job)
+    on_event(RenderEvent("estimate", message=estimate.describe(), job_id=job.id))
+    started = time.monotonic()
+    outcome = run_job(workspace, executor, job, options=options, on_event=on_event, limits=limits)
     if outcome.stitch is not None:
         outcome.stitch.notes[:0] = timing_notes
-    return outcome
+    return replace(outcome, estimate=estimate, seconds=time.monotonic() - started)
 
 
 def _fit_to_narration(

@@ -74,6 +74,41 @@ def m004_running_jobs_index(connection: Connection) -> None:
     connection.execute("CREATE INDEX IF NOT EXISTS ix_renderjob_status ON renderjob (status)")
 
 
+@migration
+def m005_clip_attempts(connection: Connection) -> None:
+    """Every render of a clip with its provenance and the shot check's verdict."""
+    connection.execute(
+        """CREATE TABLE IF NOT EXISTS clipattempt (
+        session_id VARCHAR NOT NULL,
+        "key" VARCHAR NOT NULL,
+        attempt INTEGER NOT NULL,
+        seed INTEGER NOT NULL,
+        passed BOOLEAN NOT NULL,
+        problems VARCHAR NOT NULL,
+        details_json VARCHAR NOT NULL,
+        started_at DATETIME NOT NULL,
+        finished_at DATETIME NOT NULL,
+        PRIMARY KEY (session_id, "key", attempt),
+        FOREIGN KEY(session_id) REFERENCES session (id) ON DELETE CASCADE)"""
+    )
+
+
+@migration
+def m006_render_rates(connection: Connection) -> None:
+    """Seconds per frame per renderer, device and size: the history render estimates use."""
+    connection.execute(
+        """CREATE TABLE IF NOT EXISTS renderrate (
+        backend VARCHAR NOT NULL,
+        device VARCHAR NOT NULL,
+        width INTEGER NOT NULL,
+        height INTEGER NOT NULL,
+        seconds_per_frame FLOAT NOT NULL,
+        samples INTEGER NOT NULL,
+        updated_at DATETIME NOT NULL,
+        PRIMARY KEY (backend, device, width, height))"""
+    )
+
+
 def schema_version(connection: Connection) -> int:
     return int(connection.execute("PRAGMA user_version").fetchone()[0])
 

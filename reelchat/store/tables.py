@@ -147,3 +147,35 @@ class TurnClaim(SQLModel, table=True):
     checkpoint_id: str
     owner: str
     claimed_at: datetime = Field(default_factory=_now)
+
+
+class ClipAttempt(SQLModel, table=True):
+    """One render of a clip (a shot the shot check failed renders again): where it came from
+    and what the check found. `details_json` holds the full provenance (generation.provenance)."""
+
+    session_id: str = Field(foreign_key="session.id", ondelete="CASCADE", primary_key=True)
+    key: str = Field(primary_key=True)
+    """The clip's cache key."""
+    attempt: int = Field(primary_key=True)
+    """1 for the first render, then one more for each re-render after a failed check."""
+    seed: int
+    passed: bool
+    problems: str = ""
+    """What the shot check found, '; '-joined (empty when it passed)."""
+    details_json: str = "{}"
+    started_at: datetime
+    finished_at: datetime
+
+
+class RenderRate(SQLModel, table=True):
+    """How fast this workspace renders: seconds per frame for one renderer, device and size,
+    updated after every shot (generation.estimate)."""
+
+    backend: str = Field(primary_key=True)
+    """The backend's name (it names the preset, steps and dtype), or 'stitch'."""
+    device: str = Field(primary_key=True)
+    width: int = Field(primary_key=True)
+    height: int = Field(primary_key=True)
+    seconds_per_frame: float
+    samples: int = 0
+    updated_at: datetime = Field(default_factory=_now)

@@ -12,7 +12,8 @@ from typing import Any
 
 from reelchat import store
 from reelchat.errors import NotFound, StoryboardInvalid, VersionConflict
-from reelchat.generation.runner import render_session
+from reelchat.generation.estimate import estimate_job
+from reelchat.generation.runner import render_session, start_job
 from reelchat.storyboard import edits
 from reelchat.storyboard.models import Storyboard
 from reelchat.storyboard.validation import parse_storyboard
@@ -167,8 +168,23 @@ def edit_storyboard(ctx: ToolContext, args: EditStoryboardArgs) -> str:
     )
 
 
+ASKED = "Not rendered yet:"
+"""How the render reply starts when the estimate passes REELCHAT_CONFIRM_OVER and it asks first."""
+
+
 def render(ctx: ToolContext, args: RenderArgs) -> str:
     ctx.content.check_storyboard(_current(ctx)[0])
+    if ctx.confirm_over is not None and not args.confirmed:
+        job = start_job(
+            ctx.workspace, ctx.executor.backend, session_id=ctx.session_id, positions=args.shots
+        )
+        estimate = estimate_job(ctx.workspace, ctx.executor.backend, job)
+        if estimate.seconds is not None and estimate.seconds > ctx.confirm_over:
+            return (
+                f"{ASKED} {estimate.describe()}, more than the "
+                f"{ctx.confirm_over:.0f} s set to ask about (REELCHAT_CONFIRM_OVER). "
+                "Shall I go ahead? Answer yes to render."
+            )
     outcome = render_session(
         ctx.workspace,
         ctx.executor,
@@ -178,6 +194,9 @@ def render(ctx: ToolContext, args: RenderArgs) -> str:
         on_event=ctx.on_event,
     )
     counts = f"{outcome.rendered} shot(s) rendered, {outcome.cached} reused from the clip cache"
+    counts += "".join(f". Shot check: {line}" for line in outcome.checks)
+    if outcome.estimate is not None and outcome.estimate.seconds is not None:
+        counts += f"; estimated {outcome.estimate.seconds:.0f} s, took {outcome.seconds:.0f} s"
     if outcome.video is None:
         return f"Preview ready for shot(s) {', '.join(map(str, args.shots or []))}: {counts}."
     notes = "".join(f" Note: {note}." for note in outcome.stitch.notes) if outcome.stitch else ""

@@ -183,6 +183,10 @@ class RenderArgs(_Args):
     shots: list[ShotNumber] | None = Field(
         default=None, description="Shot numbers to preview; leave out to render the whole video."
     )
+    confirmed: bool = Field(
+        default=False,
+        description="True only after the person agreed to a render the estimate said is long.",
+    )
 
 
 class RestoreVersionArgs(_Args):

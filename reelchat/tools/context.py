@@ -27,6 +27,8 @@ class ToolContext:
     on_event: EventSink = field(default=lambda _event: None)
     content: ContentFilter = field(default_factory=ContentFilter)
     """Checks the storyboard's text before anything is rendered (off unless configured)."""
+    confirm_over: float | None = None
+    """Seconds: a render expected to take longer asks the person first (REELCHAT_CONFIRM_OVER)."""
 
     @property
     def lock(self) -> threading.Lock:
