@@ -36,38 +36,24 @@ def _comparable(shots, offset, duration=2.0):
     )
 
 
-def _second_render_is_within_a_quarter(workspace, backend, shots, duration=2.0):
-    """Wall-clock times: the claim holds when the machine's load does not change between the
-    two renders (on a shared, oversubscribed machine it can swing more than 25% by itself)."""
-    first, [said_first] = _render(workspace, backend, _comparable(shots, 1, duration))
-    assert first.estimate.source == "table"
-    assert said_first.startswith(f"{shots} shot(s) to render, 0 from the clip cache; expected")
-    assert "the default table" in said_first
-    second, [said] = _render(workspace, backend, _comparable(shots, 2, duration))
+def test_the_first_render_uses_the_table_and_the_second_this_workspaces_history(workspace):
+    """How close the history's estimate comes to the real time is measured by
+    bench/estimate.py (wall-clock figures belong in a benchmark, not a unit test); here: where
+    each estimate comes from, and that the second is the first render's recorded rates times
+    the second storyboard's frames."""
+    first, [said_first] = _render(workspace, AnimaticBackend(), _comparable(4, 1))
+    assert first.estimate.source == "table" and "the default table" in said_first
+    assert said_first.startswith("4 shot(s) to render, 0 from the clip cache; expected")
+    board = _comparable(4, 2)
+    width, height = board.size
+    engine, backend = workspace.engine, AnimaticBackend()
+    shot = store.get_rate(engine, backend=backend.name, device="cpu", width=width, height=height)
+    stitch = store.get_rate(engine, backend="stitch", device="cpu", width=width, height=height)
+    frames = sum(board.frame_count(s) for s in board.shots)
+    expected = (shot.seconds_per_frame + stitch.seconds_per_frame) * frames
+    second, [said] = _render(workspace, backend, board)
     assert second.estimate.source == "history" and "this workspace's history" in said
-    assert second.rendered == shots
-    error = abs(second.estimate.seconds - second.seconds) / second.seconds
-    print(
-        f"first: table {first.estimate.seconds:.2f} s, took {first.seconds:.2f} s; "
-        f"second: history {second.estimate.seconds:.2f} s, took {second.seconds:.2f} s"
-    )
-    assert error < 0.25, (second.estimate.seconds, second.seconds)
-
-
-def test_animatic_second_render_estimate_is_within_25_percent(workspace):
-    _second_render_is_within_a_quarter(workspace, AnimaticBackend(), 4)
-
-
-def test_tiny_wan_second_render_estimate_is_within_25_percent(workspace):
-    pytest.importorskip("diffusers")
-    from reelchat.config import Settings
-    from reelchat.generation.backend import get_backend
-
-    backend = get_backend(
-        Settings(workspace=workspace.root, backend="diffusers", device="cpu", model="tiny-wan")
-    )
-    backend.text_to_video()  # loading the model (once per process) is not in the estimate
-    _second_render_is_within_a_quarter(workspace, backend, 3)
+    assert second.estimate.seconds == pytest.approx(expected) and expected > 0
 
 
 def test_cached_shots_are_counted_and_cost_nothing(workspace):
