@@ -99,6 +99,7 @@ def test_symlinked_sessions_folder_is_refused(workspace, rendered, tmp_path):
 
 
 @pytest.mark.skipif(not tts_available(), reason="espeak-ng is not installed")
+@pytest.mark.skipif(shutil.which("espeak-ng") is None, reason="espeak-ng is not installed")
 def test_narration_text_and_caption_images_stay_in_the_workspace(workspace, tmp_path, monkeypatch):
     watched = tmp_path / "system-temp"
     watched.mkdir()
@@ -113,7 +114,11 @@ def test_narration_text_and_caption_images_stay_in_the_workspace(workspace, tmp_
 
     monkeypatch.setattr(os, "unlink", record)
     board = make_storyboard(2)
-    shots = [s.model_copy(update={"caption": "secret caption"}) for s in board.shots]
+    spanish = "Hola a todos, esta es una prueba de narración en español."  # read by espeak-ng
+    shots = [
+        s.model_copy(update={"caption": "secret caption", "narration": spanish})
+        for s in board.shots
+    ]
     session_id = store.create_session(workspace.engine, title="t").id
     store.add_version(
         workspace.engine, session_id=session_id,
