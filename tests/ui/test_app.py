@@ -78,7 +78,7 @@ def test_an_edit_from_the_board_rerenders_only_that_shot_and_shows_in_the_chat(w
     session_id = _new_session(at, ws)
     _chat(at, session_id, REQUEST)
     seconds = [n for n in at.number_input if n.label == "Seconds"]
-    seconds[0].set_value(3.0)
+    seconds[0].set_value(4.0)
     at.button(
         key="FormSubmitter:shot-"
         + store.get_version(ws.engine, session_id=session_id).storyboard.shots[0].id
@@ -86,11 +86,11 @@ def test_an_edit_from_the_board_rerenders_only_that_shot_and_shows_in_the_chat(w
     ).click().run()
     _finish(at, session_id)
     board = store.get_version(ws.engine, session_id=session_id).storyboard
-    assert board.shots[0].duration == 3.0
+    assert board.shots[0].duration == 4.0
     job = store.list_jobs(ws.engine, session_id=session_id)[-1]
     assert [r.status for r in store.job_shots(ws.engine, job_id=job.id)] == ["rendered", "cached"]
     chat = [m.markdown[0].value for m in at.chat_message]
-    assert any(text.startswith("Board: shot 1, duration → 3.0") for text in chat)
+    assert any(text.startswith("Board: shot 1, duration → 4.0") for text in chat)
 
 
 def test_switching_sessions(ws):
