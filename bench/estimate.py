@@ -51,7 +51,7 @@ def render(workspace: Workspace, backend: VideoBackend, board: Storyboard) -> Re
 
 
 def run(name: str, backend: VideoBackend, shots: int, root: Path) -> None:
-    workspace = Workspace(root / name)
+    workspace = Workspace(root=root / name, database=root / name / "reelchat.db")
     first = render(workspace, backend, comparable(shots, 1))
     second = render(workspace, backend, comparable(shots, 2))
     for label, outcome in (("first (table)", first), ("second (history)", second)):

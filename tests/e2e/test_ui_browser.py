@@ -94,7 +94,8 @@ def test_chat_a_video_then_edit_one_shot_in_the_browser(studio):
             time.sleep(0.5)
         page.get_by_text("Board: shot 1, duration → 4.0").wait_for(timeout=30_000)
         page.get_by_role("tab", name="Video").click()
-        page.get_by_text("Version 2 ·").wait_for(timeout=60_000)
+        shown = store.list_videos(ws.engine, session_id=session.id)[-1].version_number
+        page.get_by_text(f"Version {shown} ·").wait_for(timeout=60_000)
         page.screenshot(path=ARTIFACTS / "4-after-edit.png", full_page=True)
         browser.close()
 
