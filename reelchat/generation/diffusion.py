@@ -3,7 +3,8 @@
 A shot longer than the model's longest clip is made of several generated segments, each one
 started from the last frame of the one before through the preset's image-to-video pipeline
 (or, without one, by playing one clip slower). Frames are then brought to the storyboard's fps
-(motion-compensated interpolation by default, generation.stages) and size, so the clip always
+(motion-compensated interpolation by default, generation.stages) and size (for LTX-Video, a
+half-size render whose latents its latent upsampler doubles), so the clip always
 has exactly the frames the shot asks for. Progress comes from `callback_on_step_end`; raising
 there (on cancel) stops the pipeline within one step.
 
