@@ -62,6 +62,12 @@ class Settings(BaseSettings):
         description="How a diffusion clip at the model's fps becomes the storyboard's fps: "
         "motion-compensated in-between frames, or repeated frames.",
     )
+    spatial_stage: Literal["auto", "resample", "latent-upsampler"] = Field(
+        default="auto",
+        description="How a diffusion clip reaches the storyboard's frame size: Lanczos "
+        "resampling, or the preset's latent upsampler (LTX-Video) on a half-size render; auto "
+        "uses the upsampler where the preset has one.",
+    )
     executor: Literal["local", "ray"] = Field(
         default="local", description="Where shots render: in this process, or on a Ray cluster."
     )
@@ -148,4 +154,5 @@ class Settings(BaseSettings):
         return (
             self.device, self.chain_shots, self.steps, self.offload, self.vae_tiling,
             self.compile, self.cache_hook, self.max_batch, self.temporal_stage,
+            self.spatial_stage,
         )  # fmt: skip

@@ -3,7 +3,8 @@
 A shot longer than the model's longest clip is made of several generated segments, each one
 started from the last frame of the one before through the preset's image-to-video pipeline
 (or, without one, by playing one clip slower). Frames are then brought to the storyboard's fps
-(motion-compensated interpolation by default, generation.stages) and size, so the clip always
+(motion-compensated interpolation by default, generation.stages) and size (for LTX-Video, a
+half-size render whose latents its latent upsampler doubles), so the clip always
 has exactly the frames the shot asks for. Progress comes from `callback_on_step_end`; raising
 there (on cancel) stops the pipeline within one step.
 
@@ -33,7 +34,7 @@ from reelchat.errors import ReelchatError, RenderFailed, first_line
 from reelchat.generation.backend import Clip, Progress, ShotRequest
 from reelchat.generation.media import FrameWriter
 from reelchat.generation.presets import Preset, resolve_preset
-from reelchat.generation.stages import SPATIAL_STAGE, Temporal, to_fps
+from reelchat.generation.stages import Spatial, Temporal, to_fps
 from reelchat.generation.tiny import ensure_tiny_model
 from reelchat.storyboard.models import Camera
 
@@ -132,6 +133,7 @@ class DiffusionOptions:
     chain_shots: bool = False
     max_batch: int = 4
     temporal_stage: Temporal = "minterpolate"
+    spatial_stage: Spatial = "auto"
 
 
 def _torch() -> Any:
@@ -243,6 +245,7 @@ class DiffusersBackend:
         self.chains_shots = options.chain_shots and preset.i2v_pipeline is not None
         self._text_to_video: Any = None
         self._image_to_video: Any = None
+        self._upsampler: Any = None
         self._lock = threading.RLock()
         """One model call (or load) at a time: pipelines keep per-call state."""
         self.offload: str | None = None
@@ -252,6 +255,11 @@ class DiffusersBackend:
         """Lowered to 1 after a batched call runs out of memory."""
         self.loads = 0
         """How many pipelines were loaded from disk: once each for a whole storyboard."""
+        if options.spatial_stage == "latent-upsampler" and preset.upsampler is None:
+            log.warning(
+                "preset %r has no latent upsampler; the spatial stage resamples (Lanczos)",
+                preset.name,
+            )
 
     @classmethod
     def from_settings(cls, settings: Settings) -> DiffusersBackend:
@@ -265,6 +273,7 @@ class DiffusersBackend:
             chain_shots=settings.chain_shots,
             max_batch=settings.max_batch,
             temporal_stage=settings.temporal_stage,
+            spatial_stage=settings.spatial_stage,
         )
         return cls(resolve_preset(settings.model), options, settings.workspace_dir / "models")
 
@@ -278,6 +287,14 @@ class DiffusersBackend:
         return hook
 
     @property
+    def spatial_stage(self) -> str:
+        """'latent-upsampler' when the setting asks for it (or is 'auto') and the preset has
+        one, else 'resample'."""
+        if self.options.spatial_stage == "resample" or self.preset.upsampler is None:
+            return "resample"
+        return "latent-upsampler"
+
+    @property
     def name(self) -> str:
         """Everything that changes the pixels, so cache keys change with it."""
         preset = self.preset
@@ -287,8 +304,10 @@ class DiffusersBackend:
             f"steps={self.steps}", f"cfg={preset.guidance}", f"cache={self.cache_hook}",
             f"chain={self.chains_shots}", f"negative={_short_hash(preset.negative_prompt)}",
             f"camera={_short_hash(sorted(CAMERA_WORDS.items()))}",
-            f"temporal={self.options.temporal_stage}", f"spatial={SPATIAL_STAGE}",
+            f"temporal={self.options.temporal_stage}", f"spatial={self.spatial_stage}",
         ]  # fmt: skip
+        if self.spatial_stage == "latent-upsampler":
+            parts.append(f"upsampler={preset.upsampler}")
         return "|".join(parts)
 
     # --- loading --------------------------------------------------------------------------
@@ -423,6 +442,58 @@ class DiffusersBackend:
             self._image_to_video = pipe
         return self._image_to_video
 
+    def upsampler(self) -> Any:
+        """The preset's LTXLatentUpsamplePipeline, loaded once, on the text-to-video
+        pipeline's VAE (the upsampler folder holds only the upsampler's weights)."""
+        with self._lock:
+            if self._upsampler is None:
+                import diffusers
+
+                vae = self.text_to_video().vae
+                path = self._model_path(str(self.preset.upsampler))
+                try:
+                    pipe = diffusers.LTXLatentUpsamplePipeline.from_pretrained(
+                        path, vae=vae, dtype=_dtype(self.preset, self.device)
+                    )
+                except (OSError, ValueError) as error:
+                    if Path(path).is_dir():
+                        raise ModelUnavailable(f"cannot load {path}: {error}") from None
+                    hint = _download_hint(self.preset, str(self.preset.upsampler))
+                    raise ModelUnavailable(
+                        f"{hint}, or set REELCHAT_SPATIAL_STAGE=resample"
+                    ) from None
+                self.loads += 1
+                pipe.latent_upsampler.to(self.device)  # the VAE is placed with text-to-video
+                pipe.set_progress_bar_config(disable=True)
+                self._upsampler = pipe
+            return self._upsampler
+
+    def _render(self, pipe: Any, call: dict[str, Any]) -> np.ndarray:
+        """One pipeline call's videos (batch, frames, height, width, 3) in 0..1.
+
+        With the latent upsampler (LTX-Video's two-stage recipe, without the refining pass):
+        the model renders at half the size, its latents are upsampled 2x and decoded, so the
+        frames come out at about the size `call` asks."""
+        if self.spatial_stage != "latent-upsampler":
+            return _run(pipe, call)
+        step = self.preset.size_multiple
+        width, height = (max(step, round(call[k] / 2 / step) * step) for k in ("width", "height"))
+        try:
+            packed = pipe(**{**call, "width": width, "height": height, "output_type": "latent"})
+        finally:
+            _reset_step_cache(pipe)
+        spatial, temporal = pipe.vae_spatial_compression_ratio, pipe.vae_temporal_compression_ratio
+        latents = pipe._unpack_latents(
+            packed.frames, (call["num_frames"] - 1) // temporal + 1, height // spatial,
+            width // spatial, pipe.transformer_spatial_patch_size,
+            pipe.transformer_temporal_patch_size,
+        )  # fmt: skip
+        upsampled = self.upsampler()(
+            latents=latents, width=2 * width, height=2 * height, output_type="np",
+            generator=call["generator"],
+        )  # fmt: skip
+        return np.asarray(upsampled.frames)
+
     # --- generation -----------------------------------------------------------------------
 
     def plan_segments(self, request: ShotRequest) -> list[int]:
@@ -495,7 +566,7 @@ class DiffusersBackend:
         if not self.device.startswith("cuda") or self.offload not in OFFLOAD_LADDER[:-1]:
             return None  # offloading moves weights to the CPU, so it only helps on a GPU
         self.offload = OFFLOAD_LADDER[OFFLOAD_LADDER.index(self.offload) + 1]
-        self._text_to_video = self._image_to_video = None
+        self._text_to_video = self._image_to_video = self._upsampler = None
         self._free_memory()
         return f"offload={self.offload}"
 
@@ -543,7 +614,7 @@ class DiffusersBackend:
             frames=count,
             on_step=on_step,
         )
-        videos = _run(self.text_to_video(), call)
+        videos = self._render(self.text_to_video(), call)
         clips = [
             self._write(list(_to_uint8(video)), request, output)
             for video, request, output in zip(videos, requests, outputs, strict=True)
@@ -625,7 +696,7 @@ class DiffusersBackend:
                 call["image"] = start_image
             else:
                 pipe = self.text_to_video()
-            segment = _to_uint8(_run(pipe, call)[0])
+            segment = _to_uint8(self._render(pipe, call)[0])
             frames.extend(segment[1:] if index and start_image is not None else segment)
             start_image = Image.fromarray(fit_frame(segment[-1], width, height))
         clip = self._write(frames, request, output)

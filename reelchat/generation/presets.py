@@ -31,6 +31,9 @@ class Preset:
     """diffusers class for image-to-video, used to chain shots and continue long ones."""
     i2v_model: str | None = None
     """Separate image-to-video weights; None means the same components serve both."""
+    upsampler: str | None = None
+    """Hub id or local folder of the model's own latent upsampler (a diffusers
+    LTXLatentUpsamplePipeline folder); None: the spatial stage resamples only."""
     dtype: str = "bfloat16"
     width: int = 832
     height: int = 480
@@ -133,6 +136,7 @@ PRESETS: dict[str, Preset] = {
             pipeline="LTXPipeline",
             model="Lightricks/LTX-Video",
             i2v_pipeline="LTXImageToVideoPipeline",
+            upsampler="Lightricks/ltxv-spatial-upscaler-0.9.7",
             width=704,
             height=480,
             frames=161,
@@ -204,6 +208,7 @@ PRESETS: dict[str, Preset] = {
             pipeline="LTXPipeline",
             model="tiny-ltx",
             i2v_pipeline="LTXImageToVideoPipeline",
+            upsampler="tiny-ltx-upsampler",
             negative_prompt="dark blurry",
             dtype="float32",
             width=64,
@@ -251,6 +256,7 @@ def resolve_preset(model: str | None) -> Preset:
         model=str(folder.resolve()),
         i2v_pipeline=image_to_video_of(folder, class_name),
         i2v_model=None,
+        upsampler=None,
         i2v_vram_gb=0.0,
         shares_text_encoder=False,
     )

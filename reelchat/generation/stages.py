@@ -3,7 +3,9 @@ storyboard's fps (temporal stage) and frame size (spatial stage).
 
 Temporal: `minterpolate` (ffmpeg's motion-compensated interpolation, on the CPU) makes the
 in-between frames; `repeat` shows the nearest rendered frame (a 16 fps clip at 24 fps then
-repeats every other frame: visible judder). Spatial: Lanczos, cover and crop the middle.
+repeats every other frame: visible judder). Spatial: Lanczos, cover and crop the middle; for
+a preset with its own upsampler (LTX-Video's latent upsampler) the model can render at half
+size and have its latents upsampled 2x first (generation.diffusion).
 `judder` measures the result: how irregular the motion between consecutive frames is.
 """
 
@@ -20,8 +22,10 @@ from reelchat.generation.media import ffmpeg_exe
 
 Temporal = Literal["minterpolate", "repeat"]
 TEMPORAL_STAGES: tuple[Temporal, ...] = ("minterpolate", "repeat")
-SPATIAL_STAGE = "lanczos"
-"""The spatial stage every preset uses today (no preset's own upsampler is wired in yet)."""
+Spatial = Literal["auto", "resample", "latent-upsampler"]
+"""'resample': render at the preset's size, Lanczos to the frame size. 'latent-upsampler':
+render at half size, upsample the latents 2x with the preset's upsampler, then Lanczos.
+'auto': the latent upsampler where the preset has one."""
 
 MINTERPOLATE = "minterpolate=fps={fps}:mi_mode=mci:mc_mode=aobmc:me_mode=bidir:vsbmc=1"
 """ffmpeg's motion-compensated interpolation with overlapped blocks and bidirectional motion

@@ -139,8 +139,21 @@ def _tiny_ltx() -> Any:
     )
 
 
+def _tiny_ltx_upsampler() -> Any:
+    """LTX's latent upsampler in small, for tiny-ltx's 8 latent channels. Saved without a VAE:
+    the backend hands it the text-to-video pipeline's one, as the real upsampler folder is used."""
+    import torch
+    from diffusers import LTXLatentUpsamplePipeline
+    from diffusers.pipelines.ltx.modeling_latent_upsampler import LTXLatentUpsamplerModel
+
+    torch.manual_seed(0)
+    upsampler = LTXLatentUpsamplerModel(in_channels=8, mid_channels=32, num_blocks_per_stage=1)
+    return LTXLatentUpsamplePipeline(vae=None, latent_upsampler=upsampler)
+
+
 BUILDERS: dict[str, Callable[[], Any]] = {
     "tiny-wan": _tiny_wan, "tiny-wan-i2v": _tiny_wan_i2v, "tiny-ltx": _tiny_ltx,
+    "tiny-ltx-upsampler": _tiny_ltx_upsampler,
 }  # fmt: skip
 
 

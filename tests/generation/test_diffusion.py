@@ -66,6 +66,9 @@ class RecordingPipeline:
     def __init__(self, pipe):
         self.pipe, self.images = pipe, []
 
+    def __getattr__(self, name):
+        return getattr(self.pipe, name)
+
     def __call__(self, **kwargs):
         self.images.append(np.asarray(kwargs["image"]))
         return self.pipe(**kwargs)

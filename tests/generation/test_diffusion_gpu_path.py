@@ -329,3 +329,44 @@ def test_a_shot_at_another_fps_is_interpolated_to_exact_frames(workspace):
     clip = smooth.generate(request, workspace.root / "shot.mp4", lambda _f: None)
     info = probe(clip.path)
     assert (info.frames, info.fps) == (18, 12)
+
+
+# --- multi-stage: the spatial stage uses the preset's own upsampler where it has one ---------
+
+
+def test_ltx_renders_at_half_size_and_its_latent_upsampler_brings_the_frame_size(workspace):
+    board = make_storyboard(1)
+    backend = get_backend(_settings(workspace, model="tiny-ltx"))  # spatial_stage="auto"
+    resampled = get_backend(_settings(workspace, model="tiny-ltx", spatial_stage="resample"))
+    assert backend.spatial_stage == "latent-upsampler" and resampled.spatial_stage == "resample"
+    assert shot_requests(board, backend)[0][1] != shot_requests(board, resampled)[0][1]
+    assert "spatial=latent-upsampler|upsampler=tiny-ltx-upsampler" in backend.name
+
+    t2v = _record(backend, "t2v")
+    upsampler = Recorder(backend.upsampler())
+    backend._upsampler = upsampler
+    outcome = render_session(
+        workspace, backend, session_id=_session(workspace, board), options=QUIET
+    )
+    assert backend.preset.render_size(16 / 9) == (96, 64)  # resampling renders this size
+    first = t2v.calls[0]
+    assert (first["width"], first["height"], first["output_type"]) == (64, 32, "latent")
+    assert (upsampler.calls[0]["width"], upsampler.calls[0]["height"]) == (128, 64)
+    assert upsampler.calls[0]["latents"].shape[-2:] == (8, 16)  # 32x64 px / the VAE's 4x
+    folder = workspace.root / "models" / "tiny-ltx-upsampler" / "latent_upsampler"
+    assert (folder / "config.json").is_file()  # loaded with from_pretrained from disk
+    info = probe(outcome.video_path)
+    assert (info.width, info.height) == board.size
+
+
+def test_a_preset_without_an_upsampler_resamples_and_says_so(workspace, caplog):
+    settings = _settings(workspace, model="tiny-wan", spatial_stage="latent-upsampler")
+    with caplog.at_level("WARNING"):
+        backend = get_backend(settings)
+    assert "has no latent upsampler" in caplog.text and "tiny-wan" in caplog.text
+    assert backend.spatial_stage == "resample" and "spatial=resample" in backend.name
+    t2v = _record(backend, "t2v")
+    (request, _), = shot_requests(make_storyboard(1), backend)  # fmt: skip
+    clip = backend.generate(request, workspace.root / "shot.mp4", lambda _f: None)
+    assert "output_type" in t2v.calls[0] and t2v.calls[0]["output_type"] == "np"
+    assert (probe(clip.path).width, probe(clip.path).height) == (request.width, request.height)
