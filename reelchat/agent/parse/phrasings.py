@@ -275,6 +275,41 @@ def _rename(match: re.Match[str], ctx: Context) -> list[Item]:
     return [Call("write_script", _model(WriteScriptArgs, title=_value(match["value"])))]
 
 
+@phrasing(
+    r"^(?:add|give|put)\s+(?:(?:it|them)\s+)?(?:another\s+|an extra\s+|extra\s+)?"
+    r"(?P<value>\d+(?:\.\d+)?)\s*(?:s|secs?|seconds?)\s+(?:more\s+|extra\s+)?(?:to|onto|on|for)\s+(?P<ref>.+)$"
+    r"|^(?:take|cut|trim|shave)\s+(?P<less>\d+(?:\.\d+)?)\s*(?:s|secs?|seconds?)\s+(?:off|from)"
+    r"\s+(?P<lref>.+)$"
+)
+def _add_seconds(match: re.Match[str], ctx: Context) -> list[Item]:
+    """'add 3 seconds to the intro', 'take 2 seconds off shot 4': a change of length."""
+    step = float(match["value"]) if match["value"] else -float(match["less"])
+    ref = match["ref"] or match["lref"]
+    target = ctx.target(ref)
+    if target.whole:
+        total = sum(shot.duration for shot in ctx.board.shots)
+        return [_model(FitDuration, op="fit_duration", seconds=round(total + step, 2))]
+    shots = ctx.shots(ref, "change the length of")
+    return [_update(s, duration=_clamp(ctx.board.shots[s - 1].duration + step)) for s in shots]
+
+
+_AUDIO = re.compile(
+    r"\b(?:music|soundtrack|song|tune|background track|jingle|sound effects?|sfx|beat)\b", re.I
+)
+
+
+@phrasing(r"\b(?:add|put in|include|insert|play|use|with|more|some)\b.*" + _AUDIO.pattern)
+def _music(match: re.Match[str], ctx: Context) -> list[Item]:
+    """Music is mixed in when the video is stitched, not written in the storyboard."""
+    return [
+        Answer(
+            "I can't add music from the chat. Music is mixed in when the video is stitched: "
+            "start the chat or render with the --music option (e.g. "
+            "reelchat render SESSION --music track.mp3), and it plays under the narration."
+        )
+    ]
+
+
 _LOOK_WORDS = re.compile(
     r"\b(?:cross-?fades?|dissolves?|fade|transitions?|zoom|pan|tilt|orbit|cuts?)\b", re.IGNORECASE
 )
@@ -296,18 +331,50 @@ def _position(where: str, ctx: Context) -> int:
     return other + 1 if where.startswith(("after", "right after")) else other
 
 
-@phrasing(
+_PLACE = re.compile(
+    r"\b(?:(?:right\s+)?(?P<side>after|before)\s+(?P<ref>(?:shots?|scenes?)\s*#?\s*\w+|the\s+"
+    r"(?:\w+\s+)?(?:shot|scene|one|intro|opening|ending|end)\b)|between\s+(?:shots?\s+|scenes?\s+)?"
+    r"(?P<a>\w+)\s+and\s+(?:shot\s+|scene\s+)?(?P<b>\w+)|(?:at|to)\s+the\s+(?:very\s+)?"
+    r"(?P<edge>start|beginning|front|end))\b",
+    re.IGNORECASE,
+)
+"""Where a new shot goes, said anywhere in the clause: "after shot 2", "between 2 and 3"."""
+
+
+def _place(place: re.Match[str], ctx: Context) -> int:
+    if place["edge"]:
+        return ctx.count + 1 if place["edge"].lower() == "end" else 1
+    if place["a"]:
+        first, second = sorted(ctx.shots(f"shots {place['a']} and {place['b']}", "put it between"))
+        if second != first + 1:
+            raise Unclear(f"shots {first} and {second} are not next to each other")
+        return second
+    other = ctx.shots(place["ref"], "put it next to")[0]
+    return other + 1 if place["side"].lower() == "after" else other
+
+
+_ADD = (
     r"\b(?:add|insert|append|include|put in|stick in)\s+(?:a\s+|an\s+|another\s+|one more\s+|"
     r"a new\s+|new\s+)?(?:(?:short\s+)?(?:shot|scene|clip|bit|part|moment)\s*(?P<link>about|of|"
     r"showing|with|where|on|for|that shows|:)?\s*)?(?P<what>.*?)" + _WHERE + r"$"
 )
+
+
+@phrasing(_ADD)
 def _add(match: re.Match[str], ctx: Context) -> list[Item]:
+    place = _PLACE.search(match.string)
+    if place and place.end() < len(match.string.rstrip(" ,.")):  # "after shot 2 showing ..."
+        said = match.string[: place.start()] + " " + match.string[place.end() :]
+        if not (match := re.search(_ADD, " ".join(said.split()), re.I)):  # type: ignore[assignment]
+            return []
+        position = _place(place, ctx)
+    else:
+        position = _position(match["where"] or "", ctx)
     what = match["what"].strip(" ,.")
     if _LOOK_WORDS.search(what):
         return []  # "add a crossfade", "add a zoom in to shot 2": other rows
     if not what or re.fullmatch(r"(?:a |an )?(?:shot|scene)", what, re.IGNORECASE):
         what = ""
-    position = _position(match["where"] or "", ctx)
     topic = (match["link"] or "").lower() in ("about", "on")
     fields = write_shot(
         what or "one more moment", ctx.board, seed=random.randrange(MAX_SEED), topic=topic
@@ -405,17 +472,24 @@ _MINUTES = (
 )
 
 
+_RELATIVE = r"\s+(?:more|less|extra|longer|shorter|slower|faster|quicker)\b"
+"""After an amount, words that make it a change rather than the new length: "2 seconds longer"."""
+
+
 def _wanted(text: str, current: float, whole: bool) -> float | None:
     """The duration a clause asks for, from the current one; None when it asks for none."""
     minutes = re.search(_MINUTES, text, re.I)
     if minutes:
         return 30.0 if minutes["half"] else 60.0 if minutes["one"] else float(minutes["min"]) * 60
-    by = re.search(r"\bby\s+" + _EXACT, text, re.I)
+    by = re.search(r"\bby\s+" + _EXACT, text, re.I) or re.search(_EXACT + _RELATIVE, text, re.I)
     exact = re.search(_EXACT, text, re.I)
     word = re.search(rf"\b(?:{_DURATION_WORDS})\b", text, re.I)
     if exact and not by:
         return float(exact["value"])
     if not word:
+        if by:  # "2 seconds more", "3 s less"
+            less = re.search(r"\b(?:less|fewer)\b", text, re.I)
+            return current - float(by["value"]) if less else current + float(by["value"])
         return None
     kind = word[0].lower()
     if kind in ("double", "twice as long"):
