@@ -40,7 +40,7 @@ _BETWEEN = re.compile(r"\bbetween\s+(?:(?:shots?|scenes?)\s+)?\w+$", re.I)
 """A piece ending "between 2": its "and" names the other shot ("add a shot between 2 and 3...")."""
 
 
-def _only_shots(piece: str) -> bool:
+def only_shots(piece: str) -> bool:
     """True when `piece` names shots and nothing else ("shot 3", "4", "the last one")."""
     rest = REFERENCE.sub(" ", piece)
     return not re.sub(r"\b(?:and|the)\b|\d+|[\s,&#.!?]", "", rest, flags=re.IGNORECASE)
@@ -79,7 +79,7 @@ def clauses(sentence: str) -> list[str]:
     for piece in (p.strip(" ,") for p in pieces):
         if not piece:
             continue
-        if merged and (_only_shots(piece) or _BETWEEN.search(merged[-1])):
+        if merged and (only_shots(piece) or _BETWEEN.search(merged[-1])):
             merged[-1] = f"{merged[-1]} and {piece}"  # "remove shot 2 and shot 3"
         else:
             merged.append(piece)

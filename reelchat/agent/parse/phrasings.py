@@ -74,7 +74,21 @@ class Context:
         return len(self.board.shots)
 
     def target(self, text: str) -> Target:
-        return find_target(text, self.count, self.focus)
+        """The shots `text` names: by number or place, else by a beat or title word."""
+        target = find_target(text, self.count, self.focus)
+        if target.found:
+            return target
+        titles = [shot.title.lower() for shot in self.board.shots]
+        if point := _KEY_POINT.search(text):  # middle beats follow the opening shot
+            shot = number(point["n"] or point["o"]) + 1
+            if not 1 < shot < self.count:
+                raise Unclear(f"there is no key point {shot - 1}; there are {self.count - 2}")
+            return Target((shot,))
+        for words, edge in _BEATS:
+            if re.search(words, text, re.I):
+                named = [n for n, title in enumerate(titles, 1) if re.search(words, title, re.I)]
+                return Target((named[0] if named else edge(self.count),))
+        return target
 
     def shots(self, text: str, what: str) -> list[int]:
         """The shots `text` names; Unclear when it names none."""
@@ -83,6 +97,19 @@ class Context:
             raise Unclear(f'which shot should I {what}? say e.g. "{what} shot 2"')
         return list(target.shots)
 
+
+_KEY_POINT = re.compile(
+    r"\b(?:key\s+|main\s+)?point\s+(?P<n>\d+|one|two|three|four|five|six)\b|\b(?P<o>first|second|"
+    r"third|fourth|fifth|sixth|\d+(?:st|nd|rd|th))\s+(?:key\s+|main\s+)?point\b",
+    re.IGNORECASE,
+)
+_BEATS: list[tuple[str, Callable[[int], int]]] = [
+    (r"\b(?:recap|summary|sum-?up|wrap-?up)\b", lambda count: count),
+    (r"\b(?:call to action|cta|sign-?off)\b", lambda count: count),
+    (r"\b(?:question|hook)\b", lambda count: 1),
+]
+"""The template beats people name shots by ("remove the recap"): a shot whose title has the
+word, else the beat's usual place."""
 
 Item = Any  # an EditOperation, a Call or an Answer
 Builder = Callable[[re.Match[str], Context], list[Item]]
@@ -462,8 +489,9 @@ def _delete(match: re.Match[str], ctx: Context) -> list[Item]:
 # --- timing -----------------------------------------------------------------------------------
 
 _DURATION_WORDS = (
-    r"longer|shorter|slower|faster|quicker|lengthen|shorten|extend|trim|stretch|speed up|"
-    r"slow down|tighten|double|twice as long|half as long|halve"
+    r"longer|shorter|slower|faster|quicker|lengthen|shorten|extend|trim|stretch|"
+    r"speed (?:\w+\s+){0,3}?up|slow (?:\w+\s+){0,3}?down|"
+    r"tighten|double|twice as long|half as long|halve"
 )
 _EXACT = r"(?<![\w.])(?P<value>[-+]?\d+(?:\.\d+)?(?:e[-+]?\d+)?)\s*(?:s|secs?|seconds?|-second)\b"
 _MINUTES = (
@@ -496,7 +524,7 @@ def _wanted(text: str, current: float, whole: bool) -> float | None:
         return current * 2
     if kind in ("half as long", "halve"):
         return current / 2
-    grow = kind in ("longer", "slower", "lengthen", "extend", "stretch", "slow down")
+    grow = kind.startswith("slow") or kind in ("longer", "lengthen", "extend", "stretch")
     if by:
         step = float(by["value"])
     elif re.search(r"\b(?:a (?:bit|little|touch|tad)|slightly|somewhat)\b", text, re.I):
@@ -685,9 +713,13 @@ def _tone(match: re.Match[str], ctx: Context) -> list[Item]:
 @phrasing(
     r"^(?:i (?:don't|do not|dont) (?:like|love)|i hate|i'm not sure about|not a fan of|"
     r"what about|let's talk about|look at|about)\s+(?P<ref>.+)$"
+    r"|^(?P<said>.+?)\s+(?:is|are|looks?|feels?|seems?|'s)\s+(?:(?:a bit|a little|kinda|"
+    r"kind of|too|so|really|very|quite|pretty|still|way)\s+)*(?:slow|boring|"
+    r"confusing|long|short|fast|rushed|off|weird|bad|wrong|dull|meh|unclear|"
+    r"hard to follow|not great)\b"
 )
 def _focus(match: re.Match[str], ctx: Context) -> list[Item]:
-    shots = ctx.shots(match["ref"], "look at")
+    shots = ctx.shots(match["ref"] or match["said"], "look at")
     titles = ", ".join(f'shot {n} ("{ctx.board.shots[n - 1].title}")' for n in shots)
     return [
         Answer(
@@ -696,6 +728,16 @@ def _focus(match: re.Match[str], ctx: Context) -> list[Item]:
             soft=True,
         )
     ]
+
+
+@phrasing(r"^(?:rewrite|reword|rephrase|simplify|dumb down)\b(?P<ref>.*)$")
+def _rewrite(match: re.Match[str], ctx: Context) -> list[Item]:
+    """Offline, new words come from the person: say so rather than guess them."""
+    (shot,) = ctx.shots(match["ref"], "rewrite")[:1]
+    raise Unclear(
+        f"I can't write new words for shot {shot} by myself offline; tell me them, e.g. \"make "
+        f'shot {shot} say ..." or "change the caption of shot {shot} to ..."'
+    )
 
 
 ATTRIBUTES = (_duration, _regenerate, _camera, _transition, format_settings, _style, _tone)

@@ -11,7 +11,7 @@ from dataclasses import dataclass, field
 
 from pydantic import ValidationError
 
-from reelchat.agent.parse.clauses import clauses, sentences, strip_lead
+from reelchat.agent.parse.clauses import clauses, only_shots, sentences, strip_lead
 from reelchat.agent.parse.phrasings import (
     ATTRIBUTES,
     PHRASINGS,
@@ -236,6 +236,14 @@ def _read_clause(clause: str, ctx: Context, reading: Reading) -> Context:
             if shots:
                 ctx = Context(ctx.board, ctx.version, shots[-1], ctx.latest_video)
         return ctx
+    if only_shots(clause):  # "the first shot, make it start with...": what "it" means next
+        try:
+            shots = ctx.target(clause).shots
+        except Unclear as problem:
+            reading.problems.append(f'I could not do "{clause}": {str(problem).rstrip(".")}.')
+            return ctx
+        if shots:
+            return Context(ctx.board, ctx.version, shots[-1], ctx.latest_video)
     reading.problems.append(f'I did not understand "{clause}".')
     return ctx
 
