@@ -221,7 +221,23 @@ def _title(match: re.Match[str], ctx: Context) -> list[Item]:
     return [Answer(f'The video is called "{ctx.board.title}" (version {ctx.version}).')]
 
 
-@phrasing(r"^(?:what(?:'s| is| happens| do we see)|describe|tell me about|show me)\b.*")
+@phrasing(
+    r"^(?:what(?:'s| is| are)|which|tell me)\s+(?:the\s+)?(?:video'?s?\s+|current\s+)?(?:aspect"
+    r"(?: ratio)?|ratio|frame ?rate|fps|resolution|size|dimensions|format|style|look|tone)\b"
+)
+def _settings_question(match: re.Match[str], ctx: Context) -> list[Item]:
+    """A question about the whole video's format, not about one shot."""
+    board = ctx.board
+    width, height = board.size
+    return [
+        Answer(
+            f'"{board.title}" (version {ctx.version}) is {board.aspect.value}, {width}x{height}, '
+            f'{board.fps:g} fps; style "{board.style or "none"}", tone "{board.script.tone}".'
+        )
+    ]
+
+
+@phrasing(r"^(?:what(?:'s| is| happens| do we see| does)|describe|tell me about|show me)\b.*")
 def _shot_question(match: re.Match[str], ctx: Context) -> list[Item]:
     shots = ctx.target(match[0]).shots
     if not shots:
