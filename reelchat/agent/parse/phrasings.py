@@ -152,8 +152,11 @@ def _steps(match: re.Match[str]) -> int:
 
 
 @phrasing(
-    r"^(?:undo|go back|revert|take (?:that|it) back|back)(?:\s+(?:that|it|this|the last "
-    r"(?:change|edit|one)|one step|again))?" + _TIMES + r"$"
+    r"^(?:(?:undo|go back|revert|take (?:that|it) back|back|(?:put|change|set|turn|switch) "
+    r"(?:it|that|this|them|things) back)(?:\s+(?:that|it|this|the last (?:change|edit|one)|one "
+    r"step|again))?(?:\s+to\s+(?:how|what|the way)\s+(?:it|things)\s+(?:was|were)(?:\s+before)?"
+    r"|\s+to\s+(?:before|the previous (?:version|one)))?|i (?:liked|preferred) it (?:better )?"
+    r"(?:before|the way it was))" + _TIMES + r"$"
 )
 def _undo(match: re.Match[str], ctx: Context) -> list[Item]:
     return [Call("undo", _model(UndoArgs, steps=_steps(match)))]
