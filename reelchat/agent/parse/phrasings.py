@@ -681,18 +681,49 @@ PALETTES: list[tuple[str, str]] = [
     (r"dark|moody", "dark moody lighting"),
     (r"bright|vivid|colou?rful|vibrant", "bright vivid colours"),
 ]
-_PALETTE_WORDS = re.compile("|".join(phrase for _, phrase in PALETTES))
+TONE_LOOKS: list[tuple[str, str]] = [
+    (r"dramatic|epic|intense", "dramatic high-contrast lighting"),
+    (r"playful|fun|funny|funnier", "playful bouncy shapes, cheerful colours"),
+    (r"calm|calmer|gentle|soothing", "soft calm light, gentle colours"),
+    (r"serious|professional|formal", "sober muted colours, clean composition"),
+    (r"energetic|upbeat|exciting|punchy", "high-energy saturated colours"),
+]
+"""How a tone word looks on screen: a tone changes the pictures too, not only a label."""
+COLOURS = r"red|orange|yellow|gold|green|teal|blue|purple|violet|pink|magenta|brown|grey|gray"
+COLOUR_PHRASE = re.compile(rf"\b(?:{COLOURS})\b(?:\s+(?:and|&)\s+\b(?:{COLOURS})\b)*", re.I)
+_REPLACED = [
+    re.compile("|".join(re.escape(phrase) for _, phrase in PALETTES)),
+    re.compile("|".join(re.escape(phrase) for _, phrase in TONE_LOOKS)),
+    re.compile(rf"(?:(?:{COLOURS})(?: and (?:{COLOURS}))*) colour palette"),
+]
+"""Kinds of look phrase: a new phrase of a kind replaces the old ones of that kind."""
+
+
+def _restyled(style: str, phrase: str) -> str:
+    """`style` with `phrase` added, dropping the earlier phrases of the same kinds."""
+    for kind in _REPLACED:
+        if kind.search(phrase):
+            style = kind.sub("", style)
+    parts = [part.strip() for part in f"{style},{phrase}".split(",")]
+    return ", ".join(dict.fromkeys(part for part in parts if part))[:200]
 
 
 def style_from(text: str) -> str:
-    """A style phrase for the words in `text` ('watercolor' -> a full watercolor description)."""
+    """A style phrase for the words in `text` ('watercolor' -> a full watercolor description;
+    'darker', 'more orange and red', 'more dramatic' -> lighting, palette and mood phrases)."""
     found = [phrase for pattern, phrase in STYLES if re.search(pattern, text, re.I)]
-    if re.search(r"colou?r|tone|palette|look|light|mood|style|feel", text, re.I):
-        found += [
-            phrase
-            for pattern, phrase in PALETTES
-            if re.search(rf"\b(?:{pattern})(?:er|est)?\b", text, re.I)
-        ]
+    context = re.search(r"colou?r|tone|palette|look|light|mood|style|feel", text, re.I)
+    found += [
+        phrase
+        for pattern, phrase in PALETTES
+        if re.search(rf"\b(?:{pattern})(?:er|est)\b", text, re.I)
+        or (context and re.search(rf"\b(?:{pattern})\b", text, re.I))
+    ]
+    if colours := COLOUR_PHRASE.search(text):
+        found.append(" ".join(colours[0].lower().split()).replace("&", "and") + " colour palette")
+    found += [
+        phrase for pattern, phrase in TONE_LOOKS if re.search(rf"\b(?:{pattern})\b", text, re.I)
+    ]
     return ", ".join(dict.fromkeys(found))
 
 
@@ -703,8 +734,7 @@ def _style(match: re.Match[str], ctx: Context) -> list[Item]:
     if not phrase:
         return []
     new_look = any(re.search(pattern, text, re.I) for pattern, _ in STYLES)
-    base = "" if new_look else _PALETTE_WORDS.sub("", ctx.board.style).strip(" ,")
-    style = ", ".join(part for part in (base, phrase) if part)[:200]
+    style = _restyled("" if new_look else ctx.board.style, phrase)
     target = ctx.target(text)
     if target.shots:
         return [_update(shot, style=style) for shot in target.shots]
