@@ -340,13 +340,20 @@ def _add_seconds(match: re.Match[str], ctx: Context) -> list[Item]:
 
 
 _AUDIO = re.compile(
-    r"\b(?:music|soundtrack|song|tune|background track|jingle|sound effects?|sfx|beat)\b", re.I
+    r"\b(?:music|soundtrack|song|background track|jingle|sound effects?|sfx)\b", re.I
 )
 
 
 @phrasing(r"\b(?:add|put in|include|insert|play|use|with|more|some)\b.*" + _AUDIO.pattern)
 def _music(match: re.Match[str], ctx: Context) -> list[Item]:
     """Music is mixed in when the video is stitched, not written in the storyboard."""
+    if re.search(
+        r"\b(?:shot|scene|clip|moment)\s+(?:about|of|showing|on|where|that shows)\b.*"
+        + _AUDIO.pattern,
+        match.string,
+        re.I,
+    ):
+        return []  # "add a shot about music history": a shot whose subject is music
     return [
         Answer(
             "I can't add music from the chat. Music is mixed in when the video is stitched: "
