@@ -775,6 +775,8 @@ def _tone(match: re.Match[str], ctx: Context) -> list[Item]:
     r"hard to follow|not great)\b"
 )
 def _focus(match: re.Match[str], ctx: Context) -> list[Item]:
+    if match["said"] and not ctx.target(match["said"]).shots:
+        return []  # "the video is too long": not about one shot
     shots = ctx.shots(match["ref"] or match["said"], "look at")
     titles = ", ".join(f'shot {n} ("{ctx.board.shots[n - 1].title}")' for n in shots)
     return [
