@@ -14,6 +14,7 @@ from __future__ import annotations
 import colorsys
 import math
 import random
+import re
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -53,6 +54,11 @@ class Look:
 _LOOKS: list[tuple[tuple[str, ...], Look]] = [
     (("noir", "black and white", "monochrome", "grayscale"), Look(0.6, 0.0, 0.0, 0.45, 0.1)),
     (("neon", "cyberpunk", "synthwave"), Look(0.7, 0.45, 0.9, 0.5, 0.15)),
+    (("dramatic", "high-contrast"), Look(0.98, 0.1, 0.85, 0.55, 0.12)),
+    (("playful", "cheerful"), Look(0.0, 1.0, 0.85, 1.0, 0.7)),
+    (("sober", "muted"), Look(0.6, 0.15, 0.18, 0.8, 0.4)),
+    (("high-energy", "saturated"), Look(0.0, 1.0, 1.0, 1.0, 0.6)),
+    (("calm light",), Look(0.5, 0.3, 0.3, 0.97, 0.7)),
     (("warm", "sunset", "golden", "autumn", "cozy", "cosy"), Look(0.92, 0.26, 0.6, 0.98, 0.55)),
     (("cool", "icy", "winter", "cold"), Look(0.45, 0.25, 0.45, 0.95, 0.5)),
     (("watercolor", "watercolour", "pastel"), Look(0.0, 1.0, 0.28, 0.98, 0.8)),
@@ -73,8 +79,29 @@ def _hsv(h: float, s: float, v: float) -> RGB:
     return int(r * 255), int(g * 255), int(b * 255)
 
 
+HUES = {
+    "red": 0.0, "orange": 0.07, "gold": 0.12, "yellow": 0.15, "brown": 0.08, "green": 0.33,
+    "teal": 0.47, "blue": 0.6, "purple": 0.75, "violet": 0.77, "magenta": 0.85, "pink": 0.92,
+}  # fmt: skip
+"""Colour names as hues (in turns of the colour wheel), for a style that names its colours."""
+
+
+def _colour_look(style: str) -> Look | None:
+    """'orange and red colour palette' -> an arc of hues from red to orange; None without one."""
+    named = re.search(r"((?:\w+(?: and )?)+) colour palette", style)
+    hues = (
+        sorted(HUES[word] for word in re.findall(r"\w+", named[1]) if word in HUES) if named else []
+    )
+    if not hues:
+        return None
+    return Look(hues[0], hues[-1] - hues[0], 0.8, 0.95, 0.5)
+
+
 def look_for(style: str, prompt: str) -> Look:
-    """The look a person would expect from the words: the style first, then the prompt."""
+    """The look a person would expect from the words: the style first, then the prompt.
+    Named colours ('orange and red colour palette') come before any other word."""
+    if colours := _colour_look(style.lower()):
+        return colours
     for text in (style.lower(), prompt.lower()):
         for words, look in _LOOKS:
             if any(word in text for word in words):

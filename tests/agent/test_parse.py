@@ -11,8 +11,10 @@ from reelchat.agent.parse.reading import CLARIFY, read_message
 from reelchat.agent.parse.references import Unclear, find_target
 from reelchat.agent.parse.request import plan_new_video
 from reelchat.agent.session import SessionState
+from reelchat.generation.animatic import palette_for
 from reelchat.storyboard.models import Aspect, Storyboard
 from reelchat.storyboard.validation import parse_storyboard
+from reelchat.tools.apply import apply_all
 from reelchat.tools.arguments import EditStoryboardArgs, UpdateShot
 from tests.agent.phrasebook import reference_state, rows
 
@@ -291,3 +293,35 @@ def test_a_number_thousands_of_digits_long_is_refused_whole(template):
         "I can't use a number of 5,000 digits: shots, seconds, versions and frame rates are "
         "small numbers, so nothing was changed."
     ]
+
+
+@pytest.mark.parametrize(
+    "said",
+    [
+        "make the whole thing darker",
+        "more orange and red",
+        "make it more dramatic",
+        "more playful tone overall",
+        "a more serious tone",
+    ],
+)
+def test_look_and_tone_words_change_the_offline_pictures_colours(said):
+    before = reference_state().storyboard
+    (call,) = [c for c in read_message(said, reference_state()).calls if c.name != "write_script"]
+    after, _ = apply_all(before, call.args.operations)
+    for old, new in zip(before.shots, after.shots, strict=True):
+        assert palette_for(new.style or after.style, new.prompt, new.seed) != palette_for(
+            old.style or before.style, old.prompt, old.seed
+        )
+
+
+def test_a_question_about_the_format_answers_for_the_whole_video():
+    (answer,) = read_message("what's the aspect ratio?", reference_state()).answers
+    assert "16:9" in answer.text and "24 fps" in answer.text and "854x480" in answer.text
+
+
+def test_music_is_not_a_shot_and_the_reply_names_the_music_option():
+    reading = read_message(
+        "the recap is kinda boring, maybe add some music or smth", reference_state()
+    )
+    assert not reading.calls and any("--music" in answer.text for answer in reading.answers)

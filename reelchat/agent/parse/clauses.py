@@ -36,7 +36,17 @@ _FIXED = re.compile(r"\b(?:black and white|rock and roll|salt and pepper|q and a
 """Phrases whose 'and' joins no two changes."""
 
 
-def _only_shots(piece: str) -> bool:
+_COLOUR_ONLY = re.compile(
+    r"^(?:more\s+)?(?:red|orange|yellow|gold|green|teal|blue|purple|violet|pink|magenta|brown|grey|"
+    r"gray)(?:\s+(?:ones?|tones?|colou?rs?))?$",
+    re.I,
+)
+"""A piece that is only a colour ("more orange and red"): it joins the colours before it."""
+_BETWEEN = re.compile(r"\bbetween\s+(?:(?:shots?|scenes?)\s+)?\w+$", re.I)
+"""A piece ending "between 2": its "and" names the other shot ("add a shot between 2 and 3...")."""
+
+
+def only_shots(piece: str) -> bool:
     """True when `piece` names shots and nothing else ("shot 3", "4", "the last one")."""
     rest = REFERENCE.sub(" ", piece)
     return not re.sub(r"\b(?:and|the)\b|\d+|[\s,&#.!?]", "", rest, flags=re.IGNORECASE)
@@ -75,7 +85,9 @@ def clauses(sentence: str) -> list[str]:
     for piece in (p.strip(" ,") for p in pieces):
         if not piece:
             continue
-        if merged and _only_shots(piece):
+        if merged and (
+            only_shots(piece) or _BETWEEN.search(merged[-1]) or _COLOUR_ONLY.match(piece)
+        ):
             merged[-1] = f"{merged[-1]} and {piece}"  # "remove shot 2 and shot 3"
         else:
             merged.append(piece)

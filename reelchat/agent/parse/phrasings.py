@@ -74,7 +74,21 @@ class Context:
         return len(self.board.shots)
 
     def target(self, text: str) -> Target:
-        return find_target(text, self.count, self.focus)
+        """The shots `text` names: by number or place, else by a beat or title word."""
+        target = find_target(text, self.count, self.focus)
+        if target.found:
+            return target
+        titles = [shot.title.lower() for shot in self.board.shots]
+        if point := _KEY_POINT.search(text):  # middle beats follow the opening shot
+            shot = number(point["n"] or point["o"]) + 1
+            if not 1 < shot < self.count:
+                raise Unclear(f"there is no key point {shot - 1}; there are {self.count - 2}")
+            return Target((shot,))
+        for words, edge in _BEATS:
+            if re.search(words, text, re.I):
+                named = [n for n, title in enumerate(titles, 1) if re.search(words, title, re.I)]
+                return Target((named[0] if named else edge(self.count),))
+        return target
 
     def shots(self, text: str, what: str) -> list[int]:
         """The shots `text` names; Unclear when it names none."""
@@ -83,6 +97,19 @@ class Context:
             raise Unclear(f'which shot should I {what}? say e.g. "{what} shot 2"')
         return list(target.shots)
 
+
+_KEY_POINT = re.compile(
+    r"\b(?:key\s+|main\s+)?point\s+(?P<n>\d+|one|two|three|four|five|six)\b|\b(?P<o>first|second|"
+    r"third|fourth|fifth|sixth|\d+(?:st|nd|rd|th))\s+(?:key\s+|main\s+)?point\b",
+    re.IGNORECASE,
+)
+_BEATS: list[tuple[str, Callable[[int], int]]] = [
+    (r"\b(?:recap|summary|sum-?up|wrap-?up)\b", lambda count: count),
+    (r"\b(?:call to action|cta|sign-?off)\b", lambda count: count),
+    (r"\b(?:question|hook)\b", lambda count: 1),
+]
+"""The template beats people name shots by ("remove the recap"): a shot whose title has the
+word, else the beat's usual place."""
 
 Item = Any  # an EditOperation, a Call or an Answer
 Builder = Callable[[re.Match[str], Context], list[Item]]
@@ -125,8 +152,11 @@ def _steps(match: re.Match[str]) -> int:
 
 
 @phrasing(
-    r"^(?:undo|go back|revert|take (?:that|it) back|back)(?:\s+(?:that|it|this|the last "
-    r"(?:change|edit|one)|one step|again))?" + _TIMES + r"$"
+    r"^(?:(?:undo|go back|revert|take (?:that|it) back|back|(?:put|change|set|turn|switch) "
+    r"(?:it|that|this|them|things) back)(?:\s+(?:that|it|this|the last (?:change|edit|one)|one "
+    r"step|again))?(?:\s+to\s+(?:how|what|the way)\s+(?:it|things)\s+(?:was|were)(?:\s+before)?"
+    r"|\s+to\s+(?:before|the previous (?:version|one)))?|i (?:liked|preferred) it (?:better )?"
+    r"(?:before|the way it was))" + _TIMES + r"$"
 )
 def _undo(match: re.Match[str], ctx: Context) -> list[Item]:
     return [Call("undo", _model(UndoArgs, steps=_steps(match)))]
@@ -194,7 +224,23 @@ def _title(match: re.Match[str], ctx: Context) -> list[Item]:
     return [Answer(f'The video is called "{ctx.board.title}" (version {ctx.version}).')]
 
 
-@phrasing(r"^(?:what(?:'s| is| happens| do we see)|describe|tell me about|show me)\b.*")
+@phrasing(
+    r"^(?:what(?:'s| is| are)|which|tell me)\s+(?:the\s+)?(?:video'?s?\s+|current\s+)?(?:aspect"
+    r"(?: ratio)?|ratio|frame ?rate|fps|resolution|size|dimensions|format|style|look|tone)\b"
+)
+def _settings_question(match: re.Match[str], ctx: Context) -> list[Item]:
+    """A question about the whole video's format, not about one shot."""
+    board = ctx.board
+    width, height = board.size
+    return [
+        Answer(
+            f'"{board.title}" (version {ctx.version}) is {board.aspect.value}, {width}x{height}, '
+            f'{board.fps:g} fps; style "{board.style or "none"}", tone "{board.script.tone}".'
+        )
+    ]
+
+
+@phrasing(r"^(?:what(?:'s| is| happens| do we see| does)|describe|tell me about|show me)\b.*")
 def _shot_question(match: re.Match[str], ctx: Context) -> list[Item]:
     shots = ctx.target(match[0]).shots
     if not shots:
@@ -275,6 +321,48 @@ def _rename(match: re.Match[str], ctx: Context) -> list[Item]:
     return [Call("write_script", _model(WriteScriptArgs, title=_value(match["value"])))]
 
 
+@phrasing(
+    r"^(?:add|give|put)\s+(?:(?:it|them)\s+)?(?:another\s+|an extra\s+|extra\s+)?"
+    r"(?P<value>\d+(?:\.\d+)?)\s*(?:s|secs?|seconds?)\s+(?:more\s+|extra\s+)?(?:to|onto|on|for)\s+(?P<ref>.+)$"
+    r"|^(?:take|cut|trim|shave)\s+(?P<less>\d+(?:\.\d+)?)\s*(?:s|secs?|seconds?)\s+(?:off|from)"
+    r"\s+(?P<lref>.+)$"
+)
+def _add_seconds(match: re.Match[str], ctx: Context) -> list[Item]:
+    """'add 3 seconds to the intro', 'take 2 seconds off shot 4': a change of length."""
+    step = float(match["value"]) if match["value"] else -float(match["less"])
+    ref = match["ref"] or match["lref"]
+    target = ctx.target(ref)
+    if target.whole:
+        total = sum(shot.duration for shot in ctx.board.shots)
+        return [_model(FitDuration, op="fit_duration", seconds=round(total + step, 2))]
+    shots = ctx.shots(ref, "change the length of")
+    return [_update(s, duration=_clamp(ctx.board.shots[s - 1].duration + step)) for s in shots]
+
+
+_AUDIO = re.compile(
+    r"\b(?:music|soundtrack|song|background track|jingle|sound effects?|sfx)\b", re.I
+)
+
+
+@phrasing(r"\b(?:add|put in|include|insert|play|use|with|more|some)\b.*" + _AUDIO.pattern)
+def _music(match: re.Match[str], ctx: Context) -> list[Item]:
+    """Music is mixed in when the video is stitched, not written in the storyboard."""
+    if re.search(
+        r"\b(?:shot|scene|clip|moment)\s+(?:about|of|showing|on|where|that shows)\b.*"
+        + _AUDIO.pattern,
+        match.string,
+        re.I,
+    ):
+        return []  # "add a shot about music history": a shot whose subject is music
+    return [
+        Answer(
+            "I can't add music from the chat. Music is mixed in when the video is stitched: "
+            "start the chat or render with the --music option (e.g. "
+            "reelchat render SESSION --music track.mp3), and it plays under the narration."
+        )
+    ]
+
+
 _LOOK_WORDS = re.compile(
     r"\b(?:cross-?fades?|dissolves?|fade|transitions?|zoom|pan|tilt|orbit|cuts?)\b", re.IGNORECASE
 )
@@ -296,18 +384,50 @@ def _position(where: str, ctx: Context) -> int:
     return other + 1 if where.startswith(("after", "right after")) else other
 
 
-@phrasing(
+_PLACE = re.compile(
+    r"\b(?:(?:right\s+)?(?P<side>after|before)\s+(?P<ref>(?:shots?|scenes?)\s*#?\s*\w+|the\s+"
+    r"(?:\w+\s+)?(?:shot|scene|one|intro|opening|ending|end)\b)|between\s+(?:shots?\s+|scenes?\s+)?"
+    r"(?P<a>\w+)\s+and\s+(?:shot\s+|scene\s+)?(?P<b>\w+)|(?:at|to)\s+the\s+(?:very\s+)?"
+    r"(?P<edge>start|beginning|front|end))\b",
+    re.IGNORECASE,
+)
+"""Where a new shot goes, said anywhere in the clause: "after shot 2", "between 2 and 3"."""
+
+
+def _place(place: re.Match[str], ctx: Context) -> int:
+    if place["edge"]:
+        return ctx.count + 1 if place["edge"].lower() == "end" else 1
+    if place["a"]:
+        first, second = sorted(ctx.shots(f"shots {place['a']} and {place['b']}", "put it between"))
+        if second != first + 1:
+            raise Unclear(f"shots {first} and {second} are not next to each other")
+        return second
+    other = ctx.shots(place["ref"], "put it next to")[0]
+    return other + 1 if place["side"].lower() == "after" else other
+
+
+_ADD = (
     r"\b(?:add|insert|append|include|put in|stick in)\s+(?:a\s+|an\s+|another\s+|one more\s+|"
     r"a new\s+|new\s+)?(?:(?:short\s+)?(?:shot|scene|clip|bit|part|moment)\s*(?P<link>about|of|"
     r"showing|with|where|on|for|that shows|:)?\s*)?(?P<what>.*?)" + _WHERE + r"$"
 )
+
+
+@phrasing(_ADD)
 def _add(match: re.Match[str], ctx: Context) -> list[Item]:
+    place = _PLACE.search(match.string)
+    if place and place.end() < len(match.string.rstrip(" ,.")):  # "after shot 2 showing ..."
+        said = match.string[: place.start()] + " " + match.string[place.end() :]
+        if not (match := re.search(_ADD, " ".join(said.split()), re.I)):  # type: ignore[assignment]
+            return []
+        position = _place(place, ctx)
+    else:
+        position = _position(match["where"] or "", ctx)
     what = match["what"].strip(" ,.")
     if _LOOK_WORDS.search(what):
         return []  # "add a crossfade", "add a zoom in to shot 2": other rows
     if not what or re.fullmatch(r"(?:a |an )?(?:shot|scene)", what, re.IGNORECASE):
         what = ""
-    position = _position(match["where"] or "", ctx)
     topic = (match["link"] or "").lower() in ("about", "on")
     fields = write_shot(
         what or "one more moment", ctx.board, seed=random.randrange(MAX_SEED), topic=topic
@@ -395,8 +515,9 @@ def _delete(match: re.Match[str], ctx: Context) -> list[Item]:
 # --- timing -----------------------------------------------------------------------------------
 
 _DURATION_WORDS = (
-    r"longer|shorter|slower|faster|quicker|lengthen|shorten|extend|trim|stretch|speed up|"
-    r"slow down|tighten|double|twice as long|half as long|halve"
+    r"longer|shorter|slower|faster|quicker|lengthen|shorten|extend|trim|stretch|"
+    r"speed (?:\w+\s+){0,3}?up|slow (?:\w+\s+){0,3}?down|"
+    r"tighten|double|twice as long|half as long|halve"
 )
 _EXACT = r"(?<![\w.])(?P<value>[-+]?\d+(?:\.\d+)?(?:e[-+]?\d+)?)\s*(?:s|secs?|seconds?|-second)\b"
 _MINUTES = (
@@ -405,24 +526,31 @@ _MINUTES = (
 )
 
 
+_RELATIVE = r"\s+(?:more|less|extra|longer|shorter|slower|faster|quicker)\b"
+"""After an amount, words that make it a change rather than the new length: "2 seconds longer"."""
+
+
 def _wanted(text: str, current: float, whole: bool) -> float | None:
     """The duration a clause asks for, from the current one; None when it asks for none."""
     minutes = re.search(_MINUTES, text, re.I)
     if minutes:
         return 30.0 if minutes["half"] else 60.0 if minutes["one"] else float(minutes["min"]) * 60
-    by = re.search(r"\bby\s+" + _EXACT, text, re.I)
+    by = re.search(r"\bby\s+" + _EXACT, text, re.I) or re.search(_EXACT + _RELATIVE, text, re.I)
     exact = re.search(_EXACT, text, re.I)
     word = re.search(rf"\b(?:{_DURATION_WORDS})\b", text, re.I)
     if exact and not by:
         return float(exact["value"])
     if not word:
+        if by:  # "2 seconds more", "3 s less"
+            less = re.search(r"\b(?:less|fewer)\b", text, re.I)
+            return current - float(by["value"]) if less else current + float(by["value"])
         return None
     kind = word[0].lower()
     if kind in ("double", "twice as long"):
         return current * 2
     if kind in ("half as long", "halve"):
         return current / 2
-    grow = kind in ("longer", "slower", "lengthen", "extend", "stretch", "slow down")
+    grow = kind.startswith("slow") or kind in ("longer", "lengthen", "extend", "stretch")
     if by:
         step = float(by["value"])
     elif re.search(r"\b(?:a (?:bit|little|touch|tad)|slightly|somewhat)\b", text, re.I):
@@ -560,18 +688,49 @@ PALETTES: list[tuple[str, str]] = [
     (r"dark|moody", "dark moody lighting"),
     (r"bright|vivid|colou?rful|vibrant", "bright vivid colours"),
 ]
-_PALETTE_WORDS = re.compile("|".join(phrase for _, phrase in PALETTES))
+TONE_LOOKS: list[tuple[str, str]] = [
+    (r"dramatic|epic|intense", "dramatic high-contrast lighting"),
+    (r"playful|fun|funny|funnier", "playful bouncy shapes, cheerful colours"),
+    (r"calm|calmer|gentle|soothing", "soft calm light, gentle colours"),
+    (r"serious|professional|formal", "sober muted colours, clean composition"),
+    (r"energetic|upbeat|exciting|punchy", "high-energy saturated colours"),
+]
+"""How a tone word looks on screen: a tone changes the pictures too, not only a label."""
+COLOURS = r"red|orange|yellow|gold|green|teal|blue|purple|violet|pink|magenta|brown|grey|gray"
+COLOUR_PHRASE = re.compile(rf"\b(?:{COLOURS})\b(?:\s+(?:and|&)\s+\b(?:{COLOURS})\b)*", re.I)
+_REPLACED = [
+    re.compile("|".join(re.escape(phrase) for _, phrase in PALETTES)),
+    re.compile("|".join(re.escape(phrase) for _, phrase in TONE_LOOKS)),
+    re.compile(rf"(?:(?:{COLOURS})(?: and (?:{COLOURS}))*) colour palette"),
+]
+"""Kinds of look phrase: a new phrase of a kind replaces the old ones of that kind."""
+
+
+def _restyled(style: str, phrase: str) -> str:
+    """`style` with `phrase` added, dropping the earlier phrases of the same kinds."""
+    for kind in _REPLACED:
+        if kind.search(phrase):
+            style = kind.sub("", style)
+    parts = [part.strip() for part in f"{style},{phrase}".split(",")]
+    return ", ".join(dict.fromkeys(part for part in parts if part))[:200]
 
 
 def style_from(text: str) -> str:
-    """A style phrase for the words in `text` ('watercolor' -> a full watercolor description)."""
+    """A style phrase for the words in `text` ('watercolor' -> a full watercolor description;
+    'darker', 'more orange and red', 'more dramatic' -> lighting, palette and mood phrases)."""
     found = [phrase for pattern, phrase in STYLES if re.search(pattern, text, re.I)]
-    if re.search(r"colou?r|tone|palette|look|light|mood|style|feel", text, re.I):
-        found += [
-            phrase
-            for pattern, phrase in PALETTES
-            if re.search(rf"\b(?:{pattern})(?:er|est)?\b", text, re.I)
-        ]
+    context = re.search(r"colou?r|tone|palette|look|light|mood|style|feel", text, re.I)
+    found += [
+        phrase
+        for pattern, phrase in PALETTES
+        if re.search(rf"\b(?:{pattern})(?:er|est)\b", text, re.I)
+        or (context and re.search(rf"\b(?:{pattern})\b", text, re.I))
+    ]
+    if colours := COLOUR_PHRASE.search(text):
+        found.append(" ".join(colours[0].lower().split()).replace("&", "and") + " colour palette")
+    found += [
+        phrase for pattern, phrase in TONE_LOOKS if re.search(rf"\b(?:{pattern})\b", text, re.I)
+    ]
     return ", ".join(dict.fromkeys(found))
 
 
@@ -582,8 +741,7 @@ def _style(match: re.Match[str], ctx: Context) -> list[Item]:
     if not phrase:
         return []
     new_look = any(re.search(pattern, text, re.I) for pattern, _ in STYLES)
-    base = "" if new_look else _PALETTE_WORDS.sub("", ctx.board.style).strip(" ,")
-    style = ", ".join(part for part in (base, phrase) if part)[:200]
+    style = _restyled("" if new_look else ctx.board.style, phrase)
     target = ctx.target(text)
     if target.shots:
         return [_update(shot, style=style) for shot in target.shots]
@@ -611,9 +769,15 @@ def _tone(match: re.Match[str], ctx: Context) -> list[Item]:
 @phrasing(
     r"^(?:i (?:don't|do not|dont) (?:like|love)|i hate|i'm not sure about|not a fan of|"
     r"what about|let's talk about|look at|about)\s+(?P<ref>.+)$"
+    r"|^(?P<said>.+?)\s+(?:is|are|looks?|feels?|seems?|'s)\s+(?:(?:a bit|a little|kinda|"
+    r"kind of|too|so|really|very|quite|pretty|still|way)\s+)*(?:slow|boring|"
+    r"confusing|long|short|fast|rushed|off|weird|bad|wrong|dull|meh|unclear|"
+    r"hard to follow|not great)\b"
 )
 def _focus(match: re.Match[str], ctx: Context) -> list[Item]:
-    shots = ctx.shots(match["ref"], "look at")
+    if match["said"] and not ctx.target(match["said"]).shots:
+        return []  # "the video is too long": not about one shot
+    shots = ctx.shots(match["ref"] or match["said"], "look at")
     titles = ", ".join(f'shot {n} ("{ctx.board.shots[n - 1].title}")' for n in shots)
     return [
         Answer(
@@ -622,6 +786,16 @@ def _focus(match: re.Match[str], ctx: Context) -> list[Item]:
             soft=True,
         )
     ]
+
+
+@phrasing(r"^(?:rewrite|reword|rephrase|simplify|dumb down)\b(?P<ref>.*)$")
+def _rewrite(match: re.Match[str], ctx: Context) -> list[Item]:
+    """Offline, new words come from the person: say so rather than guess them."""
+    (shot,) = ctx.shots(match["ref"], "rewrite")[:1]
+    raise Unclear(
+        f"I can't write new words for shot {shot} by myself offline; tell me them, e.g. \"make "
+        f'shot {shot} say ..." or "change the caption of shot {shot} to ..."'
+    )
 
 
 ATTRIBUTES = (_duration, _regenerate, _camera, _transition, format_settings, _style, _tone)

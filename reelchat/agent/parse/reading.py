@@ -11,7 +11,7 @@ from dataclasses import dataclass, field
 
 from pydantic import ValidationError
 
-from reelchat.agent.parse.clauses import clauses, sentences, strip_lead
+from reelchat.agent.parse.clauses import clauses, only_shots, sentences, strip_lead
 from reelchat.agent.parse.phrasings import (
     ATTRIBUTES,
     PHRASINGS,
@@ -64,11 +64,18 @@ _HELP = re.compile(
     re.I,
 )
 _THANKS = re.compile(
-    r"^(?:thanks?|thank you|thx|ty|cheers|great|cool|nice|perfect|awesome|ok(?:ay)?|good|lovely|"
-    r"love it|looks (?:good|great)|sounds good|yes|yep|sure|wow|amazing|bye|goodbye)"
-    r"(?:\s+(?:you|so much|a lot|very much|again|a bunch))*[!.\s]*$",
+    r"^(?:(?:thanks?|thank you|thx|ty|cheers|great|cool|nice|perfect|awesome|ok(?:ay)?|good|"
+    r"lovely|love it|looks (?:good|great)|sounds good|yes|yep|sure|wow|amazing|bye|goodbye|lol|"
+    r"haha|(?:that's|that is|this is|it's|it is)(?: (?:so|really|very))? (?:great|good|nice|cool|"
+    r"perfect|awesome|amazing|lovely|better|fine|it))"
+    r"(?:\s+(?:you|so much|a lot|very much|again|a bunch))*[!.,\s]*)+$",
     re.I,
 )
+_NAME = re.compile(
+    r"^(?:(?:lol|haha|ok(?:ay)?|so)[\s,]+)*(?:what(?:'s| is) your name|who are you)\b", re.I
+)
+_TYPOS = {"wat": "what", "whats": "what's", "thats": "that's", "pls": "please", "plz": "please"}
+"""Common chat spellings read as the words meant (whole words only)."""
 _STATE_QUESTION = re.compile(
     r"^(?:where\b.*\b(?:video|file|it)|how long\b|how many (?:shots|scenes)|what(?:'s| is) in\b|"
     r"show(?: me)? the (?:storyboard|plan|shots)|which version|undo|redo)",
@@ -163,6 +170,8 @@ def _talk(sentence: str) -> Answer | None:
         return Answer("I'm well, thanks, and ready to make a video.")
     if _HELP.match(sentence):
         return Answer(HELP)
+    if _NAME.match(sentence):
+        return Answer("I'm reelchat: I turn a chat into a short video. " + HELP)
     if _THANKS.match(sentence):
         return Answer("You're welcome! Tell me if you'd like any other change.", soft=True)
     return None
@@ -236,6 +245,14 @@ def _read_clause(clause: str, ctx: Context, reading: Reading) -> Context:
             if shots:
                 ctx = Context(ctx.board, ctx.version, shots[-1], ctx.latest_video)
         return ctx
+    if only_shots(clause):  # "the first shot, make it start with...": what "it" means next
+        try:
+            shots = ctx.target(clause).shots
+        except Unclear as problem:
+            reading.problems.append(f'I could not do "{clause}": {str(problem).rstrip(".")}.')
+            return ctx
+        if shots:
+            return Context(ctx.board, ctx.version, shots[-1], ctx.latest_video)
     reading.problems.append(f'I did not understand "{clause}".')
     return ctx
 
@@ -287,7 +304,13 @@ def read_message(text: str, state: SessionState | None, focus: int | None = None
             "frame rates are small numbers, so nothing was changed."
         )
         return reading
-    parts = sentences(" ".join(text.replace("’", "'").split()))
+    text = re.sub(
+        r"\b(?:" + "|".join(_TYPOS) + r")\b(?!')",
+        lambda m: _TYPOS[m[0].lower()],
+        text.replace("’", "'"),
+        flags=re.I,
+    )
+    parts = sentences(" ".join(text.split()))
     ctx = Context(state.storyboard, state.version, focus, state.latest_video) if state else None
     for index, sentence in enumerate(parts):
         if talk := _talk(sentence):

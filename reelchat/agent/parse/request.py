@@ -27,7 +27,14 @@ from reelchat.storyboard.templates import (
 )
 from reelchat.tools.arguments import PlanStoryboardArgs
 
+_RETOPIC = (
+    r"(?:make|change|turn|switch)\s+(?:it|this|the video|the whole thing)\s+(?:to be\s+|into "
+    r"(?:one|a video)\s+)?(?:about|on)\s+(?!\d|a minute|half|an? hour)"
+)
+"""'make it about earthquakes instead': a new topic for the current video is a new video."""
+
 NEW_VIDEO = re.compile(
+    "^" + _RETOPIC + r"[a-z]|"
     r"\b(?:new|another|different|second|fresh|separate)\s+(?:\w+\s+){0,2}?(?:video|explainer|demo|"
     r"clip|film|reel|one|project)\b|\bstart (?:over|again|afresh|from scratch)\b|\bfrom scratch\b"
     r"|^(?:(?:i\s+(?:need|want|would like)|make|create|produce|generate|do|give me|build|write)"
@@ -39,6 +46,7 @@ NEW_VIDEO = re.compile(
 "start over", "another one", "I need a short product demo of..." (an indefinite article)."""
 
 _EXPLICIT = re.compile(
+    "^" + _RETOPIC + "|"
     r"\b(?:new|another|different|fresh|separate)\b|\ba second (?:video|one|clip)\b|"
     r"\bstart (?:over|again|afresh)\b|"
     r"\bfrom scratch\b",
@@ -72,7 +80,11 @@ _STYLE = re.compile(
 
 
 _RESTART = re.compile(
-    r"^(?:(?:let's\s+)?start (?:over|again|afresh)(?: from scratch)?(?:\s+with)?|(?:now\s+)?"
+    r"^(?:(?:a\s+)?(?:new|another|different|fresh|separate)\s+(?:\w+\s+)?(?:video|explainer|demo|"
+    r"clip|film|reel|one)\s*:\s*(?:(?:an?\s+)?(?:\w+\s+)?(?:video|explainer|demo|clip)\s+(?:about|"
+    r"on|of)\s+)?|"
+    + _RETOPIC
+    + r"|(?:let's\s+)?start (?:over|again|afresh)(?: from scratch)?(?:\s+with)?|(?:now\s+)?"
     r"(?:make|do|give me|i (?:need|want))?\s*(?:another|a new|a different|a fresh|a second) one"
     r"|another)\s*(?:about|on|of)?\s*|\b(?:new|another|different|fresh|separate)\s+(?=(?:\w+\s+)?"
     r"(?:video|explainer|demo|clip|film|reel)\b)",
@@ -181,6 +193,7 @@ def plan_new_video(text: str, *, seed: int | None = None) -> NewVideo:
     cleaned = _STYLE.sub("", _TONE.sub("", cleaned))
     cleaned = re.sub(r"\b(?:very\s+)?(?:short|quick|tiny|long)\b\s*", "", cleaned, flags=re.I)
     cleaned = _RESTART.sub("", cleaned)
+    cleaned = re.sub(r"\s+instead\b", "", cleaned, flags=re.I)
     topic, audience = topic_and_audience(cleaned.strip(" ,;"))
     details = (
         onboarding_details(text) if template is ONBOARDING
