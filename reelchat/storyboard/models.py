@@ -138,10 +138,10 @@ class Storyboard(_Strict):
         if self.resolution not in RESOLUTIONS:
             allowed = ", ".join(str(r) for r in RESOLUTIONS)
             raise ValueError(f"resolution must be one of {allowed} (got {self.resolution})")
-        total = sum(shot.duration for shot in self.shots)
-        if total > MAX_TOTAL_SECONDS:
+        if self.shots and (total := self.runtime) > MAX_TOTAL_SECONDS:
             raise ValueError(
-                f"the shots add up to {total:g} s; a video may be at most {MAX_TOTAL_SECONDS:g} s"
+                f"the video would last {total:g} s; a video may be at most "
+                f"{MAX_TOTAL_SECONDS:g} s"
             )
         ids = [shot.id for shot in self.shots]
         if len(set(ids)) != len(ids):

@@ -273,6 +273,7 @@ def from_template(
     seconds: float = 30.0,
     shots: int = 6,
     aspect: Aspect = Aspect.landscape,
+    fps: float = 24,
     style: str = "",
     tone: str = "",
     name: str = "",
@@ -329,7 +330,6 @@ def from_template(
     ]
     if 1.0 <= seconds / len(beats) <= 20.0:
         fades = [transition is Transition.crossfade for transition in transitions]
-        fps = Storyboard.model_fields["fps"].default
         durations = durations_for_runtime([1.0] * len(beats), fades, seconds, fps)
     else:
         durations = [round(min(20.0, max(1.0, seconds / len(beats))), 2)] * len(beats)
@@ -368,6 +368,7 @@ def from_template(
             "script": script.model_dump(),
             "shots": shot_list,
             "aspect": aspect,
+            "fps": fps,
             "style": style or template.default_style,
         }
     )

@@ -16,6 +16,7 @@ from reelchat.storyboard.models import (
     MAX_TOTAL_SECONDS,
     MIN_SHOT_SECONDS,
     Aspect,
+    Storyboard,
 )
 from reelchat.storyboard.templates import (
     EXPLAINER,
@@ -208,6 +209,7 @@ def plan_new_video(text: str, *, seed: int | None = None) -> NewVideo:
         seconds=seconds,
         shots=count,
         aspect=settings.get("aspect", Aspect.landscape),
+        fps=settings.get("fps", Storyboard.model_fields["fps"].default),
         style=style_from(text),
         tone=", ".join(
             dict.fromkeys(t.lower() for t in re.findall(rf"\b(?:{TONES})\b", text, re.I))
@@ -223,7 +225,7 @@ def plan_new_video(text: str, *, seed: int | None = None) -> NewVideo:
         logline=script.logline,
         shots=[shot.model_dump(mode="json", exclude={"id"}) for shot in storyboard.shots],
         aspect=storyboard.aspect,
-        fps=settings.get("fps", storyboard.fps),
+        fps=storyboard.fps,
         resolution=settings.get("resolution", storyboard.resolution),
         style=storyboard.style,
     )
