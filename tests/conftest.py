@@ -76,3 +76,13 @@ def store_counts(workspace: Workspace) -> dict[str, int]:
         ):
             counts[table.__name__] = db.exec(select(func.count()).select_from(table)).one()
     return counts
+
+
+@pytest.fixture
+def server():
+    """A scripted OpenAI-protocol server on 127.0.0.1 (tests/openai_server.py)."""
+    from tests.openai_server import ScriptedOpenAI
+
+    scripted = ScriptedOpenAI()
+    yield scripted
+    scripted.close()

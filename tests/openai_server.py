@@ -200,3 +200,12 @@ class ScriptedOpenAI:
     def close(self) -> None:
         self.server.shutdown()
         self.server.server_close()
+
+
+ONE_SHOT_PLAN = {
+    "title": "Tides",
+    "shots": [{"title": "Sea", "prompt": "the sea rising on a beach", "duration": 1}],
+    "resolution": 360,
+    "fps": 8,
+}
+"""plan_storyboard arguments for the smallest video: one 1 s shot at 360p, 8 fps."""

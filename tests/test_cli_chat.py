@@ -7,25 +7,11 @@ import subprocess
 import sys
 import time
 
-import pytest
 from typer.testing import CliRunner
 
 from reelchat.cli import app
-from tests.openai_server import ScriptedOpenAI, reply, streamed, tool_call
-
-PLAN = {
-    "title": "Tides",
-    "shots": [{"title": "Sea", "prompt": "the sea rising on a beach", "duration": 1}],
-    "resolution": 360,
-    "fps": 8,
-}
-
-
-@pytest.fixture
-def server():
-    scripted = ScriptedOpenAI()
-    yield scripted
-    scripted.close()
+from tests.openai_server import ONE_SHOT_PLAN as PLAN
+from tests.openai_server import reply, streamed, tool_call
 
 
 def _chat(workspace, server, monkeypatch, lines):

@@ -15,7 +15,6 @@ from reelchat.cli import app
 from reelchat.config import Settings
 from reelchat.generation.stitch import StitchOptions
 from tests.openai_server import (
-    ScriptedOpenAI,
     cut,
     drip,
     reply,
@@ -37,13 +36,6 @@ PLAN = {
     "fps": 8,
     "style": "moody oil painting",
 }
-
-
-@pytest.fixture
-def server():
-    scripted = ScriptedOpenAI()
-    yield scripted
-    scripted.close()
 
 
 @pytest.fixture

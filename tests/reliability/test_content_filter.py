@@ -15,16 +15,8 @@ from reelchat.errors import ContentBlocked, ReelchatError
 from reelchat.generation.stitch import StitchOptions
 from reelchat.storyboard import edits
 from tests.conftest import make_storyboard, store_counts
-from tests.openai_server import ScriptedOpenAI
 
 QUIET = StitchOptions(captions=False, narration=False)
-
-
-@pytest.fixture
-def server():
-    scripted = ScriptedOpenAI()
-    yield scripted
-    scripted.close()
 
 
 def _planned(workspace, settings) -> Conversation:

@@ -19,22 +19,10 @@ from reelchat.agent.replies import MAX_REPLY_CHARS, MAX_TOOL_ARGS_CHARS, tool_ca
 from reelchat.config import Settings
 from reelchat.generation.stitch import StitchOptions
 from tests.conftest import make_storyboard
-from tests.openai_server import ScriptedOpenAI, Step, drip, raw, reply, stall, status, tool_call
+from tests.openai_server import ONE_SHOT_PLAN as PLAN
+from tests.openai_server import Step, drip, raw, reply, stall, status, tool_call
 
 QUIET = StitchOptions(captions=False, narration=False)
-PLAN = {
-    "title": "Tides",
-    "shots": [{"title": "Sea", "prompt": "the sea rising on a beach", "duration": 1}],
-    "resolution": 360,
-    "fps": 8,
-}
-
-
-@pytest.fixture
-def server():
-    scripted = ScriptedOpenAI()
-    yield scripted
-    scripted.close()
 
 
 def _chat(workspace, base_url: str) -> Conversation:

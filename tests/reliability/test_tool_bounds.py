@@ -13,7 +13,7 @@ from reelchat.agent.conversation import Conversation
 from reelchat.config import Settings
 from reelchat.generation.stitch import StitchOptions
 from reelchat.tools.registry import agent_tools
-from tests.openai_server import ScriptedOpenAI, reply, tool_call
+from tests.openai_server import reply, tool_call
 
 TOOLS_DIR = Path(__file__).parents[2] / "reelchat" / "tools"
 FORBIDDEN_IMPORTS = {"subprocess", "socket", "urllib", "http", "requests", "httpx", "ftplib",
@@ -61,13 +61,6 @@ def test_tool_code_cannot_reach_the_shell_network_or_files_directly(module: Path
         if isinstance(node, ast.Call):
             name = getattr(node.func, "id", None) or getattr(node.func, "attr", None)
             assert name not in FORBIDDEN_CALLS, f"{module.name} calls {name}()"
-
-
-@pytest.fixture
-def server():
-    scripted = ScriptedOpenAI()
-    yield scripted
-    scripted.close()
 
 
 INJECTED = {
