@@ -4,6 +4,7 @@ full disk is translated and ends the job as failed, temp files of dead runners a
 
 from __future__ import annotations
 
+import gc
 import os
 import socket
 import sqlite3
@@ -79,6 +80,8 @@ def test_outputs_onto_the_workspace_own_files_are_refused(cli, workspace, render
 def test_damaged_database_is_one_clear_line(cli, workspace, rendered, damage):
     store.list_sessions(workspace.engine)
     workspace.engine.dispose()
+    gc.collect()  # engines of earlier in-process commands close now, not after the damage
+    # (closing the last connection checkpoints the WAL, which would rewrite the header)
     path = workspace.database
     for suffix in ("-wal", "-shm"):
         path.with_name(path.name + suffix).unlink(missing_ok=True)
