@@ -1,4 +1,7 @@
 import multiprocessing
+import sqlite3
+import subprocess
+import sys
 import threading
 from pathlib import Path
 
@@ -201,3 +204,25 @@ def test_a_database_from_a_newer_reelchat_is_refused(tmp_path):
         raw.execute("PRAGMA user_version = 999")
     with pytest.raises(StoreUnavailable, match="newer reelchat"):
         store.open_db(path)
+
+
+def test_checking_a_database_never_drops_this_process_locks(tmp_path):
+    """Closing a file handle of a database drops every POSIX lock the process holds on it;
+    the check made when a workspace opens must not. Otherwise another process closing its
+    connection believes it is the last one, checkpoints and deletes the WAL under this
+    process's open connection (seen as 'database disk image is malformed' with two writers)."""
+    path = tmp_path / "locks.db"
+    store.open_db(path).dispose()
+    held = sqlite3.connect(path)  # an open connection of this process
+    held.execute("SELECT count(*) FROM sqlite_master").fetchone()
+    store.check_header(path)
+    write_and_close = (
+        "import sqlite3, sys; c = sqlite3.connect(sys.argv[1]); "
+        "c.execute('CREATE TABLE IF NOT EXISTS t (x)'); c.commit(); c.close()"
+    )
+    subprocess.run([sys.executable, "-c", write_and_close, str(path)], check=True)
+    try:
+        assert path.with_name("locks.db-wal").exists()  # not the last connection: WAL kept
+        assert held.execute("SELECT count(*) FROM t").fetchone() == (0,)
+    finally:
+        held.close()

@@ -10,7 +10,6 @@ from __future__ import annotations
 
 from reelchat.store.attempts import add_clip_attempt, clip_attempts, get_rate, record_rate
 from reelchat.store.database import (
-    SQLITE_HEADER,
     check_header,
     damaged,
     open_db,
@@ -98,7 +97,6 @@ __all__ = [
     "Message",
     "RenderJob",
     "RenderRate",
-    "SQLITE_HEADER",
     "SQLITE_INTEGER_MAX",
     "STALE_AFTER",
     "ShotStatus",

@@ -7,6 +7,7 @@ without 'database is locked' errors, and it checks that the file is still the on
 
 from __future__ import annotations
 
+import sqlite3
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
@@ -18,8 +19,6 @@ from sqlmodel import Session, create_engine
 
 from reelchat.errors import StoreUnavailable
 from reelchat.store.migrations import migrate
-
-SQLITE_HEADER = b"SQLite format 3\x00"
 
 
 def _identity(path: Path) -> tuple[int, int] | None:
@@ -40,22 +39,25 @@ def damaged(path: Path, reason: str) -> StoreUnavailable:
 
 def check_header(path: Path) -> None:
     """StoreUnavailable when the file at `path` exists but is not a whole SQLite database:
-    a foreign header, or fewer bytes than its header says it holds (truncated). Reads 100
-    bytes; the layout is SQLite's file format, section 1.3 (sqlite.org/fileformat.html)."""
+    not a database at all, or fewer bytes than its header says it holds (truncated).
+
+    The file is read through SQLite (a read-only connection), never through a handle of our
+    own: closing any descriptor of a database file drops every POSIX lock this process holds
+    on it, so another process could checkpoint the WAL under this process's open connections
+    (sqlite.org/howtocorrupt.html, section 2.2)."""
     if not path.exists() or path.stat().st_size == 0:
         return
-    with open(path, "rb") as handle:
-        header = handle.read(100)
-    if not header.startswith(SQLITE_HEADER):
-        raise damaged(path, "it is not a SQLite database")
-    if len(header) < 100:
-        raise damaged(path, "it is truncated")
-    page_size = int.from_bytes(header[16:18], "big")
-    page_size = 65536 if page_size == 1 else page_size
-    pages = int.from_bytes(header[28:32], "big")
-    valid = header[24:28] == header[92:96]  # the in-header size is current
+    probe = sqlite3.connect(f"{path.resolve().as_uri()}?mode=ro", uri=True)
+    try:
+        page_size = probe.execute("PRAGMA page_size").fetchone()[0]
+        pages = probe.execute("PRAGMA page_count").fetchone()[0]
+    except sqlite3.DatabaseError as error:
+        reason = "it is not a SQLite database" if "not a database" in str(error) else str(error)
+        raise damaged(path, reason) from None
+    finally:
+        probe.close()
     quiet = not path.with_name(path.name + "-wal").exists()  # no checkpoint under way
-    if valid and quiet and pages * page_size > path.stat().st_size:
+    if quiet and pages * page_size > path.stat().st_size:
         raise damaged(path, "it is truncated: shorter than its header says")
 
 
