@@ -47,15 +47,19 @@ def check_header(path: Path) -> None:
     (sqlite.org/howtocorrupt.html, section 2.2)."""
     if not path.exists() or path.stat().st_size == 0:
         return
-    probe = sqlite3.connect(f"{path.resolve().as_uri()}?mode=ro", uri=True)
+    probe = None
     try:
+        probe = sqlite3.connect(f"{path.resolve().as_uri()}?mode=ro", uri=True)
         page_size = probe.execute("PRAGMA page_size").fetchone()[0]
         pages = probe.execute("PRAGMA page_count").fetchone()[0]
+    except sqlite3.OperationalError:
+        return  # locked, unreadable or a full disk: opening the engine reports it, as ever
     except sqlite3.DatabaseError as error:
         reason = "it is not a SQLite database" if "not a database" in str(error) else str(error)
         raise damaged(path, reason) from None
     finally:
-        probe.close()
+        if probe is not None:
+            probe.close()
     quiet = not path.with_name(path.name + "-wal").exists()  # no checkpoint under way
     if quiet and pages * page_size > path.stat().st_size:
         raise damaged(path, "it is truncated: shorter than its header says")
