@@ -35,26 +35,15 @@ def _edit(workspace, session_id, fps=12):
     )
 
 
-def test_symlinked_clips_folder_is_refused_and_nothing_is_written_outside(
-    workspace, rendered, tmp_path
+@pytest.mark.parametrize("folder", ["clips", "videos"])
+def test_symlinked_session_folder_is_refused_and_nothing_is_written_outside(
+    workspace, rendered, tmp_path, folder
 ):
     outside = tmp_path / "outside"
     outside.mkdir()
-    clips = workspace.root / "sessions" / rendered / "clips"
-    shutil.rmtree(clips)
-    clips.symlink_to(outside)
-    _edit(workspace, rendered)
-    with pytest.raises((WorkspaceUnsafe, RenderFailed), match="symbolic link"):
-        render_session(workspace, AnimaticBackend(), session_id=rendered, options=QUIET)
-    assert list(outside.iterdir()) == []
-
-
-def test_symlinked_videos_folder_is_refused(workspace, rendered, tmp_path):
-    outside = tmp_path / "outside"
-    outside.mkdir()
-    videos = workspace.root / "sessions" / rendered / "videos"
-    shutil.rmtree(videos)
-    videos.symlink_to(outside)
+    linked = workspace.root / "sessions" / rendered / folder
+    shutil.rmtree(linked)
+    linked.symlink_to(outside)
     _edit(workspace, rendered)
     with pytest.raises((WorkspaceUnsafe, RenderFailed), match="symbolic link"):
         render_session(workspace, AnimaticBackend(), session_id=rendered, options=QUIET)
