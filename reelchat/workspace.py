@@ -29,6 +29,9 @@ if TYPE_CHECKING:  # langgraph is imported only when a conversation needs it
 
 _ID = re.compile(r"^[0-9a-f]{6,32}$")
 _KEY = re.compile(r"^[0-9a-f]{32}$")
+_MEDIA_ID = re.compile(r"^[0-9a-f]{16}$")
+MEDIA_SUFFIXES = ("png", "mp4", "ttf", "otf")
+"""What stored media files are: images normalised to PNG, clips to MP4, fonts as they came."""
 
 
 @dataclass(frozen=True)
@@ -112,6 +115,17 @@ class Workspace:
             raise ValueError(f"not a clip key: {key!r}")
         return self._checked(self.clips_dir(session_id) / f"{key}.mp4")
 
+    @property
+    def media_dir(self) -> Path:
+        """`<workspace>/media`: people's pictures, clips and fonts, one file per content id."""
+        return self._checked(self.root / "media")
+
+    def media_file(self, media_id: str, suffix: str) -> Path:
+        """Where the media item `media_id` (16 hex digits) is stored, as `<id>.<suffix>`."""
+        if not _MEDIA_ID.match(media_id) or suffix not in MEDIA_SUFFIXES:
+            raise ValueError(f"not a media file: {media_id!r}.{suffix!r}")
+        return self._checked(self.media_dir / f"{media_id}.{suffix}")
+
     def videos_dir(self, session_id: str) -> Path:
         return self._checked(self.session_dir(session_id) / "videos")
 
@@ -128,7 +142,8 @@ class Workspace:
         session folders. An output must never land on one of them."""
         names = [self.database, self.root / "checkpoints.db"]
         journals = [name.with_name(name.name + end) for name in names for end in _JOURNALS]
-        return [*names, *journals, self.root / "sessions", self.root / "blocklist.txt"]
+        own = [self.root / "sessions", self.root / "media", self.root / "blocklist.txt"]
+        return [*names, *journals, *own]
 
     def check_output(self, output: Path, *, what: str = "--output") -> None:
         """Refuse an output path that is (or is inside) one of the workspace's own files:
@@ -136,7 +151,7 @@ class Workspace:
         target = output.expanduser().resolve()
         for own in self.own_files():
             own = own.resolve()
-            if target == own or target.is_relative_to(own) and own.name == "sessions":
+            if target == own or target.is_relative_to(own) and own.name in ("sessions", "media"):
                 raise InputFileError(
                     f"{what} {output} would overwrite the workspace's own files ({own.name}); "
                     "choose a file outside the workspace"

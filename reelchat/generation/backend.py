@@ -11,7 +11,7 @@ from typing import Protocol, runtime_checkable
 from pydantic import BaseModel, ConfigDict, Field
 
 from reelchat.config import Settings
-from reelchat.storyboard.models import Camera, Shot, Storyboard
+from reelchat.storyboard.models import Camera, Shot, ShotMedia, Storyboard
 
 Progress = Callable[[float], None]
 """Called with the fraction of a shot done (0..1). It may raise RenderCancelled to stop."""
@@ -33,10 +33,20 @@ class ShotRequest(BaseModel):
     fps: int | float
     """Frames a second; 23.976, 29.97 and 59.94 stand for the exact NTSC fractions."""
     frames: int
+    media: ShotMedia | None = None
+    """The person's picture or clip for this shot (by content id, with focus and highlight)."""
+    palette: tuple[str, ...] = ()
+    """Brand colours ('#rrggbb') a backend that picks colours uses first."""
+    font: str = ""
+    """Media id of the brand's font file for drawn text; empty for the default fonts."""
     condition_key: str = ""
     """Cache key of the clip whose last frame this shot continues from (chained shots)."""
     condition_frame: Path | None = Field(default=None, exclude=True)
     """That frame as an image file; left out of the cache key, which `condition_key` covers."""
+    media_file: Path | None = Field(default=None, exclude=True)
+    """The media item's file in the workspace (`media.id` covers it in the cache key)."""
+    font_file: Path | None = Field(default=None, exclude=True)
+    """The brand font's file in the workspace (`font` covers it in the cache key)."""
 
     @classmethod
     def for_shot(cls, storyboard: Storyboard, shot: Shot) -> ShotRequest:

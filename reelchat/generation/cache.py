@@ -40,10 +40,18 @@ def consumed_fields(backend: VideoBackend) -> frozenset[str]:
     return frozenset(declared) | {"condition_key"}
 
 
+UNSET_LEFT_OUT = frozenset({"media", "palette", "font"})
+"""Inputs that joined the request later: left out of the key while unset, so clips rendered
+before them keep their keys."""
+
+
 def cache_key(backend: VideoBackend, request: ShotRequest) -> str:
     """Same backend and same consumed inputs, same key, same file: the clip cache's address
     (32 hex characters of a SHA-256)."""
     fields = request.model_dump(mode="json", include=set(consumed_fields(backend)))
+    for name in UNSET_LEFT_OUT & fields.keys():
+        if not fields[name]:
+            del fields[name]
     payload = json.dumps({"backend": backend.name, **fields}, sort_keys=True)
     return hashlib.sha256(payload.encode()).hexdigest()[:32]
 

@@ -36,6 +36,7 @@ from reelchat.store.migrations import (
     m004_running_jobs_index,
     m005_clip_attempts,
     m006_render_rates,
+    m007_media,
     migrate,
     migration,
     schema_version,
@@ -70,12 +71,17 @@ from reelchat.store.queries import (
     update_job_shot,
 )
 from reelchat.store.tables import (
+    WORKSPACE_SCOPE,
     BatchItem,
+    BrandKit,
     ChatSession,
     ClipAttempt,
     ClipRecord,
     JobShot,
     JobStatus,
+    MediaItem,
+    MediaKind,
+    MediaListing,
     Message,
     RenderJob,
     RenderRate,
@@ -87,6 +93,11 @@ from reelchat.store.tables import (
 )
 
 __all__ = [
+    "WORKSPACE_SCOPE",
+    "BrandKit",
+    "MediaItem",
+    "MediaKind",
+    "MediaListing",
     "BatchItem",
     "ChatSession",
     "ClipAttempt",
@@ -139,6 +150,7 @@ __all__ = [
     "m004_running_jobs_index",
     "m005_clip_attempts",
     "m006_render_rates",
+    "m007_media",
     "migrate",
     "migration",
     "new_id",

@@ -109,6 +109,41 @@ def m006_render_rates(connection: Connection) -> None:
     )
 
 
+@migration
+def m007_media(connection: Connection) -> None:
+    """A person's media (pictures, clips, fonts) by content, where each is listed, and the
+    workspace's brand kit."""
+    connection.execute(
+        """CREATE TABLE IF NOT EXISTS mediaitem (
+        id VARCHAR NOT NULL,
+        kind VARCHAR(5) NOT NULL,
+        suffix VARCHAR NOT NULL,
+        bytes INTEGER NOT NULL,
+        width INTEGER NOT NULL,
+        height INTEGER NOT NULL,
+        duration FLOAT NOT NULL,
+        has_alpha BOOLEAN NOT NULL,
+        created_at DATETIME NOT NULL,
+        PRIMARY KEY (id))"""
+    )
+    connection.execute(
+        """CREATE TABLE IF NOT EXISTS medialisting (
+        scope VARCHAR NOT NULL,
+        media_id VARCHAR NOT NULL,
+        label VARCHAR NOT NULL,
+        added_at DATETIME NOT NULL,
+        PRIMARY KEY (scope, media_id),
+        FOREIGN KEY(media_id) REFERENCES mediaitem (id) ON DELETE CASCADE)"""
+    )
+    connection.execute(
+        """CREATE TABLE IF NOT EXISTS brandkit (
+        id INTEGER NOT NULL,
+        brand_json VARCHAR NOT NULL,
+        updated_at DATETIME NOT NULL,
+        PRIMARY KEY (id))"""
+    )
+
+
 def schema_version(connection: Connection) -> int:
     return int(connection.execute("PRAGMA user_version").fetchone()[0])
 

@@ -179,3 +179,53 @@ class RenderRate(SQLModel, table=True):
     seconds_per_frame: float
     samples: int = 0
     updated_at: datetime = Field(default_factory=_now)
+
+
+class MediaKind(StrEnum):
+    image = "image"
+    clip = "clip"
+    font = "font"
+
+
+class MediaItem(SQLModel, table=True):
+    """A person's picture, clip or font file, stored once per workspace by content: the file
+    is `<workspace>/media/<id>.<suffix>` (Workspace.media_file), normalised when it was added."""
+
+    id: str = Field(primary_key=True)
+    """The first 16 hex digits of the SHA-256 of the file as added (storyboard.models.MediaId)."""
+    kind: MediaKind
+    suffix: str
+    """The stored file's extension: png for images, mp4 for clips, ttf or otf for fonts."""
+    bytes: int
+    """Size of the stored (normalised) file."""
+    width: int = 0
+    height: int = 0
+    duration: float = 0.0
+    """Seconds, for clips."""
+    has_alpha: bool = False
+    created_at: datetime = Field(default_factory=_now)
+
+
+WORKSPACE_SCOPE = "workspace"
+"""The scope of media shared by every session (a logo): MediaListing.scope holds it or a
+session id."""
+
+
+class MediaListing(SQLModel, table=True):
+    """A media item as a session (or the whole workspace) lists it, under the name the person
+    gave the file: a label only, never a path."""
+
+    scope: str = Field(primary_key=True)
+    """A session id, or WORKSPACE_SCOPE."""
+    media_id: str = Field(foreign_key="mediaitem.id", ondelete="CASCADE", primary_key=True)
+    label: str
+    added_at: datetime = Field(default_factory=_now)
+
+
+class BrandKit(SQLModel, table=True):
+    """The workspace's brand kit (one row): storyboard.models.Brand as JSON. New storyboards
+    take it; editing it updates the current storyboard as a new version."""
+
+    id: int = Field(default=1, primary_key=True)
+    brand_json: str = "{}"
+    updated_at: datetime = Field(default_factory=_now)

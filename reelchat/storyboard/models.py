@@ -34,6 +34,13 @@ Narration = Annotated[str, StringConstraints(strip_whitespace=True, max_length=4
 Caption = Annotated[str, StringConstraints(strip_whitespace=True, max_length=120)]
 Style = Annotated[str, StringConstraints(strip_whitespace=True, max_length=200)]
 ShotId = Annotated[str, StringConstraints(pattern=r"^[a-z0-9]{4,16}$")]
+MediaId = Annotated[str, StringConstraints(pattern=r"^[0-9a-f]{16}$")]
+"""A media item's id: the first 16 hex digits of the SHA-256 of the file as added, so the same
+picture added twice is one item and a shot's clip cache key changes with the picture's content."""
+HexColour = Annotated[
+    str, StringConstraints(strip_whitespace=True, to_lower=True, pattern=r"^#[0-9a-f]{6}$")
+]
+MAX_BRAND_COLOURS = 5
 
 
 class Aspect(StrEnum):
@@ -68,6 +75,15 @@ RESOLUTIONS = (360, 480, 720, 1080)
 """Allowed sizes, named by the short side as video sizes usually are (480 -> 854x480)."""
 
 
+class Corner(StrEnum):
+    """Where an overlay (the brand logo) sits in the frame."""
+
+    top_left = "top_left"
+    top_right = "top_right"
+    bottom_left = "bottom_left"
+    bottom_right = "bottom_right"
+
+
 def new_shot_id() -> str:
     """A short random id that stays with a shot through moves and edits."""
     return secrets.token_hex(4)
@@ -87,6 +103,51 @@ class Script(_Strict):
     text: Annotated[str, StringConstraints(strip_whitespace=True, max_length=6000)] = ""
 
 
+class Region(_Strict):
+    """A rectangle of a picture in fractions of its width and height (0..1 from the top left):
+    the part of a screenshot to zoom to, or a box to highlight."""
+
+    x: float = Field(ge=0.0, lt=1.0, allow_inf_nan=False)
+    y: float = Field(ge=0.0, lt=1.0, allow_inf_nan=False)
+    width: float = Field(gt=0.0, le=1.0, allow_inf_nan=False)
+    height: float = Field(gt=0.0, le=1.0, allow_inf_nan=False)
+
+    @model_validator(mode="after")
+    def _inside(self) -> Region:
+        if self.x + self.width > 1.0 + 1e-9 or self.y + self.height > 1.0 + 1e-9:
+            raise ValueError("a region must lie inside the picture (x + width and y + height <= 1)")
+        return self
+
+
+class ShotMedia(_Strict):
+    """A person's own picture or clip (a media item, by id) as a shot's picture."""
+
+    id: MediaId
+    focus: Region | None = None
+    """The part to move toward (the camera move ends on it); the whole picture when None."""
+    highlight: Region | None = None
+    """A box drawn over the picture to point at something (a button in a screenshot)."""
+
+
+class Logo(_Strict):
+    """The brand logo laid over every shot of the stitched video."""
+
+    media: MediaId
+    corner: Corner = Corner.bottom_right
+    size: float = Field(default=0.12, ge=0.03, le=0.4, allow_inf_nan=False)
+    """Logo width as a fraction of the frame width."""
+    opacity: float = Field(default=0.9, ge=0.1, le=1.0, allow_inf_nan=False)
+
+
+class Brand(_Strict):
+    """A workspace's brand kit as one storyboard uses it: a logo, colours for the animatic's
+    palette and a font file (a media item) for titles and captions."""
+
+    logo: Logo | None = None
+    colours: list[HexColour] = Field(default_factory=list, max_length=MAX_BRAND_COLOURS)
+    font: MediaId | None = None
+
+
 class Shot(_Strict):
     """One shot: what the camera sees for `duration` seconds, and what is said over it."""
 
@@ -103,12 +164,15 @@ class Shot(_Strict):
     caption: Caption = ""
     seed: int = Field(default=0, ge=0, le=MAX_SEED)
     style: Style = ""
+    media: ShotMedia | None = None
+    """The person's own picture or clip this shot shows (animatic) or starts from (diffusion)."""
 
 
-PIXEL_FIELDS = ("title", "prompt", "negative_prompt", "camera", "seed")
+PIXEL_FIELDS = ("title", "prompt", "negative_prompt", "camera", "seed", "media")
 """Shot fields that may reach a renderer as they are. With the effective style, the frame count
 and the storyboard's size and fps they make up `Storyboard.pixel_inputs`; the rest
 (transition, narration, caption) only change the stitch, so editing them re-renders nothing.
+The brand's colours and font are pixel inputs too; its logo is laid over at the stitch.
 A backend's clip cache key covers only the inputs it consumes (generation.cache): the animatic
 draws the title, the diffusion backend never sees it."""
 
@@ -122,6 +186,7 @@ class Storyboard(_Strict):
     resolution: int = 480
     fps: int | float = Field(default=24, ge=MIN_FPS, le=MAX_FPS, allow_inf_nan=False)
     style: Style = ""
+    brand: Brand = Field(default_factory=Brand)
 
     @field_validator("fps")
     @classmethod
@@ -176,6 +241,8 @@ class Storyboard(_Strict):
         inputs: dict[str, Any] = {name: getattr(shot, name) for name in PIXEL_FIELDS}
         inputs.update(
             style=self.style_of(shot),
+            palette=tuple(self.brand.colours),
+            font=self.brand.font or "",
             width=width,
             height=height,
             fps=self.fps,

@@ -34,3 +34,25 @@ def test_a_backend_naming_an_unknown_field_is_refused():
 
     with pytest.raises(ValueError, match="promt"):
         consumed_fields(Typo())
+
+
+def test_a_shot_with_no_picture_or_brand_keeps_the_key_it_had_before_they_existed():
+    import hashlib
+    import json
+
+    backend = AnimaticBackend()
+    (request, key), = shot_requests(make_storyboard(1), backend)  # fmt: skip
+    earlier = request.model_dump(mode="json", exclude={"media", "palette", "font"})
+    payload = json.dumps({"backend": backend.name, **earlier}, sort_keys=True)
+    assert key == hashlib.sha256(payload.encode()).hexdigest()[:32]
+
+
+def test_another_picture_or_brand_colour_changes_the_key():
+    from reelchat.storyboard.models import ShotMedia
+
+    (request, key), = shot_requests(make_storyboard(1), AnimaticBackend())  # fmt: skip
+    photo = request.model_copy(update={"media": ShotMedia(id="0123456789abcdef")})
+    other = request.model_copy(update={"media": ShotMedia(id="fedcba9876543210")})
+    keys = {key, *(cache_key(AnimaticBackend(), r) for r in (photo, other))}
+    keys.add(cache_key(AnimaticBackend(), request.model_copy(update={"palette": ("#ff0000",)})))
+    assert len(keys) == 4
