@@ -226,3 +226,27 @@ def test_checking_a_database_never_drops_this_process_locks(tmp_path):
         assert held.execute("SELECT count(*) FROM t").fetchone() == (0,)
     finally:
         held.close()
+
+
+def test_media_is_stored_once_by_content_and_listed_per_session_and_workspace(tmp_path):
+    from reelchat.storyboard.models import Brand
+
+    engine = store.open_db(tmp_path / "app.db")
+    session = store.create_session(engine, title="demo")
+    photo = store.MediaItem(id="0123456789abcdef", kind="image", suffix="png", bytes=10)
+    logo = store.MediaItem(id="fedcba9876543210", kind="image", suffix="png", bytes=5)
+    store.list_media_item(engine, item=photo, scope=session.id, label="mei.jpg")
+    store.list_media_item(engine, item=photo, scope=session.id, label="again.jpg")
+    store.list_media_item(engine, item=logo, scope=store.WORKSPACE_SCOPE, label="logo.png")
+    listed = store.media_listings(engine, scope=session.id)
+    assert [(row.label, item.id) for row, item in listed] == [
+        ("mei.jpg", photo.id),
+        ("logo.png", logo.id),
+    ]
+    assert [item.id for _, item in store.media_listings(engine, scope="workspace")] == [logo.id]
+    assert store.unlist_media(engine, scope=session.id, media_id=photo.id) is True
+    with pytest.raises(NotFound, match="no media item"):
+        store.get_media_item(engine, media_id=photo.id)
+    assert store.get_brand(engine) == Brand()
+    store.set_brand(engine, brand=Brand(colours=["#FF8800"]))
+    assert store.get_brand(engine).colours == ["#ff8800"]

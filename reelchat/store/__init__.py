@@ -29,6 +29,14 @@ from reelchat.store.leases import (
     request_cancel,
     runner_id,
 )
+from reelchat.store.media import (
+    get_brand,
+    get_media_item,
+    list_media_item,
+    media_listings,
+    set_brand,
+    unlist_media,
+)
 from reelchat.store.migrations import (
     m001_initial,
     m002_job_owner_and_heartbeat,
@@ -93,6 +101,12 @@ from reelchat.store.tables import (
 )
 
 __all__ = [
+    "get_brand",
+    "get_media_item",
+    "list_media_item",
+    "media_listings",
+    "set_brand",
+    "unlist_media",
     "WORKSPACE_SCOPE",
     "BrandKit",
     "MediaItem",

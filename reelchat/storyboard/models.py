@@ -38,7 +38,7 @@ MediaId = Annotated[str, StringConstraints(pattern=r"^[0-9a-f]{16}$")]
 """A media item's id: the first 16 hex digits of the SHA-256 of the file as added, so the same
 picture added twice is one item and a shot's clip cache key changes with the picture's content."""
 HexColour = Annotated[
-    str, StringConstraints(strip_whitespace=True, to_lower=True, pattern=r"^#[0-9a-f]{6}$")
+    str, StringConstraints(strip_whitespace=True, to_lower=True, pattern=r"^#[0-9a-fA-F]{6}$")
 ]
 MAX_BRAND_COLOURS = 5
 
