@@ -40,6 +40,11 @@ def is_container(path: Path) -> bool:
         return False
 
 
+def looks_like_clip(head: bytes) -> bool:
+    """Whether a file's first bytes start an MP4/MOV (an `ftyp` box) or a WebM (EBML)."""
+    return head[4:8] == b"ftyp" or head.startswith(b"\x1a\x45\xdf\xa3")
+
+
 def read_facts(path: Path, *, name: str, max_seconds: float) -> ClipFacts:
     """The container's facts about the clip at `path`, refused (MediaRefused) when it is not an
     MP4/MOV/WebM, has no video stream, or lasts longer than `max_seconds` (read from the
@@ -54,6 +59,11 @@ def read_facts(path: Path, *, name: str, max_seconds: float) -> ClipFacts:
             raise MediaRefused(
                 f"{name} is a {container.format.long_name} file; reelchat takes MP4, MOV and "
                 "WebM clips: convert it to MP4 and add it again"
+            )
+        if not container.streams.video and not container.streams.audio:
+            raise MediaRefused(
+                f"{name} is a damaged or truncated {kind} file (no stream in it could be read); "
+                "export it again and add the new file"
             )
         if not container.streams.video:
             raise MediaRefused(

@@ -15,7 +15,13 @@ from reelchat import store
 from reelchat.config import Settings
 from reelchat.errors import InputFileError, MediaRefused, NotFound
 from reelchat.generation.media import atomic_output
-from reelchat.media_library.clips import is_container, normalise_clip, read_facts, stored_facts
+from reelchat.media_library.clips import (
+    is_container,
+    looks_like_clip,
+    normalise_clip,
+    read_facts,
+    stored_facts,
+)
 from reelchat.media_library.fonts import check_font, font_signature
 from reelchat.media_library.images import is_image, normalise_image
 from reelchat.media_library.labels import clean_label
@@ -214,6 +220,11 @@ def _normalise(
             width=still.width, height=still.height, has_alpha=still.has_alpha,
         )  # fmt: skip
     if not is_container(copy):
+        if looks_like_clip(head):
+            raise MediaRefused(
+                f"{name} is a damaged or truncated clip (FFmpeg could not read it); export it "
+                "again and add the new file"
+            )
         raise MediaRefused(f"{name} is not something reelchat can use: it takes {ACCEPTED}")
     read_facts(copy, name=name, max_seconds=settings.media_max_clip_seconds)
     target = workspace.media_file(media_id, "mp4")

@@ -55,9 +55,14 @@ def swapped_primaries_profile() -> bytes:
 
     text = b"swapped"
     desc = (
-        b"desc\x00\x00\x00\x00" + struct.pack(">I", len(text) + 1) + text + b"\x00"
-        + b"\x00" * 8 + b"\x00\x00\x00" + b"\x00" * 67
-    )  # fmt: skip
+        b"desc\x00\x00\x00\x00"
+        + struct.pack(">I", len(text) + 1)
+        + text
+        + b"\x00"
+        + b"\x00" * 8
+        + b"\x00\x00\x00"
+        + b"\x00" * 67
+    )
     curve = b"curv\x00\x00\x00\x00" + struct.pack(">I", 0)
     tags = [
         (b"desc", desc),
@@ -78,16 +83,31 @@ def swapped_primaries_profile() -> bytes:
         body += data
     size = offset + len(body)
     header = (
-        struct.pack(">I", size) + b"\x00" * 4 + bytes([2, 0x10, 0, 0]) + b"mntrRGB XYZ "
-        + b"\x00" * 12 + b"acsp" + b"\x00" * 28 + s15(0.9642) + s15(1.0) + s15(0.8249)
+        struct.pack(">I", size)
+        + b"\x00" * 4
+        + bytes([2, 0x10, 0, 0])
+        + b"mntrRGB XYZ "
+        + b"\x00" * 12
+        + b"acsp"
+        + b"\x00" * 28
+        + s15(0.9642)
+        + s15(1.0)
+        + s15(0.8249)
         + b"\x00" * 48
-    )  # fmt: skip
+    )
     assert len(header) == 128
     return header + struct.pack(">I", len(tags)) + table + body
 
 
-def make_clip(path: Path, *, seconds: float, size: str = "32x24", rate: int = 4,
-              audio: bool = False, title: str | None = None) -> Path:  # fmt: skip
+def make_clip(
+    path: Path,
+    *,
+    seconds: float,
+    size: str = "32x24",
+    rate: int = 4,
+    audio: bool = False,
+    title: str | None = None,
+) -> Path:
     """A tiny H.264 MP4 of a solid colour (optionally with a tone and a title tag)."""
     args = ["-f", "lavfi", "-i", f"color=c=red:s={size}:r={rate}"]
     if audio:
@@ -103,13 +123,25 @@ def make_clip(path: Path, *, seconds: float, size: str = "32x24", rate: int = 4,
 
 def make_sound_only(path: Path) -> Path:
     """An MP4 holding only a one-second tone."""
-    _ffmpeg(["-f", "lavfi", "-i", "sine=frequency=440:sample_rate=8000", "-t", "1",
-             "-c:a", "aac", str(path)])  # fmt: skip
+    _ffmpeg(
+        [
+            "-f",
+            "lavfi",
+            "-i",
+            "sine=frequency=440:sample_rate=8000",
+            "-t",
+            "1",
+            "-c:a",
+            "aac",
+            str(path),
+        ]
+    )
     return path
 
 
 def _ffmpeg(args: list[str]) -> None:
     subprocess.run(
         [ffmpeg_exe(), "-hide_banner", "-loglevel", "error", "-nostdin", "-y", *args],
-        check=True, capture_output=True,
-    )  # fmt: skip
+        check=True,
+        capture_output=True,
+    )
