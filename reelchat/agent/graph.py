@@ -33,6 +33,7 @@ from reelchat.agent.session import load_state
 from reelchat.agent.state import AgentState
 from reelchat.errors import ReelchatError
 from reelchat.tools.context import ToolContext
+from reelchat.tools.media import load_media
 from reelchat.tools.names import RENDER_TOOL
 from reelchat.tools.registry import agent_tools
 
@@ -284,7 +285,10 @@ def build_graph(
                     )
                 ]
             }
-        system = system_message(load_state(runtime.context.workspace, runtime.context.session_id))
+        workspace, session_id = runtime.context.workspace, runtime.context.session_id
+        system = system_message(
+            load_state(workspace, session_id), load_media(workspace, session_id)
+        )
         messages = state["messages"]
         start = _this_turn(messages)
         turn = messages[start:]

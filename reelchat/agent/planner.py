@@ -31,8 +31,9 @@ from langchain_core.utils.function_calling import convert_to_openai_tool
 
 from reelchat.agent.confirm import confirmed_render
 from reelchat.agent.parse.reading import read_message
-from reelchat.agent.session import STATE_KEY, SessionState
+from reelchat.agent.session import MEDIA_KEY, STATE_KEY, SessionState
 from reelchat.tools.actions import summary_line
+from reelchat.tools.media import SessionMedia
 from reelchat.tools.names import RENDER_AFTER
 
 PENDING = "reelchat_pending"
@@ -47,6 +48,14 @@ def session_state(messages: Sequence[BaseMessage]) -> SessionState | None:
         if isinstance(message, SystemMessage) and message.additional_kwargs.get(STATE_KEY):
             return SessionState.model_validate(message.additional_kwargs[STATE_KEY])
     return None
+
+
+def session_media(messages: Sequence[BaseMessage]) -> SessionMedia:
+    """The session's media list and brand kit the graph attached to the system message."""
+    for message in messages:
+        if isinstance(message, SystemMessage) and message.additional_kwargs.get(MEDIA_KEY):
+            return SessionMedia.model_validate(message.additional_kwargs[MEDIA_KEY])
+    return SessionMedia()
 
 
 def _focus(messages: Sequence[BaseMessage]) -> int | None:
@@ -98,7 +107,9 @@ def plan_next(messages: Sequence[BaseMessage]) -> AIMessage:
         confirmed = confirmed_render(text, messages)
         if confirmed is not None:
             return _step([["render", confirmed]], [], _focus(messages[:-1]))
-        reading = read_message(text, session_state(messages), _focus(messages[:-1]))
+        reading = read_message(
+            text, session_state(messages), _focus(messages[:-1]), session_media(messages)
+        )
         notes = reading.notes()
         if not reading.calls:
             return AIMessage(content="\n".join(notes), additional_kwargs={FOCUS: reading.focus})

@@ -11,6 +11,8 @@ from reelchat.workspace import Workspace
 
 STATE_KEY = "reelchat_session"
 """Where the state travels: the system message's additional_kwargs (never sent to an LLM)."""
+MEDIA_KEY = "reelchat_media"
+"""Where the session's media list and brand kit travel (tools.media.SessionMedia), beside it."""
 
 
 class SessionState(BaseModel):

@@ -17,7 +17,9 @@ from reelchat.storyboard.models import (
     MAX_SHOT_SECONDS,
     MAX_TOTAL_SECONDS,
     MIN_SHOT_SECONDS,
+    Brand,
     Shot,
+    ShotMedia,
     Storyboard,
     Transition,
     new_shot_id,
@@ -162,3 +164,30 @@ def fit_duration(storyboard: Storyboard, seconds: float) -> EditResult:
         for shot, d in zip(storyboard.shots, durations, strict=True)
     ]
     return _result(storyboard, {"shots": shots}, f"whole video: {total:g} s -> {seconds:g} s")
+
+
+def set_shot_media(storyboard: Storyboard, position: int, media: ShotMedia | None) -> EditResult:
+    """Show a media item (by id, with an optional focus and highlight region) as shot
+    `position`'s picture, or none (`media=None`: the shot is drawn from its prompt again)."""
+    index = _index(storyboard, position)
+    shots = _shots_data(storyboard)
+    shots[index]["media"] = media.model_dump() if media else None
+    if media is None:
+        summary = f"shot {position}: no picture"
+    else:
+        parts = [f"picture {media.id}"]
+        parts += ["focus region"] if media.focus else []
+        parts += ["highlight"] if media.highlight else []
+        summary = f"shot {position}: {', '.join(parts)}"
+    return _result(storyboard, {"shots": shots}, summary)
+
+
+def set_brand(storyboard: Storyboard, brand: Brand) -> EditResult:
+    """Use `brand` (logo, colours, font) for the whole video; colours and font change pixels,
+    the logo is laid over at the stitch."""
+    old = storyboard.brand
+    changed = [
+        name for name in ("logo", "colours", "font") if getattr(old, name) != getattr(brand, name)
+    ]
+    summary = f"brand kit: changed {', '.join(changed) or 'nothing'}"
+    return _result(storyboard, {"brand": brand.model_dump()}, summary)

@@ -15,7 +15,7 @@ from reelchat.errors import NotFound, StoryboardInvalid, VersionConflict
 from reelchat.generation.estimate import estimate_job
 from reelchat.generation.runner import render_session, start_job
 from reelchat.storyboard import edits
-from reelchat.storyboard.models import Storyboard
+from reelchat.storyboard.models import Region, ShotMedia, Storyboard
 from reelchat.storyboard.validation import parse_storyboard
 from reelchat.storyboard.variables import personal_shots, templatise, variables_in
 from reelchat.tools import history
@@ -31,6 +31,7 @@ from reelchat.tools.arguments import (
     WriteScriptArgs,
 )
 from reelchat.tools.context import ToolContext
+from reelchat.tools.media import brand_ids, check_media, load_media, media_ids
 
 
 def summary_line(result: str) -> str:
@@ -48,15 +49,47 @@ def describe(storyboard: Storyboard, version: int | None = None) -> str:
         f"style: {storyboard.style or 'none'}."
     )
     lines = [head]
+    if brand := describe_brand(storyboard):
+        lines.append(f"Brand: {brand}.")
     for number, shot in enumerate(storyboard.shots, start=1):
         extra = f", style: {shot.style}" if shot.style else ""
         caption = f" Caption: {shot.caption}" if shot.caption else ""
+        picture = f" Picture: {describe_picture(shot.media)}." if shot.media else ""
         lines.append(
             f"{number}. {shot.title} ({shot.duration:g} s, {shot.camera}, then {shot.transition}, "
             f"seed {shot.seed}{extra}) Prompt: {shot.prompt} Narration: {shot.narration or '-'}"
-            f"{caption}"
+            f"{caption}{picture}"
         )
     return "\n".join(lines)
+
+
+def _region(region: Region) -> str:
+    return f"x {region.x:.2g}, y {region.y:.2g}, {region.width:.2g} x {region.height:.2g}"
+
+
+def describe_picture(media: ShotMedia) -> str:
+    """'0123456789abcdef, focus x 0.5, y 0, 0.5 x 0.5': a shot's picture in words."""
+    parts = [media.id]
+    parts += [f"focus {_region(media.focus)}"] if media.focus else []
+    parts += [f"highlight {_region(media.highlight)}"] if media.highlight else []
+    return ", ".join(parts)
+
+
+def describe_brand(storyboard: Storyboard) -> str:
+    """The brand kit a storyboard uses, in words ('' when it has none)."""
+    brand = storyboard.brand
+    parts = []
+    if brand.logo:
+        logo = brand.logo
+        parts.append(
+            f"logo {logo.media} {logo.corner.value.replace('_', ' ')}, {logo.size:.0%} wide, "
+            f"opacity {logo.opacity:.0%}"
+        )
+    if brand.colours:
+        parts.append("colours " + " ".join(brand.colours))
+    if brand.font:
+        parts.append(f"font {brand.font}")
+    return "; ".join(parts)
 
 
 EDIT_ATTEMPTS = 8
@@ -110,7 +143,9 @@ def plan_storyboard(ctx: ToolContext, args: PlanStoryboardArgs) -> str:
         "resolution": args.resolution,
         "style": args.style,
     }
-    storyboard = parse_storyboard(data)
+    media = load_media(ctx.workspace, ctx.session_id)
+    storyboard = parse_storyboard({**data, "brand": media.brand.model_dump()})
+    check_media(storyboard, media, known=brand_ids(media.brand))
     with ctx.lock:
         try:
             previous: tuple[Storyboard, int] | None = _current(ctx)
@@ -153,6 +188,9 @@ def edit_storyboard(ctx: ToolContext, args: EditStoryboardArgs) -> str:
     with ctx.lock:
         original, based_on = _current(ctx)
         storyboard, summaries = apply_all(original, list(args.operations))
+        check_media(
+            storyboard, load_media(ctx.workspace, ctx.session_id), known=media_ids(original)
+        )
         rerender = edits.changed_shots(original, storyboard)
         row = store.add_version(
             ctx.workspace.engine,
@@ -161,6 +199,8 @@ def edit_storyboard(ctx: ToolContext, args: EditStoryboardArgs) -> str:
             note="; ".join(summaries)[:500],
             based_on=based_on,
         )
+        if storyboard.brand != original.brand:  # the kit is the workspace's: keep it in step
+            store.set_brand(ctx.workspace.engine, brand=storyboard.brand)
     changed = _numbers(storyboard, rerender)
     return (
         f"Saved version {row.number}: {'; '.join(summaries)}. Shots to render again: {changed}.\n"

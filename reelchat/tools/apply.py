@@ -5,7 +5,7 @@ from __future__ import annotations
 from reelchat.errors import StoryboardInvalid
 from reelchat.storyboard import edits
 from reelchat.storyboard.edits import EditResult
-from reelchat.storyboard.models import Storyboard
+from reelchat.storyboard.models import Brand, Storyboard
 from reelchat.tools.arguments import (
     DeleteShot,
     EditOperation,
@@ -13,7 +13,9 @@ from reelchat.tools.arguments import (
     InsertShot,
     MoveShot,
     RestyleAll,
+    SetShotMedia,
     SwapShots,
+    UpdateBrand,
     UpdateSettings,
     UpdateShot,
 )
@@ -39,12 +41,32 @@ def apply_operation(storyboard: Storyboard, operation: EditOperation) -> EditRes
             return edits.restyle_all(storyboard, style)
         case FitDuration(seconds=seconds):
             return edits.fit_duration(storyboard, seconds)
+        case SetShotMedia(shot=number, media=media):
+            return edits.set_shot_media(storyboard, number, media)
+        case UpdateBrand():
+            return edits.set_brand(storyboard, brand_after(storyboard.brand, operation))
         case UpdateSettings():
             settings = operation.model_dump(exclude_none=True, exclude={"op"})
             if not settings:
                 raise StoryboardInvalid("update_settings changes nothing")
             return edits.update_storyboard(storyboard, **settings)
     raise StoryboardInvalid(f"unknown edit {operation!r}")
+
+
+def brand_after(brand: Brand, operation: UpdateBrand) -> Brand:
+    """`brand` with an update_brand operation's changes; StoryboardInvalid when it sets and
+    removes the same part, or changes nothing."""
+    changes = operation.model_dump(exclude_none=True, exclude={"op", "remove"})
+    both = set(changes) & set(operation.remove)
+    if both:
+        raise StoryboardInvalid(f"update_brand both sets and removes {', '.join(sorted(both))}")
+    if not changes and not operation.remove:
+        raise StoryboardInvalid("update_brand changes nothing")
+    data = brand.model_dump()
+    data.update(changes)
+    for part in operation.remove:
+        data[part] = [] if part == "colours" else None
+    return Brand.model_validate(data)
 
 
 def apply_all(

@@ -7,6 +7,7 @@ from typing import Annotated, Any, Literal
 from pydantic import BaseModel, ConfigDict, Field
 
 from reelchat.storyboard.models import (
+    MAX_BRAND_COLOURS,
     MAX_SHOT_SECONDS,
     MAX_SHOTS,
     MAX_TOTAL_SECONDS,
@@ -15,11 +16,15 @@ from reelchat.storyboard.models import (
     Aspect,
     Camera,
     Caption,
+    HexColour,
+    Logo,
+    MediaId,
     Narration,
     NegativePrompt,
     Prompt,
     Script,
     Shot,
+    ShotMedia,
     Storyboard,
     Style,
     Title,
@@ -64,6 +69,9 @@ class ShotPlan(_Args):
     caption: Caption = Field(default="", description="Short on-screen text, if any.")
     seed: Seed = 0
     style: Style = Field(default="", description="Only to override the video's style.")
+    media: ShotMedia | None = Field(
+        default=None, description="A picture or clip from the session's media list, by id."
+    )
 
 
 class PlanStoryboardArgs(_Args):
@@ -157,6 +165,33 @@ class FitDuration(_Args):
     seconds: float = Field(gt=0, le=MAX_TOTAL_SECONDS, allow_inf_nan=False)
 
 
+class SetShotMedia(_Args):
+    """Show one of the session's media items (by its id in the media list, never a path) as a
+    shot's picture; `focus` is the part the camera moves to, `highlight` a box drawn over it
+    (fractions 0..1 of the picture from its top left). `media` null: the shot has no picture."""
+
+    op: Literal["set_shot_media"]
+    shot: ShotNumber
+    media: ShotMedia | None
+
+
+BrandPart = Literal["logo", "colours", "font"]
+
+
+class UpdateBrand(_Args):
+    """Change the brand kit, kept for the workspace and used on every shot: a logo (an image
+    id) in a corner, up to 5 colours '#rrggbb', a font (a font id). Leave out what stays; name
+    parts in `remove` to take them away."""
+
+    op: Literal["update_brand"]
+    logo: Logo | None = None
+    colours: list[HexColour] | None = Field(
+        default=None, min_length=1, max_length=MAX_BRAND_COLOURS
+    )
+    font: MediaId | None = None
+    remove: list[BrandPart] = Field(default_factory=list, description="Parts to take away.")
+
+
 EditOperation = Annotated[
     UpdateShot
     | InsertShot
@@ -165,7 +200,9 @@ EditOperation = Annotated[
     | SwapShots
     | RestyleAll
     | UpdateSettings
-    | FitDuration,
+    | FitDuration
+    | SetShotMedia
+    | UpdateBrand,
     Field(discriminator="op"),
 ]
 

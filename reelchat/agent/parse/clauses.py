@@ -46,6 +46,18 @@ _BETWEEN = re.compile(r"\bbetween\s+(?:(?:shots?|scenes?)\s+)?\w+$", re.I)
 """A piece ending "between 2": its "and" names the other shot ("add a shot between 2 and 3...")."""
 
 
+_HEX_ONLY = re.compile(r"^(?:#[0-9a-f]{3}(?:[0-9a-f]{3})?\b[\s,&]*)+$", re.I)
+"""A piece that is only colour codes ("#ff6600 and #003366"): it joins the codes before it."""
+_LOGO_TAIL = re.compile(
+    r"^(?:(?:a\s+)?(?:bit|little|touch|lot|much)\s+)?(?:smaller|bigger|larger|more transparent|"
+    r"less transparent|more opaque|fainter|subtler|more subtle|(?:in\s+the\s+)?(?:top|bottom|upper|"
+    r"lower)[\s-]+(?:left|right)(?:\s+corner)?)$",
+    re.I,
+)
+"""A piece that only resizes or moves something ("logo bottom left, smaller"): it joins the
+piece before it when that one is about the logo."""
+
+
 def only_shots(piece: str) -> bool:
     """True when `piece` names shots and nothing else ("shot 3", "4", "the last one")."""
     rest = REFERENCE.sub(" ", piece)
@@ -86,7 +98,11 @@ def clauses(sentence: str) -> list[str]:
         if not piece:
             continue
         if merged and (
-            only_shots(piece) or _BETWEEN.search(merged[-1]) or _COLOUR_ONLY.match(piece)
+            only_shots(piece)
+            or _BETWEEN.search(merged[-1])
+            or _COLOUR_ONLY.match(piece)
+            or _HEX_ONLY.match(piece)
+            or (_LOGO_TAIL.match(piece) and re.search(r"\blogo\b", merged[-1], re.I))
         ):
             merged[-1] = f"{merged[-1]} and {piece}"  # "remove shot 2 and shot 3"
         else:

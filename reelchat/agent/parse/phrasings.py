@@ -12,7 +12,7 @@ from __future__ import annotations
 import random
 import re
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 
 from pydantic import BaseModel, ValidationError
@@ -41,6 +41,7 @@ from reelchat.tools.arguments import (
     UpdateShot,
     WriteScriptArgs,
 )
+from reelchat.tools.media import SessionMedia
 
 
 @dataclass(frozen=True)
@@ -62,12 +63,14 @@ class Answer:
 
 @dataclass(frozen=True)
 class Context:
-    """What a clause is read against: the storyboard now, and the shot last talked about."""
+    """What a clause is read against: the storyboard now, the shot last talked about, and the
+    session's media (what "the screenshot I uploaded" can be)."""
 
     board: Storyboard
     version: int
     focus: int | None = None
     latest_video: str | None = None
+    media: SessionMedia = field(default_factory=SessionMedia)
 
     @property
     def count(self) -> int:
@@ -88,6 +91,13 @@ class Context:
             if re.search(words, text, re.I):
                 named = [n for n, title in enumerate(titles, 1) if re.search(words, title, re.I)]
                 return Target((named[0] if named else edge(self.count),))
+        for called in _TITLED.finditer(text):  # "the welcome shot": a shot titled so
+            words = called["words"].lower().split()
+            named = [
+                n for n, title in enumerate(titles, 1) if set(words) <= set(_WORD.findall(title))
+            ]
+            if named:
+                return Target((named[0],))
         return target
 
     def shots(self, text: str, what: str) -> list[int]:
@@ -110,6 +120,12 @@ _BEATS: list[tuple[str, Callable[[int], int]]] = [
 ]
 """The template beats people name shots by ("remove the recap"): a shot whose title has the
 word, else the beat's usual place."""
+
+_TITLED = re.compile(
+    r"\bthe\s+(?P<words>[a-z][\w'-]*(?:\s+[a-z][\w'-]*)?)\s+(?:shot|scene)\b", re.IGNORECASE
+)
+"""'the welcome shot', 'the meet the team scene': a shot named by words of its title."""
+_WORD = re.compile(r"[\w'-]+")
 
 Item = Any  # an EditOperation, a Call or an Answer
 Builder = Callable[[re.Match[str], Context], list[Item]]

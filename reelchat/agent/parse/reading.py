@@ -6,12 +6,14 @@ as an operation, a call, an answer, or a problem said back to the person."""
 
 from __future__ import annotations
 
+import dataclasses
 import re
 from dataclasses import dataclass, field
 
 from pydantic import ValidationError
 
 from reelchat.agent.parse.clauses import clauses, only_shots, sentences, strip_lead
+from reelchat.agent.parse.media import MEDIA_PHRASINGS, free_text
 from reelchat.agent.parse.phrasings import (
     ATTRIBUTES,
     PHRASINGS,
@@ -30,9 +32,11 @@ from reelchat.tools.arguments import (
     EditStoryboardArgs,
     InsertShot,
     MoveShot,
+    SetShotMedia,
     SwapShots,
     UpdateShot,
 )
+from reelchat.tools.media import SessionMedia
 
 HELP = (
     'I make short videos from a chat. Ask for one ("a 30-second explainer on tides for kids", '
@@ -179,7 +183,7 @@ def _talk(sentence: str) -> Answer | None:
 
 def _focus_of(operation: object, focus: int | None) -> int | None:
     match operation:
-        case UpdateShot(shot=shot):
+        case UpdateShot(shot=shot) | SetShotMedia(shot=shot):
             return shot
         case DeleteShot():
             return None
@@ -194,7 +198,8 @@ def _focus_of(operation: object, focus: int | None) -> int | None:
 
 def _read_clause(clause: str, ctx: Context, reading: Reading) -> Context:
     """Read one clause into `reading`; the context after it (the storyboard as edited)."""
-    for pattern, builder in PHRASINGS:
+    rows = PHRASINGS if free_text(clause) else [*MEDIA_PHRASINGS, *PHRASINGS]
+    for pattern, builder in rows:
         match = pattern.search(clause)
         if not match:
             continue
@@ -231,7 +236,7 @@ def _read_clause(clause: str, ctx: Context, reading: Reading) -> Context:
                 reading.calls.append(
                     Call("edit_storyboard", EditStoryboardArgs(operations=operations))
                 )
-            ctx = Context(board, ctx.version, focus, ctx.latest_video)
+            ctx = dataclasses.replace(ctx, board=board, focus=focus)
         for item in items:
             if isinstance(item, Answer):
                 reading.answers.append(item)
@@ -243,7 +248,7 @@ def _read_clause(clause: str, ctx: Context, reading: Reading) -> Context:
             except Unclear:
                 shots = ()
             if shots:
-                ctx = Context(ctx.board, ctx.version, shots[-1], ctx.latest_video)
+                ctx = dataclasses.replace(ctx, focus=shots[-1])
         return ctx
     if only_shots(clause):  # "the first shot, make it start with...": what "it" means next
         try:
@@ -252,7 +257,7 @@ def _read_clause(clause: str, ctx: Context, reading: Reading) -> Context:
             reading.problems.append(f'I could not do "{clause}": {str(problem).rstrip(".")}.')
             return ctx
         if shots:
-            return Context(ctx.board, ctx.version, shots[-1], ctx.latest_video)
+            return dataclasses.replace(ctx, focus=shots[-1])
     reading.problems.append(f'I did not understand "{clause}".')
     return ctx
 
@@ -293,10 +298,17 @@ Python's int() refuses them."""
 _HUGE_NUMBER = re.compile(rf"\d{{{MAX_NUMBER_DIGITS + 1},}}")
 
 
-def read_message(text: str, state: SessionState | None, focus: int | None = None) -> Reading:
-    """Everything `text` asks for, read against the session's `state` (None: no storyboard).
+def read_message(
+    text: str,
+    state: SessionState | None,
+    focus: int | None = None,
+    media: SessionMedia | None = None,
+) -> Reading:
+    """Everything `text` asks for, read against the session's `state` (None: no storyboard)
+    and its `media` (the pictures "the screenshot I uploaded" may be; none when left out).
 
     `focus` is the shot last talked about, what "it" and "that one" point at."""
+    media = media or SessionMedia()
     reading = Reading(focus=focus)
     if huge := _HUGE_NUMBER.search(text):
         reading.problems.append(
@@ -311,7 +323,11 @@ def read_message(text: str, state: SessionState | None, focus: int | None = None
         flags=re.I,
     )
     parts = sentences(" ".join(text.split()))
-    ctx = Context(state.storyboard, state.version, focus, state.latest_video) if state else None
+    ctx = (
+        Context(state.storyboard, state.version, focus, state.latest_video, media)
+        if state
+        else None
+    )
     for index, sentence in enumerate(parts):
         if talk := _talk(sentence):
             reading.answers.append(talk)
@@ -327,7 +343,7 @@ def read_message(text: str, state: SessionState | None, focus: int | None = None
             if _is_vague(request):
                 reading.answers.append(Answer(CLARIFY))
                 break
-            new = plan_new_video(request)
+            new = plan_new_video(request, pictures=media.pictures())
             reading.calls.append(Call("plan_storyboard", new.args))
             reading.problems.extend(new.notes)
             reading.focus = None

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import random
 import re
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 
 from reelchat.agent.parse.formats import Found, find_formats, problems, without
@@ -27,6 +28,7 @@ from reelchat.storyboard.templates import (
     topic_and_audience,
 )
 from reelchat.tools.arguments import PlanStoryboardArgs
+from reelchat.tools.media import MediaRef
 
 _RETOPIC = (
     r"(?:make|change|turn|switch)\s+(?:it|this|the video|the whole thing)\s+(?:to be\s+|into "
@@ -177,14 +179,23 @@ def demo_details(text: str) -> dict[str, str]:
     return details
 
 
-def plan_new_video(text: str, *, seed: int | None = None) -> NewVideo:
-    """plan_storyboard arguments for a request such as 'a 30 s demo of X, vertical'."""
+def plan_new_video(
+    text: str, *, seed: int | None = None, pictures: Sequence[MediaRef] = ()
+) -> NewVideo:
+    """plan_storyboard arguments for a request such as 'a 30 s demo of X, vertical'.
+
+    `pictures` (the session's own images and clips, logos left out, in the order added) are
+    shown one per shot from the first; with more pictures than planned shots, and no number of
+    shots asked for, there are as many shots as pictures (at most MAX_SHOTS). Pictures left
+    over are named in a note, never dropped silently."""
     template = kind_of(text)
     asked, spans = _seconds(text)
     seconds = min(MAX_TOTAL_SECONDS, max(3.0, asked or 30.0))
     count_match = _COUNT.search(text)
     asked_count = number(count_match[1]) if count_match else None
     count = max(1, min(MAX_SHOTS, asked_count or max(1, min(8, round(seconds / 5)))))
+    if asked_count is None and len(pictures) > count:
+        count = min(MAX_SHOTS, len(pictures))
     seconds = min(max(seconds, count * MIN_SHOT_SECONDS), count * MAX_SHOT_SECONDS)
     formats = find_formats(text)
     spans += [f.span for f in formats]
@@ -218,18 +229,31 @@ def plan_new_video(text: str, *, seed: int | None = None) -> NewVideo:
         **details,
     )
     script = storyboard.script
+    shots = [shot.model_dump(mode="json", exclude={"id"}) for shot in storyboard.shots]
+    for shot, picture in zip(shots, pictures, strict=False):
+        shot["media"] = {"id": picture.id}
     args = PlanStoryboardArgs(
         title=script.title,
         audience=script.audience,
         tone=script.tone,
         logline=script.logline,
-        shots=[shot.model_dump(mode="json", exclude={"id"}) for shot in storyboard.shots],
+        shots=shots,
         aspect=storyboard.aspect,
         fps=storyboard.fps,
         resolution=settings.get("resolution", storyboard.resolution),
         style=storyboard.style,
     )
     notes = problems(formats)
+    if pictures:
+        shown = min(len(pictures), len(shots))
+        where = "Shot 1 shows" if shown == 1 else f"Shots 1 to {shown} show"
+        notes.append(f"{where} your pictures in the order you added them.")
+    if left := pictures[len(shots) :]:
+        names = ", ".join(f'"{item.label}"' for item in left)
+        notes.append(
+            f"{len(left)} picture(s) are in no shot yet: {names}; say e.g. "
+            f'"use {left[0].label} in shot {len(shots)}" or ask for more shots.'
+        )
     if asked is not None and asked > MAX_TOTAL_SECONDS:
         notes.append(
             f"A video can be at most {MAX_TOTAL_SECONDS / 60:g} minutes long, so this one is "

@@ -1,0 +1,522 @@
+"""People's own pictures in words: which media item a clause names ("the screenshot I uploaded",
+"export.png", "Mei's photo", "our logo"), a region of a picture ("top right", "the left half",
+"the top third"), and the rows that set a shot's picture, its focus and highlight, and the
+brand kit (logo, colours, font).
+
+These rows are read before the general table (phrasings.py): "remove the logo" is the brand's
+logo, not a shot. A clause naming media the session does not have, or one of several that
+fit, is answered with what the session has, never guessed."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable
+
+from reelchat.agent.parse.phrasings import (
+    _FIELDS,
+    _SAYS,
+    Answer,
+    Builder,
+    Context,
+    Item,
+    _model,
+    _update,
+)
+from reelchat.agent.parse.references import ORDINALS, Unclear
+from reelchat.storyboard.models import MAX_BRAND_COLOURS, Corner, Logo, Region, ShotMedia
+from reelchat.tools.arguments import SetShotMedia, UpdateBrand
+from reelchat.tools.media import MediaRef
+
+MEDIA_PHRASINGS: list[tuple[re.Pattern[str], Builder]] = []
+_FREE_TEXT = re.compile(
+    rf"\b(?:{_FIELDS})\b.*?(?:{_SAYS})|\b(?:say|says|read|reads|saying|reading)\b", re.I
+)
+
+
+def free_text(clause: str) -> bool:
+    """True when a clause sets free text (a caption, narration, title): its words ('the logo',
+    'font') are what the person wants said, not media to use."""
+    return bool(_FREE_TEXT.search(clause))
+
+
+def media_phrasing(pattern: str) -> Callable[[Builder], Builder]:
+    """Add a row read before the general table: `pattern` (case-insensitive) and its builder."""
+
+    def add(builder: Builder) -> Builder:
+        MEDIA_PHRASINGS.append((re.compile(pattern, re.IGNORECASE), builder))
+        return builder
+
+    return add
+
+
+# --- regions in words -------------------------------------------------------------------------
+
+_FRACTIONS = {"half": 0.5, "third": 1 / 3, "quarter": 0.25}
+_REGION = re.compile(
+    r"\b(?:(?P<v>top|upper|bottom|lower)(?:[\s-]+(?P<h>left|right|cent(?:re|er)|middle))?"
+    r"|(?P<h2>left|right)(?:[\s-]+(?P<v2>top|bottom))?|(?P<c>cent(?:re|er)|middle))"
+    r"(?:[\s-]+(?P<f>half|third|quarter|corner|quadrant|side|edge|part|area))?\b"
+    r"|\bin the (?P<c2>cent(?:re|er)|middle)\b",
+    re.IGNORECASE,
+)
+_SIDE = {"top": 0.0, "upper": 0.0, "left": 0.0, "bottom": 1.0, "lower": 1.0, "right": 1.0}
+
+
+def _band(word: str | None, size: float) -> tuple[float, float]:
+    """Where a band of `size` starts along one side: at the start, end or middle."""
+    if word is None:
+        return 0.0, 1.0
+    place = _SIDE.get(word.lower(), 0.5)
+    return round((1.0 - size) * place, 4), round(size, 4)
+
+
+def region_in(text: str) -> Region | None:
+    """The region of a picture `text` names: 'top right' (the top right quarter), 'the left
+    half', 'the top third', 'bottom left corner', 'the centre'; None when it names none."""
+    match = _REGION.search(text)
+    if not match:
+        return None
+    size = _FRACTIONS.get((match["f"] or "").lower(), 0.5)
+    vertical = match["v"] or match["v2"]
+    horizontal = match["h"] or match["h2"]
+    if match["c"] or match["c2"]:
+        vertical = horizontal = "centre"
+    elif horizontal and horizontal.lower() in ("centre", "center", "middle"):
+        horizontal = "centre"
+    y, height = _band(vertical, size)
+    x, width = _band(horizontal, size)
+    return Region(x=x, y=y, width=width, height=height)
+
+
+def corner_in(text: str) -> Corner | None:
+    """The frame corner `text` names ('bottom left', 'top-right'); None when it names none."""
+    match = re.search(r"\b(top|upper|bottom|lower)[\s-]+(left|right)\b", text, re.I) or re.search(
+        r"\b(left|right)[\s-]+(top|bottom)\b", text, re.I
+    )
+    if not match:
+        return None
+    words = {word.lower() for word in match.groups()}
+    vertical = "top" if words & {"top", "upper"} else "bottom"
+    horizontal = "left" if "left" in words else "right"
+    return Corner(f"{vertical}_{horizontal}")
+
+
+# --- which media item a clause names ----------------------------------------------------------
+
+_FILE = re.compile(
+    r"(?<![\w/\\])([\w][\w .()-]*?\.(?:png|jpe?g|webp|gif|mp4|mov|webm|ttf|otf))\b", re.I
+)
+_IMAGE_NOUNS = (
+    r"screen-?shots?|screen shots?|pictures?|images?|photos?|photographs?|pics?|headshots?|"
+    r"portraits?|diagrams?|logos?"
+)
+_CLIP_NOUNS = r"clips?|videos?|recordings?|footage"
+_ANY_NOUNS = r"uploads?|files?|attachments?|media"
+_NOUN = rf"(?:{_IMAGE_NOUNS}|{_CLIP_NOUNS}|{_ANY_NOUNS})"
+_DET = r"(?:the|my|our|this|that|these|those|his|her|their)"
+_ADDED = r"(?:i|we|you)\s+(?:just\s+)?(?:uploaded|added|attached|sent|shared|gave you|dropped)"
+_ORD_WORDS = "|".join([*ORDINALS, "last", "latest", "newest", "most recent", "previous"])
+_GENERIC = re.compile(
+    rf"\b{_DET}\s+(?:(?P<ord>{_ORD_WORDS}|\d+(?:st|nd|rd|th))\s+)?(?:(?P<word>[\w-]+)\s+)??"
+    rf"(?P<noun>{_NOUN})\b(?:\s+(?:that\s+)?{_ADDED})?"
+    rf"|\b(?P<noun2>{_NOUN})\s+(?:that\s+)?{_ADDED}"
+    rf"|\b(?:an?\s+)?(?P<noun3>{_NOUN})\s+(?:from|of)\s+(?:the\s+)?(?:uploads?|media|library)\b",
+    re.I,
+)
+_OWNED = re.compile(
+    rf"\b(?P<name>[A-Za-z][\w-]*)['’]s\s+(?:new\s+|own\s+)?(?P<noun>{_NOUN})\b"
+    rf"|\b(?P<noun2>{_IMAGE_NOUNS})\s+of\s+(?P<name2>[A-Z][\w-]*)\b",
+)
+_NOT_NAMES = frozenset(
+    [
+        "the",
+        "a",
+        "an",
+        "this",
+        "that",
+        "it",
+        "its",
+        "our",
+        "my",
+        "your",
+        "their",
+        "his",
+        "her",
+        "new",
+        "old",
+        "same",
+        "other",
+        "first",
+        "last",
+        "shot",
+        "scene",
+        "clip",
+        "video",
+        "i",
+        "we",
+        "you",
+    ]
+)
+
+
+def _tokens(label: str) -> set[str]:
+    stem = re.sub(r"\.[a-z0-9]{2,4}$", "", label.lower())
+    return {token for token in re.split(r"[^a-z0-9]+", stem) if token}
+
+
+def _listing(items: list[MediaRef]) -> str:
+    return ", ".join(f'"{item.label}" ({item.id})' for item in items)
+
+
+def _none_named(what: str, media: list[MediaRef]) -> Unclear:
+    have = f"it has {_listing(media)}" if media else "it has no media yet (add files first)"
+    return Unclear(f"this session has no {what}; {have}")
+
+
+def _one(candidates: list[MediaRef], what: str, media: list[MediaRef]) -> MediaRef:
+    if not candidates:
+        raise _none_named(what, media)
+    if len(candidates) > 1:
+        raise Unclear(
+            f"{len(candidates)} items could be {what}: {_listing(candidates)}; say which by its "
+            "file name"
+        )
+    return candidates[0]
+
+
+def _by_words(items: list[MediaRef], word: str) -> list[MediaRef]:
+    word = word.lower()
+    return [item for item in items if {word, word.rstrip("s")} & _tokens(item.label)]
+
+
+def _kind_of(noun: str) -> tuple[str, ...]:
+    noun = noun.lower()
+    if re.fullmatch(_CLIP_NOUNS, noun):
+        return ("clip",)
+    if re.fullmatch(_ANY_NOUNS, noun):
+        return ("image", "clip")
+    return ("image",)
+
+
+def named_media(text: str, ctx: Context) -> tuple[MediaRef, re.Match[str]] | None:
+    """The media item `text` names and where, else None when it names none.
+
+    Raises Unclear when it names one the session lacks ("export.png" with no such file), or
+    when several fit ("the screenshot" with four of them)."""
+    items = list(ctx.media.items)
+    pictures = ctx.media.pictures()
+    if file := _FILE.search(text):
+        name = file[1].strip().lower()
+        found = [item for item in items if item.label.lower() == name] or [
+            item for item in items if _tokens(item.label) == _tokens(name)
+        ]
+        return _one(found, f'media called "{file[1].strip()}"', items), file
+    if owned := _OWNED.search(text):
+        name = owned["name"] or owned["name2"]
+        noun = owned["noun"] or owned["noun2"]
+        if name.lower() not in _NOT_NAMES:
+            kinds = _kind_of(noun)
+            fits = [item for item in items if item.kind in kinds]
+            return _one(_by_words(fits, name), f'{noun} named after "{name}"', items), owned
+    generic = _GENERIC.search(text)
+    if not generic:
+        return None
+    noun = generic["noun"] or generic["noun2"] or generic["noun3"]
+    if re.fullmatch(r"logos?", noun, re.I):
+        return logo_item(ctx), generic
+    if (
+        re.fullmatch(r"videos?|clips?", noun, re.I)
+        and not re.search(_ADDED, generic[0], re.I)
+        and not re.match(r"(?:my|our)\b", generic[0], re.I)
+    ):
+        return None  # "the video" is the video being made; "the clip" may be a shot
+    kinds = _kind_of(noun)
+    fits = [item for item in pictures if item.kind in kinds]
+    word = generic["word"]
+    if word and word.lower() not in _NOT_NAMES and (by_word := _by_words(fits, word)):
+        fits = by_word
+    what = "uploaded " + ("clips" if kinds == ("clip",) else "pictures")
+    if order := generic["ord"]:
+        order = order.lower()
+        if not fits:
+            raise _none_named(what, items)
+        if order in ("last", "latest", "newest", "most recent"):
+            return fits[-1], generic
+        place = ORDINALS.get(order) or int(re.sub(r"\D", "", order))
+        if not 1 <= place <= len(fits):
+            raise Unclear(f"there are {len(fits)} {what}, so there is no {order} one")
+        return fits[place - 1], generic
+    return _one(fits, f"one of the {what}" if len(fits) > 1 else what, items), generic
+
+
+def logo_item(ctx: Context) -> MediaRef:
+    """The logo: the brand kit's, else the one image whose name says logo, else the one image
+    shared by the workspace. Unclear when there is none, or several fit."""
+    items = list(ctx.media.items)
+    brand = ctx.board.brand.logo or ctx.media.brand.logo
+    if brand and (item := ctx.media.get(brand.media)):
+        return item
+    images = [item for item in items if item.kind == "image"]
+    named = _by_words(images, "logo") or [item for item in images if item.shared]
+    if not named:
+        raise Unclear(
+            "there is no logo in this session's media: add the logo file first (a file name "
+            'with "logo" in it, or `reelchat brand set --logo ID`)'
+        )
+    return _one(named, "the logo", items)
+
+
+# --- rows ---------------------------------------------------------------------------------------
+
+_REMOVE = r"\b(?:remove|delete|drop|no|without|take (?:away|off|out)|get rid of|hide|lose|clear)\b"
+
+
+def _logo_size(text: str, current: float) -> float | None:
+    percent = re.search(r"(\d+(?:\.\d+)?)\s*%", text)
+    if percent and not re.search(r"opaci|transparen", text, re.I):
+        return float(percent[1]) / 100
+    if re.search(r"\b(?:a (?:bit|little|touch) )?(?:smaller|less big|shrink)\b", text, re.I):
+        return current * (0.85 if re.search(r"\ba (?:bit|little|touch)\b", text, re.I) else 0.7)
+    if re.search(r"\b(?:bigger|larger|grow)\b", text, re.I):
+        return current * (1.15 if re.search(r"\ba (?:bit|little|touch)\b", text, re.I) else 1.4)
+    if re.search(r"\b(?:tiny|small)\b", text, re.I):
+        return 0.08
+    if re.search(r"\b(?:big|large)\b", text, re.I):
+        return 0.2
+    return None
+
+
+def _logo_opacity(text: str, current: float) -> float | None:
+    if percent := re.search(r"(\d+(?:\.\d+)?)\s*%\s*(?:opaci|transparen)", text, re.I) or re.search(
+        r"(?:opacity|transparency)\s+(?:of\s+|to\s+|at\s+)?(\d+(?:\.\d+)?)\s*%", text, re.I
+    ):
+        value = float(percent[1]) / 100
+        return 1 - value if "transparen" in percent[0].lower() else value
+    if re.search(r"\bmore transparent|fainter|subtler|more subtle|see-?through\b", text, re.I):
+        return current - 0.3
+    if re.search(r"\b(?:less transparent|more opaque|opaque|solid|stronger)\b", text, re.I):
+        return 1.0
+    return None
+
+
+def _bounded(name: str, value: float) -> float:
+    field = Logo.model_fields[name]
+    low = next(m.ge for m in field.metadata if hasattr(m, "ge") and m.ge is not None)
+    high = next(m.le for m in field.metadata if hasattr(m, "le") and m.le is not None)
+    return round(min(high, max(low, value)), 3)
+
+
+@media_phrasing(r"\blogos?\b")
+def _logo(match: re.Match[str], ctx: Context) -> list[Item]:
+    """'put our logo in the corner of every shot', 'logo bottom left, smaller', 'remove the
+    logo', 'use acme.png as the logo', 'make the logo more transparent'."""
+    text = match.string
+    if re.search(_REMOVE, text, re.I) and not _FILE.search(text):
+        return [_model(UpdateBrand, op="update_brand", remove=["logo"])]
+    current = ctx.board.brand.logo
+    named = named_media(text, ctx)
+    item = named[0] if named else logo_item(ctx)
+    if item.kind != "image":
+        raise Unclear(f'"{item.label}" is a {item.kind}; a logo must be an image')
+    logo = current.model_copy(update={"media": item.id}) if current else Logo(media=item.id)
+    changes: dict[str, object] = {}
+    if corner := corner_in(text):
+        changes["corner"] = corner
+    if (size := _logo_size(text, logo.size)) is not None:
+        changes["size"] = _bounded("size", size)
+    if (opacity := _logo_opacity(text, logo.opacity)) is not None:
+        changes["opacity"] = _bounded("opacity", opacity)
+    logo = Logo.model_validate({**logo.model_dump(), **changes})
+    return [_model(UpdateBrand, op="update_brand", logo=logo)]
+
+
+_HEX = re.compile(r"#([0-9a-f]{6}|[0-9a-f]{3})\b", re.I)
+
+
+@media_phrasing(
+    r"#[0-9a-f]{3}(?:[0-9a-f]{3})?\b|\bbrand\s+colou?rs?\b|\bcolou?rs?\s+of\s+our brand\b"
+)
+def _brand_colours(match: re.Match[str], ctx: Context) -> list[Item]:
+    """'use our brand colours #ff6600 and #003366', 'no brand colours'."""
+    text = match.string
+    codes = [
+        code if len(code) == 6 else "".join(c * 2 for c in code) for code in _HEX.findall(text)
+    ]
+    if not codes:
+        if re.search(_REMOVE, text, re.I):
+            return [_model(UpdateBrand, op="update_brand", remove=["colours"])]
+        raise Unclear(
+            'say the brand colours as hex codes, e.g. "our brand colours #ff6600 and #003366"'
+        )
+    codes = list(dict.fromkeys(f"#{code.lower()}" for code in codes))
+    if len(codes) > MAX_BRAND_COLOURS:
+        raise Unclear(f"a brand kit holds at most {MAX_BRAND_COLOURS} colours, not {len(codes)}")
+    return [_model(UpdateBrand, op="update_brand", colours=codes)]
+
+
+@media_phrasing(r"\b(?:brand\s+)?font\b|\.(?:ttf|otf)\b")
+def _font(match: re.Match[str], ctx: Context) -> list[Item]:
+    """'use Inter.ttf as our font', 'back to the default font'."""
+    text = match.string
+    if re.search(_REMOVE + r"|\bdefault\b", text, re.I) and not _FILE.search(text):
+        return [_model(UpdateBrand, op="update_brand", remove=["font"])]
+    named = named_media(text, ctx)
+    fonts = [item for item in ctx.media.items if item.kind == "font"]
+    item = named[0] if named else _one(fonts, "a font file", list(ctx.media.items))
+    if item.kind != "font":
+        raise Unclear(f'"{item.label}" is a {item.kind}, not a font file (.ttf or .otf)')
+    return [_model(UpdateBrand, op="update_brand", font=item.id)]
+
+
+def _set(shot: int, media: ShotMedia | None) -> SetShotMedia:
+    return _model(SetShotMedia, op="set_shot_media", shot=shot, media=media)
+
+
+def _shots_for(text: str, ctx: Context, what: str) -> list[int]:
+    target = ctx.target(text)
+    if target.whole:
+        return list(range(1, ctx.count + 1))
+    return ctx.shots(text, what)
+
+
+def _without(text: str, found: re.Match[str] | None) -> str:
+    """`text` less the media phrase, so 'shot 2' is not read from '2nd screenshot'."""
+    return text if found is None else text[: found.start()] + " " + text[found.end() :]
+
+
+@media_phrasing(
+    rf"{_REMOVE}.*\b(?:{_IMAGE_NOUNS}|media)\b|\bdon'?t (?:use|show)\b|\b(?:no|without)\s+"
+    r"(?:a\s+|any\s+|the\s+)?(?:picture|image|photo|screenshot|media)\b"
+)
+def _no_picture(match: re.Match[str], ctx: Context) -> list[Item]:
+    """'no picture in shot 4', 'remove the screenshot from shot 2', 'remove Mei's photo'."""
+    text = match.string
+    try:
+        named = named_media(text, ctx)
+    except Unclear:
+        named = None
+    rest = _without(text, named[1] if named else None)
+    target = ctx.target(rest)
+    if target.shots or target.whole:
+        shots = list(target.shots) or list(range(1, ctx.count + 1))
+        if target.whole or len(shots) > 1:
+            shots = [n for n in shots if ctx.board.shots[n - 1].media]
+    elif named:
+        shots = [
+            n
+            for n, shot in enumerate(ctx.board.shots, 1)
+            if shot.media and shot.media.id == named[0].id
+        ]
+        if not shots:
+            return [Answer(f'Nothing to change: no shot shows "{named[0].label}".')]
+    else:
+        raise Unclear('which shot should lose its picture? say e.g. "no picture in shot 4"')
+    if not shots:
+        return [Answer("Nothing to change: no shot has a picture.")]
+    return [_set(shot, None) for shot in shots]
+
+
+def _picture_of(shot: int, ctx: Context, named: MediaRef | None) -> ShotMedia:
+    current = ctx.board.shots[shot - 1].media
+    if named is not None:
+        if named.kind not in ("image", "clip"):
+            raise Unclear(f'"{named.label}" is a {named.kind}, not a picture or clip')
+        if current is None or current.id != named.id:
+            return ShotMedia(id=named.id)
+    if current is None:
+        raise Unclear(
+            f'shot {shot} has no picture to point into; give it one first, e.g. "use the '
+            f'screenshot for shot {shot}"'
+        )
+    return current
+
+
+_ZOOM = (
+    r"\b(?:zoom(?:ing|ed)?\s+(?:in(?:to)?|on(?:to)?|to(?:wards?)?)|push(?:ing)?\s+in(?:to)?|"
+    r"focus(?:ing|ed)?\s+on|close-?up\s+(?:of|on)|move\s+(?:in\s+)?(?:to|towards?)|crop\s+to)\b"
+)
+_HIGHLIGHT = (
+    r"\b(?:highlight\w*|circle|outline|point\s+(?:at|to|out)|draw\s+a\s+box|box\s+around|mark)\b"
+)
+
+
+@media_phrasing(_HIGHLIGHT)
+def _highlight(match: re.Match[str], ctx: Context) -> list[Item]:
+    """'highlight the top left corner in shot 2', 'circle the export button (top right)'."""
+    text = match.string
+    named = named_media(text, ctx)
+    rest = _without(text, named[1] if named else None)
+    region = region_in(rest)
+    shots = _shots_for(rest, ctx, "highlight something in")
+    if region is None:
+        raise Unclear(
+            "where in the picture? I can't find things in it by myself; say e.g. \"highlight "
+            f'the top right of shot {shots[0]}"'
+        )
+    items: list[Item] = []
+    for shot in shots:
+        picture = _picture_of(shot, ctx, named[0] if named else None)
+        items.append(_set(shot, picture.model_copy(update={"highlight": region})))
+    return items
+
+
+@media_phrasing(_ZOOM)
+def _zoom(match: re.Match[str], ctx: Context) -> list[Item]:
+    """'zoom into the export button (top right) in shot 3': the camera moves in to that part
+    of the shot's picture."""
+    text = match.string
+    named = named_media(text, ctx)
+    rest = _without(text, named[1] if named else None)
+    region = region_in(rest)
+    target = ctx.target(rest)
+    if not target.shots and named is None and region is None:
+        return []  # "zoom in": the camera row
+    shots = _shots_for(rest, ctx, "zoom into")
+    has_picture = named is not None or all(ctx.board.shots[n - 1].media for n in shots)
+    if not has_picture and region is None:
+        return []  # "zoom in on shot 3" with no picture: a camera move
+    items: list[Item] = []
+    for shot in shots:
+        picture = _picture_of(shot, ctx, named[0] if named else None)
+        if region is not None:
+            picture = picture.model_copy(update={"focus": region})
+        items += [_set(shot, picture), _update(shot, camera="zoom_in")]
+    if region is None:
+        what = re.sub(_ZOOM, "", rest, flags=re.I)
+        what = re.sub(r"\b(?:in|on)\s+(?:shots?|scenes?)\s*\S+", "", what, flags=re.I).strip(" ,.")
+        items.append(
+            Answer(
+                f'I zoom in to the middle: I can\'t find "{what or "that"}" in the picture by '
+                'myself. Say where it is, e.g. "zoom into the top right of shot '
+                f'{shots[0]}".'
+            )
+        )
+    return items
+
+
+@media_phrasing(
+    r"\b(?:use|show|put|add|display|insert|place|set|include|feature|make|have|give|with)\b"
+)
+def _use(match: re.Match[str], ctx: Context) -> list[Item]:
+    """'use the screenshot I uploaded for shot 2', 'use export.png in shot 3', 'show Mei's
+    photo in the welcome shot', 'give shot 4 the second screenshot'."""
+    text = match.string
+    named = named_media(text, ctx)
+    if named is None:
+        return []
+    item, found = named
+    if item.kind not in ("image", "clip"):
+        raise Unclear(f'"{item.label}" is a {item.kind}, not a picture or clip')
+    rest = _without(text, found)
+    shots = _shots_for(rest, ctx, f'show "{item.label}" in')
+    region = region_in(rest)
+    items: list[Item] = []
+    for shot in shots:
+        current = ctx.board.shots[shot - 1].media
+        picture = current if current and current.id == item.id else ShotMedia(id=item.id)
+        if region is not None and re.search(r"\bhighlight", rest, re.I):
+            picture = picture.model_copy(update={"highlight": region})
+        elif region is not None:
+            picture = picture.model_copy(update={"focus": region})
+        items.append(_set(shot, picture))
+    return items
