@@ -82,6 +82,9 @@ def test_make_adds_images_in_order_and_the_logo_to_the_brand(cli, workspace, pic
     assert labels == [("shot2.png", session), ("shot1.png", session), ("logo.png", "workspace")]
     logo_id = list_media(workspace, WORKSPACE_SCOPE)[0].id
     assert store.get_brand(workspace.engine).logo.media == logo_id
+    board = store.get_version(workspace.engine, session_id=session).storyboard
+    ordered = [e.id for e in list_media(workspace, session)[:2]]
+    assert [shot.media.id for shot in board.shots if shot.media] == ordered
 
 
 def test_make_with_a_refused_image_leaves_nothing_behind(cli, workspace, pictures, tmp_path):
