@@ -38,14 +38,27 @@ from reelchat.errors import (
     ReelchatError,
     first_line,
 )
-from reelchat.generation.batch import PersonResult, read_people, require_variables, run_batch
+from reelchat.generation.batch import (
+    PersonResult,
+    read_people,
+    require_media_dir,
+    require_variables,
+    run_batch,
+)
+from reelchat.generation.batch_media import load_template
 from reelchat.generation.executors import get_executor
 from reelchat.generation.media import run_ffmpeg
 from reelchat.generation.runner import RenderEvent, render_session
 from reelchat.generation.stitch import StitchOptions
 from reelchat.generation.subtitles import SUBTITLE_FORMATS
 from reelchat.generation.video_record import latest_shot_record
-from reelchat.media_library import MediaEntry, add_media, list_media, remove_media
+from reelchat.media_library import (
+    MediaEntry,
+    add_media,
+    forget_session_media,
+    list_media,
+    remove_media,
+)
 from reelchat.store.tables import WORKSPACE_SCOPE, MediaKind
 from reelchat.storyboard.models import Logo, Storyboard, storyboard_schema_text
 from reelchat.storyboard.validation import parse_storyboard
@@ -382,10 +395,10 @@ def _add_make_media(
         for path in images:
             added.append(add_media(ws, path, scope=session_id, settings=settings))
     except ReelchatError:
-        for entry in reversed(added):
-            if entry.scope != WORKSPACE_SCOPE or entry.id not in shared_before:
-                remove_media(ws, entry.scope, entry.id)
         delete_session(ws, session_id)
+        forget_session_media(ws, session_id)
+        if logo is not None and added and added[0].id not in shared_before:
+            remove_media(ws, WORKSPACE_SCOPE, added[0].id)
         raise
     if logo is not None:
         kept = brand.logo.model_dump(exclude={"media"}) if brand.logo else {}
@@ -516,18 +529,27 @@ def batch(
     ),
     captions: CaptionsOption = True,
     narration: NarrationOption = True,
+    media_dir: Annotated[
+        Path | None,
+        typer.Option(
+            help='Folder of the people\'s pictures: a template shot with "media": "{photo}" '
+            "shows the file the row's photo column names in it (see docs/media.md).",
+        ),
+    ] = None,
     workspace: WorkspaceOption = None,
     executor: ExecutorOption = None,
     ray_address: RayAddressOption = None,
 ) -> None:
     """One personalised video per person; shots without variables render once for everyone.
     With --executor ray the personalised shots of many people render at once on a cluster."""
-    template = _load_storyboard_file(storyboard_file)
-    require_variables(template)
+    template = load_template(storyboard_file)
+    require_variables(template.storyboard, template.slots)
+    require_media_dir(template.slots, media_dir)
     rows = read_people(people)
     ws = _workspace(workspace)
     ws.check_output(out_dir, what="--out-dir")
-    renderer = get_executor(_settings(ws, executor, ray_address))
+    settings = _settings(ws, executor, ray_address)
+    renderer = get_executor(settings)
     columns = (TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(),
                TimeElapsedColumn())  # fmt: skip
     with Progress(*columns, console=err) as progress:
@@ -548,9 +570,10 @@ def batch(
                 progress.update(task, description=where)
 
         results = run_batch(
-            ws, renderer, template, rows, out_dir=out_dir,
+            ws, renderer, template.storyboard, rows, out_dir=out_dir,
             options=StitchOptions(captions, narration), on_person=person_done,
-            on_event=person_progress,
+            on_event=person_progress, slots=template.slots, media_dir=media_dir,
+            settings=settings,
         )  # fmt: skip
     made = sum(r.status == "done" for r in results)
     skipped = sum(r.status == "skipped" for r in results)

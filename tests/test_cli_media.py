@@ -98,3 +98,33 @@ def test_make_with_a_refused_image_leaves_nothing_behind(cli, workspace, picture
     assert store_counts(workspace) == before
     assert store.get_brand(workspace.engine).logo is None
     assert_nothing_stored(workspace)
+
+
+def test_batch_with_a_media_folder_fails_only_the_row_whose_photo_is_outside(
+    cli, workspace, tmp_path
+):
+    import json
+
+    from tests.conftest import make_storyboard
+
+    data = json.loads(make_storyboard(2).to_json())
+    data["shots"][1].update(title="Welcome, {name}", media="{photo}")
+    template = tmp_path / "welcome.json"
+    template.write_text(json.dumps(data))
+    photos = tmp_path / "photos"
+    photos.mkdir()
+    Image.new("RGB", (16, 16), "green").save(photos / "ana.png")
+    people = tmp_path / "people.csv"
+    people.write_text("name,photo\nAna,ana.png\nEve,../../etc/passwd\n")
+
+    result = cli("batch", template, people, "--media-dir", photos, "-o", tmp_path / "out",
+                 "--no-narration")  # fmt: skip
+    assert result.exit_code == 1
+    said = " ".join(result.stderr.split())
+    assert 'row 2 skipped: {photo} "../../etc/passwd" leads out of --media-dir' in said
+    assert "1 made, 0 already made, 1 failed" in " ".join(result.stdout.split())
+    assert [p.name for p in (tmp_path / "out").glob("*.mp4")] == ["person-0001.mp4"]
+
+    without = cli("batch", template, people, "-o", tmp_path / "out")
+    assert without.exit_code == 1
+    assert "shot 2 shows each person's {photo}: give the folder" in " ".join(without.stderr.split())

@@ -367,10 +367,13 @@ class _Tokens:
 
 
 def delete_session(workspace: Workspace, session_id: str) -> None:
-    """Delete a session everywhere: its rows, its files and its conversation checkpoints.
-    The folder is checked first (WorkspaceUnsafe for a symbolic link), so nothing is deleted
-    unless everything can be."""
+    """Delete a session everywhere: its rows, its media list (files no one else lists), its
+    files and its conversation checkpoints. The folder is checked first (WorkspaceUnsafe for a
+    symbolic link), so nothing is deleted unless everything can be."""
+    from reelchat.media_library import forget_session_media
+
     folder = workspace.session_dir(session_id)
     store.delete_session(workspace.engine, session_id=session_id)
+    forget_session_media(workspace, session_id)
     shutil.rmtree(folder, ignore_errors=True)
     workspace.checkpointer.delete_thread(session_id)

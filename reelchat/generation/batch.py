@@ -21,11 +21,14 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from reelchat import store
-from reelchat.errors import InputFileError, ReelchatError
+from reelchat.config import Settings
+from reelchat.errors import InputFileError, MediaRefused, ReelchatError
 from reelchat.generation.backend import VideoBackend
+from reelchat.generation.batch_media import MediaSlot, content_id, find_photo, with_pictures
 from reelchat.generation.executors import Executor, as_executor
 from reelchat.generation.runner import RenderEvent, RenderOutcome, run_jobs, start_job
 from reelchat.generation.stitch import StitchOptions
+from reelchat.media_library import add_media, forget_session_media
 from reelchat.storyboard.models import Storyboard
 from reelchat.storyboard.variables import personalise, variables_in
 from reelchat.workspace import Workspace
@@ -121,11 +124,30 @@ def read_people(path: Path) -> list[dict[str, str]]:
     return rows
 
 
-def require_variables(template: Storyboard) -> None:
-    if not variables_in(template):
+def require_variables(template: Storyboard, slots: tuple[MediaSlot, ...] = ()) -> None:
+    """ReelchatError unless something differs per person: a {variable} in the text, or a
+    shot whose picture is a `{column}` placeholder (see batch_media)."""
+    if not variables_in(template) and not slots:
         raise ReelchatError(
             "the storyboard has no {variables}; a batch would make the same video for everyone"
         )
+
+
+def require_media_dir(slots: tuple[MediaSlot, ...], media_dir: Path | None) -> None:
+    """InputFileError when the template's pictures need a media folder that is not given (or
+    is not a folder), or one is given that no shot uses."""
+    if slots and media_dir is None:
+        raise InputFileError(
+            f"shot {slots[0].shot + 1} shows each person's {{{slots[0].column}}}: give the folder "
+            "of those files with --media-dir"
+        )
+    if media_dir is not None and not slots:
+        raise InputFileError(
+            '--media-dir is given but no shot of the template has "media": "{column}"; see '
+            "docs/media.md"
+        )
+    if media_dir is not None and not media_dir.is_dir():
+        raise InputFileError(f"--media-dir {media_dir} is not a folder")
 
 
 def _key(storyboard: Storyboard) -> str:
@@ -157,13 +179,19 @@ def run_batch(
     options: StitchOptions | None = None,
     on_person: Callable[[PersonResult], None] = lambda _result: None,
     on_event: PersonEvent = lambda _index, _event: None,
+    slots: tuple[MediaSlot, ...] = (),
+    media_dir: Path | None = None,
+    settings: Settings | None = None,
 ) -> list[PersonResult]:
     """Render one video per person into `out_dir` as person-0001.mp4, ... (named by row).
 
     People render in waves: one at a time on the local executor; on a cluster, several slots'
     worth at once, so their personalised shots fan out over the workers while a shot they share
-    renders once."""
-    require_variables(template)
+    renders once. A shot in `slots` shows the file the person's row names inside `media_dir`,
+    added to the person's session (media limits from `settings`); a row whose file is refused
+    fails alone."""
+    require_variables(template, slots)
+    require_media_dir(slots, media_dir)
     executor = as_executor(renderer)
     engine = workspace.engine
     batch_key = _key(template)
@@ -177,7 +205,10 @@ def run_batch(
         results.append(result)
         try:
             board = personalise(template, values)
-        except ReelchatError as error:
+            photos = [find_photo(media_dir, slot.column, values.get(slot.column, ""))
+                      for slot in slots if media_dir is not None]  # fmt: skip
+            board = with_pictures(board, slots, [content_id(photo) for photo in photos])
+        except (ReelchatError, OSError) as error:
             result.error = str(error)
             on_person(result)
             continue
@@ -193,11 +224,22 @@ def run_batch(
             result.status, result.output = "skipped", output
             on_person(result)
             continue
+        session_id = item.session_id if item is not None else None
+        if session_id is None:
+            session_id = store.create_session(engine, title=board.title).id
+        try:
+            _add_photos(workspace, session_id, photos, board, slots, settings)
+        except ReelchatError as error:
+            if item is None:
+                store.delete_session(engine, session_id=session_id)
+                forget_session_media(workspace, session_id)
+            result.error = str(error)
+            on_person(result)
+            continue
         if item is None:
-            session = store.create_session(engine, title=board.title)
-            store.add_version(engine, session_id=session.id, storyboard=board, note="batch")
+            store.add_version(engine, session_id=session_id, storyboard=board, note="batch")
             item = store.BatchItem(
-                batch_key=batch_key, row_key=row_key, row_index=index, session_id=session.id
+                batch_key=batch_key, row_key=row_key, row_index=index, session_id=session_id
             )
             store.save_batch_item(engine, item=item)
         pending.append(_Pending(result, item, output))
@@ -206,6 +248,23 @@ def run_batch(
     _render_wave(workspace, executor, pending, options, on_person, on_event)
     _write_report(out_dir / "results.csv", results)
     return results
+
+
+def _add_photos(
+    workspace: Workspace,
+    session_id: str,
+    photos: list[Path],
+    board: Storyboard,
+    slots: tuple[MediaSlot, ...],
+    settings: Settings | None,
+) -> None:
+    """Add a person's pictures to their session (again, harmlessly, on a re-run); MediaRefused
+    when one cannot be used or changed since it was read."""
+    for photo, slot in zip(photos, slots, strict=True):
+        entry = add_media(workspace, photo, scope=session_id, settings=settings)
+        media = board.shots[slot.shot].media
+        if media is None or entry.id != media.id:
+            raise MediaRefused(f"{photo.name} changed while the batch read it; run it again")
 
 
 def _render_wave(

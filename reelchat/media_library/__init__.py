@@ -4,9 +4,18 @@ from reelchat.media_library.library import (
     ACCEPTED,
     MediaEntry,
     add_media,
+    forget_session_media,
     list_media,
     media_file,
     remove_media,
 )
 
-__all__ = ["ACCEPTED", "MediaEntry", "add_media", "list_media", "media_file", "remove_media"]
+__all__ = [
+    "ACCEPTED",
+    "MediaEntry",
+    "add_media",
+    "forget_session_media",
+    "list_media",
+    "media_file",
+    "remove_media",
+]

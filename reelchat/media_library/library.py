@@ -119,6 +119,17 @@ def remove_media(workspace: Workspace, scope: str, media_id: str) -> None:
         workspace.media_file(media_id, item.suffix).unlink(missing_ok=True)
 
 
+def forget_session_media(workspace: Workspace, session_id: str) -> None:
+    """Take everything off a deleted (or never-finished) session's list, deleting the files no
+    other session or the workspace lists; the workspace's own items are left alone."""
+    engine = workspace.engine
+    for listing, item in store.media_listings(engine, scope=session_id):
+        if listing.scope == session_id and store.unlist_media(
+            engine, scope=session_id, media_id=item.id
+        ):
+            workspace.media_file(item.id, item.suffix).unlink(missing_ok=True)
+
+
 def media_file(workspace: Workspace, media_id: str) -> Path:
     """The stored file of media item `media_id`; NotFound when there is no such item,
     InputFileError when its file has gone from `<workspace>/media`."""

@@ -104,3 +104,16 @@ def test_adding_to_a_missing_session_or_from_a_missing_file_is_refused(
     with pytest.raises(MediaRefused, match="is empty"):
         add_media(workspace, b"", scope=session_id, settings=settings)
     assert list_media(workspace, session_id) == []
+
+
+def test_deleting_a_session_forgets_its_media_but_not_the_workspaces(workspace, settings):
+    from reelchat.agent.conversation import delete_session
+
+    session = store.create_session(workspace.engine, title="gone").id
+    own = add_media(workspace, _picture("red"), scope=session, settings=settings)
+    logo = add_media(workspace, _picture("black"), scope=WORKSPACE_SCOPE, settings=settings)
+    delete_session(workspace, session)
+    assert [e.id for e in list_media(workspace, WORKSPACE_SCOPE)] == [logo.id]
+    assert not (workspace.root / "media" / f"{own.id}.png").exists()
+    with pytest.raises(NotFound):
+        media_file(workspace, own.id)
