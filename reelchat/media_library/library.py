@@ -85,6 +85,22 @@ def add_media(
     return _entry(listing, item)
 
 
+def attach_media(workspace: Workspace, media_ids: list[str], *, scope: str) -> list[MediaEntry]:
+    """List media items that were already added (by any session or the workspace) in `scope`
+    too, in the order given, under the label they were added with: how a host's agent passes
+    pictures by id. Every id is checked before anything is listed: NotFound names the first
+    unknown one (nothing is listed then)."""
+    engine = workspace.engine
+    items = [store.get_media_item(engine, media_id=media_id) for media_id in media_ids]
+    entries = []
+    for item in items:
+        labels = store.media_labels(engine, media_id=item.id)
+        label = labels[0] if labels else f"media {item.id[:8]}"
+        entries.append(_entry(store.list_media_item(engine, item=item, scope=scope, label=label),
+                              item))  # fmt: skip
+    return entries
+
+
 def list_media(workspace: Workspace, scope: str) -> list[MediaEntry]:
     """`scope`'s media, oldest first; a session's list ends with the workspace's items."""
     return [_entry(listing, item) for listing, item in store.media_listings(

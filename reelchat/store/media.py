@@ -55,6 +55,17 @@ def media_listings(engine: Engine, *, scope: str) -> list[tuple[MediaListing, Me
     return sorted(rows, key=lambda row: row[0].scope == WORKSPACE_SCOPE)
 
 
+def media_labels(engine: Engine, *, media_id: str) -> list[str]:
+    """The labels `media_id` is listed under anywhere, oldest listing first."""
+    with _tx(engine) as db:
+        rows = db.exec(
+            select(MediaListing.label)
+            .where(MediaListing.media_id == media_id)
+            .order_by(MediaListing.added_at)  # type: ignore[arg-type]
+        ).all()
+    return list(rows)
+
+
 def unlist_media(engine: Engine, *, scope: str, media_id: str) -> bool:
     """Remove `media_id` from `scope`'s list; True when no scope lists it any more (its item
     row is then deleted too, and the caller may delete the file). NotFound when not listed."""

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import json
 from collections.abc import Callable
-from typing import Any
+from typing import Annotated, Any
 
 from langchain_core.tools import BaseTool, StructuredTool
 from langchain_core.utils.function_calling import convert_to_openai_tool
@@ -18,13 +18,29 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
 from reelchat import store
 from reelchat.errors import ReelchatError
+from reelchat.media_library import attach_media
+from reelchat.storyboard.models import MAX_SHOTS, MediaId
 from reelchat.storyboard.validation import describe
 from reelchat.studio import Studio
 from reelchat.tools.actions import describe as describe_storyboard
 
+MAX_MEDIA_IDS = MAX_SHOTS
+"""Most media ids one call passes: one per shot of the longest storyboard."""
+
 
 class _Args(BaseModel):
     model_config = ConfigDict(extra="forbid")
+
+
+MediaIds = Annotated[
+    list[MediaId],
+    Field(
+        default_factory=list, max_length=MAX_MEDIA_IDS,
+        description="Pictures or clips to show, by the ids the host got when it added them "
+        "(Studio.add_workspace_media or a session's add_media; 16 hex digits each), in the "
+        "order the shots should show them. Ids only: files cannot be passed here.",
+    ),
+]  # fmt: skip
 
 
 class MakeVideoArgs(_Args):
@@ -34,6 +50,7 @@ class MakeVideoArgs(_Args):
         min_length=1, max_length=2000,
         description="What the video should be, e.g. 'a 20 second demo of our export button'.",
     )  # fmt: skip
+    media_ids: MediaIds
 
 
 class EditVideoArgs(_Args):
@@ -42,6 +59,7 @@ class EditVideoArgs(_Args):
 
     session_id: str = Field(pattern=r"^[0-9a-f]{6,32}$", description="From make_video.")
     request: str = Field(min_length=1, max_length=2000, description="The change, in words.")
+    media_ids: MediaIds
 
 
 class GetStatusArgs(_Args):
@@ -62,11 +80,16 @@ class VideoTools:
         }
 
     def make_video(self, args: MakeVideoArgs) -> dict[str, Any]:
+        engine = self.studio.workspace.engine
+        for media_id in args.media_ids:  # all known before a session is made
+            store.get_media_item(engine, media_id=media_id)
         session = self.studio.new_session()
+        attach_media(self.studio.workspace, args.media_ids, scope=session.id)
         return self._result(session.id, session.ask(args.request))
 
     def edit_video(self, args: EditVideoArgs) -> dict[str, Any]:
         session = self.studio.session(args.session_id)
+        attach_media(self.studio.workspace, args.media_ids, scope=session.id)
         return self._result(session.id, session.ask(args.request))
 
     def get_status(self, args: GetStatusArgs) -> dict[str, Any]:

@@ -74,3 +74,49 @@ def test_a_langgraph_agent_of_its_own_calls_make_video(tmp_path):
         assert result["messages"][-1].content == "Here is the video."
     finally:
         server.close()
+
+
+def test_make_and_edit_video_take_media_the_host_added_by_id(tools):
+    import io
+
+    from PIL import Image
+
+    from reelchat.media_library import list_media
+
+    def picture(colour):
+        data = io.BytesIO()
+        Image.new("RGB", (32, 18), colour).save(data, format="PNG")
+        return data.getvalue()
+
+    first = tools.studio.add_workspace_media(picture("red"), label="home.png")
+    second = tools.studio.add_workspace_media(picture("blue"), label="editor.png")
+    schema = {s["function"]["name"]: s for s in tools.openai_schemas()}["make_video"]
+    arguments = {"request": REQUEST, "media_ids": [second.id, first.id]}
+    jsonschema.validate(arguments, schema["function"]["parameters"])
+
+    made = tools.call("make_video", arguments)
+    session = tools.studio.session(made["session_id"])
+    own = [(e.id, e.label) for e in session.media() if e.scope == session.id]
+    assert own == [(second.id, "editor.png"), (first.id, "home.png")]
+    shown = [shot.media.id for shot in session.storyboard.shots if shot.media]
+    assert shown == [second.id, first.id]
+
+    third = tools.studio.add_workspace_media(picture("green"), label="export.png")
+    tools.call("edit_video", {"session_id": session.id, "request": "make shot 2 longer",
+                              "media_ids": [third.id]})  # fmt: skip
+    assert third.id in [e.id for e in list_media(tools.studio.workspace, session.id)
+                        if e.scope == session.id]  # fmt: skip
+
+
+@pytest.mark.parametrize(
+    ("arguments", "error"),
+    [
+        ({"request": "a demo", "media_ids": ["0123456789abcdef"]}, "no media item with id"),
+        ({"request": "a demo", "media_ids": ["../../etc/passwd"]}, "media_ids"),
+        ({"request": "a demo", "media_ids": ["/home/me/shot.png"]}, "media_ids"),
+    ],
+)
+def test_unknown_media_ids_or_paths_are_refused_before_a_session_is_made(tools, arguments, error):
+    result = tools.call("make_video", arguments)
+    assert error in result["error"]
+    assert tools.studio.sessions() == []
