@@ -16,6 +16,9 @@ from reelchat.errors import MediaRefused
 FORMATS = {"PNG": "PNG", "JPEG": "JPEG", "MPO": "JPEG", "WEBP": "WebP", "GIF": "GIF"}
 """Pillow's format names accepted, with the name a person knows them by. MPO is the JPEG a
 phone writes with a second, preview picture inside: its first picture is the photo."""
+_DECODERS = ["PNG", "JPEG", "WEBP", "GIF"]
+"""The only decoders Pillow is asked to try (its JPEG one opens MPO too), so no other
+format's decoder ever sees a person's file."""
 _SRGB = ImageCms.ImageCmsProfile(ImageCms.createProfile("sRGB"))
 
 
@@ -30,11 +33,11 @@ class StillImage:
 
 
 def is_image(path: Path) -> bool:
-    """Whether Pillow recognises `path`'s content as an image of any format (header only)."""
+    """Whether Pillow recognises `path`'s content as an image in one of FORMATS (header only)."""
     try:
         with warnings.catch_warnings():
             warnings.simplefilter("ignore", Image.DecompressionBombWarning)
-            with Image.open(path):
+            with Image.open(path, formats=_DECODERS):
                 return True
     except Image.DecompressionBombError:
         return True
@@ -53,7 +56,7 @@ def normalise_image(path: Path, *, name: str, max_pixels: int) -> StillImage:
     with warnings.catch_warnings():
         warnings.simplefilter("ignore", Image.DecompressionBombWarning)
         try:
-            with Image.open(path) as opened:
+            with Image.open(path, formats=_DECODERS) as opened:
                 return _normalise(opened, name=name, max_pixels=max_pixels)
         except Image.DecompressionBombError:
             raise MediaRefused(
@@ -65,13 +68,7 @@ def normalise_image(path: Path, *, name: str, max_pixels: int) -> StillImage:
 
 
 def _normalise(image: Image.Image, *, name: str, max_pixels: int) -> StillImage:
-    kind = FORMATS.get(image.format or "")
-    if kind is None:
-        accepted = ", ".join(sorted(set(FORMATS.values())))
-        raise MediaRefused(
-            f"{name} is a {image.format} image; reelchat takes {accepted} images: "
-            "convert it to PNG and add it again"
-        )
+    kind = FORMATS[image.format or ""]
     width, height = image.size
     if width * height > max_pixels:
         raise MediaRefused(

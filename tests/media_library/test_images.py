@@ -251,13 +251,14 @@ def test_a_webp_photo_is_stored_as_png(workspace, session_id, settings):
     assert _stored(workspace, entry.id).getpixel((3, 3)) == (0, 90, 200)
 
 
-def test_an_image_format_outside_the_list_is_refused_by_name(workspace, session_id, settings):
+@pytest.mark.parametrize("kind", ["BMP", "TIFF", "PPM"])
+def test_an_image_format_outside_the_list_is_refused(workspace, session_id, settings, kind):
     buffer = io.BytesIO()
-    Image.new("RGB", (4, 4)).save(buffer, format="BMP")
-    with pytest.raises(MediaRefused, match=r"scan\.png is a BMP image; reelchat takes"):
-        add_media(
-            workspace, buffer.getvalue(), scope=session_id, label="scan.png", settings=settings
-        )
+    Image.new("RGB", (4, 4)).save(buffer, format=kind)
+    with pytest.raises(MediaRefused, match=r"scan\.png is not something reelchat can use: it "
+                       r"takes PNG, JPEG or WebP images"):  # fmt: skip
+        add_media(workspace, buffer.getvalue(), scope=session_id, label="scan.png",
+                  settings=settings)  # fmt: skip
     assert_nothing_stored(workspace)
 
 
@@ -267,3 +268,13 @@ def test_the_persons_file_is_only_read(workspace, session_id, settings, tmp_path
     (folder / "a.png").write_bytes(png_bytes(Image.new("RGB", (4, 4))))
     add_media(workspace, folder / "a.png", scope=session_id, settings=settings)
     assert [p.name for p in folder.iterdir()] == ["a.png"]
+
+
+def test_a_phones_multi_picture_jpeg_is_its_first_picture(workspace, session_id, settings):
+    photo, preview = Image.new("RGB", (16, 12), (250, 0, 0)), Image.new("RGB", (8, 6), "blue")
+    buffer = io.BytesIO()
+    photo.save(buffer, format="MPO", save_all=True, append_images=[preview])
+    assert Image.open(io.BytesIO(buffer.getvalue())).n_frames == 2
+    entry = add_media(workspace, buffer.getvalue(), scope=session_id, settings=settings)
+    stored = _stored(workspace, entry.id)
+    assert stored.size == (16, 12) and stored.getpixel((8, 6))[0] > 230
