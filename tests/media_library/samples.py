@@ -121,6 +121,33 @@ def make_clip(
     return path
 
 
+def make_sideways_clip(path: Path) -> Path:
+    """A 32x16 clip, red on the left and blue on the right as stored, tagged (display matrix)
+    to be shown turned 90° counter-clockwise, as a phone held sideways records."""
+    stored = path.with_name("stored-" + path.name)
+    _ffmpeg(
+        [
+            "-f",
+            "lavfi",
+            "-i",
+            "color=c=red:s=32x16:r=4",
+            "-t",
+            "1",
+            "-vf",
+            "drawbox=x=16:y=0:w=16:h=16:color=blue:t=fill",
+            "-c:v",
+            "libx264",
+            "-preset",
+            "ultrafast",
+            "-pix_fmt",
+            "yuv420p",
+            str(stored),
+        ]
+    )
+    _ffmpeg(["-display_rotation", "90", "-i", str(stored), "-c", "copy", str(path)])
+    return path
+
+
 def make_sound_only(path: Path) -> Path:
     """An MP4 holding only a one-second tone."""
     _ffmpeg(

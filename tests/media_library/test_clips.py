@@ -11,7 +11,7 @@ from reelchat.errors import MediaRefused
 from reelchat.media_library import add_media, media_file
 from reelchat.store.tables import MediaKind
 from tests.media_library.conftest import assert_nothing_stored
-from tests.media_library.samples import make_clip, make_sound_only
+from tests.media_library.samples import make_clip, make_sideways_clip, make_sound_only
 
 
 def test_a_short_clip_is_stored_as_h264_without_sound_or_metadata(
@@ -77,3 +77,19 @@ def test_a_truncated_clip_is_refused_as_damaged(workspace, session_id, settings,
             settings=settings,
         )
     assert_nothing_stored(workspace)
+
+
+def test_a_clip_recorded_sideways_is_stored_upright(workspace, session_id, settings, tmp_path):
+    source = make_sideways_clip(tmp_path / "phone.mp4")
+    with av.open(str(source)) as container:
+        assert next(container.decode(container.streams.video[0])).rotation == 90
+    entry = add_media(workspace, source, scope=session_id,
+                      settings=settings)  # fmt: skip
+    assert (entry.width, entry.height) == (16, 32)
+    with av.open(str(media_file(workspace, entry.id))) as container:
+        decoded = next(container.decode(container.streams.video[0]))
+        assert decoded.rotation == 0  # no rotation left for a player to apply twice
+        frame = decoded.to_ndarray(format="rgb24")
+    top, bottom = frame[4, 8], frame[28, 8]
+    assert top[2] > 200 and top[0] < 60  # the right side, blue, turned to the top
+    assert bottom[0] > 200 and bottom[2] < 60
