@@ -13,6 +13,31 @@ from PIL import Image
 from reelchat.generation.media import ffmpeg_exe
 
 
+def truetype_font(path: Path) -> Path:
+    """A tiny TrueType font (fontTools' FontBuilder) with a square glyph for "A" and a space."""
+    from fontTools.fontBuilder import FontBuilder
+    from fontTools.pens.ttGlyphPen import TTGlyphPen
+
+    square = TTGlyphPen(None)
+    square.moveTo((100, 0))
+    square.lineTo((100, 700))
+    square.lineTo((500, 700))
+    square.lineTo((500, 0))
+    square.closePath()
+    builder = FontBuilder(1000, isTTF=True)
+    builder.setupGlyphOrder([".notdef", "A", "space"])
+    builder.setupCharacterMap({ord("A"): "A", ord(" "): "space"})
+    empty = TTGlyphPen(None).glyph()
+    builder.setupGlyf({".notdef": empty, "A": square.glyph(), "space": empty})
+    builder.setupHorizontalMetrics({".notdef": (600, 0), "A": (600, 100), "space": (300, 0)})
+    builder.setupHorizontalHeader(ascent=800, descent=-200)
+    builder.setupNameTable({"familyName": "Test Brand", "styleName": "Regular"})
+    builder.setupOS2()
+    builder.setupPost()
+    builder.save(str(path))
+    return path
+
+
 def png_bytes(image: Image.Image, **params: object) -> bytes:
     buffer = io.BytesIO()
     image.save(buffer, format="PNG", **params)

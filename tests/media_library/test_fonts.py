@@ -10,24 +10,26 @@ from reelchat.errors import MediaRefused
 from reelchat.media_library import add_media, media_file
 from reelchat.store.tables import WORKSPACE_SCOPE, MediaKind
 from tests.media_library.conftest import assert_nothing_stored
+from tests.media_library.samples import truetype_font
 
-DEJAVU = Path("/usr/share/fonts/truetype/dejavu/DejaVuSans.ttf")
 NOTO_CJK = Path("/usr/share/fonts/opentype/noto/NotoSansCJK-Regular.ttc")
 
 
-def test_a_truetype_font_is_stored_as_it_came(workspace, settings):
-    entry = add_media(workspace, DEJAVU, scope=WORKSPACE_SCOPE, settings=settings)
-    assert entry.kind is MediaKind.font and entry.label == "DejaVuSans.ttf"
+def test_a_truetype_font_is_stored_as_it_came(workspace, settings, tmp_path):
+    font = truetype_font(tmp_path / "Brand-Regular.ttf")
+    entry = add_media(workspace, font, scope=WORKSPACE_SCOPE, settings=settings)
+    assert entry.kind is MediaKind.font and entry.label == "Brand-Regular.ttf"
     stored = media_file(workspace, entry.id)
-    assert stored.suffix == ".ttf" and stored.read_bytes() == DEJAVU.read_bytes()
+    assert stored.suffix == ".ttf" and stored.read_bytes() == font.read_bytes()
 
 
-def test_a_damaged_font_is_refused(workspace, settings):
-    data = DEJAVU.read_bytes()
+def test_a_damaged_font_is_refused(workspace, settings, tmp_path):
+    data = truetype_font(tmp_path / "brand.ttf").read_bytes()
     with pytest.raises(MediaRefused, match=r"brand\.ttf is a damaged font file"):
         add_media(
-            workspace, data[:2000], scope=WORKSPACE_SCOPE, label="brand.ttf", settings=settings
-        )
+            workspace, data[: len(data) // 2], scope=WORKSPACE_SCOPE, label="brand.ttf",
+            settings=settings,
+        )  # fmt: skip
     assert_nothing_stored(workspace)
 
 

@@ -12,7 +12,7 @@ from reelchat.media_library.labels import MAX_LABEL, clean_label
 from reelchat.store.tables import WORKSPACE_SCOPE
 from reelchat.storyboard.models import ShotMedia
 from tests.conftest import make_storyboard
-from tests.media_library.samples import png_bytes
+from tests.media_library.samples import png_bytes, truetype_font
 
 
 def _picture(colour: str) -> bytes:
@@ -117,3 +117,35 @@ def test_deleting_a_session_forgets_its_media_but_not_the_workspaces(workspace, 
     assert not (workspace.root / "media" / f"{own.id}.png").exists()
     with pytest.raises(NotFound):
         media_file(workspace, own.id)
+
+
+def test_the_brand_kits_logo_cannot_be_removed(workspace, settings):
+    from reelchat.storyboard.models import Brand, Logo
+
+    logo = add_media(workspace, _picture("black"), scope=WORKSPACE_SCOPE, settings=settings)
+    store.set_brand(workspace.engine, brand=Brand(logo=Logo(media=logo.id)))
+    with pytest.raises(MediaRefused, match="is the brand kit's logo; set another one"):
+        remove_media(workspace, WORKSPACE_SCOPE, logo.id)
+    assert media_file(workspace, logo.id).is_file()
+
+
+def test_nothing_is_written_outside_the_workspace(workspace, session_id, settings, tmp_path,
+                                                   monkeypatch):  # fmt: skip
+    import tempfile
+
+    from tests.media_library.samples import make_clip
+
+    clip = make_clip(tmp_path / "clip.mp4", seconds=1)
+    font = truetype_font(tmp_path / "brand.ttf")
+    system_temp = tmp_path / "system-temp"
+    system_temp.mkdir()
+    monkeypatch.setenv("TMPDIR", str(system_temp))
+    monkeypatch.setattr(tempfile, "tempdir", str(system_temp))
+    before = sorted(p.name for p in tmp_path.iterdir())
+    add_media(workspace, _picture("red"), scope=session_id, settings=settings)
+    add_media(workspace, clip, scope=session_id, settings=settings)
+    add_media(workspace, font, scope=session_id, settings=settings)
+    assert list(system_temp.iterdir()) == []
+    assert sorted(p.name for p in tmp_path.iterdir()) == before
+    stored = sorted(p.suffix for p in (workspace.root / "media").iterdir())
+    assert stored == [".mp4", ".png", ".ttf"]  # and no temp file left beside them
