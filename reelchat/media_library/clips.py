@@ -72,12 +72,7 @@ def read_facts(path: Path, *, name: str, max_seconds: float) -> ClipFacts:
             )
         stream = container.streams.video[0]
         duration = _seconds(container, stream)
-        if duration > max_seconds:
-            raise MediaRefused(
-                f"{name} lasts {_clock(duration)}, longer than the {_clock(max_seconds)} a clip "
-                "may last (REELCHAT_MEDIA_MAX_CLIP_SECONDS); trim it to the part you want to "
-                "show and add that"
-            )
+        check_length(duration, name=name, max_seconds=max_seconds)
         return ClipFacts(
             container=kind,
             duration=duration,
@@ -87,10 +82,23 @@ def read_facts(path: Path, *, name: str, max_seconds: float) -> ClipFacts:
         )
 
 
+def check_length(seconds: float, *, name: str, max_seconds: float, cut: bool = False) -> None:
+    """MediaRefused when a clip lasting `seconds` is longer than `max_seconds`; `cut` when
+    `seconds` was measured on a decode that stopped early (the clip may be longer still)."""
+    if seconds > max_seconds:
+        length = "" if cut else f" {_clock(seconds)},"
+        raise MediaRefused(
+            f"{name} lasts{length} longer than the {_clock(max_seconds)} a clip may last "
+            "(REELCHAT_MEDIA_MAX_CLIP_SECONDS); trim it to the part you want to show and add that"
+        )
+
+
 def normalise_clip(path: Path, output: Path, *, name: str, max_seconds: float) -> None:
     """Re-encode the clip at `path` into `output`: H.264 yuv420p MP4 (the shared recipe), at
-    most MAX_SIDE pixels on its longest side, without audio, subtitles, chapters or metadata,
-    cut at `max_seconds`. MediaRefused when FFmpeg cannot decode it."""
+    most MAX_SIDE pixels on its longest side, without audio, subtitles, chapters or metadata.
+    Decoding stops a second past `max_seconds`, so a clip whose container does not say how
+    long it is (a browser's WebM recording) is never decoded for hours, and its length can
+    still be checked on the result. MediaRefused when FFmpeg cannot decode it."""
     fit = (
         f"scale='min({MAX_SIDE},iw)':'min({MAX_SIDE},ih)':force_original_aspect_ratio=decrease,"
         "scale=trunc(iw/2)*2:trunc(ih/2)*2"
@@ -98,7 +106,7 @@ def normalise_clip(path: Path, output: Path, *, name: str, max_seconds: float) -
     try:
         run_ffmpeg(
             ["-i", str(path), "-map", "0:v:0", "-an", "-sn", "-dn",
-             "-map_metadata", "-1", "-map_chapters", "-1", "-t", f"{max_seconds:.3f}",
+             "-map_metadata", "-1", "-map_chapters", "-1", "-t", f"{max_seconds + 1:.3f}",
              "-vf", f"{fit},{TO_BT709}", *VIDEO_CODEC_ARGS, *BROWSER_ARGS,
              "-f", "mp4", str(output)],
             what=f"decode {name}",
@@ -107,14 +115,16 @@ def normalise_clip(path: Path, output: Path, *, name: str, max_seconds: float) -
         raise MediaRefused(f"{name} could not be decoded as a clip ({error})") from None
 
 
-def stored_facts(path: Path, *, name: str) -> tuple[int, int, float]:
-    """(width, height, seconds) of a stored clip, from its container; MediaRefused when the
-    re-encode produced no picture."""
+def stored_facts(path: Path, *, name: str, max_seconds: float) -> tuple[int, int, float]:
+    """(width, height, seconds) of a re-encoded clip, from its container; MediaRefused when it
+    holds no picture or lasts longer than `max_seconds`."""
     with av.open(str(path), mode="r") as container:
         if not container.streams.video or not container.streams.video[0].frames:
             raise MediaRefused(f"{name} holds no frame that could be decoded")
         stream = container.streams.video[0]
-        return stream.codec_context.width, stream.codec_context.height, _seconds(container, stream)
+        seconds = _seconds(container, stream)
+        check_length(seconds, name=name, max_seconds=max_seconds, cut=True)
+        return stream.codec_context.width, stream.codec_context.height, seconds
 
 
 def _seconds(container: av.container.InputContainer, stream: av.video.stream.VideoStream) -> float:

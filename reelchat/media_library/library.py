@@ -257,7 +257,9 @@ def _normalise(
     target = workspace.media_file(media_id, "mp4")
     with atomic_output(target) as temp:
         normalise_clip(copy, temp, name=name, max_seconds=settings.media_max_clip_seconds)
-        width, height, seconds = stored_facts(temp, name=name)
+        width, height, seconds = stored_facts(
+            temp, name=name, max_seconds=settings.media_max_clip_seconds
+        )
     return MediaItem(
         id=media_id, kind=MediaKind.clip, suffix="mp4", bytes=target.stat().st_size,
         width=width, height=height, duration=round(seconds, 3),

@@ -173,6 +173,30 @@ def make_sideways_clip(path: Path) -> Path:
     return path
 
 
+def make_webm_without_duration(path: Path, *, seconds: float) -> Path:
+    """A VP8 WebM written as a live stream: no duration in its header, as browsers record."""
+    _ffmpeg(
+        [
+            "-f",
+            "lavfi",
+            "-i",
+            "color=c=red:s=16x16:r=4",
+            "-t",
+            str(seconds),
+            "-c:v",
+            "libvpx",
+            "-deadline",
+            "realtime",
+            "-f",
+            "webm",
+            "-live",
+            "1",
+            str(path),
+        ]
+    )
+    return path
+
+
 def make_sound_only(path: Path) -> Path:
     """An MP4 holding only a one-second tone."""
     _ffmpeg(

@@ -11,7 +11,12 @@ from reelchat.errors import MediaRefused
 from reelchat.media_library import add_media, media_file
 from reelchat.store.tables import MediaKind
 from tests.media_library.conftest import assert_nothing_stored
-from tests.media_library.samples import make_clip, make_sideways_clip, make_sound_only
+from tests.media_library.samples import (
+    make_clip,
+    make_sideways_clip,
+    make_sound_only,
+    make_webm_without_duration,
+)
 
 
 def test_a_short_clip_is_stored_as_h264_without_sound_or_metadata(
@@ -93,3 +98,16 @@ def test_a_clip_recorded_sideways_is_stored_upright(workspace, session_id, setti
     top, bottom = frame[4, 8], frame[28, 8]
     assert top[2] > 200 and top[0] < 60  # the right side, blue, turned to the top
     assert bottom[0] > 200 and bottom[2] < 60
+
+
+def test_a_webm_that_does_not_say_its_length_is_measured_not_cut(workspace, session_id, tmp_path):
+    recording = make_webm_without_duration(tmp_path / "recording.webm", seconds=4)
+    with av.open(str(recording)) as container:
+        assert container.duration is None
+    short = Settings(workspace=workspace.root, media_max_clip_seconds=2)
+    with pytest.raises(MediaRefused, match=r"recording\.webm lasts longer than the 0:02"):
+        add_media(workspace, recording, scope=session_id, settings=short)
+    assert_nothing_stored(workspace)
+    enough = Settings(workspace=workspace.root, media_max_clip_seconds=5)
+    entry = add_media(workspace, recording, scope=session_id, settings=enough)
+    assert entry.duration == pytest.approx(4.0, abs=0.3)
