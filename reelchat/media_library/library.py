@@ -74,10 +74,12 @@ def add_media(
     engine = workspace.engine
     if scope != WORKSPACE_SCOPE:
         store.get_session(engine, session_id=scope)
-    named = source.name if isinstance(source, Path) else None
-    with _incoming_copy(workspace, source, limit=settings.media_max_bytes) as (copy, digest):
+    named = label or (source.name if isinstance(source, Path) else None)
+    shown = clean_label(named, fallback="the upload")
+    incoming = _incoming_copy(workspace, source, name=shown, limit=settings.media_max_bytes)
+    with incoming as (copy, digest):
         media_id = digest[:16]
-        name = clean_label(label or named, fallback=f"media {media_id[:8]}")
+        name = clean_label(named, fallback=f"media {media_id[:8]}")
         item = _stored_item(workspace, media_id)
         if item is None:
             item = _normalise(workspace, copy, media_id=media_id, name=name, settings=settings)
@@ -178,12 +180,11 @@ def _stored_item(workspace: Workspace, media_id: str) -> MediaItem | None:
 
 @contextlib.contextmanager
 def _incoming_copy(
-    workspace: Workspace, source: Path | bytes, *, limit: int
+    workspace: Workspace, source: Path | bytes, *, name: str, limit: int
 ) -> Iterator[tuple[Path, str]]:
     """A private copy of `source` in the workspace's media folder (so what is decoded is what
     was hashed, and nothing is written beside the person's file) with its SHA-256; removed
-    afterwards. MediaRefused when it is empty or larger than `limit` bytes."""
-    name = clean_label(source.name if isinstance(source, Path) else None, fallback="the upload")
+    afterwards. MediaRefused (naming it `name`) when it is empty or larger than `limit` bytes."""
     folder = workspace.media_dir
     folder.mkdir(parents=True, exist_ok=True)
     fd, temp_name = tempfile.mkstemp(prefix=".incoming-", dir=folder)

@@ -101,8 +101,8 @@ def test_adding_to_a_missing_session_or_from_a_missing_file_is_refused(
         add_media(workspace, _picture("red"), scope="0123456789abcdef", settings=settings)
     with pytest.raises(InputFileError, match=r"nothere\.png is not a file"):
         add_media(workspace, tmp_path / "nothere.png", scope=session_id, settings=settings)
-    with pytest.raises(MediaRefused, match="is empty"):
-        add_media(workspace, b"", scope=session_id, settings=settings)
+    with pytest.raises(MediaRefused, match=r"^shot\.png is empty$"):
+        add_media(workspace, b"", scope=session_id, label="shot.png", settings=settings)
     assert list_media(workspace, session_id) == []
 
 
