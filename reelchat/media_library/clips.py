@@ -14,6 +14,9 @@ from reelchat.generation.media import BROWSER_ARGS, TO_BT709, VIDEO_CODEC_ARGS, 
 
 CONTAINERS = {"mov,mp4,m4a,3gp,3g2,mj2": "MP4/MOV", "matroska,webm": "WebM"}
 """FFmpeg's demuxer names accepted, with the name a person knows them by."""
+DEMUXERS = {"format_whitelist": ",".join(CONTAINERS), "protocol_whitelist": "file"}
+"""FFmpeg may open a person's file only with the accepted demuxers, and read only local files:
+a playlist (HLS, concat) disguised as a clip never makes it open another file or a URL."""
 MAX_SIDE = 1920
 """Longest side of a stored clip (pixels): the largest frame a storyboard renders is 1080p, so
 a 4K clip is scaled down once when it is added rather than at every render."""
@@ -34,7 +37,7 @@ class ClipFacts:
 def is_container(path: Path) -> bool:
     """Whether FFmpeg recognises `path`'s content as one of the accepted containers."""
     try:
-        with av.open(str(path), mode="r") as container:
+        with av.open(str(path), mode="r", container_options=DEMUXERS) as container:
             return container.format.name in CONTAINERS
     except (av.FFmpegError, OSError, ValueError):
         return False
@@ -50,7 +53,7 @@ def read_facts(path: Path, *, name: str, max_seconds: float) -> ClipFacts:
     MP4/MOV/WebM, has no video stream, or lasts longer than `max_seconds` (read from the
     container's header: nothing is decoded)."""
     try:
-        container = av.open(str(path), mode="r")
+        container = av.open(str(path), mode="r", container_options=DEMUXERS)
     except (av.FFmpegError, OSError, ValueError):
         raise MediaRefused(f"{name} is not an image, clip or font reelchat can read") from None
     with container:
@@ -105,7 +108,8 @@ def normalise_clip(path: Path, output: Path, *, name: str, max_seconds: float) -
     )
     try:
         run_ffmpeg(
-            ["-i", str(path), "-map", "0:v:0", "-an", "-sn", "-dn",
+            ["-format_whitelist", DEMUXERS["format_whitelist"], "-protocol_whitelist", "file",
+             "-i", str(path), "-map", "0:v:0", "-an", "-sn", "-dn",
              "-map_metadata", "-1", "-map_chapters", "-1", "-t", f"{max_seconds + 1:.3f}",
              "-vf", f"{fit},{TO_BT709}", *VIDEO_CODEC_ARGS, *BROWSER_ARGS,
              "-f", "mp4", str(output)],

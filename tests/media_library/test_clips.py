@@ -111,3 +111,15 @@ def test_a_webm_that_does_not_say_its_length_is_measured_not_cut(workspace, sess
     enough = Settings(workspace=workspace.root, media_max_clip_seconds=5)
     entry = add_media(workspace, recording, scope=session_id, settings=enough)
     assert entry.duration == pytest.approx(4.0, abs=0.3)
+
+
+@pytest.mark.parametrize(
+    "playlist",
+    ["#EXTM3U\n#EXTINF:10.0,\nfile:///etc/hostname\n#EXT-X-ENDLIST\n",
+     "ffconcat version 1.0\nfile 'clip.mp4'\n"],
+)  # fmt: skip
+def test_a_playlist_disguised_as_a_clip_is_refused(workspace, session_id, settings, playlist):
+    with pytest.raises(MediaRefused, match=r"holiday\.mp4 is not something reelchat can use"):
+        add_media(workspace, playlist.encode(), scope=session_id, label="holiday.mp4",
+                  settings=settings)  # fmt: skip
+    assert_nothing_stored(workspace)
