@@ -390,6 +390,13 @@ def export_session(
         music_name = (place(music, f"music{suffix.lower()}"), music_seconds)
     timeline = cut_timeline(storyboard, CutMedia(names, lines, music_name), fmt)
     result.files[:0] = write_timeline(timeline, output, fmt)
+    faded = [str(n) for n, shot in enumerate(storyboard.shots, start=1)
+             if shot.transition is Transition.fade_to_black]  # fmt: skip
+    if faded:
+        result.notes.append(
+            f"shot(s) {', '.join(faded)} fade to black in the video; the timeline has no fades "
+            "(add them in the editor): each clip's metadata names its transition"
+        )
     if fmt is ExportFormat.edl and len(timeline.tracks) > 1:
         result.notes.append(
             "an EDL holds one video track: the audio tracks are in "
