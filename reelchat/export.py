@@ -59,7 +59,8 @@ class EditRate:
 
     exact: Fraction
     value: float
-    """The rate as OpenTimelineIO is given it (the FCPXML adapter wants 29.97, not 30000/1001)."""
+    """The rate as OpenTimelineIO is given it: the FCPXML adapter looks rates up by their label
+    (29.97), SMPTE timecode wants the exact value (30000/1001)."""
     fps: Fraction
     """The storyboard's rate."""
 
@@ -68,20 +69,23 @@ class EditRate:
         return math.floor(Fraction(storyboard_frames) * self.exact / self.fps + Fraction(1, 2))
 
     def time(self, frames: int) -> RationalTime:
-        return RationalTime(frames, self.value)
+        """`frames` at this rate as a time that lands exactly on the frame: at a labelled rate
+        (29.97) the value is scaled so that value / 29.97 is frames * 1001 / 30000 seconds."""
+        return RationalTime(float(frames * Fraction(self.value) / self.exact), self.value)
 
 
 def edit_rate(fps: Fraction, fmt: ExportFormat) -> EditRate:
     """The storyboard's own rate for OpenTimelineIO JSON. FCPXML and EDL know only the usual
     video rates: the lowest one that is a whole multiple of `fps` (8 fps -> 24, 10 -> 30), so
-    every frame lands on a frame; else the lowest one above `fps` (within half a frame)."""
+    every frame lands on a frame; else the lowest whole rate above `fps` (each start and end
+    within half a timeline frame of the storyboard's)."""
     if fmt is ExportFormat.otio:
         return EditRate(fps, float(fps), fps)
     for exact, label in _EDIT_RATES:
         if (exact / fps).denominator == 1:
-            return EditRate(exact, label if exact.denominator > 1 else float(exact), fps)
-    exact, label = next((e, v) for e, v in _EDIT_RATES if e >= fps)
-    return EditRate(exact, label if exact.denominator > 1 else float(exact), fps)
+            return EditRate(exact, label if fmt is ExportFormat.fcpxml else float(exact), fps)
+    exact = next(e for e, _ in _EDIT_RATES if e.denominator == 1 and e >= fps)
+    return EditRate(exact, float(exact), fps)
 
 
 @dataclass(frozen=True)
@@ -228,6 +232,8 @@ def _fcpxml_with_transitions_and_notes(text: str, timeline: otio.schema.Timeline
     spine for every dissolve (starting where the next shot starts) and each marker's comment as
     its `note`, so Final Cut shows the crossfades and prompts. Readers that skip unknown spine
     elements (OpenTimelineIO's included) read the clips as before."""
+    from otio_fcpx_xml_adapter.fcpx_xml import from_rational_time
+
     root = ElementTree.fromstring(text.split("<!DOCTYPE fcpxml>", 1)[-1].strip())
     spine = root.find(".//spine")
     if spine is None:
@@ -241,8 +247,8 @@ def _fcpxml_with_transitions_and_notes(text: str, timeline: otio.schema.Timeline
         start = shots.range_of_child(following).start_time
         element = ElementTree.Element(
             "transition",
-            {"name": "Cross Dissolve", "offset": _fcpx_time(start),
-             "duration": _fcpx_time(dissolve.out_offset)},
+            {"name": "Cross Dissolve", "offset": from_rational_time(start),
+             "duration": from_rational_time(dissolve.out_offset)},
         )  # fmt: skip
         spine.insert(list(spine).index(elements[clips.index(following)]), element)
     notes = [marker.comment for clip in shots.find_clips() for marker in clip.markers]
@@ -251,11 +257,6 @@ def _fcpxml_with_transitions_and_notes(text: str, timeline: otio.schema.Timeline
     ElementTree.indent(root, space="    ")
     body = ElementTree.tostring(root, encoding="unicode")
     return f'<?xml version="1.0" encoding="UTF-8"?>\n<!DOCTYPE fcpxml>\n\n{body}\n'
-
-
-def _fcpx_time(time: RationalTime) -> str:
-    seconds = Fraction(time.value).limit_denominator() / Fraction(time.rate).limit_denominator(1001)
-    return "0s" if seconds == 0 else f"{seconds.numerator}/{seconds.denominator}s"
 
 
 def write_timeline(timeline: otio.schema.Timeline, path: Path, fmt: ExportFormat) -> list[Path]:

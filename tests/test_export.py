@@ -15,7 +15,14 @@ from typer.testing import CliRunner
 from reelchat import Studio, store
 from reelchat.cli import app
 from reelchat.errors import InputFileError, NotFound
-from reelchat.export import ExportFormat, export_session
+from reelchat.export import (
+    CutMedia,
+    ExportFormat,
+    cut_timeline,
+    edit_rate,
+    export_session,
+    write_timeline,
+)
 from reelchat.generation.animatic import AnimaticBackend
 from reelchat.generation.media import ffmpeg_exe, probe
 from reelchat.generation.narration import tts_available
@@ -225,3 +232,34 @@ def test_bad_requests_are_clear_errors(tmp_path, session):
     store.add_version(workspace.engine, session_id=other, storyboard=board)
     with pytest.raises(NotFound, match=f"render it first: reelchat render --session {other}"):
         export_session(workspace, other, ExportFormat.edl)
+
+
+@pytest.mark.parametrize("fps", [8, 16, 23.976, 29.97, 60])
+@pytest.mark.parametrize("fmt", list(ExportFormat))
+def test_every_rate_reads_back_within_a_frame(tmp_path, fps, fmt):
+    """FCPXML and EDL know only the usual editing rates: 8 fps goes onto 24 exactly, 16 onto 24
+    within half a frame, NTSC rates stay NTSC."""
+    board = make_storyboard(6, transitions=TRANSITIONS, duration=1.3, fps=fps)
+    media = CutMedia([f"m/shot-{n}.mp4" for n in range(6)], [])
+    path = tmp_path / f"cut.{fmt}"
+    write_timeline(cut_timeline(board, media, fmt), path, fmt)
+    line = board.timeline
+    if fmt is ExportFormat.fcpxml:  # OpenTimelineIO's reader truncates 23.976 to 23: read the XML
+        spine = ElementTree.parse(path).getroot().find(".//spine")
+        clips = spine.findall("clip")
+        seconds = [Fraction(c.get("offset").rstrip("s")) for c in clips]
+        seconds.append(seconds[-1] + Fraction(clips[-1].get("duration").rstrip("s")))
+        for time in seconds:  # on the timeline's frame grid, not just near it
+            assert (time * edit_rate(line.fps, fmt).exact).denominator == 1
+        starts = [float(time * line.fps) for time in seconds]
+        dissolves = [Fraction(t.get("offset").rstrip("s")) for t in spine.iter("transition")]
+        assert dissolves == [seconds[1], seconds[4]]
+    else:
+        rate = edit_rate(line.fps, fmt).exact
+        timeline = otio.adapters.read_from_file(
+            str(path), **({"rate": float(rate)} if fmt == "edl" else {})
+        )
+        clips = list(_video_track(timeline).find_clips(shallow_search=True))
+        starts = [_frames(clip.range_in_parent().start_time, float(line.fps)) for clip in clips]
+        starts.append(_frames(timeline.duration(), float(line.fps)))
+    assert starts == pytest.approx([*line.starts, line.total], abs=1)
