@@ -194,6 +194,7 @@ def probe(path: Path) -> VideoInfo:
             if not container.streams.video:
                 raise MediaToolError(f"{path.name} has no video stream ffmpeg can read")
             stream = container.streams.video[0]
+            stream.thread_type = "AUTO"  # frame and slice threads, as the ffmpeg CLI decodes
             context = stream.codec_context
             audio = container.streams.audio
             frames, start, end = 0, None, None
