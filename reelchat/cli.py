@@ -453,6 +453,7 @@ def export(
     music: Annotated[
         Path | None, typer.Option(help="Music to lay on the music track (as given to render).")
     ] = None,
+    narration: NarrationOption = True,
     workspace: WorkspaceOption = None,
     executor: ExecutorOption = None,
     ray_address: RayAddressOption = None,
@@ -463,11 +464,13 @@ def export(
     ws = _workspace(workspace)
     if output is not None:
         _check_output(output, ws)
-    options = _stitch_options(True, True, music)
+    options = _stitch_options(True, narration, music)
     if current_video(ws, session_id) is None:
         err.print("the current storyboard has no video yet: rendering it first", highlight=False)
         _render(ws, _settings(ws, executor, ray_address), session_id, options, None)
-    result = export_session(ws, session_id, fmt, output=output, music=options.music)
+    result = export_session(
+        ws, session_id, fmt, output=output, music=options.music, narration=narration
+    )
     out.print(
         f"[green]{fmt.value}:[/] {terminal_text(result.path)}  (media in "
         f"{terminal_text(result.media.name)}/)",

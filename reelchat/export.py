@@ -325,12 +325,14 @@ def export_session(
     *,
     output: Path | None = None,
     music: Path | None = None,
+    narration: bool = True,
 ) -> ExportResult:
     """Write the cut of the session's current video for an editor and return what was written.
 
     `output` defaults to `<session>/exports/cut-v<version>.<fmt>`; the media goes to
     `<output stem>_media/` beside it. `music` (the file given to `--music` when rendering: the
-    session does not keep it) goes on the music track. Raises NotFound when the current
+    session does not keep it) goes on the music track; with `narration` the shots' lines,
+    spoken as the render speaks them, go on the narration track. Raises NotFound when the current
     storyboard version has no video yet (render it first) or a clip file is gone, and
     InputFileError for an output over the workspace's own files or unreadable music.
     """
@@ -374,7 +376,7 @@ def export_session(
 
     names = [place(clip, f"shot-{n:02d}.mp4") for n, clip in enumerate(clips, start=1)]
     lines: list[tuple[int, str, float]] = []
-    narrated = [i for i, shot in enumerate(storyboard.shots) if shot.narration]
+    narrated = [i for i, shot in enumerate(storyboard.shots) if shot.narration and narration]
     if narrated and not tts_available():
         result.notes.append("no text-to-speech voice is installed: the narration track is empty")
     elif narrated:

@@ -76,8 +76,9 @@ class StudioSession:
         """Write the current cut for a video editor: `format` is "otio" (OpenTimelineIO JSON),
         "fcpxml" (Final Cut Pro XML) or "edl" (CMX 3600). A storyboard without a video is
         rendered first (with the studio's stitch options; its music goes on the music track
-        unless `music` is given). The media is copied beside the
-        timeline file and referenced by relative paths (`result.path`, `result.media`).
+        unless `music` is given, its narration setting decides the narration track). The media
+        is copied beside the timeline file and referenced by relative paths (`result.path`,
+        `result.media`).
 
         InputFileError for an unknown format or an output over the workspace's own files."""
         try:
@@ -92,7 +93,10 @@ class StudioSession:
             )  # fmt: skip
         target = Path(output).expanduser() if output is not None else None
         music = music if music is not None else self._studio.stitch.music
-        return export_session(self._workspace, self.id, fmt, output=target, music=music)
+        return export_session(
+            self._workspace, self.id, fmt, output=target, music=music,
+            narration=self._studio.stitch.narration,
+        )  # fmt: skip
 
     async def aask(self, text: str) -> str:
         return await asyncio.to_thread(self.ask, text)

@@ -263,3 +263,20 @@ def test_every_rate_reads_back_within_a_frame(tmp_path, fps, fmt):
         starts = [_frames(clip.range_in_parent().start_time, float(line.fps)) for clip in clips]
         starts.append(_frames(timeline.duration(), float(line.fps)))
     assert starts == pytest.approx([*line.starts, line.total], abs=1)
+
+
+def test_a_library_session_exports_after_rendering_with_the_studios_music(tmp_path, music):
+    studio = Studio(tmp_path / "ws", stitch=StitchOptions(captions=False, narration=False,
+                                                          music=music))  # fmt: skip
+    board = make_storyboard(2, transitions=["crossfade", "cut"], duration=1.0)
+    session_id = store.create_session(studio.workspace.engine, title=board.title).id
+    store.add_version(studio.workspace.engine, session_id=session_id, storyboard=board)
+    session = studio.session(session_id)
+    assert session.video_path is None
+    result = session.export("otio", output=tmp_path / "edit" / "cut.otio")
+    assert session.video_path is not None  # rendered first
+    timeline = otio.adapters.read_from_file(str(result.path))
+    assert [t.name for t in timeline.tracks] == ["Shots", "Music"]
+    assert (result.path.parent / "cut_media" / "music.wav").is_file()
+    track = _video_track(timeline)
+    assert [type(item).__name__ for item in track] == ["Clip", "Transition", "Clip"]
