@@ -252,7 +252,7 @@ def _fcpxml_with_transitions_and_notes(text: str, timeline: otio.schema.Timeline
         )  # fmt: skip
         spine.insert(list(spine).index(elements[clips.index(following)]), element)
     notes = [marker.comment for clip in shots.find_clips() for marker in clip.markers]
-    for marker, note in zip(root.iter("marker"), notes, strict=False):
+    for marker, note in zip(root.iter("marker"), notes, strict=True):
         marker.set("note", note)
     ElementTree.indent(root, space="    ")
     body = ElementTree.tostring(root, encoding="unicode")
@@ -291,8 +291,8 @@ def _write_text(path: Path, text: str) -> None:
 def audio_seconds(path: Path) -> float:
     """Length of an audio file's first audio stream, in seconds; InputFileError when it has none
     that FFmpeg can read."""
-    try:
-        with av.open(str(path)) as container:
+    try:  # an absolute path: a name such as `remix:v2.mp3` is never read as a protocol
+        with av.open(str(path.absolute())) as container:
             if not container.streams.audio:
                 raise InputFileError(f"{path.name} has no audio stream")
             stream = container.streams.audio[0]

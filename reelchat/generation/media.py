@@ -190,7 +190,8 @@ def probe(path: Path) -> VideoInfo:
     Raises MediaToolError when the file cannot be opened, has no video stream or cannot be decoded.
     """
     try:
-        with av.open(str(path)) as container:
+        # an absolute path: a name such as `clip:1.mp4` is never read as a protocol
+        with av.open(str(path.absolute())) as container:
             if not container.streams.video:
                 raise MediaToolError(f"{path.name} has no video stream ffmpeg can read")
             stream = container.streams.video[0]

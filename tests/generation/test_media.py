@@ -79,3 +79,10 @@ def test_a_probe_never_reads_what_the_person_types(tmp_path):
     subprocess.run([sys.executable, "-c", code], stdin=read_end, check=True, timeout=120)
     assert os.read(read_end, 16) == b"quit\n"
     os.close(read_end)
+
+
+def test_a_relative_name_with_a_colon_is_read_as_a_file(tmp_path, monkeypatch):
+    """FFmpeg reads `clip:1.mp4` as protocol `clip` unless the path is absolute."""
+    _clip(tmp_path / "clip:1.mp4", seconds=1)
+    monkeypatch.chdir(tmp_path)
+    assert probe(Path("clip:1.mp4")).frames == 30
