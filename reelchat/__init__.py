@@ -14,8 +14,8 @@ __all__ = ["AgentEvent", "Studio", "StudioSession", "VideoTools", "__version__"]
 
 if TYPE_CHECKING:
     from reelchat.agent.conversation import AgentEvent
+    from reelchat.agent_tools import VideoTools
     from reelchat.studio import Studio, StudioSession
-    from reelchat.tools.external import VideoTools
 
 
 def __getattr__(name: str) -> Any:
@@ -29,7 +29,7 @@ def __getattr__(name: str) -> Any:
 
         return AgentEvent
     if name == "VideoTools":
-        from reelchat.tools.external import VideoTools
+        from reelchat.agent_tools import VideoTools
 
         return VideoTools
     raise AttributeError(name)

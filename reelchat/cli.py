@@ -38,6 +38,7 @@ from reelchat.errors import (
     ReelchatError,
     first_line,
 )
+from reelchat.export import ExportFormat, current_video, export_session
 from reelchat.generation.batch import (
     PersonResult,
     read_people,
@@ -517,6 +518,53 @@ def render(
     else:
         content.check_storyboard(store.get_version(ws.engine, session_id=session).storyboard)
     _render(ws, _settings(ws, executor, ray_address), session, options, output)
+
+
+@app.command()
+@friendly_errors
+def export(
+    session_id: str,
+    fmt: Annotated[
+        ExportFormat,
+        typer.Option("--format", "-f", help="otio (OpenTimelineIO), fcpxml (Final Cut) or edl."),
+    ] = ExportFormat.otio,
+    output: Annotated[
+        Path | None,
+        typer.Option(
+            "--output", "-o",
+            help="Timeline file to write (default: <session>/exports/cut-v<N>.<format>); the "
+            "media is copied to <name>_media/ beside it and referenced relatively.",
+        ),
+    ] = None,  # fmt: skip
+    music: Annotated[
+        Path | None, typer.Option(help="Music to lay on the music track (as given to render).")
+    ] = None,
+    narration: NarrationOption = True,
+    workspace: WorkspaceOption = None,
+    executor: ExecutorOption = None,
+    ray_address: RayAddressOption = None,
+) -> None:
+    """Write a session's current cut for a video editor: every shot a clip of its rendered
+    file, crossfades as dissolves, a marker per shot (title and prompt), narration and music on
+    audio tracks. A storyboard that has not been rendered yet is rendered first."""
+    ws = _workspace(workspace)
+    if output is not None:
+        _check_output(output, ws)
+    options = _stitch_options(True, narration, music)
+    if current_video(ws, session_id) is None:
+        err.print("the current storyboard has no video yet: rendering it first", highlight=False)
+        _render(ws, _settings(ws, executor, ray_address), session_id, options, None)
+    result = export_session(
+        ws, session_id, fmt, output=output, music=options.music, narration=narration
+    )
+    out.print(
+        f"[green]{fmt.value}:[/] {terminal_text(result.path)}  (media in "
+        f"{terminal_text(result.media.name)}/)",
+        highlight=False,
+        soft_wrap=True,
+    )
+    for note in result.notes:
+        err.print(f"[yellow]note:[/] {terminal_text(note)}", highlight=False, soft_wrap=True)
 
 
 @app.command()

@@ -20,7 +20,10 @@ from typing import Any
 from reelchat import store
 from reelchat.agent.conversation import AgentEvent, Conversation
 from reelchat.config import Settings
-from reelchat.errors import NotFound
+from reelchat.errors import InputFileError, NotFound
+from reelchat.export import ExportFormat, ExportResult, current_video, export_session
+from reelchat.generation.executors import get_executor
+from reelchat.generation.runner import render_session
 from reelchat.generation.stitch import StitchOptions
 from reelchat.media_library import MediaEntry, add_media, list_media
 from reelchat.store.tables import WORKSPACE_SCOPE
@@ -38,7 +41,7 @@ class StudioSession:
             studio.workspace, session_id=session_id, settings=studio.settings, stitch=studio.stitch
         )
         self._workspace = studio.workspace
-        self._settings = studio.settings
+        self._studio = studio
 
     @property
     def id(self) -> str:
@@ -77,12 +80,40 @@ class StudioSession:
         media_source = source if isinstance(source, bytes) else Path(source)
         return add_media(
             self._workspace, media_source, scope=self.id, label=label,
-            settings=self._settings,
+            settings=self._studio.settings,
         )  # fmt: skip
 
     def media(self) -> list[MediaEntry]:
         """This session's media, oldest first, then the workspace's (a logo)."""
         return list_media(self._workspace, self.id)
+
+    def export(
+        self, format: str = "otio", *, output: str | Path | None = None, music: Path | None = None
+    ) -> ExportResult:
+        """Write the current cut for a video editor: `format` is "otio" (OpenTimelineIO JSON),
+        "fcpxml" (Final Cut Pro XML) or "edl" (CMX 3600). A storyboard without a video is
+        rendered first (with the studio's stitch options; its music goes on the music track
+        unless `music` is given, its narration setting decides the narration track). The media
+        is copied beside the timeline file and referenced by relative paths (`result.path`,
+        `result.media`).
+
+        InputFileError for an unknown format or an output over the workspace's own files."""
+        try:
+            fmt = ExportFormat(format)
+        except ValueError:
+            choices = ", ".join(f.value for f in ExportFormat)
+            raise InputFileError(f"no export format {format!r}; choose {choices}") from None
+        if current_video(self._workspace, self.id) is None:
+            render_session(
+                self._workspace, get_executor(self._studio.settings), session_id=self.id,
+                options=self._studio.stitch,
+            )  # fmt: skip
+        target = Path(output).expanduser() if output is not None else None
+        music = music if music is not None else self._studio.stitch.music
+        return export_session(
+            self._workspace, self.id, fmt, output=target, music=music,
+            narration=self._studio.stitch.narration,
+        )  # fmt: skip
 
     async def aask(self, text: str) -> str:
         return await asyncio.to_thread(self.ask, text)

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import contextlib
 import os
-import re
 import shutil
 import subprocess
 import tempfile
@@ -13,6 +12,7 @@ from dataclasses import dataclass
 from fractions import Fraction
 from pathlib import Path
 
+import av
 import imageio_ffmpeg
 import numpy as np
 
@@ -112,27 +112,58 @@ class FrameWriter:
 
 @dataclass(frozen=True)
 class VideoInfo:
+    """The first video stream of a file (and whether it has audio), as a player would see it."""
+
     width: int
     height: int
     fps: float
+    """The stream's average frame rate (30000/1001 is 29.97002997...)."""
     frames: int
+    """Decoded frames, counted by decoding the whole stream."""
     duration: float
+    """Seconds from the first frame's start to the last frame's end."""
     codec: str
     pix_fmt: str
     audio_codec: str | None
     faststart: bool
     """The index (moov) comes before the media data, so a browser can play while loading."""
     colour: tuple[str, ...] = ()
-    """The stream's colour tags as ffmpeg prints them: ('tv', 'bt709') when range is limited and
+    """The stream's colour tags in ffmpeg's words: ('tv', 'bt709') when range is limited and
     matrix, primaries and transfer are all BT.709; () when untagged."""
 
 
-_VIDEO_STREAM = re.compile(
-    r"Stream #\S+: Video: (?P<codec>\w+).*?, (?P<pix>yuv\w+|rgb\w+|gray\w*)[(,].*?"
-    r"(?P<w>\d{2,5})x(?P<h>\d{2,5}).*?(?P<fps>[\d.]+) fps"
-)
-_AUDIO_STREAM = re.compile(r"Stream #\S+: Audio: (?P<codec>\w+)")
-_COLOUR_TAGS = re.compile(r"Stream #\S+: Video: .*?, (?:yuv|rgb|gray)\w*\((?P<tags>[^)]*)\)")
+# ITU-T H.273 code points -> the names ffmpeg gives them (libavutil/pixdesc.c); codes outside
+# these tables are shown as "code N".
+_RANGE_NAMES = {1: "tv", 2: "pc"}
+_MATRIX_NAMES = {
+    0: "gbr", 1: "bt709", 4: "fcc", 5: "bt470bg", 6: "smpte170m", 7: "smpte240m", 8: "ycgco",
+    9: "bt2020nc", 10: "bt2020c",
+}  # fmt: skip
+_PRIMARIES_NAMES = {
+    1: "bt709", 4: "bt470m", 5: "bt470bg", 6: "smpte170m", 7: "smpte240m", 8: "film",
+    9: "bt2020", 12: "smpte432",
+}  # fmt: skip
+_TRANSFER_NAMES = {
+    1: "bt709", 4: "gamma22", 5: "gamma28", 6: "smpte170m", 7: "smpte240m", 8: "linear",
+    13: "iec61966-2-1", 14: "bt2020-10", 15: "bt2020-12", 16: "smpte2084", 18: "arib-std-b67",
+}  # fmt: skip
+_UNSPECIFIED = 2  # H.273's "unspecified" for matrix, primaries and transfer
+
+
+def _colour_tags(colour_range: int, matrix: int, primaries: int, transfer: int) -> tuple[str, ...]:
+    """ffmpeg's summary of a stream's colour tags: the range, then one name when matrix,
+    primaries and transfer agree, else "matrix/primaries/transfer" ("unknown" if unset)."""
+    tags = [_RANGE_NAMES[colour_range]] if colour_range in _RANGE_NAMES else []
+    codes = (matrix, primaries, transfer)
+    if any(code != _UNSPECIFIED for code in codes):
+        names = [
+            "unknown" if code == _UNSPECIFIED else table.get(code, f"code {code}")
+            for code, table in zip(
+                codes, (_MATRIX_NAMES, _PRIMARIES_NAMES, _TRANSFER_NAMES), strict=True
+            )
+        ]
+        tags.append(names[0] if len(set(names)) == 1 else "/".join(names))
+    return tuple(tags)
 
 
 def _moov_before_mdat(path: Path) -> bool:
@@ -151,50 +182,53 @@ def _moov_before_mdat(path: Path) -> bool:
     return False
 
 
-_DECODE_STATS = re.compile(r"frame=\s*(?P<frames>\d+).*?time=(?P<h>\d+):(?P<m>\d+):(?P<s>[\d.]+)")
-
-
-def _count_frames(path: Path) -> tuple[int, float]:
-    """Frames and seconds of the first video stream, by decoding it (the figures
-    imageio_ffmpeg.count_frames_and_secs gives), with `-nostdin` so that ffmpeg never reads
-    the terminal: a probe during a chat must not swallow what the person types."""
-    result = subprocess.run(
-        [ffmpeg_exe(), "-hide_banner", "-nostdin", "-i", str(path),
-         "-map", "0:v:0", "-vf", "null", "-f", "null", "-"],
-        capture_output=True, text=True, stdin=subprocess.DEVNULL,
-    )  # fmt: skip
-    stats = list(_DECODE_STATS.finditer(result.stderr.replace("\r", "\n")))
-    if result.returncode != 0 or not stats:
-        raise MediaToolError(f"{path.name} could not be decoded to count its frames")
-    last = stats[-1]
-    seconds = int(last["h"]) * 3600 + int(last["m"]) * 60 + float(last["s"])
-    return int(last["frames"]), seconds
-
-
 def probe(path: Path) -> VideoInfo:
-    """What a player would see: codec, pixel format, size, rate, exact frames, audio, faststart."""
-    result = subprocess.run(
-        [ffmpeg_exe(), "-hide_banner", "-nostdin", "-i", str(path)], capture_output=True, text=True
-    )
-    video = _VIDEO_STREAM.search(result.stderr)
-    if video is None:
-        raise MediaToolError(f"{path.name} has no video stream ffmpeg can read")
-    audio = _AUDIO_STREAM.search(result.stderr)
-    tags = _COLOUR_TAGS.search(result.stderr)
-    colour = tuple(t.strip() for t in tags["tags"].split(",")) if tags else ()
-    frames, seconds = _count_frames(path)
-    return VideoInfo(
-        width=int(video["w"]),
-        height=int(video["h"]),
-        fps=float(video["fps"]),
-        frames=frames,
-        duration=seconds,
-        codec=video["codec"],
-        pix_fmt=video["pix"],
-        audio_codec=audio["codec"] if audio else None,
-        faststart=_moov_before_mdat(path),
-        colour=tuple(t for t in colour if t not in ("progressive", "top first", "bottom first")),
-    )
+    """What a player would see: codec, pixel format, size, rate, exact frames, audio, faststart.
+
+    Read with PyAV (FFmpeg's libraries, in process: nothing reads the terminal). The frames are
+    counted by decoding the first video stream, so a clip with damaged data fails here.
+    Raises MediaToolError when the file cannot be opened, has no video stream or cannot be decoded.
+    """
+    try:
+        # an absolute path: a name such as `clip:1.mp4` is never read as a protocol
+        with av.open(str(path.absolute())) as container:
+            if not container.streams.video:
+                raise MediaToolError(f"{path.name} has no video stream ffmpeg can read")
+            stream = container.streams.video[0]
+            stream.thread_type = "AUTO"  # frame and slice threads, as the ffmpeg CLI decodes
+            context = stream.codec_context
+            audio = container.streams.audio
+            frames, start, end = 0, None, None
+            for packet in container.demux(stream):
+                frames += len(packet.decode())
+                if packet.pts is not None:
+                    start = packet.pts if start is None else min(start, packet.pts)
+                    end = max(end or 0, packet.pts + (packet.duration or 0))
+            rate = stream.average_rate or stream.guessed_rate
+            info = VideoInfo(
+                width=context.width,
+                height=context.height,
+                fps=float(rate) if rate else 0.0,
+                frames=frames,
+                duration=float((end - start) * stream.time_base) if frames and end else 0.0,
+                codec=context.name,
+                pix_fmt=context.pix_fmt or "",
+                audio_codec=audio[0].codec_context.name if audio else None,
+                faststart=_moov_before_mdat(path),
+                colour=_colour_tags(
+                    int(context.color_range),
+                    int(context.colorspace),
+                    int(context.color_primaries),
+                    int(context.color_trc),
+                ),  # fmt: skip
+            )
+    except av.FFmpegError as error:
+        raise MediaToolError(
+            f"{path.name} could not be read as a video: {error.strerror}"
+        ) from None
+    if info.frames == 0:
+        raise MediaToolError(f"{path.name} could not be decoded to count its frames")
+    return info
 
 
 def read_frame(path: Path, seconds: float) -> np.ndarray:

@@ -5,7 +5,10 @@ import subprocess
 import sys
 from pathlib import Path
 
-from reelchat.generation.media import ffmpeg_exe, probe
+import pytest
+
+from reelchat.errors import MediaToolError
+from reelchat.generation.media import TO_BT709, VIDEO_CODEC_ARGS, ffmpeg_exe, probe
 
 
 def _clip(path: Path, seconds: float = 2.5, size: str = "160x90") -> Path:
@@ -20,7 +23,48 @@ def _clip(path: Path, seconds: float = 2.5, size: str = "160x90") -> Path:
 
 def test_probe_counts_frames_and_seconds_exactly(tmp_path):
     info = probe(_clip(tmp_path / "ntsc.mp4"))
-    assert (info.frames, info.duration, info.width, info.height) == (75, 2.5, 160, 90)
+    assert (info.frames, info.width, info.height) == (75, 160, 90)
+    assert info.duration == 75 * 1001 / 30000  # 2.5025 s: 75 frames of 1001/30000 s each
+    assert info.fps == 30000 / 1001 and (info.codec, info.pix_fmt) == ("h264", "yuv420p")
+    assert info.audio_codec is None
+
+
+def test_probe_reads_audio_and_colour_tags(tmp_path):
+    clip = tmp_path / "tagged.mp4"
+    subprocess.run(
+        [ffmpeg_exe(), "-y", "-loglevel", "error", "-f", "lavfi", "-i", "testsrc=size=64x36:d=1",
+         "-f", "lavfi", "-i", "sine=d=1", "-vf", TO_BT709, *VIDEO_CODEC_ARGS, "-c:a", "aac",
+         "-shortest", str(clip)],
+        check=True,
+    )  # fmt: skip
+    info = probe(clip)
+    assert (info.audio_codec, info.colour) == ("aac", ("tv", "bt709"))
+    assert probe(_clip(tmp_path / "untagged.mp4")).colour == ()
+
+
+@pytest.mark.parametrize(
+    ("content", "reason"),
+    [
+        (b"not a video at all" * 50, "could not be read as a video"),
+        (None, "could not be read as a video: No such file"),
+    ],
+)
+def test_an_unreadable_file_is_a_media_error_naming_it(tmp_path, content, reason):
+    path = tmp_path / "broken.mp4"
+    if content is not None:
+        path.write_bytes(content)
+    with pytest.raises(MediaToolError, match=f"broken.mp4 {reason}"):
+        probe(path)
+
+
+def test_a_file_without_video_is_a_media_error(tmp_path):
+    sound = tmp_path / "sound.m4a"
+    subprocess.run(
+        [ffmpeg_exe(), "-y", "-loglevel", "error", "-f", "lavfi", "-i", "sine=d=0.5", str(sound)],
+        check=True,
+    )
+    with pytest.raises(MediaToolError, match="sound.m4a has no video stream"):
+        probe(sound)
 
 
 def test_a_probe_never_reads_what_the_person_types(tmp_path):
@@ -35,3 +79,10 @@ def test_a_probe_never_reads_what_the_person_types(tmp_path):
     subprocess.run([sys.executable, "-c", code], stdin=read_end, check=True, timeout=120)
     assert os.read(read_end, 16) == b"quit\n"
     os.close(read_end)
+
+
+def test_a_relative_name_with_a_colon_is_read_as_a_file(tmp_path, monkeypatch):
+    """FFmpeg reads `clip:1.mp4` as protocol `clip` unless the path is absolute."""
+    _clip(tmp_path / "clip:1.mp4", seconds=1)
+    monkeypatch.chdir(tmp_path)
+    assert probe(Path("clip:1.mp4")).frames == 30

@@ -78,7 +78,7 @@ def test_a_version_saved_from_a_stale_one_is_refused(workspace):
 
 def test_get_status_is_derived_from_the_store_after_the_runner_died(workspace):
     from reelchat import Studio
-    from reelchat.tools.external import VideoTools
+    from reelchat.agent_tools import VideoTools
 
     session_id = _two_shot_session(workspace)
     job = store.create_job(workspace.engine, session_id=session_id, version_number=1,
@@ -98,7 +98,7 @@ def test_get_status_is_derived_from_the_store_after_the_runner_died(workspace):
 
 def test_video_tools_call_never_raises_on_deeply_nested_json(workspace):
     from reelchat import Studio
-    from reelchat.tools.external import VideoTools
+    from reelchat.agent_tools import VideoTools
 
     tools = VideoTools(Studio(workspace.root))
     for arguments in ("[" * 100_000 + "]" * 100_000, '{"a":' * 50_000 + "1" + "}" * 50_000):

@@ -54,7 +54,7 @@ def test_bad_calls_come_back_as_errors(tools, name, arguments, error):
 
 def test_a_langgraph_agent_of_its_own_calls_make_video(tmp_path):
     spec = importlib.util.spec_from_file_location(
-        "langgraph_agent", Path(__file__).parents[2] / "examples" / "langgraph_agent.py"
+        "langgraph_agent", Path(__file__).parents[1] / "examples" / "langgraph_agent.py"
     )
     example = importlib.util.module_from_spec(spec)
     spec.loader.exec_module(example)
