@@ -104,8 +104,9 @@ def corner_in(text: str) -> Corner | None:
 # --- which media item a clause names ----------------------------------------------------------
 
 _FILE = re.compile(
-    r"(?<![\w/\\])([\w][\w .()-]*?\.(?:png|jpe?g|webp|gif|mp4|mov|webm|ttf|otf))\b", re.I
+    r"(?<![\w/\\.-])([\w][\w.()-]*\.(?:png|jpe?g|webp|gif|mp4|mov|webm|ttf|otf))\b", re.I
 )
+"""A file name as said (no spaces); names with spaces are found by their whole label."""
 _IMAGE_NOUNS = (
     r"screen-?shots?|screen shots?|pictures?|images?|photos?|photographs?|pics?|headshots?|"
     r"portraits?|diagrams?|logos?"
@@ -205,6 +206,11 @@ def named_media(text: str, ctx: Context) -> tuple[MediaRef, re.Match[str]] | Non
     when several fit ("the screenshot" with four of them)."""
     items = list(ctx.media.items)
     pictures = ctx.media.pictures()
+    for item in sorted(items, key=lambda item: -len(item.label)):
+        if len(item.label) >= 3 and (
+            said := re.search(rf"(?<![\w.-]){re.escape(item.label)}(?![\w-])", text, re.I)
+        ):
+            return item, said
     if file := _FILE.search(text):
         name = file[1].strip().lower()
         found = [item for item in items if item.label.lower() == name] or [
@@ -226,7 +232,7 @@ def named_media(text: str, ctx: Context) -> tuple[MediaRef, re.Match[str]] | Non
         return logo_item(ctx), generic
     if (
         re.fullmatch(r"videos?|clips?", noun, re.I)
-        and not re.search(_ADDED, generic[0], re.I)
+        and not re.search(_ADDED + r"|\b(?:uploaded|attached|added)\b", generic[0], re.I)
         and not re.match(r"(?:my|our)\b", generic[0], re.I)
     ):
         return None  # "the video" is the video being made; "the clip" may be a shot
@@ -373,9 +379,12 @@ def _set(shot: int, media: ShotMedia | None) -> SetShotMedia:
 
 
 def _shots_for(text: str, ctx: Context, what: str) -> list[int]:
+    """The shots a clause names; the shot last talked about when it names none."""
     target = ctx.target(text)
     if target.whole:
         return list(range(1, ctx.count + 1))
+    if not target.shots and ctx.focus is not None:
+        return [ctx.focus]
     return ctx.shots(text, what)
 
 
@@ -469,7 +478,7 @@ def _zoom(match: re.Match[str], ctx: Context) -> list[Item]:
     rest = _without(text, named[1] if named else None)
     region = region_in(rest)
     target = ctx.target(rest)
-    if not target.shots and named is None and region is None:
+    if not (target.shots or target.whole or ctx.focus) and named is None and region is None:
         return []  # "zoom in": the camera row
     shots = _shots_for(rest, ctx, "zoom into")
     has_picture = named is not None or all(ctx.board.shots[n - 1].media for n in shots)
@@ -480,13 +489,17 @@ def _zoom(match: re.Match[str], ctx: Context) -> list[Item]:
         picture = _picture_of(shot, ctx, named[0] if named else None)
         if region is not None:
             picture = picture.model_copy(update={"focus": region})
-        items += [_set(shot, picture), _update(shot, camera="zoom_in")]
-    if region is None:
-        what = re.sub(_ZOOM, "", rest, flags=re.I)
-        what = re.sub(r"\b(?:in|on)\s+(?:shots?|scenes?)\s*\S+", "", what, flags=re.I).strip(" ,.")
+        if picture != ctx.board.shots[shot - 1].media:
+            items.append(_set(shot, picture))
+        items.append(_update(shot, camera="zoom_in"))
+    what = re.sub(_ZOOM, "", rest, flags=re.I)
+    what = re.sub(r"\b(?:in|on|of|for)\s+(?:shots?|scenes?)\s*\S+", "", what, flags=re.I).strip(
+        " ,."
+    )
+    if region is None and what:
         items.append(
             Answer(
-                f'I zoom in to the middle: I can\'t find "{what or "that"}" in the picture by '
+                f'I zoom in to the middle: I can\'t find "{what}" in the picture by '
                 'myself. Say where it is, e.g. "zoom into the top right of shot '
                 f'{shots[0]}".'
             )
