@@ -1,4 +1,4 @@
-"""The `reelchat` command line: make, render, sessions, storyboard, cancel."""
+"""The `reelchat` command line: make, render, sessions, storyboard, media, cancel."""
 
 from __future__ import annotations
 
@@ -24,8 +24,20 @@ from rich.table import Table
 from reelchat import store
 from reelchat.config import Settings
 from reelchat.content_filter import ContentFilter
-from reelchat.display import RenderProgress, TurnPrinter, shot_table, terminal_text
-from reelchat.errors import InputFileError, MediaToolError, ReelchatError, first_line
+from reelchat.display import (
+    RenderProgress,
+    TurnPrinter,
+    media_table,
+    shot_table,
+    terminal_text,
+)
+from reelchat.errors import (
+    InputFileError,
+    MediaRefused,
+    MediaToolError,
+    ReelchatError,
+    first_line,
+)
 from reelchat.generation.batch import PersonResult, read_people, require_variables, run_batch
 from reelchat.generation.executors import get_executor
 from reelchat.generation.media import run_ffmpeg
@@ -33,7 +45,9 @@ from reelchat.generation.runner import RenderEvent, render_session
 from reelchat.generation.stitch import StitchOptions
 from reelchat.generation.subtitles import SUBTITLE_FORMATS
 from reelchat.generation.video_record import latest_shot_record
-from reelchat.storyboard.models import Storyboard, storyboard_schema_text
+from reelchat.media_library import MediaEntry, add_media, list_media, remove_media
+from reelchat.store.tables import WORKSPACE_SCOPE, MediaKind
+from reelchat.storyboard.models import Logo, Storyboard, storyboard_schema_text
 from reelchat.storyboard.validation import parse_storyboard
 from reelchat.workspace import Workspace
 
@@ -48,8 +62,12 @@ app = typer.Typer(
 )
 sessions_app = typer.Typer(help="List, show and delete chat sessions.", no_args_is_help=True)
 storyboard_app = typer.Typer(help="Show and export storyboards.", no_args_is_help=True)
+media_app = typer.Typer(
+    help="Add, list and remove your own pictures, clips and fonts.", no_args_is_help=True
+)
 app.add_typer(sessions_app, name="sessions")
 app.add_typer(storyboard_app, name="storyboard")
+app.add_typer(media_app, name="media")
 
 out = Console()
 err = Console(stderr=True)
@@ -296,6 +314,21 @@ def make(
     music: MusicOption = None,
     captions: CaptionsOption = True,
     narration: NarrationOption = True,
+    image: Annotated[
+        list[Path] | None,
+        typer.Option(
+            "--image",
+            help="A picture (or clip) of your own for the video, e.g. a screenshot; repeat it "
+            "for several, in the order the shots should show them.",
+        ),
+    ] = None,
+    logo: Annotated[
+        Path | None,
+        typer.Option(
+            help="Your logo (PNG with transparency works best): it becomes the brand "
+            "kit's logo, laid over every shot of every video in this workspace."
+        ),
+    ] = None,
     workspace: WorkspaceOption = None,
     executor: ExecutorOption = None,
     ray_address: RayAddressOption = None,
@@ -311,7 +344,11 @@ def make(
     ws = _workspace(workspace)
     _check_output(output, ws)
     settings = _settings(ws, executor, ray_address)
+    for named in [*(image or []), *([logo] if logo else [])]:
+        if not named.is_file():
+            raise InputFileError(f"{named} is not a file (check the name and folder)")
     conversation = Conversation(ws, settings=settings, stitch=options)
+    _add_make_media(ws, settings, conversation.session_id, image or [], logo)
     _run_turn(conversation, request)
     session_id = conversation.session_id
     video = _latest_video(ws, session_id)
@@ -321,6 +358,42 @@ def make(
     delivered = terminal_text(_deliver(video, output))
     out.print(f"[green]video:[/] {delivered}", highlight=False, soft_wrap=True)
     out.print(f"session: {session_id}", highlight=False)
+
+
+def _add_make_media(
+    ws: Workspace, settings: Settings, session_id: str, images: list[Path], logo: Path | None
+) -> None:
+    """Add `make`'s --image files to the new session's media, in order, and --logo to the
+    workspace's media as the brand kit's logo. When one is refused, everything this did is
+    undone (the new session included) before the refusal is shown."""
+    from reelchat.agent.conversation import delete_session
+
+    added: list[MediaEntry] = []
+    brand = store.get_brand(ws.engine)
+    shared_before = {entry.id for entry in list_media(ws, WORKSPACE_SCOPE)}
+    try:
+        if logo is not None:
+            logo_entry = add_media(ws, logo, scope=WORKSPACE_SCOPE, settings=settings)
+            added.append(logo_entry)
+            if logo_entry.kind is not MediaKind.image:
+                raise MediaRefused(
+                    f"--logo {logo_entry.label} is a {logo_entry.kind}, not a picture"
+                )
+        for path in images:
+            added.append(add_media(ws, path, scope=session_id, settings=settings))
+    except ReelchatError:
+        for entry in reversed(added):
+            if entry.scope != WORKSPACE_SCOPE or entry.id not in shared_before:
+                remove_media(ws, entry.scope, entry.id)
+        delete_session(ws, session_id)
+        raise
+    if logo is not None:
+        kept = brand.logo.model_dump(exclude={"media"}) if brand.logo else {}
+        store.set_brand(ws.engine, brand=brand.model_copy(
+            update={"logo": Logo(media=added[0].id, **kept)}))  # fmt: skip
+    for entry in added:
+        where = "brand logo" if entry.scope == WORKSPACE_SCOPE else "added"
+        err.print(f"[dim]{where}: {terminal_text(entry.label)} ({entry.id})[/]", highlight=False)
 
 
 @app.command()
@@ -689,6 +762,78 @@ def storyboard_export(
 def storyboard_schema() -> None:
     """The storyboard JSON Schema (for editors and LLM structured output)."""
     print(storyboard_schema_text())
+
+
+def _media_scope(session: str | None, shared: bool, ws: Workspace) -> str:
+    if session and shared:
+        raise InputFileError("give --session ID or --shared, not both")
+    if session:
+        store.get_session(ws.engine, session_id=session)
+        return session
+    return WORKSPACE_SCOPE
+
+
+SessionMediaOption = Annotated[
+    str | None, typer.Option("--session", "-s", help="The session whose media this is.")
+]
+
+
+@media_app.command("add")
+@friendly_errors
+def media_add(
+    files: Annotated[list[Path], typer.Argument(help="Pictures, clips or fonts to add.")],
+    session: SessionMediaOption = None,
+    shared: Annotated[
+        bool,
+        typer.Option(
+            "--shared",
+            help="Add to the workspace's media, which every session lists (a logo, a brand font).",
+        ),
+    ] = False,
+    workspace: WorkspaceOption = None,
+) -> None:
+    """Add files to a session's media (--session ID) or the workspace's (--shared). Pictures
+    are stored upright as PNG without metadata, clips as MP4 without sound (see docs/media.md).
+    Each file is added or refused on its own; the exit status is 1 when one was refused."""
+    ws = _workspace(workspace)
+    if not session and not shared:
+        raise InputFileError("say whose media this is: --session ID, or --shared for every session")
+    scope = _media_scope(session, shared, ws)
+    settings = _settings(ws)
+    refused = 0
+    for path in files:
+        try:
+            entry = add_media(ws, path, scope=scope, settings=settings)
+        except (MediaRefused, InputFileError) as error:
+            refused += 1
+            err.print(f"[bold red]refused:[/] {terminal_text(error)}", highlight=False,
+                      soft_wrap=True)  # fmt: skip
+            continue
+        out.print(f"[green]added[/] {entry.id}  {entry.kind}  {terminal_text(entry.label)}",
+                  highlight=False, soft_wrap=True)  # fmt: skip
+    if refused:
+        raise typer.Exit(1)
+
+
+@media_app.command("list")
+@friendly_errors
+def media_list(session: SessionMediaOption = None, workspace: WorkspaceOption = None) -> None:
+    """A session's media (then the workspace's), or the workspace's without --session."""
+    ws = _workspace(workspace)
+    scope = _media_scope(session, False, ws)
+    out.print(media_table(list_media(ws, scope)))
+
+
+@media_app.command("remove")
+@friendly_errors
+def media_remove(
+    media_id: str, session: SessionMediaOption = None, workspace: WorkspaceOption = None
+) -> None:
+    """Take an item off a session's list (or the workspace's without --session); the file is
+    deleted once nothing lists it. Refused while a storyboard or the brand kit uses it."""
+    ws = _workspace(workspace)
+    remove_media(ws, _media_scope(session, False, ws), media_id.strip().lower())
+    out.print(f"removed {terminal_text(media_id)}", highlight=False)
 
 
 @storyboard_app.command("restore")

@@ -111,6 +111,23 @@ class Settings(BaseSettings):
     )
     moderation_model: str = Field(default="omni-moderation-latest")
 
+    media_max_bytes: int = Field(
+        default=400 * 1024**2, ge=1024,
+        description="Largest media file (bytes) accepted. Default 400 MiB: about one minute "
+        "of a phone's 4K 60 fps HEVC video (Apple lists 400 MB per minute for that setting).",
+    )  # fmt: skip
+    media_max_pixels: int = Field(
+        default=89_478_485, ge=1, le=178_956_970,
+        description="Most pixels (width x height) of an image, checked from its header before "
+        "decoding: Pillow's Image.MAX_IMAGE_PIXELS default (a 24-bit image of 1/4 GiB), above "
+        "which Pillow itself warns of a decompression bomb; at most twice that, where it refuses.",
+    )  # fmt: skip
+    media_max_clip_seconds: float = Field(
+        default=60.0, gt=0, le=600,
+        description="Longest clip (seconds) accepted, read from the container before decoding; "
+        "a shot is at most a few seconds, so a minute leaves room to pick the part to use.",
+    )  # fmt: skip
+
     _notice: str = PrivateAttr(default="")
 
     @property

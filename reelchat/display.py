@@ -1,4 +1,4 @@
-"""Terminal views for the CLI (rich): storyboard tables, render progress, a chat turn."""
+"""Terminal views for the CLI (rich): storyboard and media tables, render progress, a chat turn."""
 
 from __future__ import annotations
 
@@ -12,11 +12,13 @@ from rich.progress import BarColumn, Progress, SpinnerColumn, TextColumn, TimeEl
 from rich.table import Table
 
 from reelchat.generation.runner import RenderEvent
+from reelchat.store.tables import WORKSPACE_SCOPE
 from reelchat.storyboard.models import Storyboard
 from reelchat.tools.names import CHANGES_STORYBOARD
 
 if TYPE_CHECKING:
     from reelchat.agent.conversation import AgentEvent
+    from reelchat.media_library import MediaEntry
 
 _ESCAPE_SEQUENCE = re.compile(r"\x1b(?:\[[0-?]*[ -/]*[@-~]|\][^\x07\x1b]*(?:\x07|\x1b\\)?|.)?")
 """ANSI CSI (colours, cursor moves, clears), OSC (titles, links) and two-byte escapes."""
@@ -41,6 +43,31 @@ TOOL_LABELS = {
     "describe_storyboard": "reading the storyboard",
     "make_template": "making a template",
 }
+
+
+def media_table(entries: list[MediaEntry]) -> Table:
+    """Media items as `reelchat media list` shows them: id, kind, size, label, and whether
+    the session or the whole workspace lists it."""
+    empty = "no media yet: `reelchat media add FILE`"
+    table = Table("id", "kind", "size", "bytes", "label", "listed by",
+                  caption=None if entries else empty)  # fmt: skip
+    for entry in entries:
+        size = f"{entry.width}×{entry.height}" if entry.width else "-"
+        if entry.kind == "clip":
+            size += f", {entry.duration:.1f} s"
+        elif entry.has_alpha:
+            size += ", transparent"
+        table.add_row(
+            entry.id, str(entry.kind), size, _file_size(entry.bytes), terminal_text(entry.label),
+            "workspace" if entry.scope == WORKSPACE_SCOPE else "session",
+        )  # fmt: skip
+    return table
+
+
+def _file_size(count: int) -> str:
+    if count < 1024:
+        return f"{count} B"
+    return f"{count / 1024:.1f} KiB" if count < 1024**2 else f"{count / 1024**2:.1f} MiB"
 
 
 def shot_table(storyboard: Storyboard) -> Table:

@@ -56,3 +56,8 @@ class StoreUnavailable(ReelchatError):
 class VersionConflict(ReelchatError):
     """Another process saved a storyboard version first; the edit was computed from an older
     one and was not saved (it is re-read and re-applied, or the person is told)."""
+
+
+class MediaRefused(InputFileError):
+    """A picture, clip or font a person added was refused (not decodable, too big, too long,
+    animated, no video stream...): one sentence naming the file and why; nothing was stored."""

@@ -22,6 +22,8 @@ from reelchat.agent.conversation import AgentEvent, Conversation
 from reelchat.config import Settings
 from reelchat.errors import NotFound
 from reelchat.generation.stitch import StitchOptions
+from reelchat.media_library import MediaEntry, add_media, list_media
+from reelchat.store.tables import WORKSPACE_SCOPE
 from reelchat.storyboard.models import Storyboard
 from reelchat.workspace import Workspace
 
@@ -36,6 +38,7 @@ class StudioSession:
             studio.workspace, session_id=session_id, settings=studio.settings, stitch=studio.stitch
         )
         self._workspace = studio.workspace
+        self._settings = studio.settings
 
     @property
     def id(self) -> str:
@@ -65,6 +68,21 @@ class StudioSession:
         """The newest video of this session, if any."""
         videos = store.list_videos(self._workspace.engine, session_id=self.id)
         return self._workspace.resolve(self.id, videos[-1].path) if videos else None
+
+    def add_media(self, source: str | Path | bytes, label: str | None = None) -> MediaEntry:
+        """Add a picture (PNG, JPEG, WebP), a clip (MP4, MOV, WebM) or a font (TTF, OTF) to
+        this session's media: a file path (only read) or the file's bytes, `label` naming it
+        (default: the file's name). The same file twice is one item. MediaRefused (nothing is
+        stored) for what cannot be used; see docs/media.md."""
+        media_source = source if isinstance(source, bytes) else Path(source)
+        return add_media(
+            self._workspace, media_source, scope=self.id, label=label,
+            settings=self._settings,
+        )  # fmt: skip
+
+    def media(self) -> list[MediaEntry]:
+        """This session's media, oldest first, then the workspace's (a logo)."""
+        return list_media(self._workspace, self.id)
 
     async def aask(self, text: str) -> str:
         return await asyncio.to_thread(self.ask, text)
@@ -97,6 +115,17 @@ class Studio:
     def session(self, session_id: str) -> StudioSession:
         """An existing session (NotFound if there is none with that id)."""
         return StudioSession(self, session_id)
+
+    def add_workspace_media(
+        self, source: str | Path | bytes, label: str | None = None
+    ) -> MediaEntry:
+        """Add a picture, clip or font that every session lists (a logo, a brand font); the
+        same rules as StudioSession.add_media."""
+        media_source = source if isinstance(source, bytes) else Path(source)
+        return add_media(
+            self.workspace, media_source, scope=WORKSPACE_SCOPE, label=label,
+            settings=self.settings,
+        )  # fmt: skip
 
     def sessions(self) -> list[tuple[str, str]]:
         """(id, title) of the sessions, most recent first."""

@@ -58,3 +58,25 @@ def test_the_async_api(tmp_path):
     assert "Saved version 2" in reply
     assert session.storyboard.shots[0].duration == 4.0
     assert studio.sessions()[0] == (session.id, "Owls")
+
+
+def test_a_session_takes_media_by_path_or_bytes(tmp_path):
+    import io
+
+    from PIL import Image
+
+    picture = io.BytesIO()
+    Image.new("RGB", (8, 6), "teal").save(picture, format="PNG")
+    (tmp_path / "shot1.png").write_bytes(picture.getvalue())
+    studio = Studio(tmp_path / "ws")
+    logo = studio.add_workspace_media(tmp_path / "shot1.png", label="logo.png")
+    session = studio.new_session()
+    from_path = session.add_media(str(tmp_path / "shot1.png"))
+    Image.new("RGB", (8, 6), "gold").save(picture := io.BytesIO(), format="PNG")
+    from_bytes = session.add_media(picture.getvalue(), label="upload.png")
+    assert from_path.id == logo.id and from_path.scope == session.id
+    assert [(m.label, m.scope) for m in session.media()] == [
+        ("shot1.png", session.id), ("upload.png", session.id), ("logo.png", "workspace"),
+    ]  # fmt: skip
+    assert (from_bytes.width, from_bytes.height) == (8, 6)
+    assert Studio(tmp_path / "ws").session(session.id).media() == session.media()

@@ -34,6 +34,7 @@ from reelchat.store.media import (
     get_media_item,
     list_media_item,
     media_listings,
+    sessions_using_media,
     set_brand,
     unlist_media,
 )
@@ -105,6 +106,7 @@ __all__ = [
     "get_media_item",
     "list_media_item",
     "media_listings",
+    "sessions_using_media",
     "set_brand",
     "unlist_media",
     "WORKSPACE_SCOPE",

@@ -7,7 +7,14 @@ from sqlmodel import select
 
 from reelchat.errors import NotFound
 from reelchat.store.database import transaction as _tx
-from reelchat.store.tables import WORKSPACE_SCOPE, BrandKit, MediaItem, MediaListing, _now
+from reelchat.store.tables import (
+    WORKSPACE_SCOPE,
+    BrandKit,
+    MediaItem,
+    MediaListing,
+    StoryboardVersion,
+    _now,
+)
 from reelchat.storyboard.models import Brand
 
 
@@ -64,6 +71,22 @@ def unlist_media(engine: Engine, *, scope: str, media_id: str) -> bool:
                 db.delete(item)
             return True
         return False
+
+
+def sessions_using_media(
+    engine: Engine, *, media_id: str, session_id: str | None = None
+) -> list[str]:
+    """Ids of the sessions (only `session_id`, when given) with a storyboard version, current
+    or older, that names `media_id` (a shot's picture, the logo or the font), oldest first."""
+    needle = f'%"{media_id}"%'
+    query = select(StoryboardVersion.session_id).where(
+        StoryboardVersion.storyboard_json.like(needle)  # type: ignore[attr-defined]
+    )
+    if session_id is not None:
+        query = query.where(StoryboardVersion.session_id == session_id)
+    with _tx(engine) as db:
+        found = db.exec(query.order_by(StoryboardVersion.id)).all()  # type: ignore[arg-type]
+    return list(dict.fromkeys(found))
 
 
 def get_brand(engine: Engine) -> Brand:

@@ -1,0 +1,237 @@
+"""Add, list and remove a person's media: copy in, decide the kind by decoding, normalise,
+store the file atomically and then its row; one item per content."""
+
+from __future__ import annotations
+
+import contextlib
+import hashlib
+import os
+import tempfile
+from collections.abc import Iterator
+from dataclasses import dataclass
+from pathlib import Path
+
+from reelchat import store
+from reelchat.config import Settings
+from reelchat.errors import InputFileError, MediaRefused, NotFound
+from reelchat.generation.media import atomic_output
+from reelchat.media_library.clips import (
+    is_container,
+    looks_like_clip,
+    normalise_clip,
+    read_facts,
+    stored_facts,
+)
+from reelchat.media_library.fonts import check_font, font_signature
+from reelchat.media_library.images import is_image, normalise_image
+from reelchat.media_library.labels import clean_label
+from reelchat.store.tables import WORKSPACE_SCOPE, MediaItem, MediaKind, MediaListing
+from reelchat.workspace import Workspace
+
+ACCEPTED = "PNG, JPEG or WebP images, MP4, MOV or WebM clips, TTF or OTF fonts"
+_CHUNK = 1024 * 1024
+
+
+@dataclass(frozen=True)
+class MediaEntry:
+    """A media item as a scope (a session id, or WORKSPACE_SCOPE) lists it."""
+
+    id: str
+    """16 hex digits: the start of the SHA-256 of the file as it was added."""
+    kind: MediaKind
+    label: str
+    """The original file name, cleaned: shown only, never a path."""
+    width: int
+    height: int
+    duration: float
+    """Seconds, for clips; 0 otherwise."""
+    has_alpha: bool
+    scope: str
+    bytes: int
+    """Size of the stored (normalised) file."""
+
+
+def add_media(
+    workspace: Workspace,
+    source: Path | bytes,
+    *,
+    scope: str,
+    label: str | None = None,
+    settings: Settings | None = None,
+) -> MediaEntry:
+    """Add a picture, clip or font to `scope`'s media (a session id, or WORKSPACE_SCOPE).
+
+    `source` is a file the person names (read only; nothing is written beside it) or the
+    file's bytes. Its kind is decided by decoding the content, never by its name. Images are
+    stored as PNG (upright, sRGB, RGB or RGBA, no metadata), clips as H.264 MP4 (no audio, no
+    metadata), fonts as they came, under `<workspace>/media/<id>.<suffix>`, the id being the
+    first 16 hex digits of the SHA-256 of the bytes as added; the same file added again is the
+    same item. Limits come from `settings` (media_max_bytes, media_max_pixels,
+    media_max_clip_seconds). Raises MediaRefused (one sentence; nothing is stored), InputFileError
+    (no such file) or NotFound (no such session).
+    """
+    settings = settings or Settings()
+    engine = workspace.engine
+    if scope != WORKSPACE_SCOPE:
+        store.get_session(engine, session_id=scope)
+    named = source.name if isinstance(source, Path) else None
+    with _incoming_copy(workspace, source, limit=settings.media_max_bytes) as (copy, digest):
+        media_id = digest[:16]
+        name = clean_label(label or named, fallback=f"media {media_id[:8]}")
+        item = _stored_item(workspace, media_id)
+        if item is None:
+            item = _normalise(workspace, copy, media_id=media_id, name=name, settings=settings)
+    listing = store.list_media_item(engine, item=item, scope=scope, label=name)
+    return _entry(listing, item)
+
+
+def list_media(workspace: Workspace, scope: str) -> list[MediaEntry]:
+    """`scope`'s media, oldest first; a session's list ends with the workspace's items."""
+    return [_entry(listing, item) for listing, item in store.media_listings(
+        workspace.engine, scope=scope)]  # fmt: skip
+
+
+def remove_media(workspace: Workspace, scope: str, media_id: str) -> None:
+    """Take `media_id` off `scope`'s list; the stored file is deleted once no scope lists it.
+
+    Refused (MediaRefused) while something still uses it, so that no storyboard version
+    (restorable at any time) loses its picture: for a session, one of its storyboard versions;
+    for the workspace, the brand kit or any session's storyboard. NotFound when not listed.
+    """
+    engine = workspace.engine
+    item = store.get_media_item(engine, media_id=media_id)
+    brand = store.get_brand(engine)
+    if scope == WORKSPACE_SCOPE:
+        if media_id in (brand.logo.media if brand.logo else None, brand.font):
+            role = "font" if brand.font == media_id else "logo"
+            raise MediaRefused(
+                f"media {media_id} is the brand kit's {role}; set another one (or clear it) first"
+            )
+        users = store.sessions_using_media(engine, media_id=media_id)
+    else:
+        users = store.sessions_using_media(engine, media_id=media_id, session_id=scope)
+    if users:
+        raise MediaRefused(
+            f"media {media_id} is used by a storyboard of session {users[0]} (its current or "
+            "an older version, which can be restored): take it out of the shots there first"
+        )
+    if store.unlist_media(engine, scope=scope, media_id=media_id):
+        workspace.media_file(media_id, item.suffix).unlink(missing_ok=True)
+
+
+def media_file(workspace: Workspace, media_id: str) -> Path:
+    """The stored file of media item `media_id`; NotFound when there is no such item,
+    InputFileError when its file has gone from `<workspace>/media`."""
+    item = store.get_media_item(workspace.engine, media_id=media_id)
+    path = workspace.media_file(media_id, item.suffix)
+    if not path.is_file():
+        raise InputFileError(
+            f"the file of media item {media_id} is missing from {workspace.media_dir}; "
+            "add the picture again"
+        )
+    return path
+
+
+def _entry(listing: MediaListing, item: MediaItem) -> MediaEntry:
+    return MediaEntry(
+        id=item.id, kind=MediaKind(item.kind), label=listing.label, width=item.width,
+        height=item.height, duration=item.duration, has_alpha=item.has_alpha,
+        scope=listing.scope, bytes=item.bytes,
+    )  # fmt: skip
+
+
+def _stored_item(workspace: Workspace, media_id: str) -> MediaItem | None:
+    """The item already stored under this content id, if its file is in place."""
+    try:
+        item = store.get_media_item(workspace.engine, media_id=media_id)
+    except NotFound:
+        return None
+    return item if workspace.media_file(media_id, item.suffix).is_file() else None
+
+
+@contextlib.contextmanager
+def _incoming_copy(
+    workspace: Workspace, source: Path | bytes, *, limit: int
+) -> Iterator[tuple[Path, str]]:
+    """A private copy of `source` in the workspace's media folder (so what is decoded is what
+    was hashed, and nothing is written beside the person's file) with its SHA-256; removed
+    afterwards. MediaRefused when it is empty or larger than `limit` bytes."""
+    name = clean_label(source.name if isinstance(source, Path) else None, fallback="the upload")
+    folder = workspace.media_dir
+    folder.mkdir(parents=True, exist_ok=True)
+    fd, temp_name = tempfile.mkstemp(prefix=".incoming-", dir=folder)
+    temp = Path(temp_name)
+    digest = hashlib.sha256()
+    try:
+        with os.fdopen(fd, "wb") as out:
+            for chunk in _chunks(source):
+                out.write(chunk)
+                digest.update(chunk)
+                if out.tell() > limit:
+                    raise MediaRefused(
+                        f"{name} is larger than the {limit / 1024**2:,.0f} MiB a media file may "
+                        "be (REELCHAT_MEDIA_MAX_BYTES); make it smaller and add it again"
+                    )
+            if out.tell() == 0:
+                raise MediaRefused(f"{name} is empty")
+        yield temp, digest.hexdigest()
+    finally:
+        temp.unlink(missing_ok=True)
+
+
+def _chunks(source: Path | bytes) -> Iterator[bytes]:
+    if isinstance(source, bytes):
+        for start in range(0, len(source), _CHUNK):
+            yield source[start : start + _CHUNK]
+        return
+    path = source.expanduser()
+    if not path.is_file():
+        raise InputFileError(f"{source} is not a file (check the name and folder)")
+    try:
+        with open(path, "rb") as handle:
+            while chunk := handle.read(_CHUNK):
+                yield chunk
+    except OSError as error:
+        raise InputFileError(f"{source} could not be read: {error.strerror}") from None
+
+
+def _normalise(
+    workspace: Workspace, copy: Path, *, media_id: str, name: str, settings: Settings
+) -> MediaItem:
+    """Decide the kind of `copy` by its content, write the normalised file atomically and
+    return its row (not yet stored)."""
+    with open(copy, "rb") as handle:
+        head = handle.read(16)
+    if font_signature(head):
+        suffix = check_font(copy, name=name)
+        target = workspace.media_file(media_id, suffix)
+        with atomic_output(target) as temp:
+            temp.write_bytes(copy.read_bytes())
+        return MediaItem(
+            id=media_id, kind=MediaKind.font, suffix=suffix, bytes=target.stat().st_size
+        )
+    if is_image(copy):
+        still = normalise_image(copy, name=name, max_pixels=settings.media_max_pixels)
+        target = workspace.media_file(media_id, "png")
+        with atomic_output(target) as temp:
+            temp.write_bytes(still.png)
+        return MediaItem(
+            id=media_id, kind=MediaKind.image, suffix="png", bytes=len(still.png),
+            width=still.width, height=still.height, has_alpha=still.has_alpha,
+        )  # fmt: skip
+    if not is_container(copy):
+        if looks_like_clip(head):
+            raise MediaRefused(
+                f"{name} is a damaged or truncated clip (FFmpeg could not read it); export it "
+                "again and add the new file"
+            )
+        raise MediaRefused(f"{name} is not something reelchat can use: it takes {ACCEPTED}")
+    read_facts(copy, name=name, max_seconds=settings.media_max_clip_seconds)
+    target = workspace.media_file(media_id, "mp4")
+    with atomic_output(target) as temp:
+        normalise_clip(copy, temp, name=name, max_seconds=settings.media_max_clip_seconds)
+        width, height, seconds = stored_facts(temp, name=name)
+    return MediaItem(
+        id=media_id, kind=MediaKind.clip, suffix="mp4", bytes=target.stat().st_size,
+        width=width, height=height, duration=round(seconds, 3),
+    )  # fmt: skip

@@ -1,0 +1,106 @@
+"""Listing, labels, removal and scopes of the media library."""
+
+from __future__ import annotations
+
+import pytest
+from PIL import Image
+
+from reelchat import store
+from reelchat.errors import InputFileError, MediaRefused, NotFound
+from reelchat.media_library import add_media, list_media, media_file, remove_media
+from reelchat.media_library.labels import MAX_LABEL, clean_label
+from reelchat.store.tables import WORKSPACE_SCOPE
+from reelchat.storyboard.models import ShotMedia
+from tests.conftest import make_storyboard
+from tests.media_library.samples import png_bytes
+
+
+def _picture(colour: str) -> bytes:
+    return png_bytes(Image.new("RGB", (6, 6), colour))
+
+
+@pytest.mark.parametrize(
+    ("raw", "expected"),
+    [
+        ("../../etc/passwd", "passwd"),
+        ("C:\\Users\\mei\\Desktop\\shot 1.png", "shot 1.png"),
+        ("evil\u202egnp.exe", "evilgnp.exe"),
+        ("tab\tand\nnew\x00line.png", "tab and newline.png"),
+        ("   ", "media 1234"),
+        (None, "media 1234"),
+    ],
+)
+def test_a_label_is_the_file_name_cleaned(raw, expected):
+    assert clean_label(raw, fallback="media 1234") == expected
+
+
+def test_a_long_label_is_cut():
+    label = clean_label("a" * 300 + ".png", fallback="x")
+    assert len(label) == MAX_LABEL and label.endswith("…")
+
+
+def test_the_label_never_becomes_the_stored_name(workspace, session_id, settings):
+    entry = add_media(
+        workspace, _picture("red"), scope=session_id, label="../../x.png", settings=settings
+    )
+    assert entry.label == "x.png"
+    assert media_file(workspace, entry.id) == workspace.root / "media" / f"{entry.id}.png"
+    assert not (workspace.root / "x.png").exists()
+
+
+def test_a_session_lists_its_own_media_then_the_workspaces(workspace, session_id, settings):
+    logo = add_media(
+        workspace, _picture("black"), scope=WORKSPACE_SCOPE, label="logo.png", settings=settings
+    )
+    first = add_media(
+        workspace, _picture("red"), scope=session_id, label="1.png", settings=settings
+    )
+    second = add_media(
+        workspace, _picture("blue"), scope=session_id, label="2.png", settings=settings
+    )
+    assert [e.id for e in list_media(workspace, session_id)] == [first.id, second.id, logo.id]
+    assert [e.id for e in list_media(workspace, WORKSPACE_SCOPE)] == [logo.id]
+    other = store.create_session(workspace.engine, title="other").id
+    assert [e.id for e in list_media(workspace, other)] == [logo.id]
+
+
+def test_the_same_file_in_two_sessions_is_one_stored_item(workspace, session_id, settings):
+    other = store.create_session(workspace.engine, title="other").id
+    one = add_media(workspace, _picture("red"), scope=session_id, settings=settings)
+    two = add_media(workspace, _picture("red"), scope=other, settings=settings)
+    assert one.id == two.id
+    assert len(list((workspace.root / "media").iterdir())) == 1
+    remove_media(workspace, session_id, one.id)
+    assert media_file(workspace, one.id).is_file()  # the other session still lists it
+    remove_media(workspace, other, one.id)
+    assert list((workspace.root / "media").iterdir()) == []
+    with pytest.raises(NotFound):
+        media_file(workspace, one.id)
+
+
+def test_media_a_storyboard_uses_cannot_be_removed(workspace, session_id, settings):
+    entry = add_media(workspace, _picture("red"), scope=session_id, settings=settings)
+    board = make_storyboard(2)
+    shots = [board.shots[0].model_copy(update={"media": ShotMedia(id=entry.id)}), board.shots[1]]
+    store.add_version(
+        workspace.engine,
+        session_id=session_id,
+        storyboard=board.model_copy(update={"shots": shots}),
+    )
+    store.add_version(workspace.engine, session_id=session_id, storyboard=board)
+    with pytest.raises(MediaRefused, match="older version, which can be restored"):
+        remove_media(workspace, session_id, entry.id)
+    assert media_file(workspace, entry.id).is_file()
+    assert [e.id for e in list_media(workspace, session_id)] == [entry.id]
+
+
+def test_adding_to_a_missing_session_or_from_a_missing_file_is_refused(
+    workspace, session_id, settings, tmp_path
+):
+    with pytest.raises(NotFound):
+        add_media(workspace, _picture("red"), scope="0123456789abcdef", settings=settings)
+    with pytest.raises(InputFileError, match=r"nothere\.png is not a file"):
+        add_media(workspace, tmp_path / "nothere.png", scope=session_id, settings=settings)
+    with pytest.raises(MediaRefused, match="is empty"):
+        add_media(workspace, b"", scope=session_id, settings=settings)
+    assert list_media(workspace, session_id) == []

@@ -1,0 +1,100 @@
+"""`reelchat media add|list|remove` and `reelchat make --image/--logo`."""
+
+from __future__ import annotations
+
+import pytest
+from PIL import Image
+from typer.testing import CliRunner
+
+from reelchat import store
+from reelchat.cli import app
+from reelchat.media_library import list_media
+from reelchat.store.tables import WORKSPACE_SCOPE
+from tests.conftest import store_counts
+from tests.media_library.conftest import assert_nothing_stored
+
+runner = CliRunner()
+
+
+@pytest.fixture
+def cli(workspace, monkeypatch):
+    monkeypatch.setenv("REELCHAT_WORKSPACE", str(workspace.root))
+    return lambda *args: runner.invoke(app, [str(a) for a in args])
+
+
+@pytest.fixture
+def pictures(tmp_path):
+    paths = []
+    for name, colour in (("shot1.png", "red"), ("shot2.png", "blue"), ("logo.png", "black")):
+        Image.new("RGB", (32, 18), colour).save(tmp_path / name)
+        paths.append(tmp_path / name)
+    (tmp_path / "notes.png").write_text("not a picture")
+    return paths
+
+
+def test_media_add_list_and_remove(cli, workspace, pictures, tmp_path):
+    session = store.create_session(workspace.engine, title="demo").id
+    result = cli("media", "add", pictures[0], tmp_path / "notes.png", pictures[1], "-s", session)
+    assert result.exit_code == 1
+    assert "refused: notes.png is not something reelchat can use" in result.stderr
+    assert [e.label for e in list_media(workspace, session)] == ["shot1.png", "shot2.png"]
+    assert cli("media", "add", pictures[2], "--shared").exit_code == 0
+
+    listed = cli("media", "list", "--session", session)
+    assert listed.exit_code == 0, listed.output
+    first = list_media(workspace, session)[0]
+    assert first.id in listed.stdout and "32×18" in listed.stdout
+    assert listed.stdout.index("shot1.png") < listed.stdout.index("logo.png")
+    assert "workspace" in listed.stdout
+
+    assert cli("media", "remove", first.id, "-s", session).exit_code == 0
+    assert [e.label for e in list_media(workspace, session)] == ["shot2.png", "logo.png"]
+    missing = cli("media", "remove", first.id, "-s", session)
+    assert missing.exit_code == 1 and "no media item" in missing.stderr
+
+
+def test_media_add_needs_to_know_whose_media(cli, workspace, pictures):
+    result = cli("media", "add", pictures[0])
+    assert result.exit_code == 1 and "--session ID, or --shared" in result.stderr
+    assert_nothing_stored(workspace)
+    result = cli("media", "add", pictures[0], "--session", "0123456789ab")
+    assert result.exit_code == 1 and "no session" in result.stderr
+    assert_nothing_stored(workspace)
+
+
+def test_a_label_cannot_inject_terminal_markup(cli, workspace, tmp_path):
+    sneaky = tmp_path / "[bold red]x.png"
+    Image.new("RGB", (4, 4)).save(sneaky, format="PNG")
+    assert cli("media", "add", sneaky, "--shared").exit_code == 0
+    assert "[bold red]x.png" in cli("media", "list").stdout
+
+
+@pytest.mark.e2e
+def test_make_adds_images_in_order_and_the_logo_to_the_brand(cli, workspace, pictures):
+    shot1, shot2, logo = pictures
+    result = cli(
+        "make", "a 4 second explainer on owls, 2 shots, 360p, 8 fps", "--no-narration",
+        "--image", shot2, "--image", shot1, "--logo", logo,
+    )  # fmt: skip
+    assert result.exit_code == 0, result.output
+    session = store.list_sessions(workspace.engine)[0].id
+    labels = [(e.label, e.scope) for e in list_media(workspace, session)]
+    assert labels == [("shot2.png", session), ("shot1.png", session), ("logo.png", "workspace")]
+    logo_id = list_media(workspace, WORKSPACE_SCOPE)[0].id
+    assert store.get_brand(workspace.engine).logo.media == logo_id
+    board = store.get_version(workspace.engine, session_id=session).storyboard
+    ordered = [e.id for e in list_media(workspace, session)[:2]]
+    assert [shot.media.id for shot in board.shots if shot.media] == ordered
+
+
+def test_make_with_a_refused_image_leaves_nothing_behind(cli, workspace, pictures, tmp_path):
+    before = store_counts(workspace)
+    result = cli(
+        "make", "a 4 second explainer on owls", "--no-narration",
+        "--logo", pictures[2], "--image", pictures[0], "--image", tmp_path / "notes.png",
+    )  # fmt: skip
+    assert result.exit_code == 1
+    assert "notes.png is not something reelchat can use" in result.stderr
+    assert store_counts(workspace) == before
+    assert store.get_brand(workspace.engine).logo is None
+    assert_nothing_stored(workspace)
