@@ -5,6 +5,7 @@ from __future__ import annotations
 import functools
 import json
 import os
+import re
 import shutil
 import signal
 import sqlite3
@@ -407,15 +408,18 @@ def chat(
     executor: ExecutorOption = None,
     ray_address: RayAddressOption = None,
 ) -> None:
-    """Chat in the terminal: ask for a video, then keep changing it. Ctrl-D or 'quit' ends."""
+    """Chat in the terminal: ask for a video, then keep changing it. `/attach FILE` adds a
+    picture, clip or font to the session's media. Ctrl-D or 'quit' ends."""
     options = _stitch_options(captions, narration, music)
     ws = _workspace(workspace)
     from reelchat.agent.conversation import Conversation
 
-    conversation = Conversation(
-        ws, session_id=session, settings=_settings(ws, executor, ray_address), stitch=options
+    settings = _settings(ws, executor, ray_address)
+    conversation = Conversation(ws, session_id=session, settings=settings, stitch=options)
+    out.print(
+        f"session {conversation.session_id} · type what you want; /attach FILE adds a picture; "
+        "Ctrl-D or 'quit' to end"
     )
-    out.print(f"session {conversation.session_id} · type what you want; Ctrl-D or 'quit' to end")
     if conversation.interrupted:
         out.print("[yellow]The last turn was interrupted; finishing it first.[/]")
         try:
@@ -432,6 +436,9 @@ def chat(
             break
         if not text.strip():
             continue
+        if ATTACH.match(text):
+            _attach(ws, settings, conversation.session_id, ATTACH.sub("", text))
+            continue
         try:
             printer = _run_turn(conversation, text)
         except ReelchatError as error:
@@ -444,6 +451,35 @@ def chat(
         if printer.storyboard_changed and video is not None:
             out.print(f"[green]video:[/] {terminal_text(video)}", highlight=False, soft_wrap=True)
     out.print(f"session: {conversation.session_id} (continue with --session)", highlight=False)
+
+
+ATTACH = re.compile(r"^\s*/attach\b\s*", re.IGNORECASE)
+"""`/attach FILE` in `reelchat chat`: add a file to the session's media."""
+
+
+def _attach(ws: Workspace, settings: Settings, session_id: str, said: str) -> None:
+    """Add the file named after /attach to the session's media and say what it became (id,
+    kind, size), or why it was refused; the chat goes on either way."""
+    from reelchat.media_library import add_media
+
+    name = said.strip().strip("\"'")
+    if not name:
+        err.print("usage: /attach FILE (a PNG, JPEG or WebP picture, a short clip or a font)")
+        return
+    try:
+        entry = add_media(ws, Path(name).expanduser(), scope=session_id, settings=settings)
+    except ReelchatError as error:
+        err.print(f"[bold red]error:[/] {terminal_text(str(error))}", soft_wrap=True)
+        return
+    size = f"{entry.width}x{entry.height}" if entry.width else ""
+    size += f", {entry.duration:.1f} s" if entry.duration else ""
+    out.print(
+        f"attached {terminal_text(entry.label)}: id {entry.id}, {entry.kind}"
+        f"{', ' + size if size else ''}, {entry.bytes:,} bytes. Say e.g. \"use "
+        f'{terminal_text(entry.label)} in shot 2".',
+        highlight=False,
+        soft_wrap=True,
+    )
 
 
 def _load_storyboard_file(path: Path) -> Storyboard:
