@@ -28,6 +28,7 @@ from reelchat.content_filter import ContentFilter
 from reelchat.display import (
     RenderProgress,
     TurnPrinter,
+    brand_table,
     media_table,
     shot_table,
     terminal_text,
@@ -48,7 +49,7 @@ from reelchat.generation.subtitles import SUBTITLE_FORMATS
 from reelchat.generation.video_record import latest_shot_record
 from reelchat.media_library import MediaEntry, add_media, list_media, remove_media
 from reelchat.store.tables import WORKSPACE_SCOPE, MediaKind
-from reelchat.storyboard.models import Logo, Storyboard, storyboard_schema_text
+from reelchat.storyboard.models import Corner, Logo, Storyboard, storyboard_schema_text
 from reelchat.storyboard.validation import parse_storyboard
 from reelchat.workspace import Workspace
 
@@ -69,6 +70,11 @@ media_app = typer.Typer(
 app.add_typer(sessions_app, name="sessions")
 app.add_typer(storyboard_app, name="storyboard")
 app.add_typer(media_app, name="media")
+brand_app = typer.Typer(
+    help="Show and change the brand kit: a logo in a corner, colours, a font.",
+    no_args_is_help=True,
+)
+app.add_typer(brand_app, name="brand")
 
 out = Console()
 err = Console(stderr=True)
@@ -870,6 +876,76 @@ def media_remove(
     ws = _workspace(workspace)
     remove_media(ws, _media_scope(session, False, ws), media_id.strip().lower())
     out.print(f"removed {terminal_text(media_id)}", highlight=False)
+
+
+@brand_app.command("show")
+@friendly_errors
+def brand_show(workspace: WorkspaceOption = None) -> None:
+    """The workspace's brand kit, used by every new storyboard."""
+    ws = _workspace(workspace)
+    out.print(brand_table(store.get_brand(ws.engine)))
+
+
+CLEAR = "clear"
+
+
+def _cleared(value: str | None, part: str, clear: list[str]) -> str | None:
+    """An option's value, or None with `part` added to `clear` when it says 'clear'."""
+    if value is not None and value.strip().lower() == CLEAR:
+        clear.append(part)
+        return None
+    return value.strip().lower() if value is not None else None
+
+
+@brand_app.command("set")
+@friendly_errors
+def brand_set(
+    logo: Annotated[
+        str | None, typer.Option(help="The logo: a media item's id (an image), or 'clear'.")
+    ] = None,
+    corner: Annotated[Corner | None, typer.Option(help="The logo's corner.")] = None,
+    size: Annotated[
+        float | None, typer.Option(help="Logo width as a fraction of the frame's (0.03-0.4).")
+    ] = None,
+    opacity: Annotated[float | None, typer.Option(help="Logo opacity, 0.1-1.")] = None,
+    colours: Annotated[
+        str | None,
+        typer.Option(help="Up to 5 colours, '#ff6600,#003366', or 'clear'.", show_default=False),
+    ] = None,
+    font: Annotated[
+        str | None, typer.Option(help="The font: a media item's id (a font), or 'clear'.")
+    ] = None,
+    session: Annotated[
+        str | None,
+        typer.Option(help="Also give this session's current storyboard the kit (a new version)."),
+    ] = None,
+    workspace: WorkspaceOption = None,
+) -> None:
+    """Change the workspace's brand kit; new storyboards take it, and with --session that
+    session's storyboard takes it now as a new version."""
+    from reelchat.tools.brand import brand_with, save_brand
+
+    ws = _workspace(workspace)
+    if session is not None:
+        store.get_session(ws.engine, session_id=session)
+    clear: list[str] = []
+    logo_id = _cleared(logo, "logo", clear)
+    font_id = _cleared(font, "font", clear)
+    codes = _cleared(colours, "colours", clear)
+    brand = brand_with(
+        store.get_brand(ws.engine),
+        logo=logo_id,
+        corner=corner,
+        size=size,
+        opacity=opacity,
+        colours=[c.strip() for c in codes.split(",") if c.strip()] if codes else None,
+        font=font_id,
+        clear=clear,
+    )
+    version = save_brand(ws, brand, session_id=session)
+    out.print(brand_table(brand))
+    if version is not None:
+        out.print(f"session {session}: saved as version {version}", highlight=False)
 
 
 @storyboard_app.command("restore")
