@@ -319,3 +319,40 @@ def test_more_pictures_than_asked_shots_are_named_not_dropped():
     reading = read_message("a demo of our app in 2 shots", None, None, media)
     notes = " ".join(reading.notes())
     assert '"step-3.png"' in notes and '"step-4.png"' in notes
+
+
+def test_offline_a_demo_from_four_screenshots_then_edits_by_name(workspace):
+    """The whole offline path: media added to a session, the planner's plan, then chat edits
+    of the pictures, each a new version; the logo stays the brand's, in no shot."""
+    from PIL import Image
+
+    from reelchat import store
+    from reelchat.agent.conversation import Conversation
+    from reelchat.generation.stitch import StitchOptions
+    from reelchat.media_library import add_media
+    from reelchat.store.tables import WORKSPACE_SCOPE
+    from tests.media_library.samples import png_bytes
+
+    chat = Conversation(workspace, stitch=StitchOptions(captions=False, narration=False))
+    colours = ["red", "green", "blue", "white"]
+    shots = [
+        add_media(
+            workspace, png_bytes(Image.new("RGB", (64, 40), c)), scope=chat.session_id,
+            label=f"step-{n}.png",
+        )
+        for n, c in enumerate(colours, start=1)
+    ]  # fmt: skip
+    logo = add_media(
+        workspace, png_bytes(Image.new("RGBA", (16, 16))), scope=WORKSPACE_SCOPE, label="logo.png"
+    )
+    list(chat.send("a 6 second demo of our app's new export button, 360p, 8 fps"))
+    board = store.get_version(workspace.engine, session_id=chat.session_id).storyboard
+    shown = [shot.media.id if shot.media else None for shot in board.shots]
+    assert shown[:4] == [entry.id for entry in shots] and logo.id not in shown
+    events = list(chat.send("zoom into the top right of shot 2. put our logo bottom left"))
+    board = store.get_version(workspace.engine, session_id=chat.session_id).storyboard
+    assert board.shots[1].media.focus.x == 0.5 and board.shots[1].camera == "zoom_in"
+    assert board.brand.logo.media == logo.id and board.brand.logo.corner == "bottom_left"
+    assert store.get_brand(workspace.engine) == board.brand
+    reply = events[-1].text
+    assert "brand kit" in reply and "Video ready" in reply
