@@ -76,6 +76,10 @@ TOP_LEFT = {"x": 0.0, "y": 0.0, "width": 0.5, "height": 0.5}
         ("use the last picture in shot 6", 6, MEI),
         ("show the clip I uploaded in shot 2", 2, DEMO),
         ("use the export screenshot for shot 2", 2, EXPORT),
+        ("swap the picture in shot 2 for export.png", 2, EXPORT),
+        ("replace shot 3's image with home.png", 3, HOME),
+        ("shot 2 should show export.png", 2, EXPORT),
+        ("can we put Mei's picture at the start", 1, MEI),
     ],
 )
 def test_a_clause_naming_one_media_item_sets_that_shots_picture(said, shot, media_id):
@@ -97,6 +101,21 @@ def test_the_screenshot_i_uploaded_is_the_one_picture_the_session_has(said):
     assert _operations(said, state, ONE_SCREENSHOT) == [
         {"op": "set_shot_media", "shot": 2, "media": {"id": EXPORT}}
     ]
+
+
+def test_the_screenshots_go_one_per_named_shot_in_the_order_added():
+    assert _operations("use the screenshots in shots 2 to 4", _state()) == [
+        {"op": "set_shot_media", "shot": 2, "media": {"id": HOME}},
+        {"op": "set_shot_media", "shot": 3, "media": {"id": EXPORT}},
+        {"op": "set_shot_media", "shot": 4, "media": {"id": MEI}},
+    ]
+    assert "which shots?" in _problems("use both screenshots", _state())
+
+
+def test_a_new_shot_described_with_a_photo_stays_a_new_shot():
+    reading = read_message("add a shot showing the team photo", _state(), None, MEDIA)
+    (op,) = reading.calls[0].args.model_dump(mode="json")["operations"]
+    assert op["op"] == "insert_shot" and not reading.problems
 
 
 def test_with_several_pictures_the_screenshot_is_asked_about_not_guessed():

@@ -507,13 +507,49 @@ def _zoom(match: re.Match[str], ctx: Context) -> list[Item]:
     return items
 
 
+_PLURAL = re.compile(
+    r"\b(?:the|my|our|these|those|both|all(?:\s+(?:of\s+)?the)?|all\s+(?:my|our))\s+"
+    r"(?:(?:uploaded|new|two|three|four|five|six)\s+)?(?P<noun>screen-?shots|pictures|images|"
+    r"photos|pics|clips|uploads)\b(?:\s+(?:that\s+)?" + _ADDED + r")?",
+    re.I,
+)
+_NEW_SHOT = re.compile(
+    r"\b(?:add|insert|append)\s+(?:a|an|another|one more|a new|new)\s+(?:\w+\s+)?(?:shot|scene)\b",
+    re.I,
+)
+
+
+def _use_several(found: re.Match[str], text: str, ctx: Context) -> list[Item]:
+    """'use the screenshots in shots 2 to 5': the session's pictures, in the order added, one
+    per shot named."""
+    kinds = _kind_of(found["noun"].rstrip("s"))
+    fits = [item for item in ctx.media.pictures() if item.kind in kinds]
+    if not fits:
+        raise _none_named("uploaded pictures", list(ctx.media.items))
+    target = ctx.target(_without(text, found))
+    shots = list(target.shots)
+    if len(shots) != len(fits):
+        where = f"{len(shots)} shot(s)" if shots else "which shots?"
+        raise Unclear(
+            f'{where} there are {len(fits)} pictures ({_listing(fits)}); say e.g. "use the '
+            f"screenshots in shots 2 to {len(fits) + 1}\", or name each picture's shot"
+        )
+    return [_set(shot, ShotMedia(id=item.id)) for shot, item in zip(shots, fits, strict=True)]
+
+
 @media_phrasing(
-    r"\b(?:use|show|put|add|display|insert|place|set|include|feature|make|have|give|with)\b"
+    r"\b(?:use|show|put|add|display|insert|place|set|include|feature|make|have|give|with|"
+    r"swap|switch|replace|change|turn)\b"
 )
 def _use(match: re.Match[str], ctx: Context) -> list[Item]:
     """'use the screenshot I uploaded for shot 2', 'use export.png in shot 3', 'show Mei's
-    photo in the welcome shot', 'give shot 4 the second screenshot'."""
+    photo in the welcome shot', 'give shot 4 the second screenshot', 'use the screenshots in
+    shots 2 to 5'."""
     text = match.string
+    if _NEW_SHOT.search(text):
+        return []  # "add a shot showing the team photo": a new shot, described
+    if several := _PLURAL.search(text):
+        return _use_several(several, text, ctx)
     named = named_media(text, ctx)
     if named is None:
         return []
