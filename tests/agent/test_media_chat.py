@@ -112,6 +112,27 @@ def test_the_screenshots_go_one_per_named_shot_in_the_order_added():
     assert "which shots?" in _problems("use both screenshots", _state())
 
 
+@pytest.mark.parametrize(
+    ("said", "position", "title", "media_id"),
+    [
+        ("add a shot with export.png after shot 2", 3, "Export", EXPORT),
+        ("add a shot showing Mei's photo at the end", 7, "Mei photo", MEI),
+        ("insert a scene with the clip I uploaded before the last shot", 6, "Demo", DEMO),
+    ],
+)
+def test_a_new_shot_with_a_picture_goes_where_asked_and_shows_it(said, position, title, media_id):
+    insert, picture = _operations(said, _state())
+    assert (insert["op"], insert["position"], insert["shot"]["title"]) == (
+        "insert_shot", position, title,
+    )  # fmt: skip
+    assert picture == {"op": "set_shot_media", "shot": position, "media": {"id": media_id}}
+
+
+def test_a_new_shot_after_a_named_shot_goes_after_it():
+    (insert,) = _operations("add a shot after shot 2", _state())
+    assert insert["position"] == 3
+
+
 def test_a_new_shot_described_with_a_photo_stays_a_new_shot():
     reading = read_message("add a shot showing the team photo", _state(), None, MEDIA)
     (op,) = reading.calls[0].args.model_dump(mode="json")["operations"]

@@ -13,18 +13,20 @@ import re
 from collections.abc import Callable
 
 from reelchat.agent.parse.phrasings import (
+    _ADD,
     _FIELDS,
     _SAYS,
     Answer,
     Builder,
     Context,
     Item,
+    _add,
     _model,
     _update,
 )
 from reelchat.agent.parse.references import ORDINALS, Unclear
 from reelchat.storyboard.models import MAX_BRAND_COLOURS, Corner, Logo, Region, ShotMedia
-from reelchat.tools.arguments import SetShotMedia, UpdateBrand
+from reelchat.tools.arguments import InsertShot, SetShotMedia, UpdateBrand
 from reelchat.tools.media import MediaRef
 
 MEDIA_PHRASINGS: list[tuple[re.Pattern[str], Builder]] = []
@@ -537,6 +539,29 @@ def _use_several(found: re.Match[str], text: str, ctx: Context) -> list[Item]:
     return [_set(shot, ShotMedia(id=item.id)) for shot, item in zip(shots, fits, strict=True)]
 
 
+def _new_shot_with(text: str, ctx: Context) -> list[Item]:
+    """'add a shot with export.png after shot 2': a new shot showing that picture. A clause
+    whose words only describe a picture ("add a shot showing the team photo", with several
+    pictures or none) is a new shot described, read by the general table."""
+    try:
+        named = named_media(text, ctx)
+    except Unclear:
+        return []
+    if named is None:
+        return []
+    item, found = named
+    if item.kind not in ("image", "clip"):
+        raise Unclear(f'"{item.label}" is a {item.kind}, not a picture or clip')
+    words = " ".join(sorted(_tokens(item.label), key=item.label.lower().find))
+    said = text[: found.start()] + f" {words} " + text[found.end() :]
+    described = re.search(_ADD, " ".join(said.split()), re.I)
+    added = _add(described, ctx) if described else []
+    inserts = [op for op in added if isinstance(op, InsertShot)]
+    if not inserts:
+        return []
+    return [*added, _set(inserts[0].position, ShotMedia(id=item.id))]
+
+
 @media_phrasing(
     r"\b(?:use|show|put|add|display|insert|place|set|include|feature|make|have|give|with|"
     r"swap|switch|replace|change|turn)\b"
@@ -547,7 +572,7 @@ def _use(match: re.Match[str], ctx: Context) -> list[Item]:
     shots 2 to 5'."""
     text = match.string
     if _NEW_SHOT.search(text):
-        return []  # "add a shot showing the team photo": a new shot, described
+        return _new_shot_with(text, ctx)
     if several := _PLURAL.search(text):
         return _use_several(several, text, ctx)
     named = named_media(text, ctx)
