@@ -80,3 +80,18 @@ def test_a_clip_cannot_be_the_logo(cli, workspace, tmp_path):
     result = cli("brand", "set", "--logo", clip.id)
     assert result.exit_code == 1 and "is a clip; the logo must be an image" in result.stderr
     assert store.get_brand(workspace.engine) == Brand()
+
+
+def test_the_storyboard_table_shows_each_shots_picture(cli, workspace, logo):
+    from reelchat.storyboard.models import Region, ShotMedia
+
+    board = make_storyboard(2)
+    focus = Region(x=0.5, y=0.0, width=0.5, height=0.5)
+    shots = [board.shots[0].model_copy(update={"media": ShotMedia(id=logo.id, focus=focus)}),
+             board.shots[1]]  # fmt: skip
+    session = store.create_session(workspace.engine, title="demo").id
+    store.add_version(
+        workspace.engine, session_id=session, storyboard=board.model_copy(update={"shots": shots})
+    )
+    shown = " ".join(cli("storyboard", "show", session).output.split())
+    assert f"picture {logo.id}, focus x 0.5, y 0, 0.5 x 0.5" in shown

@@ -396,3 +396,13 @@ def test_offline_a_demo_from_four_screenshots_then_edits_by_name(workspace):
     assert store.get_brand(workspace.engine) == board.brand
     reply = events[-1].text
     assert "brand kit" in reply and "Video ready" in reply
+
+
+@pytest.mark.parametrize(
+    "said", ["what pictures do I have?", "which files did I upload", "list my media"]
+)
+def test_asking_about_the_media_lists_it_with_where_each_is_used(said):
+    reading = read_message(said, _state({2: ShotMedia(id=EXPORT)}), None, MEDIA)
+    assert not reading.calls
+    (answer,) = reading.notes()
+    assert f'"export.png": image {EXPORT}, in shot 2' in answer and '"Inter.ttf": font' in answer

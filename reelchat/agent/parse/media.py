@@ -276,6 +276,31 @@ def logo_item(ctx: Context) -> MediaRef:
 
 # --- rows ---------------------------------------------------------------------------------------
 
+
+@media_phrasing(
+    r"^(?:what|which)\s+(?:pictures|images|photos|screenshots|media|files|clips|uploads)\b|"
+    r"^(?:what|which)\b.*\b(?:did i|have i)\s+(?:upload|add|attach)|"
+    r"^(?:show|list)(?: me)?\s+(?:my|the|our)\s+(?:pictures|images|photos|screenshots|media|"
+    r"uploads|files)\b"
+)
+def _media_question(match: re.Match[str], ctx: Context) -> list[Item]:
+    """'what pictures do I have?', 'list my media': the session's media, with what shows each."""
+    if not ctx.media.items:
+        return [Answer("This session has no media yet: add pictures with the uploader or /attach.")]
+    lines = []
+    for item in ctx.media.items:
+        shots = [
+            n
+            for n, shot in enumerate(ctx.board.shots, 1)
+            if shot.media and shot.media.id == item.id
+        ]
+        logo = ctx.board.brand.logo and ctx.board.brand.logo.media == item.id
+        uses = [f"shot {n}" for n in shots] + (["the logo"] if logo else [])
+        used = f", in {', '.join(uses)}" if uses else ""
+        lines.append(f'"{item.label}": {item.kind} {item.id}{used}')
+    return [Answer("Your media: " + "; ".join(lines) + ".")]
+
+
 _REMOVE = r"\b(?:remove|delete|drop|no|without|take (?:away|off|out)|get rid of|hide|lose|clear)\b"
 
 
