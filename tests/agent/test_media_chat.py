@@ -309,6 +309,10 @@ def test_remove_the_logo():
     assert brand["logo"] is None
 
 
+def test_the_logo_on_some_shots_only_is_said_not_done():
+    assert "shows on every shot" in _problems("remove the logo from shot 2", _state())
+
+
 def test_a_logo_with_none_in_the_media_says_how_to_add_one():
     media = SessionMedia(items=(_item(HOME, "home.png"),))
     assert "no logo" in _problems("put our logo in the corner of every shot", _state(), media)
@@ -324,6 +328,10 @@ def test_a_logo_with_none_in_the_media_says_how_to_add_one():
 )
 def test_brand_colours_from_hex_codes(said, colours):
     assert _brand_after(said, _state())["colours"] == colours
+
+
+def test_brand_colours_on_some_shots_only_are_said_not_done():
+    assert "whole video" in _problems("use #ff0000 in shot 2", _state())
 
 
 def test_brand_colours_without_codes_ask_for_them():

@@ -344,6 +344,11 @@ def _logo(match: re.Match[str], ctx: Context) -> list[Item]:
     """'put our logo in the corner of every shot', 'logo bottom left, smaller', 'remove the
     logo', 'use acme.png as the logo', 'make the logo more transparent'."""
     text = match.string
+    if 0 < len(ctx.target(text).shots) < ctx.count:
+        raise Unclear(
+            "the logo is part of the brand kit and shows on every shot, not on some; say e.g. "
+            '"put our logo in the corner" or "remove the logo"'
+        )
     if re.search(_REMOVE, text, re.I) and not _FILE.search(text):
         return [_model(UpdateBrand, op="update_brand", remove=["logo"])]
     current = ctx.board.brand.logo
@@ -372,6 +377,11 @@ _HEX = re.compile(r"#([0-9a-f]{6}|[0-9a-f]{3})\b", re.I)
 def _brand_colours(match: re.Match[str], ctx: Context) -> list[Item]:
     """'use our brand colours #ff6600 and #003366', 'no brand colours'."""
     text = match.string
+    if 0 < len(ctx.target(_HEX.sub(" ", text)).shots) < ctx.count:
+        raise Unclear(
+            "brand colours are the palette of the whole video, not of some shots; say e.g. "
+            '"use our brand colours #ff6600 and #003366"'
+        )
     codes = [
         code if len(code) == 6 else "".join(c * 2 for c in code) for code in _HEX.findall(text)
     ]
