@@ -118,7 +118,7 @@ _ANY_NOUNS = r"uploads?|files?|attachments?|media"
 _NOUN = rf"(?:{_IMAGE_NOUNS}|{_CLIP_NOUNS}|{_ANY_NOUNS})"
 _DET = r"(?:the|my|our|this|that|these|those|his|her|their)"
 _ADDED = r"(?:i|we|you)\s+(?:just\s+)?(?:uploaded|added|attached|sent|shared|gave you|dropped)"
-_ORD_WORDS = "|".join([*ORDINALS, "last", "latest", "newest", "most recent", "previous"])
+_ORD_WORDS = "|".join([*ORDINALS, "last", "latest", "newest", "most recent"])
 _GENERIC = re.compile(
     rf"\b{_DET}\s+(?:(?P<ord>{_ORD_WORDS}|\d+(?:st|nd|rd|th))\s+)?(?:(?P<word>[\w-]+)\s+)??"
     rf"(?P<noun>{_NOUN})\b(?:\s+(?:that\s+)?{_ADDED})?"
