@@ -18,7 +18,7 @@ from reelchat.config import Settings
 from reelchat.errors import ReelchatError
 from reelchat.generation import cache
 from reelchat.storyboard.models import Camera, Shot, Storyboard, Transition
-from reelchat.tools.actions import describe_picture
+from reelchat.tools.actions import describe_brand, describe_picture
 from reelchat.ui.chat import start_render
 from reelchat.ui.media import shot_picture_upload
 from reelchat.ui.services import conversation, workers
@@ -157,6 +157,8 @@ def board(ws: Workspace, session_id: str, chosen: Settings) -> None:
         f"{storyboard.runtime:.1f} s · "
         f"{storyboard.aspect} · version {version.number}"
     )
+    if brand := describe_brand(storyboard):
+        st.caption(markdown_literal(f"Brand: {brand}"))
     busy = workers().busy(session_id)
     clips = cache.shot_clips(ws, session_id)
     for number, shot in enumerate(storyboard.shots, start=1):

@@ -99,6 +99,9 @@ def test_the_brand_kit_editor_saves_the_kit_and_the_storyboard_takes_it(ws):
     kit = Brand(logo=Logo(media=logo.id, corner=Corner.top_left), colours=["#ff6600", "#003366"])
     assert store.get_brand(ws.engine) == kit
     assert store.get_version(ws.engine, session_id=session_id).storyboard.brand == kit
+    captions = [caption.value for caption in at.caption]
+    shown = [c.replace("\\", "") for c in captions]  # captions are markdown, escaped
+    assert any(c.startswith(f"Brand: logo {logo.id} top left") for c in shown), captions
     at.text_input(key="brand-colours").set_value("orange").run()
     at.button(key="brand-save").click().run()
     assert any("colours" in error.value for error in at.error)
