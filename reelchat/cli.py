@@ -5,6 +5,7 @@ from __future__ import annotations
 import functools
 import json
 import os
+import re
 import shutil
 import signal
 import sqlite3
@@ -27,6 +28,7 @@ from reelchat.content_filter import ContentFilter
 from reelchat.display import (
     RenderProgress,
     TurnPrinter,
+    brand_table,
     media_table,
     shot_table,
     terminal_text,
@@ -61,7 +63,7 @@ from reelchat.media_library import (
     remove_media,
 )
 from reelchat.store.tables import WORKSPACE_SCOPE, MediaKind
-from reelchat.storyboard.models import Logo, Storyboard, storyboard_schema_text
+from reelchat.storyboard.models import Corner, Logo, Storyboard, storyboard_schema_text
 from reelchat.storyboard.validation import parse_storyboard
 from reelchat.workspace import Workspace
 
@@ -82,6 +84,11 @@ media_app = typer.Typer(
 app.add_typer(sessions_app, name="sessions")
 app.add_typer(storyboard_app, name="storyboard")
 app.add_typer(media_app, name="media")
+brand_app = typer.Typer(
+    help="Show and change the brand kit: a logo in a corner, colours, a font.",
+    no_args_is_help=True,
+)
+app.add_typer(brand_app, name="brand")
 
 out = Console()
 err = Console(stderr=True)
@@ -421,15 +428,18 @@ def chat(
     executor: ExecutorOption = None,
     ray_address: RayAddressOption = None,
 ) -> None:
-    """Chat in the terminal: ask for a video, then keep changing it. Ctrl-D or 'quit' ends."""
+    """Chat in the terminal: ask for a video, then keep changing it. `/attach FILE` adds a
+    picture, clip or font to the session's media. Ctrl-D or 'quit' ends."""
     options = _stitch_options(captions, narration, music)
     ws = _workspace(workspace)
     from reelchat.agent.conversation import Conversation
 
-    conversation = Conversation(
-        ws, session_id=session, settings=_settings(ws, executor, ray_address), stitch=options
+    settings = _settings(ws, executor, ray_address)
+    conversation = Conversation(ws, session_id=session, settings=settings, stitch=options)
+    out.print(
+        f"session {conversation.session_id} · type what you want; /attach FILE adds a picture; "
+        "Ctrl-D or 'quit' to end"
     )
-    out.print(f"session {conversation.session_id} · type what you want; Ctrl-D or 'quit' to end")
     if conversation.interrupted:
         out.print("[yellow]The last turn was interrupted; finishing it first.[/]")
         try:
@@ -446,6 +456,9 @@ def chat(
             break
         if not text.strip():
             continue
+        if ATTACH.match(text):
+            _attach(ws, settings, conversation.session_id, ATTACH.sub("", text))
+            continue
         try:
             printer = _run_turn(conversation, text)
         except ReelchatError as error:
@@ -458,6 +471,35 @@ def chat(
         if printer.storyboard_changed and video is not None:
             out.print(f"[green]video:[/] {terminal_text(video)}", highlight=False, soft_wrap=True)
     out.print(f"session: {conversation.session_id} (continue with --session)", highlight=False)
+
+
+ATTACH = re.compile(r"^\s*/attach\b\s*", re.IGNORECASE)
+"""`/attach FILE` in `reelchat chat`: add a file to the session's media."""
+
+
+def _attach(ws: Workspace, settings: Settings, session_id: str, said: str) -> None:
+    """Add the file named after /attach to the session's media and say what it became (id,
+    kind, size), or why it was refused; the chat goes on either way."""
+    from reelchat.media_library import add_media
+
+    name = said.strip().strip("\"'")
+    if not name:
+        err.print("usage: /attach FILE (a PNG, JPEG or WebP picture, a short clip or a font)")
+        return
+    try:
+        entry = add_media(ws, Path(name).expanduser(), scope=session_id, settings=settings)
+    except ReelchatError as error:
+        err.print(f"[bold red]error:[/] {terminal_text(str(error))}", soft_wrap=True)
+        return
+    size = f"{entry.width}x{entry.height}" if entry.width else ""
+    size += f", {entry.duration:.1f} s" if entry.duration else ""
+    out.print(
+        f"attached {terminal_text(entry.label)}: id {entry.id}, {entry.kind}"
+        f"{', ' + size if size else ''}, {entry.bytes:,} bytes. Say e.g. \"use "
+        f'{terminal_text(entry.label)} in shot 2".',
+        highlight=False,
+        soft_wrap=True,
+    )
 
 
 def _load_storyboard_file(path: Path) -> Storyboard:
@@ -905,6 +947,76 @@ def media_remove(
     ws = _workspace(workspace)
     remove_media(ws, _media_scope(session, False, ws), media_id.strip().lower())
     out.print(f"removed {terminal_text(media_id)}", highlight=False)
+
+
+@brand_app.command("show")
+@friendly_errors
+def brand_show(workspace: WorkspaceOption = None) -> None:
+    """The workspace's brand kit, used by every new storyboard."""
+    ws = _workspace(workspace)
+    out.print(brand_table(store.get_brand(ws.engine)))
+
+
+CLEAR = "clear"
+
+
+def _cleared(value: str | None, part: str, clear: list[str]) -> str | None:
+    """An option's value, or None with `part` added to `clear` when it says 'clear'."""
+    if value is not None and value.strip().lower() == CLEAR:
+        clear.append(part)
+        return None
+    return value.strip().lower() if value is not None else None
+
+
+@brand_app.command("set")
+@friendly_errors
+def brand_set(
+    logo: Annotated[
+        str | None, typer.Option(help="The logo: a media item's id (an image), or 'clear'.")
+    ] = None,
+    corner: Annotated[Corner | None, typer.Option(help="The logo's corner.")] = None,
+    size: Annotated[
+        float | None, typer.Option(help="Logo width as a fraction of the frame's (0.03-0.4).")
+    ] = None,
+    opacity: Annotated[float | None, typer.Option(help="Logo opacity, 0.1-1.")] = None,
+    colours: Annotated[
+        str | None,
+        typer.Option(help="Up to 5 colours, '#ff6600,#003366', or 'clear'.", show_default=False),
+    ] = None,
+    font: Annotated[
+        str | None, typer.Option(help="The font: a media item's id (a font), or 'clear'.")
+    ] = None,
+    session: Annotated[
+        str | None,
+        typer.Option(help="Also give this session's current storyboard the kit (a new version)."),
+    ] = None,
+    workspace: WorkspaceOption = None,
+) -> None:
+    """Change the workspace's brand kit; new storyboards take it, and with --session that
+    session's storyboard takes it now as a new version."""
+    from reelchat.tools.brand import brand_with, save_brand
+
+    ws = _workspace(workspace)
+    if session is not None:
+        store.get_session(ws.engine, session_id=session)
+    clear: list[str] = []
+    logo_id = _cleared(logo, "logo", clear)
+    font_id = _cleared(font, "font", clear)
+    codes = _cleared(colours, "colours", clear)
+    brand = brand_with(
+        store.get_brand(ws.engine),
+        logo=logo_id,
+        corner=corner,
+        size=size,
+        opacity=opacity,
+        colours=[c.strip() for c in codes.split(",") if c.strip()] if codes else None,
+        font=font_id,
+        clear=clear,
+    )
+    version = save_brand(ws, brand, session_id=session)
+    out.print(brand_table(brand))
+    if version is not None:
+        out.print(f"session {session}: saved as version {version}", highlight=False)
 
 
 @storyboard_app.command("restore")

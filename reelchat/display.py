@@ -13,7 +13,8 @@ from rich.table import Table
 
 from reelchat.generation.runner import RenderEvent
 from reelchat.store.tables import WORKSPACE_SCOPE
-from reelchat.storyboard.models import Storyboard
+from reelchat.storyboard.models import Brand, Storyboard
+from reelchat.tools.actions import describe_brand, describe_picture
 from reelchat.tools.names import CHANGES_STORYBOARD
 
 if TYPE_CHECKING:
@@ -70,10 +71,33 @@ def _file_size(count: int) -> str:
     return f"{count / 1024:.1f} KiB" if count < 1024**2 else f"{count / 1024**2:.1f} MiB"
 
 
+def brand_table(brand: Brand) -> Table:
+    """The brand kit as `reelchat brand show` prints it: one row a part, '-' when unset."""
+    table = Table("part", "value", title="brand kit")
+    logo = brand.logo
+    table.add_row(
+        "logo",
+        f"{logo.media} · {logo.corner.value.replace('_', ' ')} · {logo.size:.0%} of the width · "
+        f"opacity {logo.opacity:.0%}"
+        if logo
+        else "-",
+    )
+    table.add_row("colours", " ".join(f"[{c}]■[/] {c}" for c in brand.colours) or "-")
+    table.add_row("font", brand.font or "-")
+    return table
+
+
 def shot_table(storyboard: Storyboard) -> Table:
     script = storyboard.script
+    brand = describe_brand(storyboard)
     caption = " · ".join(
-        part for part in (script.logline, script.tone and f"tone: {script.tone}") if part
+        part
+        for part in (
+            script.logline,
+            script.tone and f"tone: {script.tone}",
+            brand and f"brand: {brand}",
+        )
+        if part
     )
     table = Table(
         title=f"{terminal_text(storyboard.title)} · {len(storyboard.shots)} shots · "
@@ -90,7 +114,8 @@ def shot_table(storyboard: Storyboard) -> Table:
     for number, shot in enumerate(storyboard.shots, start=1):
         table.add_row(
             str(number),
-            f"[bold]{terminal_text(shot.title)}[/]\n[dim]{terminal_text(shot.prompt)}[/]",
+            f"[bold]{terminal_text(shot.title)}[/]\n[dim]{terminal_text(shot.prompt)}[/]"
+            + (f"\n[cyan]picture {describe_picture(shot.media)}[/]" if shot.media else ""),
             f"{shot.duration:g}",
             f"{shot.camera}\n→ {shot.transition}",
             terminal_text(shot.narration),

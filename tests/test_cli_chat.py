@@ -79,3 +79,26 @@ def test_sigterm_to_reelchat_ui_stops_its_streamlit_server(tmp_path):
     finally:
         if ui.poll() is None:
             ui.kill()
+
+
+def test_attach_adds_a_file_to_the_session_and_says_what_it_got(
+    workspace, server, monkeypatch, tmp_path
+):
+    from PIL import Image
+
+    from reelchat import store
+
+    picture = tmp_path / "export.png"
+    Image.new("RGB", (64, 40), "red").save(picture)
+    server.script(reply("Got it."))
+    output = _chat(
+        workspace, server, monkeypatch, [f"/attach {picture}", f"/attach {tmp_path}/none.png", "hi"]
+    )
+    (session,) = store.list_sessions(workspace.engine)
+    ((listing, item),) = store.media_listings(workspace.engine, scope=session.id)
+    assert listing.label == "export.png" and item.kind == "image"
+    assert f"attached export.png: id {item.id}, image, 64x40," in output
+    assert "none.png" in output and "error" in output  # a missing file is said; the chat goes on
+    assert "reelchat: Got it." in output
+    system = server.requests[0]["messages"][0]["content"]
+    assert f'{item.id} image 64x40 "export.png"' in system

@@ -168,11 +168,12 @@ class FitDuration(_Args):
 class SetShotMedia(_Args):
     """Show one of the session's media items (by its id in the media list, never a path) as a
     shot's picture; `focus` is the part the camera moves to, `highlight` a box drawn over it
-    (fractions 0..1 of the picture from its top left). `media` null: the shot has no picture."""
+    (fractions 0..1 of the picture from its top left). `media` null or left out: the shot has no
+    picture."""
 
     op: Literal["set_shot_media"]
     shot: ShotNumber
-    media: ShotMedia | None
+    media: ShotMedia | None = None
 
 
 BrandPart = Literal["logo", "colours", "font"]

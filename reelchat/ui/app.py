@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import streamlit as st
 
-from reelchat.ui import board, chat, results, sidebar
+from reelchat.ui import board, brand, chat, media, results, sidebar
 from reelchat.ui.services import settings, workspace
 
 
@@ -23,11 +23,14 @@ def main() -> None:
             "design team”*. Then keep chatting to change it."
         )
         return
+    brand.brand_panel(ws, current)
     talk, work = st.columns([2, 3], gap="large")
     with talk:
         st.subheader("Chat")
         chat.history(ws, current)
         chat.progress(ws, current)
+        media.uploader(ws, current)
+        media.media_strip(ws, current)
         chat.message_box(ws, current, chosen)
     with work:
         video_tab, board_tab = st.tabs(["🎬 Video", "🗂 Storyboard"])

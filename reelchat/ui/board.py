@@ -6,6 +6,7 @@ validated before anything is saved, so a bad value shows an inline error and los
 
 from __future__ import annotations
 
+import json
 import random
 from pathlib import Path
 from typing import Any
@@ -17,7 +18,9 @@ from reelchat.config import Settings
 from reelchat.errors import ReelchatError
 from reelchat.generation import cache
 from reelchat.storyboard.models import Camera, Shot, Storyboard, Transition
+from reelchat.tools.actions import describe_brand, describe_picture
 from reelchat.ui.chat import start_render
+from reelchat.ui.media import shot_picture_upload
 from reelchat.ui.services import conversation, workers
 from reelchat.ui.text import markdown_literal
 from reelchat.workspace import Workspace
@@ -47,6 +50,26 @@ def _thumbnail(clip: Path | None) -> None:
     st.image(str(cache.thumbnail(clip)), width="stretch")
 
 
+def _provenance(ws: Workspace, session_id: str, clip: Path) -> None:
+    """Where a shot's clip came from: model, seed, steps and every render with the shot
+    check's verdict (store.clip_attempts; the clip file is named by its cache key)."""
+    attempts = store.clip_attempts(ws.engine, session_id=session_id, key=clip.stem)
+    if not attempts:
+        return
+    with st.expander(f"Where this clip came from ({len(attempts)} render(s))"):
+        for attempt in attempts:
+            details = json.loads(attempt.details_json)
+            verdict = "passed the shot check" if attempt.passed else f"failed: {attempt.problems}"
+            parts = [
+                f"render {attempt.attempt}",
+                f"model {details.get('model', '?')}",
+                f"seed {attempt.seed}",
+            ]
+            parts += [f"{details['steps']} steps"] if "steps" in details else []
+            parts += [f"{details['seconds']:g} s"] if "seconds" in details else []
+            st.markdown(markdown_literal(" · ".join(parts) + f" · {verdict}"))
+
+
 def _card(
     ws: Workspace, session_id: str, chosen: Settings, board: Storyboard, number: int,
     shot: Shot, clip: Path | None, busy: bool,
@@ -56,6 +79,14 @@ def _card(
         with picture:
             st.markdown(f"**Shot {number}**")
             _thumbnail(clip)
+            if shot.media:
+                st.caption(markdown_literal(f"picture {describe_picture(shot.media)}"))
+            uploaded = shot_picture_upload(ws, session_id, shot.id, busy)
+            no_picture = shot.media is not None and st.button(
+                "No picture", key=f"no-picture-{shot.id}", disabled=busy
+            )
+            if clip is not None:
+                _provenance(ws, session_id, clip)
         with fields.form(key=f"shot-{shot.id}"):
             title = st.text_input("Title", value=shot.title)
             prompt = st.text_area("Prompt", value=shot.prompt, height=80)
@@ -85,7 +116,13 @@ def _card(
     values = {"title": title, "prompt": prompt, "duration": duration, "camera": camera,
               "transition": transition, "narration": narration, "caption": caption}  # fmt: skip
     operation: dict[str, Any] | None = None
-    if saved:
+    if uploaded is not None:
+        operation = {"op": "set_shot_media", "shot": number, "media": {"id": uploaded}}
+        request = f"Board: shot {number} shows picture {uploaded}"
+    elif no_picture:
+        operation = {"op": "set_shot_media", "shot": number}
+        request = f"Board: no picture in shot {number}"
+    elif saved:
         changes = {name: value for name, value in values.items() if value != getattr(shot, name)}
         if changes:
             operation = {"op": "update_shot", "shot": number, "changes": changes}
@@ -120,6 +157,8 @@ def board(ws: Workspace, session_id: str, chosen: Settings) -> None:
         f"{storyboard.runtime:.1f} s · "
         f"{storyboard.aspect} · version {version.number}"
     )
+    if brand := describe_brand(storyboard):
+        st.caption(markdown_literal(f"Brand: {brand}"))
     busy = workers().busy(session_id)
     clips = cache.shot_clips(ws, session_id)
     for number, shot in enumerate(storyboard.shots, start=1):

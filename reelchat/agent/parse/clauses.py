@@ -51,7 +51,8 @@ _HEX_ONLY = re.compile(r"^(?:#[0-9a-f]{3}(?:[0-9a-f]{3})?\b[\s,&]*)+$", re.I)
 _LOGO_TAIL = re.compile(
     r"^(?:(?:a\s+)?(?:bit|little|touch|lot|much)\s+)?(?:smaller|bigger|larger|more transparent|"
     r"less transparent|more opaque|fainter|subtler|more subtle|(?:in\s+the\s+)?(?:top|bottom|upper|"
-    r"lower)[\s-]+(?:left|right)(?:\s+corner)?)$",
+    r"lower)[\s-]+(?:left|right)(?:\s+corner)?|(?:at\s+)?\d+(?:\.\d+)?\s*%\s*(?:transparent|"
+    r"opaque|opacity|wide|of the width)?|(?:opacity|transparency)\s+\d+(?:\.\d+)?\s*%)$",
     re.I,
 )
 """A piece that only resizes or moves something ("logo bottom left, smaller"): it joins the

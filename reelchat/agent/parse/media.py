@@ -13,18 +13,20 @@ import re
 from collections.abc import Callable
 
 from reelchat.agent.parse.phrasings import (
+    _ADD,
     _FIELDS,
     _SAYS,
     Answer,
     Builder,
     Context,
     Item,
+    _add,
     _model,
     _update,
 )
 from reelchat.agent.parse.references import ORDINALS, Unclear
 from reelchat.storyboard.models import MAX_BRAND_COLOURS, Corner, Logo, Region, ShotMedia
-from reelchat.tools.arguments import SetShotMedia, UpdateBrand
+from reelchat.tools.arguments import InsertShot, SetShotMedia, UpdateBrand
 from reelchat.tools.media import MediaRef
 
 MEDIA_PHRASINGS: list[tuple[re.Pattern[str], Builder]] = []
@@ -104,8 +106,9 @@ def corner_in(text: str) -> Corner | None:
 # --- which media item a clause names ----------------------------------------------------------
 
 _FILE = re.compile(
-    r"(?<![\w/\\])([\w][\w .()-]*?\.(?:png|jpe?g|webp|gif|mp4|mov|webm|ttf|otf))\b", re.I
+    r"(?<![\w/\\.-])([\w][\w.()-]*\.(?:png|jpe?g|webp|gif|mp4|mov|webm|ttf|otf))\b", re.I
 )
+"""A file name as said (no spaces); names with spaces are found by their whole label."""
 _IMAGE_NOUNS = (
     r"screen-?shots?|screen shots?|pictures?|images?|photos?|photographs?|pics?|headshots?|"
     r"portraits?|diagrams?|logos?"
@@ -115,7 +118,7 @@ _ANY_NOUNS = r"uploads?|files?|attachments?|media"
 _NOUN = rf"(?:{_IMAGE_NOUNS}|{_CLIP_NOUNS}|{_ANY_NOUNS})"
 _DET = r"(?:the|my|our|this|that|these|those|his|her|their)"
 _ADDED = r"(?:i|we|you)\s+(?:just\s+)?(?:uploaded|added|attached|sent|shared|gave you|dropped)"
-_ORD_WORDS = "|".join([*ORDINALS, "last", "latest", "newest", "most recent", "previous"])
+_ORD_WORDS = "|".join([*ORDINALS, "last", "latest", "newest", "most recent"])
 _GENERIC = re.compile(
     rf"\b{_DET}\s+(?:(?P<ord>{_ORD_WORDS}|\d+(?:st|nd|rd|th))\s+)?(?:(?P<word>[\w-]+)\s+)??"
     rf"(?P<noun>{_NOUN})\b(?:\s+(?:that\s+)?{_ADDED})?"
@@ -205,6 +208,11 @@ def named_media(text: str, ctx: Context) -> tuple[MediaRef, re.Match[str]] | Non
     when several fit ("the screenshot" with four of them)."""
     items = list(ctx.media.items)
     pictures = ctx.media.pictures()
+    for item in sorted(items, key=lambda item: -len(item.label)):
+        if len(item.label) >= 3 and (
+            said := re.search(rf"(?<![\w.-]){re.escape(item.label)}(?![\w-])", text, re.I)
+        ):
+            return item, said
     if file := _FILE.search(text):
         name = file[1].strip().lower()
         found = [item for item in items if item.label.lower() == name] or [
@@ -226,7 +234,7 @@ def named_media(text: str, ctx: Context) -> tuple[MediaRef, re.Match[str]] | Non
         return logo_item(ctx), generic
     if (
         re.fullmatch(r"videos?|clips?", noun, re.I)
-        and not re.search(_ADDED, generic[0], re.I)
+        and not re.search(_ADDED + r"|\b(?:uploaded|attached|added)\b", generic[0], re.I)
         and not re.match(r"(?:my|our)\b", generic[0], re.I)
     ):
         return None  # "the video" is the video being made; "the clip" may be a shot
@@ -267,6 +275,31 @@ def logo_item(ctx: Context) -> MediaRef:
 
 
 # --- rows ---------------------------------------------------------------------------------------
+
+
+@media_phrasing(
+    r"^(?:what|which)\s+(?:pictures|images|photos|screenshots|media|files|clips|uploads)\b|"
+    r"^(?:what|which)\b.*\b(?:did i|have i)\s+(?:upload|add|attach)|"
+    r"^(?:show|list)(?: me)?\s+(?:my|the|our)\s+(?:pictures|images|photos|screenshots|media|"
+    r"uploads|files)\b"
+)
+def _media_question(match: re.Match[str], ctx: Context) -> list[Item]:
+    """'what pictures do I have?', 'list my media': the session's media, with what shows each."""
+    if not ctx.media.items:
+        return [Answer("This session has no media yet: add pictures with the uploader or /attach.")]
+    lines = []
+    for item in ctx.media.items:
+        shots = [
+            n
+            for n, shot in enumerate(ctx.board.shots, 1)
+            if shot.media and shot.media.id == item.id
+        ]
+        logo = ctx.board.brand.logo and ctx.board.brand.logo.media == item.id
+        uses = [f"shot {n}" for n in shots] + (["the logo"] if logo else [])
+        used = f", in {', '.join(uses)}" if uses else ""
+        lines.append(f'"{item.label}": {item.kind} {item.id}{used}')
+    return [Answer("Your media: " + "; ".join(lines) + ".")]
+
 
 _REMOVE = r"\b(?:remove|delete|drop|no|without|take (?:away|off|out)|get rid of|hide|lose|clear)\b"
 
@@ -311,6 +344,11 @@ def _logo(match: re.Match[str], ctx: Context) -> list[Item]:
     """'put our logo in the corner of every shot', 'logo bottom left, smaller', 'remove the
     logo', 'use acme.png as the logo', 'make the logo more transparent'."""
     text = match.string
+    if 0 < len(ctx.target(text).shots) < ctx.count:
+        raise Unclear(
+            "the logo is part of the brand kit and shows on every shot, not on some; say e.g. "
+            '"put our logo in the corner" or "remove the logo"'
+        )
     if re.search(_REMOVE, text, re.I) and not _FILE.search(text):
         return [_model(UpdateBrand, op="update_brand", remove=["logo"])]
     current = ctx.board.brand.logo
@@ -339,6 +377,11 @@ _HEX = re.compile(r"#([0-9a-f]{6}|[0-9a-f]{3})\b", re.I)
 def _brand_colours(match: re.Match[str], ctx: Context) -> list[Item]:
     """'use our brand colours #ff6600 and #003366', 'no brand colours'."""
     text = match.string
+    if 0 < len(ctx.target(_HEX.sub(" ", text)).shots) < ctx.count:
+        raise Unclear(
+            "brand colours are the palette of the whole video, not of some shots; say e.g. "
+            '"use our brand colours #ff6600 and #003366"'
+        )
     codes = [
         code if len(code) == 6 else "".join(c * 2 for c in code) for code in _HEX.findall(text)
     ]
@@ -373,9 +416,12 @@ def _set(shot: int, media: ShotMedia | None) -> SetShotMedia:
 
 
 def _shots_for(text: str, ctx: Context, what: str) -> list[int]:
+    """The shots a clause names; the shot last talked about when it names none."""
     target = ctx.target(text)
     if target.whole:
         return list(range(1, ctx.count + 1))
+    if not target.shots and ctx.focus is not None:
+        return [ctx.focus]
     return ctx.shots(text, what)
 
 
@@ -469,7 +515,7 @@ def _zoom(match: re.Match[str], ctx: Context) -> list[Item]:
     rest = _without(text, named[1] if named else None)
     region = region_in(rest)
     target = ctx.target(rest)
-    if not target.shots and named is None and region is None:
+    if not (target.shots or target.whole or ctx.focus) and named is None and region is None:
         return []  # "zoom in": the camera row
     shots = _shots_for(rest, ctx, "zoom into")
     has_picture = named is not None or all(ctx.board.shots[n - 1].media for n in shots)
@@ -480,13 +526,17 @@ def _zoom(match: re.Match[str], ctx: Context) -> list[Item]:
         picture = _picture_of(shot, ctx, named[0] if named else None)
         if region is not None:
             picture = picture.model_copy(update={"focus": region})
-        items += [_set(shot, picture), _update(shot, camera="zoom_in")]
-    if region is None:
-        what = re.sub(_ZOOM, "", rest, flags=re.I)
-        what = re.sub(r"\b(?:in|on)\s+(?:shots?|scenes?)\s*\S+", "", what, flags=re.I).strip(" ,.")
+        if picture != ctx.board.shots[shot - 1].media:
+            items.append(_set(shot, picture))
+        items.append(_update(shot, camera="zoom_in"))
+    what = re.sub(_ZOOM, "", rest, flags=re.I)
+    what = re.sub(r"\b(?:in|on|of|for)\s+(?:shots?|scenes?)\s*\S+", "", what, flags=re.I).strip(
+        " ,."
+    )
+    if region is None and what:
         items.append(
             Answer(
-                f'I zoom in to the middle: I can\'t find "{what or "that"}" in the picture by '
+                f'I zoom in to the middle: I can\'t find "{what}" in the picture by '
                 'myself. Say where it is, e.g. "zoom into the top right of shot '
                 f'{shots[0]}".'
             )
@@ -494,13 +544,72 @@ def _zoom(match: re.Match[str], ctx: Context) -> list[Item]:
     return items
 
 
+_PLURAL = re.compile(
+    r"\b(?:the|my|our|these|those|both|all(?:\s+(?:of\s+)?the)?|all\s+(?:my|our))\s+"
+    r"(?:(?:uploaded|new|two|three|four|five|six)\s+)?(?P<noun>screen-?shots|pictures|images|"
+    r"photos|pics|clips|uploads)\b(?:\s+(?:that\s+)?" + _ADDED + r")?",
+    re.I,
+)
+_NEW_SHOT = re.compile(
+    r"\b(?:add|insert|append)\s+(?:a|an|another|one more|a new|new)\s+(?:\w+\s+)?(?:shot|scene)\b",
+    re.I,
+)
+
+
+def _use_several(found: re.Match[str], text: str, ctx: Context) -> list[Item]:
+    """'use the screenshots in shots 2 to 5': the session's pictures, in the order added, one
+    per shot named."""
+    kinds = _kind_of(found["noun"].rstrip("s"))
+    fits = [item for item in ctx.media.pictures() if item.kind in kinds]
+    if not fits:
+        raise _none_named("uploaded pictures", list(ctx.media.items))
+    target = ctx.target(_without(text, found))
+    shots = list(target.shots)
+    if len(shots) != len(fits):
+        where = f"{len(shots)} shot(s)" if shots else "which shots?"
+        raise Unclear(
+            f'{where} there are {len(fits)} pictures ({_listing(fits)}); say e.g. "use the '
+            f"screenshots in shots 2 to {len(fits) + 1}\", or name each picture's shot"
+        )
+    return [_set(shot, ShotMedia(id=item.id)) for shot, item in zip(shots, fits, strict=True)]
+
+
+def _new_shot_with(text: str, ctx: Context) -> list[Item]:
+    """'add a shot with export.png after shot 2': a new shot showing that picture. A clause
+    whose words only describe a picture ("add a shot showing the team photo", with several
+    pictures or none) is a new shot described, read by the general table."""
+    try:
+        named = named_media(text, ctx)
+    except Unclear:
+        return []
+    if named is None:
+        return []
+    item, found = named
+    if item.kind not in ("image", "clip"):
+        raise Unclear(f'"{item.label}" is a {item.kind}, not a picture or clip')
+    words = " ".join(sorted(_tokens(item.label), key=item.label.lower().find))
+    said = text[: found.start()] + f" {words} " + text[found.end() :]
+    described = re.search(_ADD, " ".join(said.split()), re.I)
+    added = _add(described, ctx) if described else []
+    inserts = [op for op in added if isinstance(op, InsertShot)]
+    if not inserts:
+        return []
+    return [*added, _set(inserts[0].position, ShotMedia(id=item.id))]
+
+
 @media_phrasing(
-    r"\b(?:use|show|put|add|display|insert|place|set|include|feature|make|have|give|with)\b"
+    r"\b(?:use|show|put|add|display|insert|place|set|include|feature|make|have|give|with|"
+    r"swap|switch|replace|change|turn)\b"
 )
 def _use(match: re.Match[str], ctx: Context) -> list[Item]:
     """'use the screenshot I uploaded for shot 2', 'use export.png in shot 3', 'show Mei's
-    photo in the welcome shot', 'give shot 4 the second screenshot'."""
+    photo in the welcome shot', 'give shot 4 the second screenshot', 'use the screenshots in
+    shots 2 to 5'."""
     text = match.string
+    if _NEW_SHOT.search(text):
+        return _new_shot_with(text, ctx)
+    if several := _PLURAL.search(text):
+        return _use_several(several, text, ctx)
     named = named_media(text, ctx)
     if named is None:
         return []

@@ -432,7 +432,7 @@ _ADD = (
 @phrasing(_ADD)
 def _add(match: re.Match[str], ctx: Context) -> list[Item]:
     place = _PLACE.search(match.string)
-    if place and place.end() < len(match.string.rstrip(" ,.")):  # "after shot 2 showing ..."
+    if place:  # "after shot 2 showing ...", "a shot after shot 2"
         said = match.string[: place.start()] + " " + match.string[place.end() :]
         if not (match := re.search(_ADD, " ".join(said.split()), re.I)):  # type: ignore[assignment]
             return []
