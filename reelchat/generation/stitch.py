@@ -86,9 +86,15 @@ TEXT_FADE_SECONDS = 0.25
 
 
 def _text_png(text: OnScreenText, width: int, height: int, path: Path) -> Path:
-    """A full-frame transparent PNG with the title on a card at the top left and the caption on
-    a soft bar at the bottom, both inside the title-safe area: long words break, and long text
-    shrinks before it is cut."""
+    """`text_image` saved as a PNG at `path`."""
+    text_image(text, width, height).save(path)
+    return path
+
+
+def text_image(text: OnScreenText, width: int, height: int) -> Image.Image:
+    """A full-frame transparent RGBA image with the title on a card at the top left and the
+    caption on a soft bar at the bottom, both inside the title-safe area: long words break, and
+    long text shrinks before it is cut."""
     image = Image.new("RGBA", (width, height), (0, 0, 0, 0))
     draw = ImageDraw.Draw(image)
     short = min(width, height)
@@ -122,8 +128,51 @@ def _text_png(text: OnScreenText, width: int, height: int, path: Path) -> Path:
             x = (width - text_width(line, fitted.size)) / 2
             draw_line(image, (x, top + pad + number * line_h), line, fitted.size,
                       (255, 255, 255, 255))  # fmt: skip
-    image.save(path)
-    return path
+    return image
+
+
+@dataclass(frozen=True)
+class Finishing:
+    """What finishing shot `index` does to its clip; `finish_shot` (ffmpeg, cached pieces) and
+    `cut.shot_clip` (moviepy) both follow it."""
+
+    frames: int
+    seconds: float
+    text: OnScreenText
+    fade_in: bool
+    """Fade from black: the shot before dips to black."""
+    fade_out: bool
+    """Fade to black, the last frame fully black."""
+    fade: float
+    """Seconds of each fade to or from black."""
+    head: int
+    """Frames at the start that the previous shot crossfades over (its words are hidden then)."""
+    tail: int
+    """Frames at the end that crossfade into the next shot."""
+
+    @property
+    def needed(self) -> bool:
+        return bool(self.text or self.fade_in or self.fade_out or self.head or self.tail)
+
+
+def finishing(storyboard: Storyboard, index: int, options: StitchOptions) -> Finishing:
+    """The finishing of shot `index`: its words, fades and crossfade overlaps."""
+    shot = storyboard.shots[index]
+    line = storyboard.timeline
+    frames = line.frames[index]
+    seconds = frames / storyboard.fps
+    # the video always ends in black, whichever shot is last after a move or a swap; a fade to
+    # black on an earlier shot is a dip to black that moves with its shot
+    return Finishing(
+        frames=frames,
+        seconds=seconds,
+        text=_on_screen_text(storyboard, index, options),
+        fade_in=index > 0 and storyboard.shots[index - 1].transition is Transition.fade_to_black,
+        fade_out=shot.transition is Transition.fade_to_black or index == len(storyboard.shots) - 1,
+        fade=min(FADE_SECONDS, seconds / 2),
+        head=line.overlaps[index - 1] if index else 0,
+        tail=line.overlaps[index],
+    )
 
 
 @dataclass(frozen=True)
@@ -152,21 +201,13 @@ def finish_shot(
     One ffmpeg run does all of it, so a shot is decoded and encoded at most once; the clip is
     used as it is when it needs nothing. Results are cached by everything that shapes them.
     """
-    shot = storyboard.shots[index]
     width, height = storyboard.size
     line = storyboard.timeline
-    frames = line.frames[index]
-    text = _on_screen_text(storyboard, index, options)
-    fade_in = index > 0 and storyboard.shots[index - 1].transition is Transition.fade_to_black
-    # the video always ends in black, whichever shot is last after a move or a swap; a fade to
-    # black on an earlier shot is a dip to black that moves with its shot
-    fade_out = shot.transition is Transition.fade_to_black or index == len(storyboard.shots) - 1
-    head = line.overlaps[index - 1] if index else 0
-    tail = line.overlaps[index]
-    if not (text or fade_in or fade_out or head or tail):
+    plan = finishing(storyboard, index, options)
+    frames, text, head, tail = plan.frames, plan.text, plan.head, plan.tail
+    fade_in, fade_out, fade, seconds = plan.fade_in, plan.fade_out, plan.fade, plan.seconds
+    if not plan.needed:
         return FinishedShot(body=clip)
-    seconds = frames / storyboard.fps
-    fade = min(FADE_SECONDS, seconds / 2)
     recipe = f"{clip.name}|{text}|{fade_in}|{fade_out}|{fade}|{head}|{tail}"
     stem = _cached(cache_dir, "finished", recipe, "").name
     spans = {"head": (0, head), "body": (head, frames - tail), "tail": (frames - tail, frames)}
@@ -225,30 +266,23 @@ def _cached(cache_dir: Path, kind: str, recipe: str, suffix: str) -> Path:
     return cache_dir / f"{kind}-{hashlib.sha256(recipe.encode()).hexdigest()[:24]}{suffix}"
 
 
-def _crossfade(tail: Path, head: Path, seconds: float, cache_dir: Path) -> Path:
-    """Blend the end of one shot into the start of the next: the only frames re-encoded.
+def _crossfade(tail: Path, head: Path, seconds: float, fps: float, cache_dir: Path) -> Path:
+    """Blend the end of one shot into the start of the next (`cut.crossfade`, written by
+    moviepy): the only frames re-encoded.
 
     Cached by the two pieces, so an edit to one shot redoes only its own crossfades."""
     output = _cached(cache_dir, "crossfade", f"{tail.name}|{head.name}|{seconds:.4f}", ".mp4")
     if output.exists():
         return output
-    with atomic_output(output) as temp_out:
-        run_ffmpeg(
-            [
-                "-i",
-                str(tail),
-                "-i",
-                str(head),
-                "-filter_complex",
-                f"[0:v][1:v]xfade=transition=fade:duration={seconds:.4f}:offset=0[v]",
-                "-map",
-                "[v]",
-                "-an",
-                *VIDEO_CODEC_ARGS,
-                str(temp_out),
-            ],
-            what="crossfade two shots",
-        )
+    from moviepy import VideoFileClip
+
+    from reelchat.generation.cut import crossfade, write_clip  # imports moviepy: only here
+
+    with (
+        VideoFileClip(str(tail), audio=False) as outgoing,
+        VideoFileClip(str(head), audio=False) as incoming,
+    ):
+        write_clip(crossfade(outgoing, incoming, seconds).with_duration(seconds), output, fps)
     return output
 
 
@@ -292,6 +326,7 @@ def _timeline(
             shot.tail,
             shots[index + 1].head,  # type: ignore[arg-type] # cut by finish_shot, as the tail
             storyboard.timeline.seconds(storyboard.timeline.overlaps[index]),
+            storyboard.fps,
             cache_dir,
         )
         for index, shot in enumerate(shots)
@@ -306,16 +341,22 @@ def _timeline(
     return pieces
 
 
-def _audio_track(
-    storyboard: Storyboard, options: StitchOptions, cache_dir: Path
-) -> tuple[Path | None, bool, list[str]]:
-    """Narration and music mixed into one AAC track of the video's length, whether it speaks,
-    and notes on lines no installed voice can speak.
+@dataclass(frozen=True)
+class VoiceLine:
+    """A spoken narration line and its slot: it plays from its shot's start and is cut where the
+    next shot starts."""
 
-    Each line plays from its shot's start and is cut where the next shot starts. Cached by the
-    voice files, their slots, the music and the length, so an edit that changes only pictures
-    reuses the track as it is."""
-    voices: list[tuple[Path, float, float]] = []
+    path: Path
+    start: float
+    slot: float
+
+
+def voice_lines(
+    storyboard: Storyboard, options: StitchOptions, cache_dir: Path
+) -> tuple[list[VoiceLine], list[str]]:
+    """Every narration line spoken (cached in `cache_dir`) with its slot, and notes on lines no
+    installed voice can speak."""
+    voices: list[VoiceLine] = []
     notes: list[str] = []
     narrated = [shot for shot in storyboard.shots if shot.narration]
     if options.narration and narrated and not tts_available():
@@ -330,8 +371,20 @@ def _audio_track(
             if line is None:
                 notes.append(no_voice_note(shot.narration))
             else:
-                voices.append((line.path, start, end - start))
-    notes = list(dict.fromkeys(notes))
+                voices.append(VoiceLine(line.path, start, end - start))
+    return voices, list(dict.fromkeys(notes))
+
+
+def _audio_track(
+    storyboard: Storyboard, options: StitchOptions, cache_dir: Path
+) -> tuple[Path | None, bool, list[str]]:
+    """Narration and music mixed into one AAC track of the video's length, whether it speaks,
+    and notes on lines no installed voice can speak.
+
+    Each line plays from its shot's start and is cut where the next shot starts. Cached by the
+    voice files, their slots, the music and the length, so an edit that changes only pictures
+    reuses the track as it is."""
+    voices, notes = voice_lines(storyboard, options, cache_dir)
     if not voices and options.music is None:
         return None, False, notes
     runtime = storyboard.runtime
@@ -341,7 +394,7 @@ def _audio_track(
         music_id = f"{options.music.resolve()}|{stat.st_size}|{stat.st_mtime_ns}"
     recipe = "|".join(
         [
-            *(f"{wav.name}@{int(start * 1000)}+{slot:.3f}" for wav, start, slot in voices),
+            *(f"{v.path.name}@{int(v.start * 1000)}+{v.slot:.3f}" for v in voices),
             music_id,
             f"{runtime:.3f}",
         ]
@@ -351,11 +404,11 @@ def _audio_track(
         return output, bool(voices), notes
     inputs: list[str] = []
     graph: list[str] = []
-    for number, (wav, start, slot) in enumerate(voices):
-        inputs += ["-i", str(wav)]
-        delay = int(start * 1000)
+    for number, voice in enumerate(voices):
+        inputs += ["-i", str(voice.path)]
+        delay = int(voice.start * 1000)
         graph.append(
-            f"[{number}:a]atrim=0:{slot:.3f},aresample=48000,aformat=channel_layouts=stereo,"
+            f"[{number}:a]atrim=0:{voice.slot:.3f},aresample=48000,aformat=channel_layouts=stereo,"
             f"adelay={delay}|{delay}[v{number}]"
         )
     if voices:
