@@ -12,8 +12,8 @@ from __future__ import annotations
 
 import os
 import tempfile
-from fractions import Fraction
 from collections.abc import Callable
+from fractions import Fraction
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
