@@ -84,7 +84,7 @@ def crossfade(outgoing: VideoClip, incoming: VideoClip, seconds: float) -> Compo
     from moviepy import CompositeVideoClip, vfx
 
     faded = incoming.with_effects([vfx.CrossFadeIn(seconds)]).with_start(0)
-    return CompositeVideoClip([outgoing, faded], size=outgoing.size)
+    return CompositeVideoClip([outgoing, faded], use_bgclip=True)  # outgoing fills the frame
 
 
 def audio_mix(

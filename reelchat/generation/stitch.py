@@ -14,7 +14,7 @@ import hashlib
 import os
 import tempfile
 from collections.abc import Callable
-from concurrent.futures import Executor, ThreadPoolExecutor
+from concurrent.futures import Executor, Future, ThreadPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -317,28 +317,43 @@ def _join_by_copy(
 
 
 def _timeline(
-    storyboard: Storyboard, shots: list[FinishedShot], cache_dir: Path, pool: Executor
-) -> list[Path]:
-    """The pieces in playing order, with each crossfade window rendered between its shots."""
-    windows = {
-        index: pool.submit(
-            _crossfade,
-            shot.tail,
-            shots[index + 1].head,  # type: ignore[arg-type] # cut by finish_shot, as the tail
-            storyboard.timeline.seconds(storyboard.timeline.overlaps[index]),
-            storyboard.fps,
-            cache_dir,
-        )
-        for index, shot in enumerate(shots)
-        if shot.tail is not None
-    }
+    storyboard: Storyboard,
+    clips: list[Path],
+    options: StitchOptions,
+    cache_dir: Path,
+    pool: Executor,
+) -> tuple[list[FinishedShot], list[Path]]:
+    """Every shot finished, and the pieces in playing order with each crossfade window rendered
+    between its shots.
+
+    Jobs go into the pool in playing order (shot, shot, window, shot, window...), so a window is
+    blended while later shots are still being finished. A window waits for its two shots, which
+    are queued before it: in a first-in first-out pool they are already running or done."""
+    overlaps = storyboard.timeline.overlaps
+    shots: list[Future[FinishedShot]] = []
+    windows: dict[int, Future[Path]] = {}
+
+    def window(index: int) -> Path:
+        tail, head = shots[index].result().tail, shots[index + 1].result().head
+        assert tail is not None and head is not None  # finish_shot cuts both at an overlap
+        seconds = storyboard.timeline.seconds(overlaps[index])
+        return _crossfade(tail, head, seconds, storyboard.fps, cache_dir)
+
+    for index, clip in enumerate(clips):
+        shots.append(pool.submit(
+            finish_shot, clip, storyboard=storyboard, index=index, options=options,
+            cache_dir=cache_dir,
+        ))  # fmt: skip
+        if index and overlaps[index - 1]:
+            windows[index - 1] = pool.submit(window, index - 1)
+    finished = [shot.result() for shot in shots]
     pieces: list[Path] = []
-    for index, shot in enumerate(shots):
+    for index, shot in enumerate(finished):
         if shot.body is not None:
             pieces.append(shot.body)
         if index in windows:
             pieces.append(windows[index].result())
-    return pieces
+    return finished, pieces
 
 
 @dataclass(frozen=True)
@@ -482,15 +497,7 @@ def stitch(
     ):
         progress("finishing shots")
         audio_job = pool.submit(_audio_track, storyboard, options, cache_dir)
-        finished = list(
-            pool.map(
-                lambda i: finish_shot(
-                    clips[i], storyboard=storyboard, index=i, options=options, cache_dir=cache_dir
-                ),
-                range(len(clips)),
-            )
-        )
-        pieces = _timeline(storyboard, finished, cache_dir, pool)
+        finished, pieces = _timeline(storyboard, clips, options, cache_dir, pool)
         progress("mixing audio")
         audio, narrated, voice_notes = audio_job.result()
         progress("joining shots")
