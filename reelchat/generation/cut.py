@@ -97,11 +97,11 @@ def audio_mix(
 
     tracks: list[AudioClip] = []
     for voice in voices:
-        line = AudioFileClip(str(voice.path))
+        line = AudioFileClip(str(voice.path), fps=AUDIO_RATE)
         tracks.append(line.with_duration(min(line.duration, voice.slot)).with_start(voice.start))
     if music is not None:
         spans = [(voice.start, voice.start + voice.slot) for voice in voices]
-        bed = AudioFileClip(str(music)).with_effects(
+        bed = AudioFileClip(str(music), fps=AUDIO_RATE).with_effects(
             [afx.AudioLoop(duration=runtime), afx.MultiplyVolume(MUSIC_VOLUME)]
         )
         bed = bed.transform(_lowered_during(spans), keep_duration=True)
