@@ -25,6 +25,7 @@ from reelchat.generation.fonts import missing_glyphs, shaping_warnings
 from reelchat.generation.media import (
     AUDIO_CODEC_ARGS,
     BROWSER_ARGS,
+    COLOUR_TAGS,
     TO_BT709,
     VIDEO_CODEC_ARGS,
     atomic_output,
@@ -37,6 +38,12 @@ from reelchat.generation.voiceover import spoken_line
 from reelchat.storyboard.models import Storyboard, Transition
 
 FADE_SECONDS = 0.5
+WINDOW_PIECE_ARGS = [
+    "-c:v", "libx264", "-pix_fmt", "yuv420p", "-preset", "ultrafast", "-qp", "0", *COLOUR_TAGS,
+]  # fmt: skip
+"""A shot's head and tail only feed its crossfade windows, which blend and encode them again:
+lossless H.264 keeps the window at one generation of loss, and is cheaper to write than the
+shared recipe (about 0.09 s of CPU instead of 0.15 s for 24 frames at 854x480)."""
 MUSIC_VOLUME = 0.6
 """Music level with no voice over it; under narration it is ducked further by a compressor."""
 
@@ -250,7 +257,7 @@ def finish_shot(
                 "-map",
                 f"[{name}-out]",
                 "-an",
-                *VIDEO_CODEC_ARGS,
+                *(VIDEO_CODEC_ARGS if name == "body" else WINDOW_PIECE_ARGS),
                 *BROWSER_ARGS,
                 str(temp_out),
             ]
