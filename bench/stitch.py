@@ -23,7 +23,8 @@ seconds and each time as a multiple of the baseline ((b) for cuts, (c) medium fo
 With `--against REF` it times only two stitchers, interleaved run by run: this checkout's and
 the one in git commit REF (its `reelchat/generation/stitch.py`, copied by `git show` into the
 bench's temp folder and imported from there; the rest of reelchat is this checkout's), with REF's
-as the baseline of each ratio:
+as the baseline of each ratio. Every table comes twice: wall time, and CPU time of the process
+and its ffmpeg children (the steadier figure when other programs share the machine):
 
     .venv/bin/python bench/stitch.py --shots 6 24 96 --repeat 3 --against main
 """
@@ -33,6 +34,7 @@ from __future__ import annotations
 import argparse
 import importlib.util
 import os
+import resource
 import statistics
 import subprocess
 import sys
@@ -190,6 +192,16 @@ CROSSFADES: dict[str, Callable[[Storyboard, list[Path], Path], None]] = {
 }
 
 
+def _cpu_seconds() -> float:
+    """CPU time of this process (all threads) and of its finished child processes (ffmpeg)."""
+    own = resource.getrusage(resource.RUSAGE_SELF)
+    children = resource.getrusage(resource.RUSAGE_CHILDREN)
+    return own.ru_utime + own.ru_stime + children.ru_utime + children.ru_stime
+
+
+Medians = dict[int, dict[str, float]]
+
+
 def measure(
     transition: Transition,
     methods: dict[str, Callable[[Storyboard, list[Path], Path], None]],
@@ -198,9 +210,12 @@ def measure(
     repeat: int,
     all_clips: list[Path],
     work: Path,
-) -> tuple[dict[int, dict[str, float]], list[str]]:
-    """Median seconds per (shot count, method), methods interleaved run by run."""
-    times: dict[int, dict[str, list[float]]] = {n: {m: [] for m in methods} for n in shot_counts}
+) -> tuple[Medians, Medians, list[str]]:
+    """Median wall seconds and median CPU seconds (this process and its ffmpeg children) per
+    (shot count, method), methods interleaved run by run. CPU time hardly moves when other
+    programs load the machine, so it is the steadier figure on a shared one."""
+    walls: dict[int, dict[str, list[float]]] = {n: {m: [] for m in methods} for n in shot_counts}
+    cpus: dict[int, dict[str, list[float]]] = {n: {m: [] for m in methods} for n in shot_counts}
     mismatches: list[str] = []
     for shots in shot_counts:
         board = storyboard(shots, seconds, transition)
@@ -209,24 +224,26 @@ def measure(
         for run in range(repeat):
             for number, (name, join) in enumerate(methods.items()):
                 out = work / f"out-{transition}-{shots}-{number}-{run}.mp4"
-                began = time.perf_counter()
+                began, cpu = time.perf_counter(), _cpu_seconds()
                 join(board, clips, out)
-                times[shots][name].append(time.perf_counter() - began)
+                walls[shots][name].append(time.perf_counter() - began)
+                cpus[shots][name].append(_cpu_seconds() - cpu)
                 frames = probe(out).frames
                 if frames != expected and run == 0:
                     mismatches.append(f"{name}, {shots} shots: {frames} frames, not {expected}")
                 out.unlink()
-    medians = {n: {m: statistics.median(t) for m, t in row.items()} for n, row in times.items()}
-    return medians, mismatches
+
+    def medians(times: dict[int, dict[str, list[float]]]) -> Medians:
+        return {n: {m: statistics.median(t) for m, t in row.items()} for n, row in times.items()}
+
+    return medians(walls), medians(cpus), mismatches
 
 
-def table(
-    title: str, medians: dict[int, dict[str, float]], base: str, mismatches: list[str]
-) -> None:
+def table(title: str, medians: Medians, base: str, mismatches: list[str], unit: str = "s") -> None:
     shot_counts = list(medians)
     print(f"\n{title}; frame counts " + ("; ".join(mismatches) or "all as expected") + "\n")
     short = "baseline" if "baseline" in base else base[:3]
-    header = "".join(f" {n} shots s | × {short} |" for n in shot_counts)
+    header = "".join(f" {n} shots {unit} | × {short} |" for n in shot_counts)
     print(f"| method |{header}")
     print("|---|" + "---:|---:|" * len(shot_counts))
     for name in medians[shot_counts[0]]:
@@ -266,12 +283,16 @@ def main() -> None:
             pair = {"(a) stitch() of this checkout": with_stitch,
                     cut_base: stitch_at(args.against, work)}  # fmt: skip
             cuts = crossfades = pair
-        cut = measure(Transition.cut, cuts, args.shots, args.seconds, args.repeat, all_clips, work)
-        table("Cuts only", *cut[:1], cut_base, cut[1])
-        fade = measure(
+        wall, cpu, wrong = measure(
+            Transition.cut, cuts, args.shots, args.seconds, args.repeat, all_clips, work
+        )
+        table("Cuts only, wall time", wall, cut_base, wrong)
+        table("Cuts only, CPU time", cpu, cut_base, wrong, unit="CPU s")
+        wall, cpu, wrong = measure(
             Transition.crossfade, crossfades, args.shots, args.seconds, args.repeat, all_clips, work
         )
-        table("Every transition a 0.5 s crossfade", *fade[:1], fade_base, fade[1])
+        table("Every transition a 0.5 s crossfade, wall time", wall, fade_base, wrong)
+        table("Every transition a 0.5 s crossfade, CPU time", cpu, fade_base, wrong, unit="CPU s")
 
 
 if __name__ == "__main__":
