@@ -2,9 +2,11 @@
 
 Work is done where it is cheapest. Each shot is first 'finished' on its own (caption burned in,
 fade from/to black) in one encode, cached by its inputs, and cut where a crossfade overlaps it;
-only the crossfade windows (half a second each) are blended and encoded again, and every piece is
-joined by stream copy with ffmpeg's concat demuxer; finally the audio (narration and music,
-music ducked under the voice) is mixed and muxed without touching the video again.
+only the crossfade windows (half a second each) go through moviepy's frame pipeline, blended by
+`cut.crossfade` (CrossFadeIn) and encoded again, and every piece is joined by stream copy with
+ffmpeg's concat demuxer; finally the audio (narration and music, music ducked under the voice)
+is mixed and muxed without touching the video again. `cut.composition` is the same cut as one
+moviepy clip.
 """
 
 from __future__ import annotations
