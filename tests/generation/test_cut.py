@@ -53,10 +53,11 @@ def test_the_composition_is_the_stitched_video_frame_for_frame(clip_dir, tmp_pat
 def test_music_is_lowered_while_a_line_is_spoken_and_fades_out(tmp_path):
     from moviepy import AudioFileClip
 
-    music = _wav(tmp_path / "music.wav", "sine=frequency=440:duration=1")  # looped to 4 s
+    music = _wav(tmp_path / "music.wav", "sine=frequency=440:duration=1")  # looped to 6 s
     voice = _wav(tmp_path / "voice.wav", "anullsrc=r=48000:cl=mono:d=3")  # silent: music only
-    mix = audio_mix([VoiceLine(voice, start=1.0, slot=1.0)], music, runtime=4.0)
-    assert mix is not None and mix.duration == pytest.approx(4.0)
+    short = _wav(tmp_path / "short.wav", "anullsrc=r=48000:cl=mono:d=0.5")
+    mix = audio_mix([VoiceLine(voice, start=1.0, slot=1.0), VoiceLine(short, 2.0, 1.0)], music, 6.0)
+    assert mix is not None and mix.duration == pytest.approx(6.0)
 
     def level(start, end, clip=mix):  # in chunks of 2,000 samples, as moviepy writes audio
         times = np.arange(start, end, 1 / 48000)
@@ -65,8 +66,9 @@ def test_music_is_lowered_while_a_line_is_spoken_and_fades_out(tmp_path):
 
     alone, under = level(0.1, 0.9), level(1.1, 1.9)
     assert under / alone == pytest.approx(MUSIC_UNDER_VOICE, rel=0.02)
-    assert level(2.1, 2.4) == pytest.approx(alone, rel=0.02)  # back up after the line
-    assert level(3.9, 4.0) < alone / 5  # faded out at the end
+    assert level(2.1, 2.4) == pytest.approx(alone * MUSIC_UNDER_VOICE, rel=0.02)  # a short line
+    assert level(2.6, 2.9) == pytest.approx(alone, rel=0.02)  # back up once it is over
+    assert level(5.9, 6.0) < alone / 5  # faded out at the end
     source = AudioFileClip(str(music), fps=48000)
     assert alone == pytest.approx(MUSIC_VOLUME * level(0.1, 0.9, source), rel=0.02)
 
