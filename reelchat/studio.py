@@ -78,7 +78,7 @@ class StudioSession:
         It is the cut reelchat stitched (`generation.cut.composition`): the rendered shots, their
         transitions as moviepy effects, titles and captions as image clips, narration and music
         as a CompositeAudioClip; storyboard size, runtime in seconds. Raises NotFound when the
-        current version has no video yet. Close it when done (`with session.timeline() as t:`)."""
+        current version has no video yet."""
         engine = self._workspace.engine
         version = store.get_version(engine, session_id=self.id)
         videos = [

@@ -140,7 +140,8 @@ def composition(
     `audio_mix` (lines are spoken into `cache_dir` when not cached there). `clips` holds one
     rendered clip per shot, in order. Raises ValueError when the counts differ.
 
-    Close it (`with composition(...) as video:`) to stop the readers it opens."""
+    Each shot is read by its own ffmpeg process, which ends when the clip is garbage-collected
+    (moviepy's CompositeVideoClip.close releases only its audio)."""
     from moviepy import CompositeVideoClip, vfx
 
     if len(clips) != len(storyboard.shots):
