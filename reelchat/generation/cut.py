@@ -10,8 +10,6 @@ moviepy is imported inside the functions: a video made only of cuts never needs 
 
 from __future__ import annotations
 
-import os
-import tempfile
 from collections.abc import Callable
 from fractions import Fraction
 from pathlib import Path
@@ -170,19 +168,21 @@ def write_clip(clip: VideoClip, path: Path, fps: float | Fraction) -> Path:
     clip = clip.with_duration(float(frames / rate) + 1e-6)
     params = ["-vf", TO_BT709, *VIDEO_CODEC_ARGS, "-r", str(rate), *BROWSER_ARGS]
     with atomic_output(path) as temp:
-        fd, audio_name = tempfile.mkstemp(prefix=f".{path.stem}.", suffix=".m4a", dir=path.parent)
-        os.close(fd)
+        # moviepy writes the sound to a file of its own first: beside the video, not the cwd
+        audio = temp.with_suffix(".m4a") if clip.audio is not None else None
+        audio_name = str(audio) if audio else None
         try:
             clip.write_videofile(
                 str(temp), fps=float(rate), codec="libx264", preset="veryfast",
-                audio=clip.audio is not None, audio_codec="aac", audio_fps=AUDIO_RATE,
+                audio=audio_name is not None, audio_codec="aac", audio_fps=AUDIO_RATE,
                 audio_bitrate="160k", temp_audiofile=audio_name, ffmpeg_params=params,
                 logger=None,
             )  # fmt: skip
         except OSError as error:
             raise MediaToolError(f"could not write {path.name}: {error}") from error
         finally:
-            Path(audio_name).unlink(missing_ok=True)
+            if audio is not None:
+                audio.unlink(missing_ok=True)
         if not _moov_before_mdat(temp):
             raise MediaToolError(f"could not finish writing {path.name}; try again")
     return path

@@ -94,3 +94,18 @@ def test_a_clip_that_cannot_be_encoded_is_a_media_error(tmp_path):
     with pytest.raises(MediaToolError):
         write_clip(odd, tmp_path / "odd.mp4", 8)
     assert not (tmp_path / "odd.mp4").exists()
+
+
+def test_a_composition_with_music_is_written_with_aac_and_leaves_no_temporary_file(
+    clip_dir, tmp_path
+):
+    board = make_storyboard(2, duration=1.0)
+    music = _wav(tmp_path / "music.wav", "sine=frequency=440:duration=1")
+    options = StitchOptions(captions=False, narration=False, music=music)
+    out = tmp_path / "out"
+    out.mkdir()
+    with composition(board, _clips(board, clip_dir), options=options, cache_dir=tmp_path) as video:
+        written = write_clip(video, out / "video.mp4", board.fps)
+    info = probe(written)
+    assert info.audio_codec == "aac" and info.frames == 16
+    assert [path.name for path in out.iterdir()] == ["video.mp4"]
