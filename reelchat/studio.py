@@ -104,11 +104,11 @@ class StudioSession:
         reelchat's encoder settings: H.264, yuv420p, +faststart, BT.709 tags, 48 kHz AAC, at the
         current storyboard's fps. By default it goes to a new file in the session's videos
         folder; returns the path. Raises InputFileError unless `path` ends in .mp4."""
+        if path is not None and Path(path).suffix.lower() != ".mp4":
+            raise InputFileError(f"render writes MP4 files: give a path ending in .mp4, not {path}")
         fps = store.get_version(self._workspace.engine, session_id=self.id).storyboard.fps
         if path is None:
             path = self._workspace.videos_dir(self.id) / f"timeline-{store.new_id()}.mp4"
-        elif Path(path).suffix.lower() != ".mp4":
-            raise InputFileError(f"render writes MP4 files: give a path ending in .mp4, not {path}")
         return write_clip(timeline, Path(path), fps)
 
     async def aask(self, text: str) -> str:

@@ -11,7 +11,7 @@ import numpy as np
 import pytest
 
 from reelchat import Studio
-from reelchat.errors import NotFound
+from reelchat.errors import InputFileError, NotFound
 from reelchat.generation.media import probe, read_frame
 from reelchat.generation.stitch import StitchOptions
 
@@ -104,3 +104,13 @@ def test_a_session_without_a_video_has_no_timeline(tmp_path):
     session = Studio(tmp_path / "ws").new_session()
     with pytest.raises(NotFound):
         session.timeline()
+
+
+def test_render_writes_mp4_only(tmp_path):
+    from moviepy import ColorClip
+
+    session = Studio(tmp_path / "ws").new_session()
+    clip = ColorClip((64, 64), color=(0, 0, 0)).with_duration(0.5)
+    with pytest.raises(InputFileError, match="ending in .mp4"):
+        session.render(clip, tmp_path / "video.mov")
+    assert not (tmp_path / "video.mov").exists()
