@@ -109,3 +109,16 @@ def test_a_composition_with_music_is_written_with_aac_and_leaves_no_temporary_fi
     info = probe(written)
     assert info.audio_codec == "aac" and info.frames == 16
     assert [path.name for path in out.iterdir()] == ["video.mp4"]
+
+
+def test_a_crossfade_window_at_an_ntsc_rate_keeps_every_frame(clip_dir, tmp_path):
+    board = make_storyboard(2, duration=1.0, transitions=["crossfade", "cut"], fps=29.97)
+    options = StitchOptions(captions=False, narration=False)
+    report = stitch(board, _clips(board, clip_dir), tmp_path / "out.mp4", options=options,
+                    cache_dir=tmp_path)  # fmt: skip
+    window = next(tmp_path.glob("crossfade-*.mp4"))
+    assert probe(window).frames == board.timeline.overlaps[0] == 15
+    info = probe(tmp_path / "out.mp4")
+    assert report.method == "crossfade-windows"
+    assert info.frames == round(board.runtime * 30000 / 1001) == 45
+    assert info.fps == pytest.approx(29.97, abs=0.01)
