@@ -19,13 +19,25 @@ It runs on all the cores the process may use (no pinning) and prints markdown ta
 seconds and each time as a multiple of the baseline ((b) for cuts, (c) medium for crossfades).
 
     .venv/bin/python bench/stitch.py --shots 6 24 96 --repeat 3
+
+With `--against REF` it times only two stitchers, interleaved run by run: this checkout's and
+the one in git commit REF (its `reelchat/generation/stitch.py`, copied by `git show` into the
+bench's temp folder and imported from there; the rest of reelchat is this checkout's), with REF's
+as the baseline of each ratio. Every table comes twice: wall time, and CPU time of the process
+and its ffmpeg children (the steadier figure when other programs share the machine):
+
+    .venv/bin/python bench/stitch.py --shots 6 24 96 --repeat 3 --against main
 """
 
 from __future__ import annotations
 
 import argparse
+import importlib.util
 import os
+import resource
 import statistics
+import subprocess
+import sys
 import tempfile
 import time
 from collections.abc import Callable
@@ -83,7 +95,32 @@ def render_clips(board: Storyboard, work: Path) -> list[Path]:
 def with_stitch(board: Storyboard, clips: list[Path], out: Path) -> None:
     """reelchat's stitcher with an empty cache, so nothing from an earlier run is reused."""
     options = StitchOptions(captions=False, narration=False)
-    stitch(board, clips, out, options=options, cache_dir=out.parent / f"cache-{out.stem}")
+    cache = out.parent / f"cache-{out.stem}"
+    cache.mkdir()
+    stitch(board, clips, out, options=options, cache_dir=cache)
+
+
+def stitch_at(ref: str, work: Path) -> Callable[[Storyboard, list[Path], Path], None]:
+    """The stitcher of git commit `ref`, loaded from a copy in `work`, called like with_stitch."""
+    source = subprocess.run(
+        ["git", "show", f"{ref}:reelchat/generation/stitch.py"],
+        cwd=Path(__file__).resolve().parent, capture_output=True, text=True, check=True,
+    ).stdout  # fmt: skip
+    path = work / "baseline_stitch.py"
+    path.write_text(source)
+    spec = importlib.util.spec_from_file_location("baseline_stitch", path)
+    assert spec is not None and spec.loader is not None
+    module = importlib.util.module_from_spec(spec)
+    sys.modules[spec.name] = module  # its dataclasses look their module up
+    spec.loader.exec_module(module)
+
+    def join(board: Storyboard, clips: list[Path], out: Path) -> None:
+        options = module.StitchOptions(captions=False, narration=False)
+        cache = out.parent / f"cache-{out.stem}"
+        cache.mkdir()
+        module.stitch(board, clips, out, options=options, cache_dir=cache)
+
+    return join
 
 
 def with_ffmpeg_copy(board: Storyboard, clips: list[Path], out: Path) -> None:
@@ -155,6 +192,16 @@ CROSSFADES: dict[str, Callable[[Storyboard, list[Path], Path], None]] = {
 }
 
 
+def _cpu_seconds() -> float:
+    """CPU time of this process (all threads) and of its finished child processes (ffmpeg)."""
+    own = resource.getrusage(resource.RUSAGE_SELF)
+    children = resource.getrusage(resource.RUSAGE_CHILDREN)
+    return own.ru_utime + own.ru_stime + children.ru_utime + children.ru_stime
+
+
+Medians = dict[int, dict[str, float]]
+
+
 def measure(
     transition: Transition,
     methods: dict[str, Callable[[Storyboard, list[Path], Path], None]],
@@ -163,9 +210,12 @@ def measure(
     repeat: int,
     all_clips: list[Path],
     work: Path,
-) -> tuple[dict[int, dict[str, float]], list[str]]:
-    """Median seconds per (shot count, method), methods interleaved run by run."""
-    times: dict[int, dict[str, list[float]]] = {n: {m: [] for m in methods} for n in shot_counts}
+) -> tuple[Medians, Medians, list[str]]:
+    """Median wall seconds and median CPU seconds (this process and its ffmpeg children) per
+    (shot count, method), methods interleaved run by run. CPU time hardly moves when other
+    programs load the machine, so it is the steadier figure on a shared one."""
+    walls: dict[int, dict[str, list[float]]] = {n: {m: [] for m in methods} for n in shot_counts}
+    cpus: dict[int, dict[str, list[float]]] = {n: {m: [] for m in methods} for n in shot_counts}
     mismatches: list[str] = []
     for shots in shot_counts:
         board = storyboard(shots, seconds, transition)
@@ -174,23 +224,26 @@ def measure(
         for run in range(repeat):
             for number, (name, join) in enumerate(methods.items()):
                 out = work / f"out-{transition}-{shots}-{number}-{run}.mp4"
-                began = time.perf_counter()
+                began, cpu = time.perf_counter(), _cpu_seconds()
                 join(board, clips, out)
-                times[shots][name].append(time.perf_counter() - began)
+                walls[shots][name].append(time.perf_counter() - began)
+                cpus[shots][name].append(_cpu_seconds() - cpu)
                 frames = probe(out).frames
                 if frames != expected and run == 0:
                     mismatches.append(f"{name}, {shots} shots: {frames} frames, not {expected}")
                 out.unlink()
-    medians = {n: {m: statistics.median(t) for m, t in row.items()} for n, row in times.items()}
-    return medians, mismatches
+
+    def medians(times: dict[int, dict[str, list[float]]]) -> Medians:
+        return {n: {m: statistics.median(t) for m, t in row.items()} for n, row in times.items()}
+
+    return medians(walls), medians(cpus), mismatches
 
 
-def table(
-    title: str, medians: dict[int, dict[str, float]], base: str, mismatches: list[str]
-) -> None:
+def table(title: str, medians: Medians, base: str, mismatches: list[str], unit: str = "s") -> None:
     shot_counts = list(medians)
     print(f"\n{title}; frame counts " + ("; ".join(mismatches) or "all as expected") + "\n")
-    header = "".join(f" {n} shots s | × {base[:3]} |" for n in shot_counts)
+    short = "baseline" if "baseline" in base else base[:3]
+    header = "".join(f" {n} shots {unit} | × {short} |" for n in shot_counts)
     print(f"| method |{header}")
     print("|---|" + "---:|---:|" * len(shot_counts))
     for name in medians[shot_counts[0]]:
@@ -206,6 +259,7 @@ def main() -> None:
     parser.add_argument("--shots", type=int, nargs="+", default=[6, 24])
     parser.add_argument("--seconds", type=float, default=2.0, help="length of each shot")
     parser.add_argument("--repeat", type=int, default=3, help="runs per cell (median)")
+    parser.add_argument("--against", metavar="REF", help="time only this stitcher and REF's")
     args = parser.parse_args()
 
     with tempfile.TemporaryDirectory(prefix="reelchat-bench-") as temp:
@@ -223,12 +277,22 @@ def main() -> None:
             f"{args.seconds:g} s each) "
             f"rendered once in {rendered:.1f} s; joins on {cores} cores, median of {args.repeat}"
         )
-        cut = measure(Transition.cut, CUTS, args.shots, args.seconds, args.repeat, all_clips, work)
-        table("Cuts only", *cut[:1], FLOOR, cut[1])
-        fade = measure(
-            Transition.crossfade, CROSSFADES, args.shots, args.seconds, args.repeat, all_clips, work
+        cuts, crossfades, cut_base, fade_base = CUTS, CROSSFADES, FLOOR, XFADE_BASE
+        if args.against:
+            cut_base = fade_base = f"(a) stitch() at {args.against} (baseline)"
+            pair = {"(a) stitch() of this checkout": with_stitch,
+                    cut_base: stitch_at(args.against, work)}  # fmt: skip
+            cuts = crossfades = pair
+        wall, cpu, wrong = measure(
+            Transition.cut, cuts, args.shots, args.seconds, args.repeat, all_clips, work
         )
-        table("Every transition a 0.5 s crossfade", *fade[:1], XFADE_BASE, fade[1])
+        table("Cuts only, wall time", wall, cut_base, wrong)
+        table("Cuts only, CPU time", cpu, cut_base, wrong, unit="CPU s")
+        wall, cpu, wrong = measure(
+            Transition.crossfade, crossfades, args.shots, args.seconds, args.repeat, all_clips, work
+        )
+        table("Every transition a 0.5 s crossfade, wall time", wall, fade_base, wrong)
+        table("Every transition a 0.5 s crossfade, CPU time", cpu, fade_base, wrong, unit="CPU s")
 
 
 if __name__ == "__main__":

@@ -15,13 +15,14 @@ from __future__ import annotations
 import asyncio
 from collections.abc import AsyncIterator, Iterator
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from reelchat import store
 from reelchat.agent.conversation import AgentEvent, Conversation
 from reelchat.config import Settings
 from reelchat.errors import InputFileError, NotFound
 from reelchat.export import ExportFormat, ExportResult, current_video, export_session
+from reelchat.generation.cut import composition, write_clip
 from reelchat.generation.executors import get_executor
 from reelchat.generation.runner import render_session
 from reelchat.generation.stitch import StitchOptions
@@ -29,6 +30,9 @@ from reelchat.media_library import MediaEntry, add_media, list_media
 from reelchat.store.tables import WORKSPACE_SCOPE
 from reelchat.storyboard.models import Storyboard
 from reelchat.workspace import Workspace
+
+if TYPE_CHECKING:
+    from moviepy import CompositeVideoClip, VideoClip
 
 _DONE = object()
 
@@ -114,6 +118,46 @@ class StudioSession:
             self._workspace, self.id, fmt, output=target, music=music,
             narration=self._studio.stitch.narration,
         )  # fmt: skip
+
+    def timeline(self) -> CompositeVideoClip:
+        """The current version's video as one moviepy clip, to add a logo, a lower third or an
+        intro in moviepy's own terms and write with `render`.
+
+        It is the cut reelchat stitched (`generation.cut.composition`): the rendered shots, their
+        transitions as moviepy effects, titles and captions as image clips, narration and music
+        as a CompositeAudioClip; storyboard size, runtime in seconds. Raises NotFound when the
+        current version has no video yet."""
+        engine = self._workspace.engine
+        version = store.get_version(engine, session_id=self.id)
+        videos = [
+            video
+            for video in store.list_videos(engine, session_id=self.id)
+            if video.version_number == version.number
+        ]
+        if not videos:
+            raise NotFound(
+                f"version {version.number} has no video yet: ask for it to be rendered first"
+            )
+        rows = store.job_shots(engine, job_id=videos[-1].job_id)
+        clips = [self._workspace.clip_path(self.id, row.cache_key) for row in rows]
+        return composition(
+            version.storyboard,
+            clips,
+            options=self._studio.stitch,
+            cache_dir=self._workspace.clips_dir(self.id),
+        )
+
+    def render(self, timeline: VideoClip, path: Path | None = None) -> Path:
+        """Write a moviepy clip (usually `timeline()` with layers added) as an MP4 with
+        reelchat's encoder settings: H.264, yuv420p, +faststart, BT.709 tags, 48 kHz AAC, at the
+        current storyboard's fps. By default it goes to a new file in the session's videos
+        folder; returns the path. Raises InputFileError unless `path` ends in .mp4."""
+        if path is not None and Path(path).suffix.lower() != ".mp4":
+            raise InputFileError(f"render writes MP4 files: give a path ending in .mp4, not {path}")
+        fps = store.get_version(self._workspace.engine, session_id=self.id).storyboard.fps
+        if path is None:
+            path = self._workspace.videos_dir(self.id) / f"timeline-{store.new_id()}.mp4"
+        return write_clip(timeline, Path(path), fps)
 
     async def aask(self, text: str) -> str:
         return await asyncio.to_thread(self.ask, text)

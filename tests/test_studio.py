@@ -1,11 +1,18 @@
 """The library API, used the way another program would use it."""
 
 import asyncio
+import importlib.util
 import json
 import subprocess
 import sys
+from pathlib import Path
+
+import numpy as np
+import pytest
 
 from reelchat import Studio
+from reelchat.errors import InputFileError, NotFound
+from reelchat.generation.media import probe, read_frame
 from reelchat.generation.stitch import StitchOptions
 
 REQUEST = "a 4 second explainer on owls, 2 shots, 360p, 8 fps"
@@ -80,3 +87,52 @@ def test_a_session_takes_media_by_path_or_bytes(tmp_path):
     ]  # fmt: skip
     assert (from_bytes.width, from_bytes.height) == (8, 6)
     assert Studio(tmp_path / "ws").session(session.id).media() == session.media()
+
+
+def _example(name):
+    path = Path(__file__).resolve().parents[1] / "examples" / f"{name}.py"
+    spec = importlib.util.spec_from_file_location(name, path)
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
+
+
+def test_a_lower_third_added_to_the_timeline_is_rendered_with_reelchats_settings(tmp_path):
+    example = _example("timeline_lower_third")
+    studio = Studio(tmp_path / "ws", stitch=StitchOptions(narration=False))
+    session = studio.new_session()
+    session.ask(REQUEST)
+    board = session.storyboard
+    with session.timeline() as timeline:
+        path = session.render(example.with_lower_third(timeline, "Ada Lovelace", seconds=2.0))
+    assert path.is_relative_to(tmp_path / "ws" / "sessions" / session.id)
+    info = probe(path)
+    assert (info.codec, info.pix_fmt, info.faststart, info.colour) == (
+        "h264", "yuv420p", True, ("tv", "bt709"),
+    )  # fmt: skip
+    assert abs(info.frames - round(board.runtime * board.fps)) <= 1
+    assert (info.width, info.height) == board.size
+    # the bar is there while the lower third shows (0.5 s to 2.5 s), and gone after it
+    width, height = board.size
+    on_bar = (int(height * 0.55) + max(16, height // 9) - 3, width // 20 + width * 2 // 5 - 5)
+    during = read_frame(path, 1.5)[on_bar].astype(int)
+    assert np.abs(during - example.BAR_COLOUR).max() < 20
+    assert np.abs(read_frame(session.video_path, 1.5)[on_bar].astype(int) - during).max() > 40
+    after = (read_frame(path, 3.0).astype(int), read_frame(session.video_path, 3.0).astype(int))
+    assert np.abs(after[0] - after[1]).mean() < 3
+
+
+def test_a_session_without_a_video_has_no_timeline(tmp_path):
+    session = Studio(tmp_path / "ws").new_session()
+    with pytest.raises(NotFound):
+        session.timeline()
+
+
+def test_render_writes_mp4_only(tmp_path):
+    from moviepy import ColorClip
+
+    session = Studio(tmp_path / "ws").new_session()
+    clip = ColorClip((64, 64), color=(0, 0, 0)).with_duration(0.5)
+    with pytest.raises(InputFileError, match="ending in .mp4"):
+        session.render(clip, tmp_path / "video.mov")
+    assert not (tmp_path / "video.mov").exists()
