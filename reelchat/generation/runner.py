@@ -27,6 +27,7 @@ from reelchat.generation.executors import (
     failure_reason,
 )
 from reelchat.generation.media import probe
+from reelchat.generation.media_inputs import with_media_files
 from reelchat.generation.provenance import clip_provenance
 from reelchat.generation.shot_check import (
     MAX_ATTEMPTS,
@@ -277,6 +278,7 @@ class _Renderer:
                 self._finish(shot, ShotStatus.cached)
                 return
             request = condition_frame(self.workspace, job.session_id, shot.request)
+            request = with_media_files(self.workspace, request)
             group[0] = shot = _Shot(shot.state, shot.row, request)
             partners = self._partners(shot, queue)
             for partner in partners:

@@ -1,0 +1,56 @@
+"""A shot's own media at render time: the stored files behind the media ids a request names."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from reelchat import store
+from reelchat.errors import NotFound, RenderFailed
+from reelchat.generation.backend import ShotRequest
+from reelchat.store.tables import MediaKind
+from reelchat.workspace import Workspace
+
+
+def stored_media(
+    workspace: Workspace, media_id: str, *, kinds: tuple[MediaKind, ...], what: str
+) -> Path:
+    """The stored file of media item `media_id`, which must be one of `kinds`.
+
+    `what` names its use in messages ('the picture of this shot', 'the brand font').
+    Raises RenderFailed, naming the id, when the item is not in the workspace any more, is of
+    another kind, or its file is missing."""
+    try:
+        item = store.get_media_item(workspace.engine, media_id=media_id)
+    except NotFound:
+        raise RenderFailed(
+            f"{what} (media item {media_id}) is not in the workspace any more: add the file "
+            "again (`reelchat media add`) or choose another one"
+        ) from None
+    if item.kind not in kinds:
+        wanted = " or ".join(kind.value for kind in kinds)
+        raise RenderFailed(
+            f"{what} must be {wanted}, but media item {media_id} is a {item.kind.value}"
+        )
+    path = workspace.media_file(media_id, item.suffix)
+    if not path.is_file():
+        raise RenderFailed(
+            f"the file of {what} (media item {media_id}) is missing from {workspace.media_dir}: "
+            "add the file again (`reelchat media add`)"
+        )
+    return path
+
+
+def with_media_files(workspace: Workspace, request: ShotRequest) -> ShotRequest:
+    """`request` with `media_file` and `font_file` filled from the workspace (unchanged when it
+    names no media). RenderFailed, for this shot only, when a named item or file is missing."""
+    update: dict[str, Path] = {}
+    if request.media is not None:
+        update["media_file"] = stored_media(
+            workspace, request.media.id, kinds=(MediaKind.image, MediaKind.clip),
+            what="the picture of this shot",
+        )  # fmt: skip
+    if request.font:
+        update["font_file"] = stored_media(
+            workspace, request.font, kinds=(MediaKind.font,), what="the brand font"
+        )
+    return request.model_copy(update=update) if update else request
