@@ -21,8 +21,8 @@ from pathlib import Path
 import numpy as np
 from PIL import Image, ImageDraw, ImageFilter
 
-from reelchat.generation.backend import Clip, Progress, ShotRequest
 from reelchat.errors import RenderFailed
+from reelchat.generation.backend import Clip, Progress, ShotRequest
 from reelchat.generation.media import FrameWriter
 from reelchat.generation.media_shot import DEFAULT_HIGHLIGHT, media_frames
 from reelchat.generation.pictograms import pictogram_for

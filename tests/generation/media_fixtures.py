@@ -31,8 +31,9 @@ def screenshot(width: int = 400, height: int = 300) -> Image.Image:
     x, y, w, h = BUTTON
     box = (width * x, height * y, width * (x + w), height * (y + h))
     draw.rectangle(box, fill=BUTTON_RGB)
-    draw.rectangle((box[0] + w * width * 0.2, box[1] + h * height * 0.4,
-                    box[2] - w * width * 0.2, box[3] - h * height * 0.4), fill=(255, 255, 255))  # fmt: skip
+    inset_x, inset_y = w * width * 0.2, h * height * 0.4
+    label = (box[0] + inset_x, box[1] + inset_y, box[2] - inset_x, box[3] - inset_y)
+    draw.rectangle(label, fill=(255, 255, 255))
     return image
 
 
@@ -75,7 +76,9 @@ def add_picture(workspace: Workspace, image: Image.Image, scope: str = "workspac
     return media_id
 
 
-def write_clip(path: Path, *, frames: int, fps: int = 8, size: tuple[int, int] = (160, 120)) -> Path:
+def write_clip(
+    path: Path, *, frames: int, fps: int = 8, size: tuple[int, int] = (160, 120)
+) -> Path:
     """A small MP4 whose frames count up: frame n is grey level 20 + 25 * n (so a test can
     read which source frame it sees)."""
     writer = FrameWriter(path, width=size[0], height=size[1], fps=fps)
