@@ -2,12 +2,16 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
 from pathlib import Path
 
 from reelchat import store
 from reelchat.errors import NotFound, RenderFailed
 from reelchat.generation.backend import ShotRequest
+from reelchat.generation.branding import LogoLayer
+from reelchat.generation.stitch import StitchOptions
 from reelchat.store.tables import MediaKind
+from reelchat.storyboard.models import Brand
 from reelchat.workspace import Workspace
 
 
@@ -54,3 +58,17 @@ def with_media_files(workspace: Workspace, request: ShotRequest) -> ShotRequest:
             workspace, request.font, kinds=(MediaKind.font,), what="the brand font"
         )
     return request.model_copy(update=update) if update else request
+
+
+def with_brand_files(workspace: Workspace, brand: Brand, options: StitchOptions) -> StitchOptions:
+    """`options` with the brand's logo (an image item) and font file for the stitch.
+
+    RenderFailed when the brand names an item that is missing; the shots are kept."""
+    logo = font = None
+    if brand.logo is not None:
+        file = stored_media(workspace, brand.logo.media, kinds=(MediaKind.image,),
+                            what="the brand logo")  # fmt: skip
+        logo = LogoLayer(file, brand.logo)
+    if brand.font:
+        font = stored_media(workspace, brand.font, kinds=(MediaKind.font,), what="the brand font")
+    return replace(options, logo=logo, font=font) if logo or font else options

@@ -27,7 +27,7 @@ from reelchat.generation.executors import (
     failure_reason,
 )
 from reelchat.generation.media import probe
-from reelchat.generation.media_inputs import with_media_files
+from reelchat.generation.media_inputs import with_brand_files, with_media_files
 from reelchat.generation.provenance import clip_provenance
 from reelchat.generation.shot_check import (
     MAX_ATTEMPTS,
@@ -505,6 +505,7 @@ def _conclude(
     clips = [workspace.clip_path(job.session_id, row.cache_key) for row in rows]
     output = workspace.videos_dir(job.session_id) / f"{job.id}.mp4"
     try:
+        options = with_brand_files(workspace, storyboard.brand, options)
         report = stitch(
             storyboard,
             clips,

@@ -21,7 +21,8 @@ from pathlib import Path
 from PIL import Image, ImageDraw
 
 from reelchat.errors import InputFileError
-from reelchat.generation.fonts import missing_glyphs, shaping_warnings
+from reelchat.generation.branding import LogoLayer, logo_overlay
+from reelchat.generation.fonts import brand_font, font_id, missing_glyphs, shaping_warnings
 from reelchat.generation.media import (
     AUDIO_CODEC_ARGS,
     BROWSER_ARGS,
@@ -48,6 +49,10 @@ class StitchOptions:
     narration: bool = True
     """Speak narration lines where a text-to-speech engine is installed."""
     music: Path | None = None
+    logo: LogoLayer | None = None
+    """The brand logo laid over every shot (the runner fills it from the storyboard's brand)."""
+    font: Path | None = None
+    """The brand font file that draws titles and captions (installed fonts fill its gaps)."""
 
 
 @dataclass
@@ -85,10 +90,13 @@ TEXT_FADE_SECONDS = 0.25
 """A shot's words fade in this long once the crossfade into it is over."""
 
 
-def _text_png(text: OnScreenText, width: int, height: int, path: Path) -> Path:
+def _text_png(
+    text: OnScreenText, width: int, height: int, path: Path, font_file: Path | None = None
+) -> Path:
     """A full-frame transparent PNG with the title on a card at the top left and the caption on
     a soft bar at the bottom, both inside the title-safe area: long words break, and long text
-    shrinks before it is cut."""
+    shrinks before it is cut. `font_file` (the brand font) draws what it has."""
+    font = brand_font(str(font_file)) if font_file is not None else None
     image = Image.new("RGBA", (width, height), (0, 0, 0, 0))
     draw = ImageDraw.Draw(image)
     short = min(width, height)
@@ -97,9 +105,9 @@ def _text_png(text: OnScreenText, width: int, height: int, path: Path) -> Path:
     pad = max(4, int(short * 0.02))
     if text.title:
         fitted = fit(text.title, max(14, int(short * 0.07)), safe_w - 3 * pad, 2,
-                     min_size=max(10, int(short * 0.04)))  # fmt: skip
+                     min_size=max(10, int(short * 0.04)), font=font)  # fmt: skip
         line_h = int(fitted.size * LINE_SPACING)
-        card_w = max(text_width(line, fitted.size) for line in fitted.lines) + 3 * pad
+        card_w = max(text_width(line, fitted.size, font=font) for line in fitted.lines) + 3 * pad
         card_h = line_h * len(fitted.lines) + 2 * pad
         draw.rounded_rectangle((margin_x, margin_y, margin_x + card_w, margin_y + card_h),
                                radius=pad, fill=(10, 10, 16, 165))  # fmt: skip
@@ -107,21 +115,21 @@ def _text_png(text: OnScreenText, width: int, height: int, path: Path) -> Path:
         draw.rounded_rectangle(bar, radius=2, fill=(255, 255, 255, 230))
         for number, line in enumerate(fitted.lines):
             xy = (margin_x + 2 * pad, margin_y + pad + number * line_h)
-            draw_line(image, xy, line, fitted.size, (255, 255, 255, 255))
+            draw_line(image, xy, line, fitted.size, (255, 255, 255, 255), font=font)
     if text.caption:
         fitted = fit(text.caption, max(12, int(short * 0.05)), safe_w - 2 * pad, 3,
-                     min_size=max(10, int(short * 0.032)))  # fmt: skip
+                     min_size=max(10, int(short * 0.032)), font=font)  # fmt: skip
         line_h = int(fitted.size * LINE_SPACING)
         box_h = line_h * len(fitted.lines) + 2 * pad
         top = height - box_h - margin_y
-        widest = max(text_width(line, fitted.size) for line in fitted.lines)
+        widest = max(text_width(line, fitted.size, font=font) for line in fitted.lines)
         left = (width - widest) / 2 - pad
         draw.rounded_rectangle((left, top, width - left, top + box_h), radius=pad,
                                fill=(0, 0, 0, 150))  # fmt: skip
         for number, line in enumerate(fitted.lines):
-            x = (width - text_width(line, fitted.size)) / 2
+            x = (width - text_width(line, fitted.size, font=font)) / 2
             draw_line(image, (x, top + pad + number * line_h), line, fitted.size,
-                      (255, 255, 255, 255))  # fmt: skip
+                      (255, 255, 255, 255), font=font)  # fmt: skip
     image.save(path)
     return path
 
@@ -163,11 +171,14 @@ def finish_shot(
     fade_out = shot.transition is Transition.fade_to_black or index == len(storyboard.shots) - 1
     head = line.overlaps[index - 1] if index else 0
     tail = line.overlaps[index]
-    if not (text or fade_in or fade_out or head or tail):
+    logo = options.logo
+    if not (text or logo or fade_in or fade_out or head or tail):
         return FinishedShot(body=clip)
     seconds = frames / storyboard.fps
     fade = min(FADE_SECONDS, seconds / 2)
     recipe = f"{clip.name}|{text}|{fade_in}|{fade_out}|{fade}|{head}|{tail}"
+    if logo or options.font:
+        recipe += f"|{logo.recipe if logo else ''}|{font_id(options.font)}"
     stem = _cached(cache_dir, "finished", recipe, "").name
     spans = {"head": (0, head), "body": (head, frames - tail), "tail": (frames - tail, frames)}
     pieces = {name: cache_dir / f"{stem}-{name}.mp4" for name, (a, b) in spans.items() if b > a}
@@ -185,18 +196,23 @@ def finish_shot(
         contextlib.ExitStack() as stack,
     ):
         inputs = ["-i", str(clip)]
+        rate, video, branded = str(line.fps), "[0:v]", ""
+        if logo:
+            logo_inputs, branded = logo_overlay(logo, (width, height), Path(temp),
+                                                input_index=1, rate=rate)  # fmt: skip
+            inputs += logo_inputs
+            video, branded = "[branded]", branded + ";"
         if text:
-            png = _text_png(text, width, height, Path(temp) / "text.png")
-            rate = str(line.fps)
+            png = _text_png(text, width, height, Path(temp) / "text.png", options.font)
             inputs += ["-loop", "1", "-framerate", rate, "-i", str(png)]
             # the words are converted with the clips' BT.709 matrix; while the previous shot
             # crossfades in (the head) they are hidden, so one shot's words show at a time
-            layer = f"[1:v]{TO_BT709},format=yuva420p"
+            layer = f"[{inputs.count('-i') - 1}:v]{TO_BT709},format=yuva420p"
             if head:
                 layer += f",fade=t=in:st={line.seconds(head):.4f}:d={TEXT_FADE_SECONDS}:alpha=1"
-            chain = [f"{layer}[text];[0:v][text]overlay=0:0:shortest=1", *filters]
+            chain = [f"{branded}{layer}[text];{video}[text]overlay=0:0:shortest=1", *filters]
         else:
-            chain = ["[0:v]null", *filters]
+            chain = [f"{branded}{video}null", *filters]
         graph = [",".join(chain) + f",split={len(pieces)}" + "".join(f"[{n}]" for n in pieces)]
         outputs: list[str] = []
         for name, path in pieces.items():

@@ -100,3 +100,44 @@ def add_clip(workspace: Workspace, source: Path, duration: float) -> str:
                      width=160, height=120, duration=duration)  # fmt: skip
     store.list_media_item(workspace.engine, item=item, scope="workspace", label="clip.mp4")
     return media_id
+
+
+def box_font(path: Path, letters: str = "ABCDEFGHIJKLMNOPQRSTUVWXYZ") -> Path:
+    """A TrueType font (fontTools' FontBuilder) whose every letter in `letters` is a solid
+    square, and that has no other characters: text drawn with it is easy to tell apart."""
+    from fontTools.fontBuilder import FontBuilder
+    from fontTools.pens.ttGlyphPen import TTGlyphPen
+
+    def square() -> object:
+        pen = TTGlyphPen(None)
+        pen.moveTo((50, 0))
+        pen.lineTo((50, 700))
+        pen.lineTo((650, 700))
+        pen.lineTo((650, 0))
+        pen.closePath()
+        return pen.glyph()
+
+    empty = TTGlyphPen(None).glyph()
+    names = [".notdef", "space", *letters]
+    builder = FontBuilder(1000, isTTF=True)
+    builder.setupGlyphOrder(names)
+    builder.setupCharacterMap({32: "space", **{ord(letter): letter for letter in letters}})
+    builder.setupGlyf({".notdef": empty, "space": empty, **{n: square() for n in letters}})
+    builder.setupHorizontalMetrics({name: (700, 0) for name in names})
+    builder.setupHorizontalHeader(ascent=800, descent=-200)
+    builder.setupNameTable({"familyName": "Boxes", "styleName": "Regular"})
+    builder.setupOS2(sTypoAscender=800, sTypoDescender=-200, usWinAscent=800, usWinDescent=200)
+    builder.setupPost()
+    builder.save(str(path))
+    return path
+
+
+def add_font(workspace: Workspace, source: Path) -> str:
+    raw = source.read_bytes()
+    media_id = hashlib.sha256(raw).hexdigest()[:16]
+    path = workspace.media_file(media_id, "ttf")
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_bytes(raw)
+    item = MediaItem(id=media_id, kind=MediaKind.font, suffix="ttf", bytes=len(raw))
+    store.list_media_item(workspace.engine, item=item, scope="workspace", label="brand.ttf")
+    return media_id

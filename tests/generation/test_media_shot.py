@@ -39,8 +39,9 @@ def _request(tmp_path, picture: Image.Image, *, duration: float = 2.0, **media):
     picture.save(path)
     board = make_storyboard(1, duration=duration)
     request = ShotRequest.for_shot(board, board.shots[0])
+    media_of = ShotMedia(id="ab" * 8, **media)
     return request.model_copy(
-        update={"media": ShotMedia(id="ab" * 8, **media), "media_file": path, "camera": "static"}
+        update={"media": media_of, "media_file": path, "camera": Camera.static}
     )
 
 
