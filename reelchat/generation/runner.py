@@ -16,7 +16,7 @@ from pathlib import Path
 
 from reelchat import store
 from reelchat.errors import NotFound, ReelchatError, RenderCancelled, RenderFailed
-from reelchat.generation.backend import ShotRequest, VideoBackend, batch_size
+from reelchat.generation.backend import ShotRequest, VideoBackend, backend_notes, batch_size
 from reelchat.generation.cache import condition_frame, reuse_clip, shot_requests
 from reelchat.generation.estimate import Estimate, estimate_job, record_shot, record_stitch
 from reelchat.generation.executors import (
@@ -175,6 +175,8 @@ class _JobState:
     failures: list[str] = field(default_factory=list)
     checks: list[str] = field(default_factory=list)
     """Shot check events for the reply (RenderOutcome.checks)."""
+    notes: list[str] = field(default_factory=list)
+    """How the backend renders some shots (a fallback), for the reply (StitchReport.notes)."""
     counts: dict[ShotStatus, int] = field(
         default_factory=lambda: {ShotStatus.rendered: 0, ShotStatus.cached: 0}
     )
@@ -241,6 +243,11 @@ class _Renderer:
         for state in states:
             planned = shot_requests(state.storyboard, backend)
             queue += [_Shot(state, row, planned[row.position - 1][0]) for row in state.rows]
+            state.notes += [
+                f"shot {row.position}: {note}"
+                for row in state.rows
+                for note in backend_notes(backend, planned[row.position - 1][0])
+            ]
         group: list[_Shot] = []
         try:
             while queue or self.running:
@@ -280,10 +287,13 @@ class _Renderer:
             request = condition_frame(self.workspace, job.session_id, shot.request)
             request = with_media_files(self.workspace, request)
             group[0] = shot = _Shot(shot.state, shot.row, request)
-            partners = self._partners(shot, queue)
-            for partner in partners:
+            for partner in self._partners(shot, queue):
+                try:
+                    request = with_media_files(self.workspace, partner.request)
+                except RenderFailed:
+                    continue  # it fails on its own turn, with its own reason
                 queue.remove(partner)
-            group += partners
+                group.append(_Shot(partner.state, partner.row, request))
             self._submit(group)
         except Exception as error:  # noqa: BLE001 - recorded per shot, the rest go on
             self._fail(group, error)
@@ -514,6 +524,7 @@ def _conclude(
             cache_dir=workspace.clips_dir(job.session_id),
             progress=lambda step: on_event(RenderEvent("stitch", message=step, job_id=job.id)),
         )
+        report.notes[:0] = state.notes
         video_id = store.new_id()
         tags = video_tags(
             title=storyboard.title, session_id=job.session_id,
