@@ -9,7 +9,7 @@ the whole picture and ends framing the focus region; zoom_out the reverse; pans 
 the picture and end on the focus when there is one; static holds (on the focus if given).
 Each frame is one affine resample (bilinear) of the source, so motion is smooth to the
 sub-pixel; the source is scaled once, before the first frame, to what the largest zoom needs
-(plus halvings for the wider views), never per frame.
+(plus smaller copies for the wider views), never per frame.
 
 A clip is sampled at the storyboard's fps and fitted to the shot's frame count: trimmed when
 longer, slowed down (each frame shown longer) when it lasts at least half the shot, looped when
@@ -49,6 +49,9 @@ HIGHLIGHT_IN_SECONDS = 0.5
 """The highlight box grows in (from 40 % of its size, fading in) this long."""
 PULSE_SECONDS = 0.5
 """Then one ring pulses out of it this long, so the eye finds it within the first second."""
+LEVEL_STEP = math.sqrt(2)
+"""Ratio between successive scaled copies of a picture: a frame resamples from the closest one
+above its scale, shrinking it by less than this (fewer filter taps than halving needs)."""
 BACKDROP_DIM = 0.45
 """Brightness kept by the blurred copy behind a letterboxed picture."""
 
@@ -156,51 +159,99 @@ def view_at(start: View, end: View, t: float, framing: Framing) -> View:
 
 
 class Source:
-    """A picture scaled once for a shot: levels at the largest zoom's resolution and at
-    successive halvings, so each frame resamples by at most a factor of two."""
+    """A picture scaled once for a shot: levels at the largest zoom's resolution and smaller by
+    steps of LEVEL_STEP, so each frame is one resample (Pillow's resize with a sub-pixel box)
+    from the level closest above the frame's scale, shrinking by less than LEVEL_STEP.
+
+    A view that lies inside an opaque picture is that resample alone, in RGB. A view that
+    shows past the picture's edge (a letterbox) or a transparent picture uses the levels in
+    premultiplied RGBA with a transparent border (made on first use), so the edges stay clean,
+    laid over the backdrop."""
 
     def __init__(
-        self, picture: Image.Image, framing: Framing, max_zoom: float, *, halvings: bool = True
+        self, picture: Image.Image, framing: Framing, max_zoom: float, *, scaled_copies: bool = True
     ) -> None:
-        picture = picture.convert("RGBA")
         self.framing = framing
         sw, sh = framing.source
+        self.opaque = picture.mode == "RGB" or picture.getchannel("A").getextrema()[0] == 255
         needed = min(1.0, framing.base_scale * max_zoom)  # level pixels per source pixel
         size = (max(1, round(sw * needed)), max(1, round(sh * needed)))
-        first = picture if size == picture.size else picture.resize(size, Image.Resampling.LANCZOS)
-        self.levels = [first]
+        # RGB when nothing is transparent (cheaper to scale); else premultiplied (clean edges)
+        picture = picture.convert("RGB" if self.opaque else "RGBa")
+        if size != picture.size:
+            picture = picture.resize(size, Image.Resampling.LANCZOS, reducing_gap=1.0)
+        levels = [picture]
         least = framing.base_scale  # the widest view (zoom 1) needs no more than this
-        while (
-            halvings
-            and self.levels[-1].width * 0.5 >= sw * least * 0.999
-            and min(self.levels[-1].size) >= 4
-        ):
-            self.levels.append(self.levels[-1].reduce(2))
+        while scaled_copies and levels[-1].width / LEVEL_STEP >= sw * least * 0.999:
+            previous = levels[-1]
+            if len(levels) >= 2 and min(levels[-2].size) >= 8:  # two steps down: a halving
+                levels.append(levels[-2].reduce(2))
+            else:
+                smaller = (round(previous.width / LEVEL_STEP), round(previous.height / LEVEL_STEP))
+                levels.append(previous.resize(smaller, Image.Resampling.LANCZOS))
+        self.levels = levels
+        self._bordered: dict[int, Image.Image] = {}
 
-    def frame(self, view: View, background: Image.Image) -> tuple[Image.Image, Affine]:
-        """The picture at `view` over `background` (the frame's size), and the mapping from
+    @property
+    def smallest(self) -> Image.Image:
+        """The least level (the backdrop is made from it)."""
+        return self.levels[-1]
+
+    def _with_border(self, number: int) -> Image.Image:
+        """Level `number` in premultiplied RGBA inside a transparent border a frame wide and
+        high: a view's centre is inside the picture (Framing.clamp) and a level has at least
+        one pixel per frame pixel, so a view reaches less than a frame past the edge."""
+        if number not in self._bordered:
+            level = self.levels[number].convert("RGBa")
+            fw, fh = self.framing.frame
+            bordered = Image.new("RGBa", (level.width + 2 * fw, level.height + 2 * fh))
+            bordered.paste(level, (fw, fh))
+            self._bordered[number] = bordered
+        return self._bordered[number]
+
+    def frame(self, view: View, background: Image.Image | None) -> tuple[Image.Image, Affine]:
+        """The RGB frame at `view`: the picture over `background` (RGBA, the frame's size;
+        only needed for a view past the edge or a transparent picture), and the mapping from
         picture fractions to frame pixels."""
         fw, fh = self.framing.frame
-        sw, _ = self.framing.source
+        sw, sh = self.framing.source
         scale = self.framing.base_scale * view.zoom  # frame px per original picture px
-        level = self.levels[0]
-        for candidate in self.levels:  # the smallest level with a pixel per frame pixel
-            if candidate.width / sw >= scale * 0.999:
-                level = candidate
+        chosen = 0
+        for number, level in enumerate(self.levels):  # the smallest level still as sharp
+            if level.width / sw >= scale * 0.999:
+                chosen = number
             else:
                 break
+        level = self.levels[chosen]
         lw, lh = level.size
         per = scale * sw / lw  # frame px per level px
         left = view.x * lw - fw / (2 * per)
-        top = view.y * lh - fh / (2 * per)
-        picture = level.transform(
-            (fw, fh), Image.Transform.AFFINE, (1 / per, 0, left, 0, 1 / per, top),
-            resample=Image.Resampling.BILINEAR, fillcolor=(0, 0, 0, 0),
-        )  # fmt: skip
-        frame = background.copy()
-        frame.alpha_composite(picture)
-        mapping = Affine(scale * sw, scale * self.framing.source[1], fw / 2 - view.x * scale * sw,
-                         fh / 2 - view.y * scale * self.framing.source[1])  # fmt: skip
+        top = view.y * sh * lw / sw - fh / (2 * per)  # the level's height is about sh * lw / sw
+        box = (left, top, left + fw / per, top + fh / per)
+        slack = 0.5  # level sizes are rounded: up to half a pixel past the edge is the edge
+        inside = (
+            box[0] >= -slack
+            and box[1] >= -slack
+            and box[2] <= lw + slack
+            and (box[3] <= lh + slack)
+        )
+        if self.opaque and inside:
+            clipped = (max(0.0, box[0]), max(0.0, box[1]), min(lw, box[2]), min(lh, box[3]))
+            frame = level.resize((fw, fh), Image.Resampling.BILINEAR, box=clipped)
+        else:
+            shifted = (box[0] + fw, box[1] + fh, box[2] + fw, box[3] + fh)
+            picture = self._with_border(chosen).resize(
+                (fw, fh), Image.Resampling.BILINEAR, box=shifted
+            )
+            layered = (
+                background.copy()
+                if background is not None
+                else Image.new("RGBA", (fw, fh), (0, 0, 0, 255))
+            )
+            layered.alpha_composite(picture.convert("RGBA"))
+            frame = layered.convert("RGB")
+        mapping = Affine(scale * sw, scale * sh, fw / 2 - view.x * scale * sw,
+                         fh / 2 - view.y * scale * sh)  # fmt: skip
         return frame, mapping
 
 
@@ -225,7 +276,7 @@ class Affine:
 def backdrop(picture: Image.Image, size: tuple[int, int]) -> Image.Image:
     """The frame-sized layer behind the picture: a blurred, darkened cover-crop of itself (only
     seen around a letterboxed picture, or through a transparent one)."""
-    small = picture.convert("RGB")
+    small = picture.convert("RGBA").convert("RGB")
     small.thumbnail((max(8, size[0] // 8), max(8, size[1] // 8)), Image.Resampling.BOX)
     cover = ImageOps.fit(small, (max(1, size[0] // 8), max(1, size[1] // 8)))
     blurred = cover.filter(ImageFilter.GaussianBlur(max(1.0, min(cover.size) * 0.06)))
@@ -236,38 +287,51 @@ def backdrop(picture: Image.Image, size: tuple[int, int]) -> Image.Image:
 def draw_highlight(
     frame: Image.Image, box: tuple[float, float, float, float], colour: RGB, seconds: float
 ) -> None:
-    """A rounded box around `box` (frame pixels) in `colour`: it grows in and fades in over
-    HIGHLIGHT_IN_SECONDS, one ring pulses out of it for PULSE_SECONDS, then it holds."""
+    """A rounded box around `box` (frame pixels) in `colour` on the RGB `frame`: it grows in
+    and fades in over HIGHLIGHT_IN_SECONDS, one ring pulses out of it for PULSE_SECONDS, then
+    it holds. Only the part of the frame around the box is touched."""
     short = min(frame.size)
     line = max(2, round(short * 0.012))
     pad = line * 1.5
     x0, y0, x1, y1 = box[0] - pad, box[1] - pad, box[2] + pad, box[3] + pad
-    cx, cy = (x0 + x1) / 2, (y0 + y1) / 2
     grow = _ease(min(1.0, seconds / HIGHLIGHT_IN_SECONDS))
-    layer = Image.new("RGBA", frame.size, (0, 0, 0, 0))
+    pulse = (seconds - HIGHLIGHT_IN_SECONDS) / PULSE_SECONDS
+    reach = 1.25 if 0.0 <= pulse <= 1.0 else 1.0  # how far the ring reaches out
+    half_w, half_h = (x1 - x0) / 2 * reach + line, (y1 - y0) / 2 * reach + line
+    cx, cy = (x0 + x1) / 2, (y0 + y1) / 2
+    bounds = (
+        max(0, math.floor(cx - half_w)), max(0, math.floor(cy - half_h)),
+        min(frame.width, math.ceil(cx + half_w)), min(frame.height, math.ceil(cy + half_h)),
+    )  # fmt: skip
+    if bounds[2] <= bounds[0] or bounds[3] <= bounds[1]:
+        return
+    area = frame.crop(bounds).convert("RGBA")
+    layer = Image.new("RGBA", area.size, (0, 0, 0, 0))
     draw = ImageDraw.Draw(layer)
+    ox, oy = cx - bounds[0], cy - bounds[1]
 
     def rounded(scale: float, alpha: float, width: int) -> None:
         hw, hh = (x1 - x0) / 2 * scale, (y1 - y0) / 2 * scale
         if hw < 1 or hh < 1 or alpha <= 0:
             return
         radius = min(hw, hh, short * 0.03)
-        draw.rounded_rectangle((cx - hw, cy - hh, cx + hw, cy + hh), radius=radius,
+        draw.rounded_rectangle((ox - hw, oy - hh, ox + hw, oy + hh), radius=radius,
                                outline=(*colour, round(255 * alpha)), width=width)  # fmt: skip
 
     rounded(0.4 + 0.6 * grow, grow, line)
-    pulse = (seconds - HIGHLIGHT_IN_SECONDS) / PULSE_SECONDS
     if 0.0 <= pulse <= 1.0:
         rounded(1.0 + 0.25 * pulse, 0.8 * (1 - pulse), max(1, line // 2))
-    frame.alpha_composite(layer)
+    area.alpha_composite(layer)
+    frame.paste(area.convert("RGB"), bounds[:2])
 
 
 def open_picture(path: Path) -> Image.Image:
-    """The stored picture (a normalised PNG); RenderFailed when it cannot be decoded."""
+    """The stored picture (a normalised PNG) as RGB or RGBA; RenderFailed when it cannot be
+    decoded."""
     try:
         with Image.open(path) as image:
             image.load()
-            return image.convert("RGBA")
+            return image if image.mode in ("RGB", "RGBA") else image.convert("RGBA")
     except (OSError, ValueError) as error:
         raise RenderFailed(f"the picture of this shot cannot be read ({error})") from None
 
@@ -350,10 +414,10 @@ def media_frames(
     source = background = None
     for number, picture in enumerate(pictures):
         if clip or source is None:
-            source = Source(picture, framing, largest, halvings=not clip)
-            background = backdrop(picture, size)
+            source = Source(picture, framing, largest, scaled_copies=not clip)
+            background = backdrop(source.smallest, size)
         t = number / max(1, frames - 1)
         frame, mapping = source.frame(view_at(start, end, t, framing), background)
         if media.highlight is not None:
             draw_highlight(frame, mapping.box(media.highlight), highlight, number / fps)
-        yield np.asarray(frame.convert("RGB"))
+        yield np.asarray(frame)

@@ -245,9 +245,7 @@ def test_the_cli_renders_on_ray(tmp_path, local_ray):
     assert "2 shots rendered" in result.output
 
 
-def test_a_shot_with_its_own_picture_renders_on_the_cluster_as_locally(
-    tmp_path, animatic_cluster
-):
+def test_a_shot_with_its_own_picture_renders_on_the_cluster(tmp_path, animatic_cluster):
     from reelchat.generation.executors.ray_executor import pack_files, unpack_files
     from reelchat.storyboard.models import ShotMedia
     from tests.generation.media_fixtures import add_picture, screenshot

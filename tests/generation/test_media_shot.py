@@ -57,7 +57,7 @@ def _all_frames(path):
 
 
 def _near(frame: np.ndarray, rgb, tolerance: int = 40) -> np.ndarray:
-    return (np.abs(frame.astype(int) - np.array(rgb)).max(axis=-1) < tolerance)
+    return np.abs(frame.astype(int) - np.array(rgb)).max(axis=-1) < tolerance
 
 
 def test_close_aspects_cover_the_frame_far_ones_letterbox():
