@@ -320,6 +320,11 @@ class AnimaticBackend:
 
     name = "animatic-v3"
     chains_shots = False
+    consumes = frozenset(
+        name for name, info in ShotRequest.model_fields.items() if not info.exclude
+    ) - {"font"}
+    """Every pixel input but the brand font: the animatic draws no words (the stitcher lays
+    the titles and captions over, in that font), so a new font re-renders no shot."""
 
     def generate(self, request: ShotRequest, output: Path, progress: Progress) -> Clip:
         if request.media is not None:

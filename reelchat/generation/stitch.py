@@ -74,6 +74,9 @@ class OnScreenText:
 
     title: str = ""
     caption: str = ""
+    lower: bool = False
+    """The title sits low, just above the caption, instead of at the top: the shot shows a
+    person's own picture, which the words should not cover."""
 
     def __bool__(self) -> bool:
         return bool(self.title or self.caption)
@@ -83,7 +86,7 @@ def _on_screen_text(storyboard: Storyboard, index: int, options: StitchOptions) 
     if not options.captions:
         return OnScreenText()
     shot = storyboard.shots[index]
-    return OnScreenText(shot.title, shot.caption or shot.narration)
+    return OnScreenText(shot.title, shot.caption or shot.narration, lower=shot.media is not None)
 
 
 TEXT_FADE_SECONDS = 0.25
@@ -93,9 +96,10 @@ TEXT_FADE_SECONDS = 0.25
 def _text_png(
     text: OnScreenText, width: int, height: int, path: Path, font_file: Path | None = None
 ) -> Path:
-    """A full-frame transparent PNG with the title on a card at the top left and the caption on
-    a soft bar at the bottom, both inside the title-safe area: long words break, and long text
-    shrinks before it is cut. `font_file` (the brand font) draws what it has."""
+    """A full-frame transparent PNG with the title on a card at the top left (just above the
+    caption when `text.lower`) and the caption on a soft bar at the bottom, both inside the
+    title-safe area: long words break, and long text shrinks before it is cut. `font_file`
+    (the brand font) draws what it has."""
     font = brand_font(str(font_file)) if font_file is not None else None
     image = Image.new("RGBA", (width, height), (0, 0, 0, 0))
     draw = ImageDraw.Draw(image)
@@ -103,25 +107,13 @@ def _text_png(
     safe_w = width * TITLE_SAFE
     margin_x, margin_y = (width - safe_w) / 2, height * (1 - TITLE_SAFE) / 2
     pad = max(4, int(short * 0.02))
-    if text.title:
-        fitted = fit(text.title, max(14, int(short * 0.07)), safe_w - 3 * pad, 2,
-                     min_size=max(10, int(short * 0.04)), font=font)  # fmt: skip
-        line_h = int(fitted.size * LINE_SPACING)
-        card_w = max(text_width(line, fitted.size, font=font) for line in fitted.lines) + 3 * pad
-        card_h = line_h * len(fitted.lines) + 2 * pad
-        draw.rounded_rectangle((margin_x, margin_y, margin_x + card_w, margin_y + card_h),
-                               radius=pad, fill=(10, 10, 16, 165))  # fmt: skip
-        bar = (margin_x, margin_y, margin_x + max(3, pad // 2), margin_y + card_h)
-        draw.rounded_rectangle(bar, radius=2, fill=(255, 255, 255, 230))
-        for number, line in enumerate(fitted.lines):
-            xy = (margin_x + 2 * pad, margin_y + pad + number * line_h)
-            draw_line(image, xy, line, fitted.size, (255, 255, 255, 255), font=font)
+    caption_top = height - margin_y
     if text.caption:
         fitted = fit(text.caption, max(12, int(short * 0.05)), safe_w - 2 * pad, 3,
                      min_size=max(10, int(short * 0.032)), font=font)  # fmt: skip
         line_h = int(fitted.size * LINE_SPACING)
         box_h = line_h * len(fitted.lines) + 2 * pad
-        top = height - box_h - margin_y
+        caption_top = top = height - box_h - margin_y
         widest = max(text_width(line, fitted.size, font=font) for line in fitted.lines)
         left = (width - widest) / 2 - pad
         draw.rounded_rectangle((left, top, width - left, top + box_h), radius=pad,
@@ -130,6 +122,20 @@ def _text_png(
             x = (width - text_width(line, fitted.size, font=font)) / 2
             draw_line(image, (x, top + pad + number * line_h), line, fitted.size,
                       (255, 255, 255, 255), font=font)  # fmt: skip
+    if text.title:
+        fitted = fit(text.title, max(14, int(short * 0.07)), safe_w - 3 * pad, 2,
+                     min_size=max(10, int(short * 0.04)), font=font)  # fmt: skip
+        line_h = int(fitted.size * LINE_SPACING)
+        card_w = max(text_width(line, fitted.size, font=font) for line in fitted.lines) + 3 * pad
+        card_h = line_h * len(fitted.lines) + 2 * pad
+        top = caption_top - card_h - pad if text.lower else margin_y
+        draw.rounded_rectangle((margin_x, top, margin_x + card_w, top + card_h),
+                               radius=pad, fill=(10, 10, 16, 165))  # fmt: skip
+        bar = (margin_x, top, margin_x + max(3, pad // 2), top + card_h)
+        draw.rounded_rectangle(bar, radius=2, fill=(255, 255, 255, 230))
+        for number, line in enumerate(fitted.lines):
+            xy = (margin_x + 2 * pad, top + pad + number * line_h)
+            draw_line(image, xy, line, fitted.size, (255, 255, 255, 255), font=font)
     image.save(path)
     return path
 

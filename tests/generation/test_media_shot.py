@@ -228,3 +228,30 @@ def test_a_missing_picture_fails_that_shot_with_a_clear_reason(workspace, loss):
     rows = store.job_shots(workspace.engine, job_id=store.list_jobs(
         workspace.engine, session_id=session_id)[0].id)  # fmt: skip
     assert [row.status for row in rows] == ["rendered", "failed"]
+
+
+def test_over_a_picture_the_title_sits_low_above_the_caption(tmp_path):
+    from reelchat.generation.stitch import _on_screen_text, _text_png
+
+    board = make_storyboard(2)
+    shots = [board.shots[0].model_copy(update={"media": ShotMedia(id="ab" * 8)}), board.shots[1]]
+    board = board.model_copy(update={"shots": shots})
+    options = StitchOptions(captions=True, narration=False)
+    with_picture, drawn = (_on_screen_text(board, index, options) for index in (0, 1))
+    assert with_picture.lower and not drawn.lower
+
+    def rows_with_text(text):
+        image = np.asarray(Image.open(_text_png(text, 640, 360, tmp_path / "t.png")))
+        return np.nonzero((image[..., 3] > 100).any(axis=1))[0]
+
+    low, high = rows_with_text(with_picture), rows_with_text(drawn)
+    assert high.min() < 40  # a drawn card: the title at the top
+    assert low.min() > 360 / 2  # a picture: every word in the lower half, its middle is clear
+
+
+def test_a_new_brand_font_rerenders_no_animatic_shot_but_new_colours_do():
+    board = make_storyboard(1)
+    request = ShotRequest.for_shot(board, board.shots[0])
+    key = cache_key(AnimaticBackend(), request)
+    assert cache_key(AnimaticBackend(), request.model_copy(update={"font": "cd" * 8})) == key
+    assert cache_key(AnimaticBackend(), request.model_copy(update={"palette": ("#102030",)})) != key
