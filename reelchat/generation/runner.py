@@ -86,6 +86,9 @@ class RenderOutcome:
     """What was expected before the render started (render_session)."""
     seconds: float = 0.0
     """How long the render took, wall clock (render_session)."""
+    notes: tuple[str, ...] = ()
+    """How the backend rendered some shots (a fallback it took), one line per shot; a stitched
+    video's report holds them too (StitchReport.notes)."""
 
 
 def _now() -> datetime:
@@ -510,7 +513,9 @@ def _conclude(
         on_event(
             RenderEvent("done", total=total, fraction=1.0, message="shots rendered", job_id=job.id)
         )
-        return RenderOutcome(done, None, None, rendered, cached, None, tuple(state.checks))
+        return RenderOutcome(
+            done, None, None, rendered, cached, None, tuple(state.checks), notes=tuple(state.notes)
+        )
 
     clips = [workspace.clip_path(job.session_id, row.cache_key) for row in rows]
     output = workspace.videos_dir(job.session_id) / f"{job.id}.mp4"
@@ -568,7 +573,10 @@ def _conclude(
         engine, job_id=job.id, status=JobStatus.done, progress=1.0, finished_at=_now()
     )
     on_event(RenderEvent("done", total=total, fraction=1.0, message=str(output), job_id=job.id))
-    return RenderOutcome(done, video, output, rendered, cached, report, tuple(state.checks))
+    return RenderOutcome(
+        done, video, output, rendered, cached, report, tuple(state.checks),
+        notes=tuple(state.notes),
+    )  # fmt: skip
 
 
 def run_job(

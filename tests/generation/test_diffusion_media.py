@@ -110,7 +110,23 @@ def test_without_image_to_video_the_picture_is_shown_as_the_animatic_does_and_sa
     (note,) = outcome.stitch.notes
     assert note.startswith("shot 2: its picture is shown as an animatic shot")
     assert "no image-to-video" in note
+    assert outcome.notes == (note,)
     # shot 2 is the screenshot's light page, full size (not the 64x48 model's blur)
     start = outcome.video.duration / 2
     frame = read_frame(outcome.video_path, start + 0.3)
     assert frame[:, 300:340].mean() > 180
+
+
+def test_a_preview_of_that_shot_says_so_too(workspace):
+    backend = _text_only_backend(workspace)
+    media_id = add_picture(workspace, screenshot(400, 300))
+    board = make_storyboard(2)
+    shots = [board.shots[0], board.shots[1].model_copy(update={"media": ShotMedia(id=media_id)})]
+    session = store.create_session(workspace.engine, title="t")
+    board = board.model_copy(update={"shots": shots})
+    store.add_version(workspace.engine, session_id=session.id, storyboard=board)
+    outcome = render_session(
+        workspace, backend, session_id=session.id, positions=[2], options=QUIET
+    )
+    assert outcome.video is None and outcome.rendered == 1
+    assert [note[:7] for note in outcome.notes] == ["shot 2:"]
