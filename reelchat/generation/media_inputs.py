@@ -44,16 +44,20 @@ def stored_media(
     return path
 
 
-def with_media_files(workspace: Workspace, request: ShotRequest) -> ShotRequest:
-    """`request` with `media_file` and `font_file` filled from the workspace (unchanged when it
-    names no media). RenderFailed, for this shot only, when a named item or file is missing."""
+def with_media_files(
+    workspace: Workspace, request: ShotRequest, consumed: frozenset[str]
+) -> ShotRequest:
+    """`request` with `media_file` and `font_file` filled from the workspace, each only when
+    the backend consumes it (`consumed`, generation.cache.consumed_fields): a font that only
+    the stitcher draws with never fails a shot. RenderFailed, for this shot only, when a
+    named item or its file is missing."""
     update: dict[str, Path] = {}
-    if request.media is not None:
+    if request.media is not None and "media" in consumed:
         update["media_file"] = stored_media(
             workspace, request.media.id, kinds=(MediaKind.image, MediaKind.clip),
             what="the picture of this shot",
         )  # fmt: skip
-    if request.font:
+    if request.font and "font" in consumed:
         update["font_file"] = stored_media(
             workspace, request.font, kinds=(MediaKind.font,), what="the brand font"
         )

@@ -17,7 +17,12 @@ from pathlib import Path
 from reelchat import store
 from reelchat.errors import NotFound, ReelchatError, RenderCancelled, RenderFailed
 from reelchat.generation.backend import ShotRequest, VideoBackend, backend_notes, batch_size
-from reelchat.generation.cache import condition_frame, reuse_clip, shot_requests
+from reelchat.generation.cache import (
+    condition_frame,
+    consumed_fields,
+    reuse_clip,
+    shot_requests,
+)
 from reelchat.generation.estimate import Estimate, estimate_job, record_shot, record_stitch
 from reelchat.generation.executors import (
     Executor,
@@ -235,6 +240,8 @@ class _Renderer:
         runs from there, so the check and the bookkeeping between shots count too."""
         self.running: dict[int, list[_Shot]] = {}
         """Submitted calls by id(work), with their shots."""
+        self.consumed = consumed_fields(executor.backend)
+        """The request fields the backend uses: only their media files are looked up."""
 
     def render(self, states: list[_JobState]) -> None:
         with self.executor.turn():
@@ -288,11 +295,11 @@ class _Renderer:
                 self._finish(shot, ShotStatus.cached)
                 return
             request = condition_frame(self.workspace, job.session_id, shot.request)
-            request = with_media_files(self.workspace, request)
+            request = with_media_files(self.workspace, request, self.consumed)
             group[0] = shot = _Shot(shot.state, shot.row, request)
             for partner in self._partners(shot, queue):
                 try:
-                    request = with_media_files(self.workspace, partner.request)
+                    request = with_media_files(self.workspace, partner.request, self.consumed)
                 except RenderFailed:
                     continue  # it fails on its own turn, with its own reason
                 queue.remove(partner)

@@ -137,3 +137,13 @@ def test_the_runner_hands_the_brand_font_to_the_stitch(workspace, tmp_path):
 def _solid_block(mask: np.ndarray, side: int = 8) -> bool:
     windows = np.lib.stride_tricks.sliding_window_view(mask, (side, side))
     return bool(windows.all(axis=(-1, -2)).any())
+
+
+def test_a_missing_brand_font_fails_no_shot_only_the_stitch_with_its_id(workspace):
+    board = make_storyboard(2, duration=1.0)
+    board = board.model_copy(update={"brand": Brand(font="fedcba9876543210")})
+    session = store.create_session(workspace.engine, title="t")
+    store.add_version(workspace.engine, session_id=session.id, storyboard=board)
+    with pytest.raises(RenderFailed, match="the brand font .*media item fedcba9876543210"):
+        render_session(workspace, AnimaticBackend(), session_id=session.id, options=QUIET)
+    assert len(store.shot_clip_keys(workspace.engine, session_id=session.id)) == 2
