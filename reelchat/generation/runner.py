@@ -51,7 +51,7 @@ from reelchat.generation.video_record import (
 )
 from reelchat.generation.voiceover import fit_to_narration, spoken_lines
 from reelchat.store import ClipAttempt, ClipRecord, JobShot, JobStatus, RenderJob, ShotStatus, Video
-from reelchat.storyboard.models import Storyboard
+from reelchat.storyboard.models import Camera, Storyboard
 from reelchat.workspace import Workspace
 
 PROGRESS_WRITE_INTERVAL = 0.25
@@ -407,7 +407,8 @@ class _Renderer:
             stats = measure_clip(path)
             found = problems(
                 stats, frames=request.frames, width=request.width, height=request.height,
-                limits=self.limits,
+                limits=self.limits, own_picture=request.media is not None,
+                held=request.camera is Camera.static,
             )  # fmt: skip
         except ReelchatError as error:
             found = [str(error)]

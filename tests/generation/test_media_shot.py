@@ -255,3 +255,14 @@ def test_a_new_brand_font_rerenders_no_animatic_shot_but_new_colours_do():
     key = cache_key(AnimaticBackend(), request)
     assert cache_key(AnimaticBackend(), request.model_copy(update={"font": "cd" * 8})) == key
     assert cache_key(AnimaticBackend(), request.model_copy(update={"palette": ("#102030",)})) != key
+
+
+def test_a_picture_held_still_is_not_reported_as_a_frozen_render(workspace):
+    media_id = add_picture(workspace, screenshot(400, 300))
+    board = make_storyboard(1)
+    shot = board.shots[0].model_copy(
+        update={"media": ShotMedia(id=media_id), "camera": Camera.static}
+    )
+    session_id = _session_with(workspace, board.model_copy(update={"shots": [shot]}))
+    outcome = render_session(workspace, AnimaticBackend(), session_id=session_id, options=QUIET)
+    assert outcome.rendered == 1 and outcome.checks == ()
