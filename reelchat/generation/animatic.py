@@ -21,8 +21,10 @@ from pathlib import Path
 import numpy as np
 from PIL import Image, ImageDraw, ImageFilter
 
+from reelchat.errors import RenderFailed
 from reelchat.generation.backend import Clip, Progress, ShotRequest
 from reelchat.generation.media import FrameWriter
+from reelchat.generation.media_shot import DEFAULT_HIGHLIGHT, media_frames
 from reelchat.generation.pictograms import pictogram_for
 from reelchat.generation.typeset import draw_line
 from reelchat.storyboard.models import Camera
@@ -109,8 +111,29 @@ def look_for(style: str, prompt: str) -> Look:
     return DEFAULT_LOOK
 
 
-def palette_for(style: str, prompt: str, seed: int = 0) -> Palette:
-    """The shot's colours: its hue is its seed's place on the style's arc of hues."""
+def hex_rgb(colour: str) -> RGB:
+    """'#rrggbb' -> (r, g, b)."""
+    return int(colour[1:3], 16), int(colour[3:5], 16), int(colour[5:7], 16)
+
+
+def brand_palette(colours: tuple[str, ...], seed: int = 0) -> Palette:
+    """A palette from brand colours ('#rrggbb', at least one): the sky, ground and accent are
+    the colours in order, starting at the seed's place among them so shots differ but stay on
+    brand; with fewer than three, the ground is the sky darkened and the accent the sky mixed
+    toward white."""
+    rgb = [hex_rgb(colour) for colour in colours]
+    rgb = rgb[seed % len(rgb) :] + rgb[: seed % len(rgb)]
+    sky = rgb[0]
+    ground = rgb[1] if len(rgb) > 1 else _mix(sky, (0, 0, 0), 0.45)
+    accent = rgb[2] if len(rgb) > 2 else _mix(sky, (255, 255, 255), 0.6)
+    return Palette(sky, ground, accent)
+
+
+def palette_for(style: str, prompt: str, seed: int = 0, brand: tuple[str, ...] = ()) -> Palette:
+    """The shot's colours: the brand's colours when there are any (brand_palette), else its hue
+    is its seed's place on the style's arc of hues."""
+    if brand:
+        return brand_palette(brand, seed)
     look = look_for(style, prompt)
     hue = look.hue + look.width * ((seed * GOLDEN_TURN) % 1.0)
     return Palette(
@@ -297,13 +320,20 @@ class AnimaticBackend:
 
     name = "animatic-v3"
     chains_shots = False
+    consumes = frozenset(
+        name for name, info in ShotRequest.model_fields.items() if not info.exclude
+    ) - {"font"}
+    """Every pixel input but the brand font: the animatic draws no words (the stitcher lays
+    the titles and captions over, in that font), so a new font re-renders no shot."""
 
     def generate(self, request: ShotRequest, output: Path, progress: Progress) -> Clip:
+        if request.media is not None:
+            return self._media_shot(request, output, progress)
         w, h = request.width, request.height
         canvas_size = (int(w * CANVAS_MARGIN), int(h * CANVAS_MARGIN))
         # the layout (glows, hills, particles) follows the words too, so an edited prompt shows
         rng = random.Random(f"{request.seed}|{request.prompt}")
-        palette = palette_for(request.style, request.prompt, request.seed)
+        palette = palette_for(request.style, request.prompt, request.seed, request.palette)
         scene = _scene(*canvas_size, palette, rng)
         _pictogram(scene, pictogram_for(request.prompt, request.title), palette)
         window = _Window(np.asarray(scene))
@@ -327,6 +357,25 @@ class AnimaticBackend:
                     if -size < x < w and -size < y < h:
                         frame.paste(particle.sprite, (round(x), round(y)), particle.sprite)
                 writer.write(np.asarray(frame))
+                progress((index + 1) / request.frames)
+        finally:
+            writer.close()
+        return Clip(path=output, frames=request.frames, width=w, height=h, fps=request.fps)
+
+    def _media_shot(self, request: ShotRequest, output: Path, progress: Progress) -> Clip:
+        """The person's picture or clip, framed and moved (generation.media_shot)."""
+        if request.media is None or request.media_file is None:
+            raise RenderFailed("this shot's picture was not found in the workspace; render again")
+        w, h = request.width, request.height
+        colour = hex_rgb(request.palette[0]) if request.palette else DEFAULT_HIGHLIGHT
+        frames = media_frames(
+            request.media, request.media_file, request.camera, size=(w, h),
+            fps=float(request.fps), frames=request.frames, highlight=colour,
+        )  # fmt: skip
+        writer = FrameWriter(output, width=w, height=h, fps=request.fps)
+        try:
+            for index, frame in enumerate(frames):
+                writer.write(frame)
                 progress((index + 1) / request.frames)
         finally:
             writer.close()

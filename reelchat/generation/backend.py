@@ -71,7 +71,8 @@ class VideoBackend(Protocol):
     chains_shots: bool
     """True when each shot continues from the last frame of the one before it."""
     # Optional: `consumes`, the ShotRequest fields the backend uses (generation.cache keys on
-    # those only; all of them when it is absent).
+    # those only; all of them when it is absent); `notes_for(request)`, sentences about how it
+    # renders a shot that reach the person (a fallback: see backend_notes).
 
     def generate(self, request: ShotRequest, output: Path, progress: Progress) -> Clip:
         """Render `request` into `output` (an .mp4 path), reporting progress as it goes."""
@@ -82,6 +83,13 @@ def batch_size(backend: VideoBackend, request: ShotRequest) -> int:
     """How many shots like `request` one model call may take: 1 unless the backend batches."""
     sizer = getattr(backend, "batch_size", None)
     return sizer(request) if sizer is not None else 1
+
+
+def backend_notes(backend: VideoBackend, request: ShotRequest) -> tuple[str, ...]:
+    """What a person should know about how `backend` renders `request` (a fallback it takes):
+    the backend's optional `notes_for`, none by default."""
+    notes_for = getattr(backend, "notes_for", None)
+    return tuple(notes_for(request)) if notes_for is not None else ()
 
 
 def generate_clips(

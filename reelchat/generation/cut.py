@@ -18,6 +18,7 @@ from typing import TYPE_CHECKING, Any
 import numpy as np
 
 from reelchat.errors import MediaToolError
+from reelchat.generation.branding import logo_image
 from reelchat.generation.media import (
     BROWSER_ARGS,
     TO_BT709,
@@ -50,7 +51,8 @@ AudioFilter = Callable[[Callable[[Any], np.ndarray], Any], np.ndarray]
 
 
 def shot_clip(clip: Path, storyboard: Storyboard, index: int, options: StitchOptions) -> VideoClip:
-    """Shot `index` finished as `stitch.finish_shot` finishes it: its words over the picture
+    """Shot `index` finished as `stitch.finish_shot` finishes it: the brand logo and its words
+    over the picture
     (hidden while the previous shot crossfades in, then faded in over TEXT_FADE_SECONDS), a fade
     from black after a dip, a fade to black whose last frame is fully black. Lasts the shot's
     whole frames (before any crossfade overlap is taken off)."""
@@ -58,14 +60,21 @@ def shot_clip(clip: Path, storyboard: Storyboard, index: int, options: StitchOpt
 
     plan = finishing(storyboard, index, options)
     shot: VideoClip = VideoFileClip(str(clip), audio=False).with_duration(plan.seconds)
+    width, height = storyboard.size
+    layers: list[VideoClip] = []
+    if plan.logo:
+        picture, position = logo_image(plan.logo, (width, height))
+        layers.append(ImageClip(np.asarray(picture)).with_position(position))
     if plan.text:
-        width, height = storyboard.size
         hidden = storyboard.timeline.seconds(plan.head)
-        words = ImageClip(np.asarray(text_image(plan.text, width, height)))
+        words = ImageClip(np.asarray(text_image(plan.text, width, height, options.font)))
         words = words.with_duration(plan.seconds - hidden).with_start(hidden)
         if plan.head:
             words = words.with_effects([vfx.CrossFadeIn(TEXT_FADE_SECONDS)])
-        shot = CompositeVideoClip([shot, words], size=(width, height))
+        layers.append(words)
+    if layers:
+        layers = [layer.with_duration(layer.duration or plan.seconds) for layer in layers]
+        shot = CompositeVideoClip([shot, *layers], size=(width, height))
         shot = shot.with_duration(plan.seconds)
     if plan.fade_in:
         shot = shot.with_effects([vfx.FadeIn(plan.fade)])

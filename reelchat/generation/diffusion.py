@@ -32,7 +32,7 @@ from PIL import Image
 from reelchat.config import Settings
 from reelchat.errors import ReelchatError, RenderFailed, first_line
 from reelchat.generation.backend import Clip, Progress, ShotRequest
-from reelchat.generation.media import FrameWriter
+from reelchat.generation.media import FrameWriter, read_frame
 from reelchat.generation.presets import Preset, resolve_preset
 from reelchat.generation.stages import Spatial, Temporal, to_fps
 from reelchat.generation.tiny import ensure_tiny_model
@@ -231,10 +231,11 @@ class DiffusersBackend:
     """A VideoBackend on a diffusers pipeline; keeps its pipelines warm between shots."""
 
     consumes = frozenset(
-        {"prompt", "negative_prompt", "camera", "seed", "style", "width", "height", "fps", "frames"}
-    )
+        {"prompt", "negative_prompt", "camera", "seed", "style", "width", "height", "fps",
+         "frames", "media"}
+    )  # fmt: skip
     """What reaches the model (generation.cache keys on these): not the title. The camera move
-    reaches it as prompt words (CAMERA_WORDS)."""
+    reaches it as prompt words (CAMERA_WORDS); the shot's picture as its first frame."""
 
     def __init__(self, preset: Preset, options: DiffusionOptions, models_dir: Path) -> None:
         self.preset = preset
@@ -514,7 +515,7 @@ class DiffusersBackend:
         """How many shots shaped like `request` to render in one call. One when shots are
         chained or long (segments); on a GPU, also what free memory allows (a rough budget of
         a quarter of the model's footprint per extra video)."""
-        if self.chains_shots or len(self.plan_segments(request)) > 1:
+        if self.chains_shots or request.media is not None or len(self.plan_segments(request)) > 1:
             return 1
         limit = self.batch_cap
         if self.device.startswith("cuda"):
@@ -526,7 +527,13 @@ class DiffusersBackend:
         self, requests: list[ShotRequest], outputs: list[Path], progress: Progress
     ) -> list[Clip]:
         """Several single-segment shots of one shape in one pipeline call; out of memory, the
-        same shots one at a time (and every later call too)."""
+        same shots one at a time (and every later call too). Shots with a picture of their own
+        start from it, so they render one at a time."""
+        if any(request.media is not None for request in requests):
+            return [
+                self.generate(request, output, progress)
+                for request, output in zip(requests, outputs, strict=True)
+            ]
         with self._lock:
             try:
                 return self._generate_batch(requests, outputs, progress)
@@ -663,7 +670,24 @@ class DiffusersBackend:
             writer.close()
         return Clip(output, request.frames, request.width, request.height, request.fps)
 
+    def notes_for(self, request: ShotRequest) -> tuple[str, ...]:
+        """What a person should know about how this backend renders `request`: a shot with a
+        picture on a preset without image-to-video shows the picture as the animatic does."""
+        if request.media is not None and self.preset.i2v_pipeline is None:
+            return (
+                f"its picture is shown as an animatic shot (moved and highlighted), because "
+                f"the {self.preset.name} preset has no image-to-video model to start from it",
+            )
+        return ()
+
     def generate(self, request: ShotRequest, output: Path, progress: Progress) -> Clip:
+        """Render one shot. A shot with a picture (media) starts from it through the preset's
+        image-to-video pipeline (a clip: from its first frame); a preset without one renders
+        that shot as the animatic does (notes_for says so)."""
+        if request.media is not None and self.preset.i2v_pipeline is None:
+            from reelchat.generation.animatic import AnimaticBackend
+
+            return AnimaticBackend().generate(request, output, progress)
         with self._lock:
             return self._with_memory_retries(lambda: self._generate(request, output, progress))
 
@@ -673,7 +697,7 @@ class DiffusersBackend:
         segments = self.plan_segments(request)
         total_steps = self.steps * len(segments)
         frames: list[np.ndarray] = []
-        start_image = _start_image(request.condition_frame, width, height)
+        start_image = _start_image(_start_frame(request), width, height)
         for index, count in enumerate(segments):
             done_before = index * self.steps
 
@@ -720,12 +744,27 @@ def full_prompt(request: ShotRequest) -> str:
     return ", ".join(part for part in parts if part)
 
 
-def _start_image(path: Path | None, width: int, height: int) -> Image.Image | None:
-    """The frame a shot continues from, cropped (not squeezed) to the render size."""
-    if path is None:
+def _start_frame(request: ShotRequest) -> np.ndarray | None:
+    """The frame a shot starts from (height, width, 3): its own picture, or the first frame of
+    its own clip, before the last frame of the shot it continues from; None for neither."""
+    if request.media is not None:
+        if request.media_file is None:
+            raise RenderFailed("this shot's picture was not found in the workspace; render again")
+        if request.media_file.suffix == ".mp4":
+            return read_frame(request.media_file, 0.0)
+        with Image.open(request.media_file) as picture:
+            return np.asarray(picture.convert("RGB"))
+    if request.condition_frame is None:
         return None
-    image = np.asarray(Image.open(path).convert("RGB"))
-    return Image.fromarray(fit_frame(image, width, height))
+    with Image.open(request.condition_frame) as frame:
+        return np.asarray(frame.convert("RGB"))
+
+
+def _start_image(frame: np.ndarray | None, width: int, height: int) -> Image.Image | None:
+    """The frame a shot starts from, cropped (not squeezed) to the render size."""
+    if frame is None:
+        return None
+    return Image.fromarray(fit_frame(frame, width, height))
 
 
 def _to_uint8(video: np.ndarray) -> np.ndarray:

@@ -13,6 +13,7 @@ import subprocess
 import unicodedata
 from dataclasses import dataclass
 from functools import lru_cache
+from pathlib import Path
 
 import emoji
 import regex
@@ -70,6 +71,38 @@ def fallback_fonts(bold: bool) -> tuple[FontFile, ...]:
         starts, ends = _ranges(charset)
         found.append(FontFile(path, int(index or 0), family, colour == "True", starts, ends))
     return tuple(found)
+
+
+@lru_cache(maxsize=8)
+def brand_font(path: str) -> FontFile:
+    """A font file of the person's own (the brand font) as a FontFile, its character set read
+    from its cmap table (fontTools), so characters it lacks fall back to the installed fonts.
+
+    Raises RenderFailed when the file cannot be read as a font."""
+    from fontTools.ttLib import TTFont, TTLibError
+
+    from reelchat.errors import RenderFailed
+
+    try:
+        with TTFont(path, lazy=True, fontNumber=0) as font:
+            cmap = font.getBestCmap() or {}
+            names = font["name"].getBestFamilyName() or "brand font"
+    except (OSError, TTLibError, KeyError) as error:
+        raise RenderFailed(f"the brand font cannot be read ({error})") from None
+    starts: list[int] = []
+    ends: list[int] = []
+    for codepoint in sorted(cmap):
+        if ends and codepoint == ends[-1] + 1:
+            ends[-1] = codepoint
+        else:
+            starts.append(codepoint)
+            ends.append(codepoint)
+    return FontFile(path, 0, names, False, tuple(starts), tuple(ends))
+
+
+def font_id(path: Path | None) -> str:
+    """What names a brand font file in cache recipes: its stored name is its content id."""
+    return path.stem if path is not None else ""
 
 
 def clusters(text: str) -> list[str]:

@@ -16,8 +16,13 @@ from pathlib import Path
 
 from reelchat import store
 from reelchat.errors import NotFound, ReelchatError, RenderCancelled, RenderFailed
-from reelchat.generation.backend import ShotRequest, VideoBackend, batch_size
-from reelchat.generation.cache import condition_frame, reuse_clip, shot_requests
+from reelchat.generation.backend import ShotRequest, VideoBackend, backend_notes, batch_size
+from reelchat.generation.cache import (
+    condition_frame,
+    consumed_fields,
+    reuse_clip,
+    shot_requests,
+)
 from reelchat.generation.estimate import Estimate, estimate_job, record_shot, record_stitch
 from reelchat.generation.executors import (
     Executor,
@@ -27,6 +32,7 @@ from reelchat.generation.executors import (
     failure_reason,
 )
 from reelchat.generation.media import probe
+from reelchat.generation.media_inputs import with_brand_files, with_media_files
 from reelchat.generation.provenance import clip_provenance
 from reelchat.generation.shot_check import (
     MAX_ATTEMPTS,
@@ -45,7 +51,7 @@ from reelchat.generation.video_record import (
 )
 from reelchat.generation.voiceover import fit_to_narration, spoken_lines
 from reelchat.store import ClipAttempt, ClipRecord, JobShot, JobStatus, RenderJob, ShotStatus, Video
-from reelchat.storyboard.models import Storyboard
+from reelchat.storyboard.models import Camera, Storyboard
 from reelchat.workspace import Workspace
 
 PROGRESS_WRITE_INTERVAL = 0.25
@@ -85,6 +91,9 @@ class RenderOutcome:
     """What was expected before the render started (render_session)."""
     seconds: float = 0.0
     """How long the render took, wall clock (render_session)."""
+    notes: tuple[str, ...] = ()
+    """How the backend rendered some shots (a fallback it took), one line per shot; a stitched
+    video's report holds them too (StitchReport.notes)."""
 
 
 def _now() -> datetime:
@@ -174,6 +183,8 @@ class _JobState:
     failures: list[str] = field(default_factory=list)
     checks: list[str] = field(default_factory=list)
     """Shot check events for the reply (RenderOutcome.checks)."""
+    notes: list[str] = field(default_factory=list)
+    """How the backend renders some shots (a fallback), for the reply (StitchReport.notes)."""
     counts: dict[ShotStatus, int] = field(
         default_factory=lambda: {ShotStatus.rendered: 0, ShotStatus.cached: 0}
     )
@@ -229,6 +240,8 @@ class _Renderer:
         runs from there, so the check and the bookkeeping between shots count too."""
         self.running: dict[int, list[_Shot]] = {}
         """Submitted calls by id(work), with their shots."""
+        self.consumed = consumed_fields(executor.backend)
+        """The request fields the backend uses: only their media files are looked up."""
 
     def render(self, states: list[_JobState]) -> None:
         with self.executor.turn():
@@ -240,6 +253,11 @@ class _Renderer:
         for state in states:
             planned = shot_requests(state.storyboard, backend)
             queue += [_Shot(state, row, planned[row.position - 1][0]) for row in state.rows]
+            state.notes += [
+                f"shot {row.position}: {note}"
+                for row in state.rows
+                for note in backend_notes(backend, planned[row.position - 1][0])
+            ]
         group: list[_Shot] = []
         try:
             while queue or self.running:
@@ -277,11 +295,15 @@ class _Renderer:
                 self._finish(shot, ShotStatus.cached)
                 return
             request = condition_frame(self.workspace, job.session_id, shot.request)
+            request = with_media_files(self.workspace, request, self.consumed)
             group[0] = shot = _Shot(shot.state, shot.row, request)
-            partners = self._partners(shot, queue)
-            for partner in partners:
+            for partner in self._partners(shot, queue):
+                try:
+                    request = with_media_files(self.workspace, partner.request, self.consumed)
+                except RenderFailed:
+                    continue  # it fails on its own turn, with its own reason
                 queue.remove(partner)
-            group += partners
+                group.append(_Shot(partner.state, partner.row, request))
             self._submit(group)
         except Exception as error:  # noqa: BLE001 - recorded per shot, the rest go on
             self._fail(group, error)
@@ -385,7 +407,8 @@ class _Renderer:
             stats = measure_clip(path)
             found = problems(
                 stats, frames=request.frames, width=request.width, height=request.height,
-                limits=self.limits,
+                limits=self.limits, own_picture=request.media is not None,
+                held=request.camera is Camera.static,
             )  # fmt: skip
         except ReelchatError as error:
             found = [str(error)]
@@ -498,11 +521,14 @@ def _conclude(
         on_event(
             RenderEvent("done", total=total, fraction=1.0, message="shots rendered", job_id=job.id)
         )
-        return RenderOutcome(done, None, None, rendered, cached, None, tuple(state.checks))
+        return RenderOutcome(
+            done, None, None, rendered, cached, None, tuple(state.checks), notes=tuple(state.notes)
+        )
 
     clips = [workspace.clip_path(job.session_id, row.cache_key) for row in rows]
     output = workspace.videos_dir(job.session_id) / f"{job.id}.mp4"
     try:
+        options = with_brand_files(workspace, storyboard.brand, options)
         report = stitch(
             storyboard,
             clips,
@@ -511,6 +537,7 @@ def _conclude(
             cache_dir=workspace.clips_dir(job.session_id),
             progress=lambda step: on_event(RenderEvent("stitch", message=step, job_id=job.id)),
         )
+        report.notes[:0] = state.notes
         video_id = store.new_id()
         tags = video_tags(
             title=storyboard.title, session_id=job.session_id,
@@ -554,7 +581,10 @@ def _conclude(
         engine, job_id=job.id, status=JobStatus.done, progress=1.0, finished_at=_now()
     )
     on_event(RenderEvent("done", total=total, fraction=1.0, message=str(output), job_id=job.id))
-    return RenderOutcome(done, video, output, rendered, cached, report, tuple(state.checks))
+    return RenderOutcome(
+        done, video, output, rendered, cached, report, tuple(state.checks),
+        notes=tuple(state.notes),
+    )  # fmt: skip
 
 
 def run_job(

@@ -127,8 +127,14 @@ def problems(
     width: int,
     height: int,
     limits: CheckLimits = CheckLimits(),  # noqa: B008 - frozen
+    own_picture: bool = False,
+    held: bool = False,
 ) -> list[str]:
-    """Why a clip fails the check (empty when it passes), against the shot's asked-for shape."""
+    """Why a clip fails the check (empty when it passes), against the shot's asked-for shape.
+
+    A shot showing a person's own picture (`own_picture`) may be one colour (their picture
+    is), and one that also holds still (`held`: a static camera) may be frozen: that is what
+    was asked for, not a failed render."""
     found = []
     if stats.frames != frames:
         found.append(f"wrong frame count ({stats.frames}, expected {frames})")
@@ -136,9 +142,9 @@ def problems(
         found.append(f"wrong size ({stats.width}x{stats.height}, expected {width}x{height})")
     if not stats.finite:
         found.append("NaN or infinite pixel values")
-    if stats.frames and stats.spread < limits.min_spread:
+    if stats.frames and stats.spread < limits.min_spread and not own_picture:
         found.append(f"one colour (spread {stats.spread:.2f} < {limits.min_spread})")
-    elif stats.frames > 1 and stats.motion < limits.min_motion:
+    elif stats.frames > 1 and stats.motion < limits.min_motion and not (own_picture and held):
         found.append(f"frozen (motion {stats.motion:.3f} < {limits.min_motion})")
     if stats.jump > limits.max_jump:
         found.append(f"flicker (luminance jump {stats.jump:.1f} > {limits.max_jump})")

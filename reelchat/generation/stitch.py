@@ -23,7 +23,8 @@ from pathlib import Path
 from PIL import Image, ImageDraw
 
 from reelchat.errors import InputFileError
-from reelchat.generation.fonts import missing_glyphs, shaping_warnings
+from reelchat.generation.branding import LogoLayer, logo_overlay
+from reelchat.generation.fonts import brand_font, font_id, missing_glyphs, shaping_warnings
 from reelchat.generation.media import (
     AUDIO_CODEC_ARGS,
     BROWSER_ARGS,
@@ -57,6 +58,10 @@ class StitchOptions:
     narration: bool = True
     """Speak narration lines where a text-to-speech engine is installed."""
     music: Path | None = None
+    logo: LogoLayer | None = None
+    """The brand logo laid over every shot (the runner fills it from the storyboard's brand)."""
+    font: Path | None = None
+    """The brand font file that draws titles and captions (installed fonts fill its gaps)."""
 
 
 @dataclass
@@ -78,6 +83,9 @@ class OnScreenText:
 
     title: str = ""
     caption: str = ""
+    lower: bool = False
+    """The title sits low, just above the caption, instead of at the top: the shot shows a
+    person's own picture, which the words should not cover."""
 
     def __bool__(self) -> bool:
         return bool(self.title or self.caption)
@@ -87,56 +95,64 @@ def _on_screen_text(storyboard: Storyboard, index: int, options: StitchOptions) 
     if not options.captions:
         return OnScreenText()
     shot = storyboard.shots[index]
-    return OnScreenText(shot.title, shot.caption or shot.narration)
+    return OnScreenText(shot.title, shot.caption or shot.narration, lower=shot.media is not None)
 
 
 TEXT_FADE_SECONDS = 0.25
 """A shot's words fade in this long once the crossfade into it is over."""
 
 
-def _text_png(text: OnScreenText, width: int, height: int, path: Path) -> Path:
+def _text_png(
+    text: OnScreenText, width: int, height: int, path: Path, font_file: Path | None = None
+) -> Path:
     """`text_image` saved as a PNG at `path`."""
-    text_image(text, width, height).save(path)
+    text_image(text, width, height, font_file).save(path)
     return path
 
 
-def text_image(text: OnScreenText, width: int, height: int) -> Image.Image:
-    """A full-frame transparent RGBA image with the title on a card at the top left and the
-    caption on a soft bar at the bottom, both inside the title-safe area: long words break, and
-    long text shrinks before it is cut."""
+def text_image(
+    text: OnScreenText, width: int, height: int, font_file: Path | None = None
+) -> Image.Image:
+    """A full-frame transparent RGBA image with the title on a card at the top left (just above
+    the caption when `text.lower`) and the caption on a soft bar at the bottom, both inside the
+    title-safe area: long words break, and long text shrinks before it is cut. `font_file`
+    (the brand font) draws what it has."""
+    font = brand_font(str(font_file)) if font_file is not None else None
     image = Image.new("RGBA", (width, height), (0, 0, 0, 0))
     draw = ImageDraw.Draw(image)
     short = min(width, height)
     safe_w = width * TITLE_SAFE
     margin_x, margin_y = (width - safe_w) / 2, height * (1 - TITLE_SAFE) / 2
     pad = max(4, int(short * 0.02))
-    if text.title:
-        fitted = fit(text.title, max(14, int(short * 0.07)), safe_w - 3 * pad, 2,
-                     min_size=max(10, int(short * 0.04)))  # fmt: skip
-        line_h = int(fitted.size * LINE_SPACING)
-        card_w = max(text_width(line, fitted.size) for line in fitted.lines) + 3 * pad
-        card_h = line_h * len(fitted.lines) + 2 * pad
-        draw.rounded_rectangle((margin_x, margin_y, margin_x + card_w, margin_y + card_h),
-                               radius=pad, fill=(10, 10, 16, 165))  # fmt: skip
-        bar = (margin_x, margin_y, margin_x + max(3, pad // 2), margin_y + card_h)
-        draw.rounded_rectangle(bar, radius=2, fill=(255, 255, 255, 230))
-        for number, line in enumerate(fitted.lines):
-            xy = (margin_x + 2 * pad, margin_y + pad + number * line_h)
-            draw_line(image, xy, line, fitted.size, (255, 255, 255, 255))
+    caption_top = height - margin_y
     if text.caption:
         fitted = fit(text.caption, max(12, int(short * 0.05)), safe_w - 2 * pad, 3,
-                     min_size=max(10, int(short * 0.032)))  # fmt: skip
+                     min_size=max(10, int(short * 0.032)), font=font)  # fmt: skip
         line_h = int(fitted.size * LINE_SPACING)
         box_h = line_h * len(fitted.lines) + 2 * pad
-        top = height - box_h - margin_y
-        widest = max(text_width(line, fitted.size) for line in fitted.lines)
+        caption_top = top = height - box_h - margin_y
+        widest = max(text_width(line, fitted.size, font=font) for line in fitted.lines)
         left = (width - widest) / 2 - pad
         draw.rounded_rectangle((left, top, width - left, top + box_h), radius=pad,
                                fill=(0, 0, 0, 150))  # fmt: skip
         for number, line in enumerate(fitted.lines):
-            x = (width - text_width(line, fitted.size)) / 2
+            x = (width - text_width(line, fitted.size, font=font)) / 2
             draw_line(image, (x, top + pad + number * line_h), line, fitted.size,
-                      (255, 255, 255, 255))  # fmt: skip
+                      (255, 255, 255, 255), font=font)  # fmt: skip
+    if text.title:
+        fitted = fit(text.title, max(14, int(short * 0.07)), safe_w - 3 * pad, 2,
+                     min_size=max(10, int(short * 0.04)), font=font)  # fmt: skip
+        line_h = int(fitted.size * LINE_SPACING)
+        card_w = max(text_width(line, fitted.size, font=font) for line in fitted.lines) + 3 * pad
+        card_h = line_h * len(fitted.lines) + 2 * pad
+        top = caption_top - card_h - pad if text.lower else margin_y
+        draw.rounded_rectangle((margin_x, top, margin_x + card_w, top + card_h),
+                               radius=pad, fill=(10, 10, 16, 165))  # fmt: skip
+        bar = (margin_x, top, margin_x + max(3, pad // 2), top + card_h)
+        draw.rounded_rectangle(bar, radius=2, fill=(255, 255, 255, 230))
+        for number, line in enumerate(fitted.lines):
+            xy = (margin_x + 2 * pad, top + pad + number * line_h)
+            draw_line(image, xy, line, fitted.size, (255, 255, 255, 255), font=font)
     return image
 
 
@@ -158,10 +174,14 @@ class Finishing:
     """Frames at the start that the previous shot crossfades over (its words are hidden then)."""
     tail: int
     """Frames at the end that crossfade into the next shot."""
+    logo: LogoLayer | None = None
+    """The brand logo over the whole shot."""
 
     @property
     def needed(self) -> bool:
-        return bool(self.text or self.fade_in or self.fade_out or self.head or self.tail)
+        return bool(
+            self.text or self.logo or self.fade_in or self.fade_out or self.head or self.tail
+        )
 
 
 def finishing(storyboard: Storyboard, index: int, options: StitchOptions) -> Finishing:
@@ -181,6 +201,7 @@ def finishing(storyboard: Storyboard, index: int, options: StitchOptions) -> Fin
         fade=min(FADE_SECONDS, seconds / 2),
         head=line.overlaps[index - 1] if index else 0,
         tail=line.overlaps[index],
+        logo=options.logo,
     )
 
 
@@ -213,11 +234,13 @@ def finish_shot(
     width, height = storyboard.size
     line = storyboard.timeline
     plan = finishing(storyboard, index, options)
-    frames, text, head, tail = plan.frames, plan.text, plan.head, plan.tail
+    frames, text, head, tail, logo = plan.frames, plan.text, plan.head, plan.tail, plan.logo
     fade_in, fade_out, fade, seconds = plan.fade_in, plan.fade_out, plan.fade, plan.seconds
     if not plan.needed:
         return FinishedShot(body=clip)
     recipe = f"{clip.name}|{text}|{fade_in}|{fade_out}|{fade}|{head}|{tail}"
+    if logo or options.font:
+        recipe += f"|{logo.recipe if logo else ''}|{font_id(options.font)}"
     stem = _cached(cache_dir, "finished", recipe, "").name
     spans = {"head": (0, head), "body": (head, frames - tail), "tail": (frames - tail, frames)}
     pieces = {name: cache_dir / f"{stem}-{name}.mp4" for name, (a, b) in spans.items() if b > a}
@@ -235,18 +258,23 @@ def finish_shot(
         contextlib.ExitStack() as stack,
     ):
         inputs = ["-i", str(clip)]
+        rate, video, branded = str(line.fps), "[0:v]", ""
+        if logo:
+            logo_inputs, branded = logo_overlay(logo, (width, height), Path(temp),
+                                                input_index=1, rate=rate)  # fmt: skip
+            inputs += logo_inputs
+            video, branded = "[branded]", branded + ";"
         if text:
-            png = _text_png(text, width, height, Path(temp) / "text.png")
-            rate = str(line.fps)
+            png = _text_png(text, width, height, Path(temp) / "text.png", options.font)
             inputs += ["-loop", "1", "-framerate", rate, "-i", str(png)]
             # the words are converted with the clips' BT.709 matrix; while the previous shot
             # crossfades in (the head) they are hidden, so one shot's words show at a time
-            layer = f"[1:v]{TO_BT709},format=yuva420p"
+            layer = f"[{inputs.count('-i') - 1}:v]{TO_BT709},format=yuva420p"
             if head:
                 layer += f",fade=t=in:st={line.seconds(head):.4f}:d={TEXT_FADE_SECONDS}:alpha=1"
-            chain = [f"{layer}[text];[0:v][text]overlay=0:0:shortest=1", *filters]
+            chain = [f"{branded}{layer}[text];{video}[text]overlay=0:0:shortest=1", *filters]
         else:
-            chain = ["[0:v]null", *filters]
+            chain = [f"{branded}{video}null", *filters]
         graph = [",".join(chain) + f",split={len(pieces)}" + "".join(f"[{n}]" for n in pieces)]
         outputs: list[str] = []
         for name, path in pieces.items():

@@ -39,12 +39,16 @@ class Run:
     file: FontFile | None
 
 
-def runs(line: str, bold: bool = True) -> list[Run]:
+def runs(line: str, bold: bool = True, font: FontFile | None = None) -> list[Run]:
     """`line` cut into runs one font draws; a space stays with the text run before it (a colour
-    emoji font's space is as wide as an emoji)."""
+    emoji font's space is as wide as an emoji). `font` (a brand font) draws every character it
+    has except emoji; the installed fonts draw the rest."""
     found: list[Run] = []
     for cluster in clusters(line):
-        file = font_for(cluster, bold)
+        if font is not None and font.has(ord(cluster[0])) and not is_emoji(cluster):
+            file: FontFile | None = font
+        else:
+            file = font_for(cluster, bold)
         joins_text = cluster.isspace() and found and not (found[-1].file and found[-1].file.colour)
         if found and (joins_text or found[-1].file == file):
             found[-1] = Run(found[-1].text + cluster, found[-1].file)
@@ -62,9 +66,9 @@ def _run_width(text: str, file: FontFile | None, size: int) -> float:
     return load(file, size).getlength(text) * _scale(file, size)
 
 
-def text_width(line: str, size: int, bold: bool = True) -> float:
-    """Width in pixels of one line drawn at `size` px."""
-    return sum(_run_width(run.text, run.file, size) for run in runs(line, bold))
+def text_width(line: str, size: int, bold: bool = True, font: FontFile | None = None) -> float:
+    """Width in pixels of one line drawn at `size` px (with `font` first, see runs)."""
+    return sum(_run_width(run.text, run.file, size) for run in runs(line, bold, font))
 
 
 def _rtl(line: str) -> bool:
@@ -86,11 +90,13 @@ def draw_line(
     fill: tuple[int, int, int, int],
     *,
     bold: bool = True,
+    font: FontFile | None = None,
 ) -> None:
-    """Draw `line` on an RGBA image with its top-left at `xy` (line box LINE_SPACING * size)."""
+    """Draw `line` on an RGBA image with its top-left at `xy` (line box LINE_SPACING * size),
+    with `font` first (see runs)."""
     x, top = xy
     baseline = top + round(size * 1.02)
-    pieces = runs(line, bold)
+    pieces = runs(line, bold, font)
     if _rtl(line):  # runs of a right-to-left line are laid out from the right
         pieces.reverse()
     draw = ImageDraw.Draw(image)
@@ -145,12 +151,14 @@ def _tokens(text: str) -> list[str]:
     return tokens
 
 
-def wrap(text: str, size: int, width: float, *, bold: bool = True) -> list[str]:
+def wrap(
+    text: str, size: int, width: float, *, bold: bool = True, font: FontFile | None = None
+) -> list[str]:
     """Every line of `text` broken to fit `width` pixels at `size` px (nothing dropped)."""
     lines: list[str] = []
     line = ""
     for token in _tokens(text):
-        if text_width((line + token).rstrip(), size, bold) <= width:
+        if text_width((line + token).rstrip(), size, bold, font) <= width:
             line += token
             continue
         if line.strip():
@@ -158,7 +166,7 @@ def wrap(text: str, size: int, width: float, *, bold: bool = True) -> list[str]:
         line = ""
         # a token wider than the whole line is broken between its clusters
         for cluster in clusters(token):
-            if line and text_width((line + cluster).rstrip(), size, bold) > width:
+            if line and text_width((line + cluster).rstrip(), size, bold, font) > width:
                 lines.append(line.rstrip())
                 line = ""
             line += cluster
@@ -176,19 +184,21 @@ class Fitted:
 
 
 def fit(
-    text: str, size: int, width: float, max_lines: int, *, min_size: int, bold: bool = True
-) -> Fitted:
+    text: str, size: int, width: float, max_lines: int, *, min_size: int, bold: bool = True,
+    font: FontFile | None = None,
+) -> Fitted:  # fmt: skip
     """The largest size from `size` down to `min_size` at which `text` fits in `max_lines`
-    lines of `width` px; at `min_size` the last line is cut with an ellipsis."""
+    lines of `width` px (with `font` first, see runs); at `min_size` the last line is cut
+    with an ellipsis."""
     candidate = size
     while candidate >= min_size:  # steps of about 8 %: fine enough to see no jump between sizes
-        lines = wrap(text, candidate, width, bold=bold)
+        lines = wrap(text, candidate, width, bold=bold, font=font)
         if len(lines) <= max_lines:
             return Fitted(candidate, lines, False)
         candidate = min(candidate - 1, int(candidate * 0.92))
-    lines = wrap(text, min_size, width, bold=bold)[:max_lines]
+    lines = wrap(text, min_size, width, bold=bold, font=font)[:max_lines]
     last = clusters(lines[-1]) if lines else []
-    while last and text_width("".join(last) + ELLIPSIS, min_size, bold) > width:
+    while last and text_width("".join(last) + ELLIPSIS, min_size, bold, font) > width:
         last.pop()
     if lines:
         lines[-1] = "".join(last).rstrip() + ELLIPSIS

@@ -238,7 +238,9 @@ def render(ctx: ToolContext, args: RenderArgs) -> str:
     if outcome.estimate is not None and outcome.estimate.seconds is not None:
         counts += f"; estimated {outcome.estimate.seconds:.0f} s, took {outcome.seconds:.0f} s"
     if outcome.video is None:
-        return f"Preview ready for shot(s) {', '.join(map(str, args.shots or []))}: {counts}."
+        shots = ", ".join(map(str, args.shots or []))
+        notes = "".join(f" Note: {note}." for note in outcome.notes)
+        return f"Preview ready for shot(s) {shots}: {counts}.{notes}"
     notes = "".join(f" Note: {note}." for note in outcome.stitch.notes) if outcome.stitch else ""
     return (
         f"Video ready: {outcome.video.path} in the session folder "

@@ -243,3 +243,31 @@ def test_the_cli_renders_on_ray(tmp_path, local_ray):
     )  # fmt: skip
     assert result.exit_code == 0, result.output
     assert "2 shots rendered" in result.output
+
+
+def test_a_shot_with_its_own_picture_renders_on_the_cluster(tmp_path, animatic_cluster):
+    from reelchat.generation.executors.ray_executor import pack_files, unpack_files
+    from reelchat.storyboard.models import ShotMedia
+    from tests.generation.media_fixtures import add_picture, screenshot
+
+    board = make_storyboard(2)
+    local_ws, ray_ws = _workspace(tmp_path, "local"), _workspace(tmp_path, "ray")
+    media_id = add_picture(local_ws, screenshot(400, 300))
+    assert add_picture(ray_ws, screenshot(400, 300)) == media_id
+    shot = board.shots[1].model_copy(update={"media": ShotMedia(id=media_id)})
+    board = board.model_copy(update={"shots": [board.shots[0], shot]})
+    local = render_session(local_ws, AnimaticBackend(), session_id=session_with(local_ws, board),
+                           options=QUIET)  # fmt: skip
+    remote = render_session(ray_ws, animatic_cluster, session_id=session_with(ray_ws, board),
+                            options=QUIET)  # fmt: skip
+    assert remote.rendered == 2 and keys(ray_ws, remote.job.id) == keys(local_ws, local.job.id)
+    assert same_frames(local.video_path, remote.video_path)
+    # the picture travels with the call: the worker reads its own copy, suffix kept
+    from reelchat.generation.backend import ShotRequest
+
+    request = ShotRequest.for_shot(board, shot).model_copy(
+        update={"media_file": ray_ws.media_file(media_id, "png")}
+    )
+    copy = unpack_files(request, pack_files(request), tmp_path / "worker-files")
+    assert copy.media_file.parent == tmp_path / "worker-files" and copy.media_file.suffix == ".png"
+    assert copy.media_file.read_bytes() == ray_ws.media_file(media_id, "png").read_bytes()

@@ -16,7 +16,11 @@ class PromptOnly:
 
 
 def test_a_backend_that_declares_nothing_is_keyed_on_every_request_field():
-    assert consumed_fields(AnimaticBackend()) == REQUEST_FIELDS
+    class DeclaresNothing:
+        name, chains_shots = "plain", False
+
+    assert consumed_fields(DeclaresNothing()) == REQUEST_FIELDS
+    assert consumed_fields(AnimaticBackend()) == REQUEST_FIELDS - {"font"}
     assert "title" in REQUEST_FIELDS and "condition_frame" not in REQUEST_FIELDS
 
 

@@ -1,10 +1,11 @@
 """The ray executor: one long-lived actor per GPU (or CPU slot) keeps its backend warm, and each
 model call goes to an actor as one frees up.
 
-Clips come back as bytes through Ray's object store and the driver writes them, so workers need
-no shared disk and SQLite stays on the driver. Ray restarts an actor that dies (a killed process,
-a lost node) and retries its call a bounded number of times; a call that still fails comes back
-as a failed shot. Imported only when the ray executor is chosen.
+Clips come back as bytes through Ray's object store and the driver writes them, and the files a
+request points at (a start frame, the shot's picture, the brand font) go out the same way, so
+workers need no shared disk and SQLite stays on the driver. Ray restarts an actor that dies (a
+killed process, a lost node) and retries its call a bounded number of times; a call that still
+fails comes back as a failed shot. Imported only when the ray executor is chosen.
 """
 
 from __future__ import annotations
@@ -22,6 +23,7 @@ from reelchat.errors import ReelchatError, RenderCancelled, RenderFailed, first_
 from reelchat.generation.backend import (
     Clip,
     ShotRequest,
+    backend_notes,
     batch_size,
     generate_clips,
     get_backend,
@@ -94,7 +96,10 @@ class ShotWorker:
     def cancel(self, tickets: list[str]) -> None:
         self._cancelled.update(tickets)
 
-    def render(self, ticket: str, requests: list[ShotRequest], frame: bytes | None) -> Rendered:
+    def notes_for(self, request: ShotRequest) -> tuple[str, ...]:
+        return backend_notes(self._backend, request)
+
+    def render(self, ticket: str, requests: list[ShotRequest], files: list[Files]) -> Rendered:
         started = time.perf_counter()
         self._progress[ticket] = 0.0
 
@@ -105,7 +110,7 @@ class ShotWorker:
 
         try:
             with tempfile.TemporaryDirectory(prefix="reelchat-shot-") as folder:
-                clips = self._render(requests, frame, Path(folder), progress)
+                clips = self._render(requests, files, Path(folder), progress)
         except Exception as error:  # noqa: BLE001 - the driver records it on the shot
             return Rendered([], failure_reason(error), time.perf_counter() - started)
         finally:
@@ -114,15 +119,43 @@ class ShotWorker:
         return Rendered(clips, "", time.perf_counter() - started)
 
     def _render(
-        self, requests: list[ShotRequest], frame: bytes | None, folder: Path, progress: Any
+        self, requests: list[ShotRequest], files: list[Files], folder: Path, progress: Any
     ) -> list[tuple[bytes, int, int, int, int]]:
-        if frame is not None:  # a chained shot: the driver sent the last frame of the one before
-            image = folder / "condition.png"
-            image.write_bytes(frame)
-            requests = [requests[0].model_copy(update={"condition_frame": image})]
+        requests = [
+            unpack_files(request, sent, folder / str(number))
+            for number, (request, sent) in enumerate(zip(requests, files, strict=True))
+        ]
         outputs = [folder / f"{index}.mp4" for index in range(len(requests))]
         clips = generate_clips(self._backend, requests, outputs, progress)
         return [(c.path.read_bytes(), c.frames, c.width, c.height, c.fps) for c in clips]
+
+
+Files = dict[str, tuple[str, bytes]]
+"""A request's files by field name (condition_frame, media_file, font_file): suffix, content."""
+FILE_FIELDS = ("condition_frame", "media_file", "font_file")
+"""The request's paths on the driver's disk (left out of the cache key): a worker on another
+node has no such disk, so their content travels with the call."""
+
+
+def pack_files(request: ShotRequest) -> Files:
+    """The content of each file `request` points at (the last frame of the shot before, the
+    shot's picture or clip, the brand font), read on the driver."""
+    paths = {name: getattr(request, name) for name in FILE_FIELDS}
+    return {name: (path.suffix, path.read_bytes()) for name, path in paths.items() if path}
+
+
+def unpack_files(request: ShotRequest, files: Files, folder: Path) -> ShotRequest:
+    """`request` pointing at copies of its files written under `folder` on the worker (each
+    keeps its suffix, which tells a picture from a clip)."""
+    if not files:
+        return request
+    folder.mkdir(parents=True, exist_ok=True)
+    update = {}
+    for name, (suffix, data) in files.items():
+        path = folder / f"{name}{suffix}"
+        path.write_bytes(data)
+        update[name] = path
+    return request.model_copy(update=update)
 
 
 @dataclass(frozen=True)
@@ -139,6 +172,9 @@ class WorkerBackend:
 
     def batch_size(self, request: ShotRequest) -> int:
         return self.executor.batch_size(request)
+
+    def notes_for(self, request: ShotRequest) -> tuple[str, ...]:
+        return self.executor.notes_for(request)
 
 
 @dataclass
@@ -227,6 +263,16 @@ class RayExecutor:
         except (RayError, GetTimeoutError):
             return 1
 
+    def notes_for(self, request: ShotRequest) -> tuple[str, ...]:
+        """What the actors' backend says about rendering `request` (backend_notes)."""
+        actor = (self._idle or self.actors or [None])[0]
+        if actor is None:
+            return ()
+        try:
+            return tuple(ray.get(actor.notes_for.remote(request), timeout=START_SECONDS))
+        except (RayError, GetTimeoutError):
+            return ()
+
     @property
     def slots(self) -> int:
         return max(1, len(self.actors))
@@ -235,10 +281,9 @@ class RayExecutor:
         if not self._idle:
             raise RenderFailed("no Ray worker is left to render it; restart the render")
         actor = self._idle.pop(0)
-        condition = work.requests[0].condition_frame
-        frame = condition.read_bytes() if condition is not None else None
+        files = [pack_files(request) for request in work.requests]
         ticket = uuid.uuid4().hex
-        ref = actor.render.remote(ticket, work.requests, frame)
+        ref = actor.render.remote(ticket, work.requests, files)
         self._running[ref] = _Running(actor, work, ticket)
 
     def next_done(self) -> WorkDone:
