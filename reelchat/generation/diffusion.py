@@ -687,7 +687,10 @@ class DiffusersBackend:
         if request.media is not None and self.preset.i2v_pipeline is None:
             from reelchat.generation.animatic import AnimaticBackend
 
-            return AnimaticBackend().generate(request, output, progress)
+            # only what this backend's cache key covers decides the pixels: no brand colours
+            return AnimaticBackend().generate(
+                request.model_copy(update={"palette": ()}), output, progress
+            )
         with self._lock:
             return self._with_memory_retries(lambda: self._generate(request, output, progress))
 

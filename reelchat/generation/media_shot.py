@@ -7,9 +7,9 @@ at the edges (cover); one further off (a phone screenshot in a landscape video) 
 The camera move becomes a path of views (centre and zoom in picture terms): zoom_in starts on
 the whole picture and ends framing the focus region; zoom_out the reverse; pans and tilts cross
 the picture and end on the focus when there is one; static holds (on the focus if given).
-Each frame is one affine resample (bilinear) of the source, so motion is smooth to the
-sub-pixel; the source is scaled once, before the first frame, to what the largest zoom needs
-(plus smaller copies for the wider views), never per frame.
+Each frame is one bilinear resample of a sub-pixel box of the source (Pillow's resize), so
+motion is smooth to the sub-pixel; the source is scaled once, before the first frame, to what
+the largest zoom needs (plus smaller copies for the wider views), never per frame.
 
 A clip is sampled at the storyboard's fps and fitted to the shot's frame count: trimmed when
 longer, slowed down (each frame shown longer) when it lasts at least half the shot, looped when

@@ -266,3 +266,17 @@ def test_a_picture_held_still_is_not_reported_as_a_frozen_render(workspace):
     session_id = _session_with(workspace, board.model_copy(update={"shots": [shot]}))
     outcome = render_session(workspace, AnimaticBackend(), session_id=session_id, options=QUIET)
     assert outcome.rendered == 1 and outcome.checks == ()
+
+
+@pytest.mark.parametrize("camera", [Camera.pan_right, Camera.tilt_up, Camera.static])
+def test_pans_tilts_and_holds_end_on_the_focus_region(tmp_path, camera):
+    request = _request(tmp_path, screenshot(800, 600), focus=BUTTON_REGION).model_copy(
+        update={"camera": camera}
+    )
+    clip = _render(tmp_path, request)
+    first, last = read_frame(clip.path, 0.0), read_frame(clip.path, 15 / 8)
+    assert _near(last, BUTTON_RGB).mean() > 0.2  # framing the button at the end
+    if camera is Camera.static:  # held on it from the start
+        assert np.abs(first.astype(int) - last.astype(int)).mean() < 1
+    else:  # arriving there from the far side
+        assert _near(first, BUTTON_RGB).mean() < 0.1
