@@ -78,9 +78,12 @@ def update_shot(storyboard: Storyboard, position: int, **changes: Any) -> EditRe
     shots = _shots_data(storyboard)
     shots[index] = new.model_dump()
     changed = sorted(name for name in changes if getattr(old, name) != getattr(new, name))
-    return _result(
-        storyboard, {"shots": shots}, f"shot {position}: changed {', '.join(changed) or 'nothing'}"
+    summary = (
+        f"changed {', '.join(changed)}"
+        if changed
+        else f"{', '.join(sorted(changes))} already as asked"
     )
+    return _result(storyboard, {"shots": shots}, f"shot {position}: {summary}")
 
 
 def insert_shot(storyboard: Storyboard, position: int, fields: dict[str, Any]) -> EditResult:

@@ -131,3 +131,10 @@ def test_fit_duration_scales_every_shot_to_the_total():
 def test_fit_duration_outside_what_the_shots_can_last_is_explained():
     with pytest.raises(StoryboardInvalid, match="4 shots can last 4 to 80 s in all, not 2 s"):
         edits.fit_duration(make_storyboard(4), 2)
+
+
+def test_an_update_that_asks_for_what_the_shot_already_has_says_so():
+    board = make_storyboard(2)
+    result = edits.update_shot(board, 1, camera=board.shots[0].camera)
+    assert result.summary == "shot 1: camera already as asked"
+    assert result.rerender == set()
