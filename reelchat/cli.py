@@ -117,7 +117,7 @@ ExecutorOption = Annotated[
     typer.Option(
         "--executor",
         help="Where shots render: local (this process; the default) or ray (a Ray cluster; "
-        "pip install 'reelchat[cluster]'). Default: REELCHAT_EXECUTOR.",
+        "pip install 'reelchat\\[cluster]'). Default: REELCHAT_EXECUTOR.",
     ),
 ]
 RayAddressOption = Annotated[

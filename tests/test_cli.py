@@ -206,3 +206,8 @@ def test_offline_make_never_imports_the_diffusion_stack(tmp_path):
     assert result.returncode == 0, result.stderr
     assert "video:" in result.stdout
     assert "heavy: []" in result.stdout
+
+
+def test_help_shows_the_extra_to_install_for_ray_in_full():
+    result = runner.invoke(app, ["make", "--help"], env={"COLUMNS": "300"})
+    assert "pip install 'reelchat[cluster]'" in result.output
