@@ -29,7 +29,7 @@ from reelchat.generation.executors import Executor, as_executor
 from reelchat.generation.runner import RenderEvent, RenderOutcome, run_jobs, start_job
 from reelchat.generation.stitch import StitchOptions
 from reelchat.media_library import add_media, forget_session_media
-from reelchat.storyboard.models import Storyboard
+from reelchat.storyboard.models import Brand, Storyboard
 from reelchat.storyboard.variables import personalise, variables_in
 from reelchat.workspace import Workspace
 
@@ -189,11 +189,14 @@ def run_batch(
     worth at once, so their personalised shots fan out over the workers while a shot they share
     renders once. A shot in `slots` shows the file the person's row names inside `media_dir`,
     added to the person's session (media limits from `settings`); a row whose file is refused
-    fails alone."""
+    fails alone. A template without a brand kit takes the workspace's, as every new storyboard
+    does (its logo in the corner of every person's video)."""
     require_variables(template, slots)
     require_media_dir(slots, media_dir)
     executor = as_executor(renderer)
     engine = workspace.engine
+    if template.brand == Brand():
+        template = template.model_copy(update={"brand": store.get_brand(engine)})
     batch_key = _key(template)
     out_dir.mkdir(parents=True, exist_ok=True)
     wave = 1 if executor.slots == 1 else executor.slots * WAVE_PER_SLOT

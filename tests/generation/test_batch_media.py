@@ -121,3 +121,27 @@ def test_a_template_picture_needs_the_media_folder(workspace, tmp_path):
         run_batch(workspace, AnimaticBackend(), template.storyboard, [{"name": "a", "photo": "b"}],
                   out_dir=tmp_path / "out", slots=template.slots)  # fmt: skip
     assert store.list_sessions(workspace.engine) == []
+
+
+def test_a_template_without_a_brand_takes_the_workspace_logo_for_every_person(
+    workspace, photos, tmp_path
+):
+    from reelchat.generation.media import read_frame
+    from reelchat.media_library import add_media
+    from reelchat.storyboard.models import Brand, Corner, Logo
+
+    Image.new("RGBA", (40, 40), (0, 255, 0, 255)).save(tmp_path / "logo.png")
+    logo = add_media(workspace, tmp_path / "logo.png", scope=store.WORKSPACE_SCOPE)
+    kit = Brand(logo=Logo(media=logo.id, corner=Corner.top_left, size=0.2, opacity=1.0))
+    store.set_brand(workspace.engine, brand=kit)
+    template = load_template(_template_file(tmp_path, "{photo}"))
+    people = [{"name": "Mei", "photo": "mei.jpg"}, {"name": "Sam", "photo": "team/sam.png"}]
+    results = run_batch(
+        workspace, AnimaticBackend(), template.storyboard, people, out_dir=tmp_path / "out",
+        options=QUIET, slots=template.slots, media_dir=photos,
+    )  # fmt: skip
+    for person in results:
+        frame = read_frame(person.output, 0.5).astype(int)
+        height, width = frame.shape[:2]
+        corner = frame[height // 10 : height // 6, width // 20 : width // 8]
+        assert (abs(corner - (0, 255, 0)).max(axis=2) < 60).mean() > 0.9
