@@ -52,6 +52,7 @@ from reelchat.generation.batch_media import load_template
 from reelchat.generation.executors import get_executor
 from reelchat.generation.media import run_ffmpeg
 from reelchat.generation.runner import RenderEvent, render_session
+from reelchat.generation.shot_check import CheckLimits
 from reelchat.generation.stitch import StitchOptions
 from reelchat.generation.subtitles import SUBTITLE_FORMATS
 from reelchat.generation.video_record import latest_shot_record
@@ -242,8 +243,9 @@ def _render(
     executor = get_executor(settings)
     with RenderProgress(err) as progress:
         outcome = render_session(
-            ws, executor, session_id=session_id, options=options, on_event=progress.show
-        )
+            ws, executor, session_id=session_id, options=options, on_event=progress.show,
+            limits=CheckLimits.from_settings(settings),
+        )  # fmt: skip
     assert outcome.video is not None and outcome.video_path is not None
     out.print(
         f"[green]video:[/] {terminal_text(_deliver(outcome.video_path, output))}  "
@@ -252,6 +254,8 @@ def _render(
         highlight=False,
         soft_wrap=True,
     )
+    for line in outcome.checks:
+        err.print(f"[yellow]shot check:[/] {terminal_text(line)}", highlight=False, soft_wrap=True)
     for note in outcome.stitch.notes if outcome.stitch else []:
         err.print(f"[yellow]note:[/] {terminal_text(note)}", highlight=False, soft_wrap=True)
     out.print(f"session: {session_id}", highlight=False)

@@ -46,6 +46,18 @@ class Settings(BaseSettings):
     confirm_over: float | None = Field(
         default=None, gt=0, description="Ask before a render expected to take more seconds."
     )
+    check_min_spread: float = Field(
+        default=2.0, ge=0, description="Shot check: a clip spreading less is one colour."
+    )
+    check_min_motion: float = Field(
+        default=0.5, ge=0, description="Shot check: a clip moving less is frozen."
+    )
+    check_max_jump: float = Field(
+        default=80.0, gt=0, description="Shot check: a brightness jump over this is flicker."
+    )
+    check_max_noise: float = Field(
+        default=60.0, gt=0, description="Shot check: neighbouring pixels differing more is noise."
+    )
     offload: Literal["auto", "none", "model", "group", "sequential"] = Field(
         default="auto", description="Move model parts to the CPU to fit in GPU memory."
     )

@@ -25,6 +25,7 @@ from reelchat.export import ExportFormat, ExportResult, current_video, export_se
 from reelchat.generation.cut import composition, write_clip
 from reelchat.generation.executors import get_executor
 from reelchat.generation.runner import render_session
+from reelchat.generation.shot_check import CheckLimits
 from reelchat.generation.stitch import StitchOptions
 from reelchat.media_library import MediaEntry, add_media, list_media
 from reelchat.store.tables import WORKSPACE_SCOPE
@@ -111,6 +112,7 @@ class StudioSession:
             render_session(
                 self._workspace, get_executor(self._studio.settings), session_id=self.id,
                 options=self._studio.stitch,
+                limits=CheckLimits.from_settings(self._studio.settings),
             )  # fmt: skip
         target = Path(output).expanduser() if output is not None else None
         music = music if music is not None else self._studio.stitch.music

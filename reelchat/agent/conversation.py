@@ -38,6 +38,7 @@ from reelchat.errors import JobBusy, ReelchatError, StoryboardInvalid, first_lin
 from reelchat.generation.backend import VideoBackend
 from reelchat.generation.executors import as_executor, get_executor
 from reelchat.generation.runner import RenderEvent
+from reelchat.generation.shot_check import CheckLimits
 from reelchat.generation.stitch import StitchOptions
 from reelchat.storyboard.validation import describe
 from reelchat.tools.actions import summary_line
@@ -92,6 +93,7 @@ class Conversation:
             stitch=stitch or StitchOptions(),
             content=content,
             confirm_over=settings.confirm_over,
+            check_limits=CheckLimits.from_settings(settings),
         )
         self.model = model or chat_model(settings)
         self.graph = build_graph(self.model, checkpointer=workspace.checkpointer)

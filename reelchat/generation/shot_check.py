@@ -32,6 +32,7 @@ from pathlib import Path
 import imageio_ffmpeg
 import numpy as np
 
+from reelchat.config import Settings
 from reelchat.errors import MediaToolError
 
 CHECK_WIDTH = 96
@@ -51,6 +52,17 @@ class CheckLimits:
     min_motion: float = 0.5
     max_jump: float = 80.0
     max_noise: float = 60.0
+
+    @classmethod
+    def from_settings(cls, settings: Settings) -> CheckLimits:
+        """The limits REELCHAT_CHECK_MIN_SPREAD, _MIN_MOTION, _MAX_JUMP and _MAX_NOISE set
+        (the defaults above when unset)."""
+        return cls(
+            min_spread=settings.check_min_spread,
+            min_motion=settings.check_min_motion,
+            max_jump=settings.check_max_jump,
+            max_noise=settings.check_max_noise,
+        )
 
 
 @dataclass(frozen=True)

@@ -232,6 +232,7 @@ def render(ctx: ToolContext, args: RenderArgs) -> str:
         positions=args.shots,
         options=ctx.stitch,
         on_event=ctx.on_event,
+        limits=ctx.check_limits,
     )
     counts = f"{outcome.rendered} shot(s) rendered, {outcome.cached} reused from the clip cache"
     counts += "".join(f". Shot check: {line}" for line in outcome.checks)

@@ -9,6 +9,7 @@ from dataclasses import dataclass, field
 from reelchat.content_filter import ContentFilter
 from reelchat.generation.executors import Executor
 from reelchat.generation.runner import EventSink
+from reelchat.generation.shot_check import CheckLimits
 from reelchat.generation.stitch import StitchOptions
 from reelchat.workspace import Workspace
 
@@ -29,6 +30,8 @@ class ToolContext:
     """Checks the storyboard's text before anything is rendered (off unless configured)."""
     confirm_over: float | None = None
     """Seconds: a render expected to take longer asks the person first (REELCHAT_CONFIRM_OVER)."""
+    check_limits: CheckLimits = field(default_factory=CheckLimits)
+    """The shot check's thresholds (REELCHAT_CHECK_*)."""
 
     @property
     def lock(self) -> threading.Lock:

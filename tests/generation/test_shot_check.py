@@ -178,3 +178,30 @@ def test_a_tiny_wan_shot_that_fails_once_renders_again_with_a_new_seed(
     details = json.loads(attempts[1].details_json)
     assert details["seed"] == retry.seed and details["model"] == "tiny-wan"
     assert details["steps"] == tiny_wan.steps and details["frames"] == request.frames
+
+
+def test_the_reply_says_which_shot_was_rendered_again_and_why(workspace, tiny_wan, tmp_path):
+    from reelchat.agent.conversation import Conversation
+    from reelchat.config import Settings
+    from reelchat.generation.cache import shot_requests
+    from reelchat.tools.actions import render
+    from reelchat.tools.arguments import RenderArgs
+
+    board = make_storyboard(1)
+    request = shot_requests(board, tiny_wan)[0][0]
+    retry = request.model_copy(update={"seed": next_seed(request.seed)})
+    first = measure_clip(tiny_wan.generate(request, tmp_path / "a.mp4", lambda _f: None).path)
+    second = measure_clip(tiny_wan.generate(retry, tmp_path / "b.mp4", lambda _f: None).path)
+    limits = _between(first, second)
+    settings = Settings(
+        workspace=workspace.root, check_min_motion=limits.min_motion,
+        check_max_jump=limits.max_jump, check_max_noise=limits.max_noise,
+    )  # fmt: skip
+    chat = Conversation(workspace, settings=settings, backend=tiny_wan, stitch=QUIET)
+    store.add_version(workspace.engine, session_id=chat.session_id, storyboard=board)
+    reply = render(chat.context, RenderArgs())
+    assert reply.startswith("Video ready")
+    assert (
+        f"Shot check: shot 1 failed the shot check with seed {request.seed} (" in reply
+        and f"), so it was rendered again with seed {retry.seed}" in reply
+    ), reply
