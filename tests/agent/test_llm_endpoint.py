@@ -14,6 +14,7 @@ from reelchat.agent.transport import is_local
 from reelchat.cli import app
 from reelchat.config import Settings
 from reelchat.generation.stitch import StitchOptions
+from tests.agent.conftest import send_turn
 from tests.openai_server import (
     cut,
     drip,
@@ -38,26 +39,6 @@ PLAN = {
 }
 
 
-@pytest.fixture
-def chat(workspace, server):
-    settings = Settings(
-        workspace=workspace.root,
-        llm_base_url=server.base_url,
-        llm_api_key="test-key",
-        llm_model="scripted-model",
-        llm_timeout=1.5,
-        llm_max_retries=1,
-    )
-    return Conversation(
-        workspace, settings=settings, stitch=StitchOptions(captions=False, narration=False)
-    )
-
-
-def _turn(chat, text):
-    events = list(chat.send(text))
-    assert events[-1].kind == "reply"
-    return events
-
 
 def _versions(chat):
     return store.list_versions(chat.workspace.engine, session_id=chat.session_id)
@@ -69,7 +50,7 @@ def test_plan_render_and_answer_through_chat_completions(chat, server):
         reply(calls=[tool_call("render", {})]),
         reply("Here is your lighthouse video."),
     )
-    events = _turn(chat, "a short video about a lighthouse")
+    events = send_turn(chat, "a short video about a lighthouse")
     assert events[-1].text == "Here is your lighthouse video."
     assert [e.text for e in events if e.kind == "tool_call"] == ["plan_storyboard", "render"]
     assert any(e.kind == "render" for e in events)
@@ -98,7 +79,7 @@ def test_malformed_arguments_come_back_as_an_error_the_model_corrects(chat, serv
         reply(calls=[tool_call("plan_storyboard", PLAN)]),
         reply("Planned."),
     )
-    events = _turn(chat, "a lighthouse video")
+    events = send_turn(chat, "a lighthouse video")
     results = [e for e in events if e.kind == "tool_result"]
     assert results[0].data["error"] and "not valid JSON" in results[0].text
     assert results[1].data["error"] and "prompt" in results[1].text
@@ -112,7 +93,7 @@ def test_malformed_arguments_come_back_as_an_error_the_model_corrects(chat, serv
 
 def test_an_invalid_edit_changes_nothing(chat, server):
     server.script(reply(calls=[tool_call("plan_storyboard", PLAN)]), reply("Planned."))
-    _turn(chat, "plan a lighthouse video")
+    send_turn(chat, "plan a lighthouse video")
     before = _versions(chat)
     server.script(
         reply(
@@ -130,7 +111,7 @@ def test_an_invalid_edit_changes_nothing(chat, server):
         ),  # fmt: skip
         reply("Sorry, there is no shot 7."),
     )
-    events = _turn(chat, "make shot 1 longer and delete shot 7")
+    events = send_turn(chat, "make shot 1 longer and delete shot 7")
     error = next(e for e in events if e.kind == "tool_result")
     assert error.data["error"] and "no shot 7" in error.text and "nothing was changed" in error.text
     assert _versions(chat) == before
@@ -139,17 +120,17 @@ def test_an_invalid_edit_changes_nothing(chat, server):
 @pytest.mark.parametrize("code", [429, 500])
 def test_rate_limits_and_server_errors_are_retried(chat, server, code):
     server.script(status(code), reply("Hello! What should the video be about?"))
-    events = _turn(chat, "hi")
+    events = send_turn(chat, "hi")
     assert events[-1].text == "Hello! What should the video be about?"
     assert len(server.requests) == 2
 
 
 def test_a_model_that_keeps_failing_gives_a_clear_reply_and_keeps_the_session(chat, server):
     server.script(reply(calls=[tool_call("plan_storyboard", PLAN)]), reply("Planned."))
-    _turn(chat, "plan a lighthouse video")
+    send_turn(chat, "plan a lighthouse video")
     before = _versions(chat)
     server.script(status(500), status(500))
-    events = _turn(chat, "make it longer")
+    events = send_turn(chat, "make it longer")
     assert "server failed (HTTP 500: scripted 500)" in events[-1].text
     assert "as they were" in events[-1].text
     assert _versions(chat) == before
@@ -158,14 +139,14 @@ def test_a_model_that_keeps_failing_gives_a_clear_reply_and_keeps_the_session(ch
 def test_a_tool_call_written_as_json_text_is_used(chat, server):
     text = "```json\n" + json.dumps({"name": "plan_storyboard", "arguments": PLAN}) + "\n```"
     server.script(reply(text), reply("Planned it."))
-    events = _turn(chat, "plan a lighthouse video")
+    events = send_turn(chat, "plan a lighthouse video")
     assert [e.text for e in events if e.kind == "tool_call"] == ["plan_storyboard"]
     assert len(_versions(chat)) == 1
 
 
 def test_an_unknown_tool_is_reported_to_the_model(chat, server):
     server.script(reply(calls=[tool_call("delete_all_files", {"path": "/"})]), reply("I can't."))
-    events = _turn(chat, "delete everything")
+    events = send_turn(chat, "delete everything")
     result = next(e for e in events if e.kind == "tool_result")
     assert result.data["error"] and "delete_all_files" in result.text
     assert _versions(chat) == []
@@ -173,17 +154,17 @@ def test_an_unknown_tool_is_reported_to_the_model(chat, server):
 
 def test_a_looping_model_is_stopped(chat, server):
     server.script(reply(calls=[tool_call("plan_storyboard", PLAN)]), reply("Planned."))
-    _turn(chat, "plan a lighthouse video")
+    send_turn(chat, "plan a lighthouse video")
     server.requests.clear()
     server.script(*[reply(calls=[tool_call("describe_storyboard", {})]) for _ in range(20)])
-    events = _turn(chat, "plan something")
+    events = send_turn(chat, "plan something")
     assert f"stopped after {MAX_STEPS} steps" in events[-1].text
     assert len(server.requests) == MAX_STEPS
 
 
 def test_render_waits_for_edits_sent_in_the_same_message(chat, server):
     server.script(reply(calls=[tool_call("plan_storyboard", PLAN)]), reply("Planned."))
-    _turn(chat, "plan a lighthouse video")
+    send_turn(chat, "plan a lighthouse video")
     server.script(
         reply(
             calls=[
@@ -196,7 +177,7 @@ def test_render_waits_for_edits_sent_in_the_same_message(chat, server):
         reply(calls=[tool_call("render", {})]),
         reply("Done in neon."),
     )
-    events = _turn(chat, "neon style please")
+    events = send_turn(chat, "neon style please")
     assert [e.text for e in events if e.kind == "tool_call"] == ["edit_storyboard", "render"]
     video = store.list_videos(chat.workspace.engine, session_id=chat.session_id)[-1]
     assert video.version_number == 2
@@ -204,12 +185,12 @@ def test_render_waits_for_edits_sent_in_the_same_message(chat, server):
 
 def test_several_renders_in_one_message_become_one(chat, server):
     server.script(reply(calls=[tool_call("plan_storyboard", PLAN)]), reply("Planned."))
-    _turn(chat, "plan a lighthouse video")
+    send_turn(chat, "plan a lighthouse video")
     server.script(
         reply(calls=[tool_call("render", {"shots": [1]}), tool_call("render", {"shots": [2]})]),
         reply("Previews ready."),
     )
-    events = _turn(chat, "preview both shots")
+    events = send_turn(chat, "preview both shots")
     calls = [e for e in events if e.kind == "tool_call"]
     assert [(c.text, c.data["args"]) for c in calls] == [("render", {"shots": [1, 2]})]
 
@@ -235,7 +216,7 @@ def test_tool_calls_written_as_text_are_used(chat, server, written):
     server.script(
         reply(written.format(call=call)), reply(calls=[tool_call("render", {})]), reply("Ready.")
     )
-    events = _turn(chat, "a short video about a lighthouse")
+    events = send_turn(chat, "a short video about a lighthouse")
     assert [e.text for e in events if e.kind == "tool_call"] == ["plan_storyboard", "render"]
     assert events[-1].text == "Ready." and _video_made(chat)
     assert "<tool_call>" not in json.dumps(server.requests[-1]["messages"])
@@ -247,7 +228,7 @@ def test_tool_calls_without_ids_get_ids(chat, server):
         reply(calls=[tool_call("render", {}, with_id=False)]),
         reply("Your lighthouse video is ready."),
     )
-    events = _turn(chat, "a short video about a lighthouse")
+    events = send_turn(chat, "a short video about a lighthouse")
     assert events[-1].text == "Your lighthouse video is ready." and _video_made(chat)
     sent = server.requests[1]["messages"]
     call_id = sent[-2]["tool_calls"][0]["id"]
@@ -260,7 +241,7 @@ def test_thinking_never_reaches_the_stored_or_shown_reply(chat, server):
               calls=[tool_call("plan_storyboard", PLAN)]),
         reply("<think>\nPlanned. Now tell the user.\n</think>\n\nThe plan is ready."),
     )  # fmt: skip
-    events = _turn(chat, "a short video about a lighthouse")
+    events = send_turn(chat, "a short video about a lighthouse")
     assert events[-1].text == "The plan is ready."
     shown = " ".join(e.text for e in events)
     stored = [
@@ -292,7 +273,7 @@ def test_a_base_url_without_v1_names_the_url_and_suggests_v1(workspace, server):
         workspace=workspace.root, llm_base_url=server.root_url, llm_api_key="k", llm_model="m"
     )
     chat = Conversation(workspace, settings=settings, stitch=StitchOptions(captions=False))
-    text = _turn(chat, "hello")[-1].text
+    text = send_turn(chat, "hello")[-1].text
     assert f"HTTP 404 (not found) for {server.root_url}/chat/completions" in text
     assert f"REELCHAT_LLM_BASE_URL={server.root_url}/v1" in text
     assert "does not know the model" not in text
@@ -300,7 +281,7 @@ def test_a_base_url_without_v1_names_the_url_and_suggests_v1(workspace, server):
 
 def test_output_is_capped_and_a_reply_cut_at_the_cap_says_so(chat, server):
     server.script(cut("The tides rise and fall because"))
-    text = _turn(chat, "explain tides")[-1].text
+    text = send_turn(chat, "explain tides")[-1].text
     assert server.requests[0]["max_tokens"] == Settings().llm_max_tokens
     assert text.startswith("The tides rise and fall because")
     assert "cut at the REELCHAT_LLM_MAX_TOKENS cap of 4096 tokens" in text
@@ -312,7 +293,7 @@ def test_a_tool_call_cut_at_the_cap_is_not_applied_as_a_shorter_one(chat, server
         cut(calls=[tool_call("plan_storyboard", whole[: whole.index("Ship")])]),
         reply("Sorry, my plan was cut off."),
     )
-    events = _turn(chat, "a lighthouse video")
+    events = send_turn(chat, "a lighthouse video")
     result = next(e for e in events if e.kind == "tool_result")
     assert result.data["error"] and "REELCHAT_LLM_MAX_TOKENS" in result.text
     assert _versions(chat) == []  # not a one-shot storyboard from the cut-off arguments
@@ -320,17 +301,17 @@ def test_a_tool_call_cut_at_the_cap_is_not_applied_as_a_shorter_one(chat, server
 
 def test_a_timeout_on_a_local_server_is_not_retried_and_says_no_answer_came(chat, server):
     server.script(stall(3.0), reply("late"))
-    text = _turn(chat, "hello?")[-1].text
+    text = send_turn(chat, "hello?")[-1].text
     assert len(server.requests) == 1  # llm_max_retries=1, but a local timeout is not retried
     assert "sent no answer at all within 1.5 s" in text and "REELCHAT_LLM_TIMEOUT" in text
 
 
 def test_an_answer_that_never_ends_is_named_and_the_offline_planner_takes_the_turn(chat, server):
     server.script(reply(calls=[tool_call("plan_storyboard", PLAN)]), reply("Planned."))
-    _turn(chat, "plan a lighthouse video")
+    send_turn(chat, "plan a lighthouse video")
     server.script(drip("hello " * 100, every=0.2))
     started = time.monotonic()
-    text = _turn(chat, "make shot 1 longer")[-1].text
+    text = send_turn(chat, "make shot 1 longer")[-1].text
     assert time.monotonic() - started < 30  # the whole body would take two minutes
     assert text.startswith("The language model started answering but did not finish within 1.5 s")
     assert "so the offline planner handled this turn" in text and "REELCHAT_LLM_MAX_TOKENS" in text
@@ -346,11 +327,11 @@ def test_local_endpoints_are_told_apart_from_remote_ones():
 
 def test_a_model_that_cannot_make_a_valid_call_hands_the_turn_to_the_offline_planner(chat, server):
     server.script(reply(calls=[tool_call("plan_storyboard", PLAN)]), reply("Planned."))
-    _turn(chat, "plan a lighthouse video")
+    send_turn(chat, "plan a lighthouse video")
     server.script(
         *[reply(calls=[tool_call("edit_storyboard", '{"operations": [')]) for _ in range(3)]
     )
-    events = _turn(chat, "make shot 1 longer")
+    events = send_turn(chat, "make shot 1 longer")
     reply_text = events[-1].text
     first_sentence = reply_text.split("\n")[0]
     assert first_sentence.startswith("The language model could not make a working tool call in 3")
@@ -412,7 +393,7 @@ def test_render_progress_events_change_when_progress_does(chat, server):
         reply(calls=[tool_call("render", {})]),
         reply("Ready."),
     )
-    events = [e for e in _turn(chat, "a lighthouse video") if e.kind == "render"]
+    events = [e for e in send_turn(chat, "a lighthouse video") if e.kind == "render"]
     shown = [(e.data["kind"], e.text) for e in events]
     assert all(a != b for a, b in zip(shown, shown[1:], strict=False))  # never the same line
     frames = 2 * 3 * 24  # before: an event per frame
@@ -422,13 +403,13 @@ def test_render_progress_events_change_when_progress_does(chat, server):
 
 def test_a_turn_that_already_changed_something_is_stopped_not_handed_over(chat, server):
     server.script(reply(calls=[tool_call("plan_storyboard", PLAN)]), reply("Planned."))
-    _turn(chat, "plan a lighthouse video")
+    send_turn(chat, "plan a lighthouse video")
     restyle = {"operations": [{"op": "restyle_all", "style": "neon"}]}
     server.script(
         reply(calls=[tool_call("edit_storyboard", restyle)]),
         *[reply(calls=[tool_call("edit_storyboard", '{"operations": [')]) for _ in range(3)],
     )
-    text = _turn(chat, "neon style, and add a shot about the keeper")[-1].text
+    text = send_turn(chat, "neon style, and add a shot about the keeper")[-1].text
     assert text.startswith("The language model could not make a working tool call in 3 tries")
     assert "so I stopped; what it completed before is saved" in text
     assert "REELCHAT_LLM_BASE_URL" in text
