@@ -65,7 +65,7 @@ from reelchat.media_library import (
 )
 from reelchat.store.tables import WORKSPACE_SCOPE, MediaKind
 from reelchat.storyboard.models import Corner, Logo, Storyboard, storyboard_schema_text
-from reelchat.storyboard.validation import parse_storyboard
+from reelchat.storyboard.validation import parse_storyboard, read_storyboard_file
 from reelchat.workspace import Workspace
 
 if TYPE_CHECKING:  # the agent (LangChain, LangGraph) loads only for the commands that chat
@@ -507,13 +507,7 @@ def _attach(ws: Workspace, settings: Settings, session_id: str, said: str) -> No
 
 
 def _load_storyboard_file(path: Path) -> Storyboard:
-    if not path.is_file():
-        raise InputFileError(f"storyboard file not found: {path}")
-    try:
-        text = path.read_text(encoding="utf-8")
-    except (OSError, UnicodeDecodeError) as error:
-        raise InputFileError(f"cannot read {path}: {error}") from None
-    return parse_storyboard(text)
+    return parse_storyboard(read_storyboard_file(path))
 
 
 @app.command()

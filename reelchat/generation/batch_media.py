@@ -16,9 +16,9 @@ from dataclasses import dataclass
 from pathlib import Path, PurePosixPath, PureWindowsPath
 from typing import Any
 
-from reelchat.errors import InputFileError, MediaRefused, StoryboardInvalid
+from reelchat.errors import MediaRefused, StoryboardInvalid
 from reelchat.storyboard.models import ShotMedia, Storyboard
-from reelchat.storyboard.validation import parse_storyboard
+from reelchat.storyboard.validation import parse_storyboard, read_storyboard_file
 from reelchat.storyboard.variables import PLACEHOLDER
 
 
@@ -43,12 +43,7 @@ class BatchTemplate:
 def load_template(path: Path) -> BatchTemplate:
     """Read a batch template (storyboard JSON, possibly with `"media": "{column}"` shots);
     InputFileError or StoryboardInvalid when it cannot be used."""
-    if not path.is_file():
-        raise InputFileError(f"storyboard file not found: {path}")
-    try:
-        text = path.read_text(encoding="utf-8")
-    except (OSError, UnicodeDecodeError) as error:
-        raise InputFileError(f"cannot read {path}: {error}") from None
+    text = read_storyboard_file(path)
     try:
         data = json.loads(text)
     except json.JSONDecodeError:

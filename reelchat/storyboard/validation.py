@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
+from pathlib import Path
 from typing import Any
 
 from pydantic import ValidationError
 
-from reelchat.errors import StoryboardInvalid
+from reelchat.errors import InputFileError, StoryboardInvalid
 from reelchat.storyboard.models import Shot, Storyboard
 
 
@@ -44,6 +45,17 @@ def parse_storyboard(data: str | bytes | dict[str, Any]) -> Storyboard:
         return Storyboard.model_validate_json(data)
     except ValidationError as error:
         raise StoryboardInvalid(f"invalid storyboard: {describe(error)}") from None
+
+
+def read_storyboard_file(path: Path) -> str:
+    """The text of a storyboard file the person named (UTF-8); InputFileError when it is
+    missing or unreadable."""
+    if not path.is_file():
+        raise InputFileError(f"storyboard file not found: {path}")
+    try:
+        return path.read_text(encoding="utf-8")
+    except (OSError, UnicodeDecodeError) as error:
+        raise InputFileError(f"cannot read {path}: {error}") from None
 
 
 def build_shot(fields: dict[str, Any]) -> Shot:

@@ -2,31 +2,16 @@
 
 import re
 import time
-from pathlib import Path
 
-import pytest
 from streamlit.testing.v1 import AppTest
 
-import reelchat.ui
 from reelchat import store
 from reelchat.ui.services import workers
-from reelchat.workspace import Workspace
+from tests.ui.conftest import APP, run_app
 
-APP = str(Path(reelchat.ui.__file__).parent / "app.py")
 REQUEST = "a 4 second explainer on owls, 2 shots, 360p, 8 fps"
 
 
-@pytest.fixture
-def ws(tmp_path, monkeypatch):
-    root = tmp_path / "ws"
-    monkeypatch.setenv("REELCHAT_WORKSPACE", str(root))
-    return Workspace(root=root, database=root / "reelchat.db")
-
-
-def _app():
-    at = AppTest.from_file(APP, default_timeout=60)
-    at.run()
-    return at
 
 
 def _button(at, label):
@@ -52,7 +37,7 @@ def _chat(at, session_id, text):
 
 
 def test_a_new_session_is_selected_and_survives_a_reload(ws):
-    at = _app()
+    at = run_app()
     assert "Make a video by chatting" in at.title[0].value
     session_id = _new_session(at, ws)
     reloaded = AppTest.from_file(APP, default_timeout=60)
@@ -63,7 +48,7 @@ def test_a_new_session_is_selected_and_survives_a_reload(ws):
 
 
 def test_a_chat_turn_makes_a_storyboard_and_a_video(ws):
-    at = _app()
+    at = run_app()
     session_id = _new_session(at, ws)
     _chat(at, session_id, REQUEST)
     messages = [m.markdown[0].value for m in at.chat_message]
@@ -74,7 +59,7 @@ def test_a_chat_turn_makes_a_storyboard_and_a_video(ws):
 
 
 def test_an_edit_from_the_board_rerenders_only_that_shot_and_shows_in_the_chat(ws):
-    at = _app()
+    at = run_app()
     session_id = _new_session(at, ws)
     _chat(at, session_id, REQUEST)
     seconds = [n for n in at.number_input if n.label == "Seconds"]
@@ -94,7 +79,7 @@ def test_an_edit_from_the_board_rerenders_only_that_shot_and_shows_in_the_chat(w
 
 
 def test_switching_sessions(ws):
-    at = _app()
+    at = run_app()
     first = _new_session(at, ws)
     store.rename_session(ws.engine, session_id=first, title="First video")
     second = _new_session(at, ws)
@@ -104,7 +89,7 @@ def test_switching_sessions(ws):
 
 
 def test_bad_input_is_an_inline_error_and_loses_nothing(ws):
-    at = _app()
+    at = run_app()
     session_id = _new_session(at, ws)
     at.chat_input[0].set_value("   ").run()
     assert any("message is empty" in e.value for e in at.error)
@@ -130,7 +115,7 @@ def test_deleting_a_session_another_process_renders_is_refused_inline(ws):
     import sys
     from datetime import UTC, datetime
 
-    at = _app()
+    at = run_app()
     session_id = _new_session(at, ws)
     job = store.create_job(ws.engine, session_id=session_id, version_number=1, backend="b",
                            shots=[])  # fmt: skip
@@ -153,7 +138,7 @@ def test_deleting_a_session_another_process_renders_is_refused_inline(ws):
 def test_the_page_never_sends_a_secret_to_the_browser(ws, monkeypatch):
     secret = "sk-SERVER-SECRET-42"
     monkeypatch.setenv("OPENAI_API_KEY", secret)
-    at = _app()
+    at = run_app()
     sent = [w.value for w in at.text_input] + [w.placeholder for w in at.text_input]
     sent += [str(element.value) for element in (*at.markdown, *at.caption)]
     assert not [text for text in sent if secret in str(text)]

@@ -2,26 +2,17 @@
 sessions with the same title are told apart in the sidebar."""
 
 import time
-from pathlib import Path
 
 import pytest
 from streamlit.testing.v1 import AppTest
 
-import reelchat.ui
 from reelchat import store
 from reelchat.ui.services import workers
-from reelchat.workspace import Workspace
 from tests.openai_server import ScriptedOpenAI, streamed
+from tests.ui.conftest import APP
 
-APP = str(Path(reelchat.ui.__file__).parent / "app.py")
 PIECES = ["Hello", "! A video ", "about what", " would you like?"]
 
-
-@pytest.fixture
-def ws(tmp_path, monkeypatch):
-    root = tmp_path / "ws"
-    monkeypatch.setenv("REELCHAT_WORKSPACE", str(root))
-    return Workspace(root=root, database=root / "reelchat.db")
 
 
 @pytest.fixture

@@ -1,31 +1,15 @@
 """People's own media in the page (Streamlit's AppTest, the real script and store): uploads
 beside the chat and on a shot card, the media strip, the brand kit editor, clip provenance."""
 
-import pytest
 from PIL import Image
-from streamlit.testing.v1 import AppTest
 
 from reelchat import store
 from reelchat.media_library import add_media, list_media
 from reelchat.store.tables import WORKSPACE_SCOPE
 from reelchat.storyboard.models import Brand, Corner, Logo
 from tests.media_library.samples import png_bytes
-from tests.ui.test_app import APP, REQUEST, _chat, _finish, _new_session
-
-
-@pytest.fixture
-def ws(tmp_path, monkeypatch):
-    from reelchat.workspace import Workspace
-
-    root = tmp_path / "ws"
-    monkeypatch.setenv("REELCHAT_WORKSPACE", str(root))
-    return Workspace(root=root, database=root / "reelchat.db")
-
-
-def _app():
-    at = AppTest.from_file(APP, default_timeout=60)
-    at.run()
-    return at
+from tests.ui.conftest import run_app
+from tests.ui.test_app import REQUEST, _chat, _finish, _new_session
 
 
 def _png(colour, size=(48, 30)):
@@ -37,7 +21,7 @@ def _images(at):
 
 
 def test_uploads_beside_the_chat_are_added_once_and_shown_in_the_strip(ws):
-    at = _app()
+    at = run_app()
     session_id = _new_session(at, ws)
     uploader = at.file_uploader(key=f"media-upload-{session_id}")
     uploader.set_value(
@@ -52,7 +36,7 @@ def test_uploads_beside_the_chat_are_added_once_and_shown_in_the_strip(ws):
 
 
 def test_a_refused_upload_is_said_and_nothing_is_stored(ws):
-    at = _app()
+    at = run_app()
     session_id = _new_session(at, ws)
     at.file_uploader(key=f"media-upload-{session_id}").set_value(
         ("notes.png", b"just some text", "image/png")
@@ -62,7 +46,7 @@ def test_a_refused_upload_is_said_and_nothing_is_stored(ws):
 
 
 def test_a_picture_uploaded_on_a_shot_card_becomes_that_shots_picture(ws):
-    at = _app()
+    at = run_app()
     session_id = _new_session(at, ws)
     _chat(at, session_id, REQUEST)
     before = store.get_version(ws.engine, session_id=session_id)
@@ -87,7 +71,7 @@ def test_a_picture_uploaded_on_a_shot_card_becomes_that_shots_picture(ws):
 
 
 def test_the_brand_kit_editor_saves_the_kit_and_the_storyboard_takes_it(ws):
-    at = _app()
+    at = run_app()
     session_id = _new_session(at, ws)
     _chat(at, session_id, REQUEST)
     logo = add_media(ws, _png("black", (20, 20)), scope=WORKSPACE_SCOPE, label="logo.png")
