@@ -35,6 +35,10 @@ def start_executor(local_ray):
     started = []
 
     def start(settings):
+        # an executor a CLI test left in the process cache holds the instance's CPUs: end it
+        for cached in executors._EXECUTORS.values():
+            cached.close()
+        executors._EXECUTORS.clear()
         started.append(RayExecutor.from_settings(settings))
         return started[-1]
 
