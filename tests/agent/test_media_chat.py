@@ -9,7 +9,7 @@ import pytest
 from reelchat.agent.parse.media import corner_in, region_in
 from reelchat.agent.parse.reading import read_message
 from reelchat.agent.session import SessionState
-from reelchat.storyboard.models import Corner, Logo, Region, ShotMedia
+from reelchat.storyboard.models import Camera, Corner, Logo, Region, ShotMedia
 from reelchat.storyboard.templates import ONBOARDING, from_template
 from reelchat.tools.apply import apply_all
 from reelchat.tools.media import MediaRef, SessionMedia
@@ -414,3 +414,136 @@ def test_asking_about_the_media_lists_it_with_where_each_is_used(said):
     assert not reading.calls
     (answer,) = reading.notes()
     assert f'"export.png": image {EXPORT}, in shot 2' in answer and '"Inter.ttf": font' in answer
+
+
+def _branded(pictures: dict[int, ShotMedia] | None = None, **brand: object) -> SessionState:
+    state = _state(pictures)
+    board = state.storyboard.model_copy(
+        update={"brand": state.storyboard.brand.model_copy(update=brand)}
+    )
+    return SessionState(version=2, storyboard=board)
+
+
+@pytest.mark.parametrize(
+    ("said", "size"),
+    [
+        ("make the logo half as big", 0.06),
+        ("make the logo twice as big", 0.24),
+        ("logo three times as large", 0.36),
+        ("halve the logo", 0.06),
+        ("make the logo 50% smaller", 0.06),
+        ("make the logo 25% bigger", 0.15),
+        ("make the logo a bit smaller", 0.102),
+        ("make the logo much bigger", 0.24),
+        ("make the logo much smaller", 0.06),
+        ("logo at 10% of the width", 0.1),
+    ],
+)
+def test_relative_logo_sizes_do_what_they_say(said, size):
+    brand = _brand_after(said, _branded(logo=Logo(media=LOGO, size=0.12)))
+    assert brand["logo"]["size"] == pytest.approx(size, abs=1e-3)
+
+
+def test_half_as_big_said_twice_halves_again_not_it_is_so_already():
+    state = _branded(logo=Logo(media=LOGO, size=0.12))
+    board, _ = apply_all(
+        state.storyboard,
+        list(
+            read_message("make the logo half as big", state, None, MEDIA).calls[0].args.operations
+        ),
+    )
+    again = _brand_after("make the logo half as big", SessionState(version=3, storyboard=board))
+    assert again["logo"]["size"] == pytest.approx(0.03, abs=1e-3)
+
+
+@pytest.mark.parametrize(
+    ("said", "start", "corner"),
+    [
+        ("move the logo to the top", "bottom_right", "top_right"),
+        ("move the logo to the left", "bottom_right", "bottom_left"),
+        ("put the logo at the bottom", "top_left", "bottom_left"),
+        ("move the logo up", "bottom_left", "top_left"),
+        ("move the logo to the right side", "top_left", "top_right"),
+        ("move the logo to the top left", "bottom_right", "top_left"),
+    ],
+)
+def test_moving_the_logo_to_one_side_keeps_the_other(said, start, corner):
+    brand = _brand_after(said, _branded(logo=Logo(media=LOGO, corner=start)))
+    assert brand["logo"]["corner"] == corner
+
+
+def test_moving_a_logo_the_video_does_not_have_says_so_and_adds_none():
+    assert "no logo yet" in _problems("move the logo to the top", _state())
+
+
+@pytest.mark.parametrize(
+    "said",
+    ["go back to the normal font", "use the default font", "switch back to the standard font"],
+)
+def test_going_back_to_the_usual_font_clears_the_brand_font(said):
+    assert _brand_after(said, _branded(font=FONT))["font"] is None
+
+
+ZOOMED = ShotMedia(
+    id=EXPORT,
+    focus=Region(x=0.5, y=0.0, width=0.5, height=0.5),
+    highlight=Region(x=0.0, y=0.0, width=0.5, height=0.5),
+)
+
+
+def _zoomed_state() -> SessionState:
+    state = _state({2: ZOOMED, 3: ZOOMED})
+    shots = [
+        shot.model_copy(update={"camera": Camera.zoom_in}) if n in (2, 3) else shot
+        for n, shot in enumerate(state.storyboard.shots, 1)
+    ]
+    return SessionState(version=2, storyboard=state.storyboard.model_copy(update={"shots": shots}))
+
+
+@pytest.mark.parametrize(
+    "said",
+    [
+        "don't zoom on shot 3, show the whole screenshot",
+        "no zoom region in shot 3",
+        "show the whole picture in shot 3",
+        "remove the focus from shot 3",
+        "stop zooming in shot 3",
+    ],
+)
+def test_not_zooming_clears_the_focus_region_and_stills_the_camera(said):
+    state = _zoomed_state()
+    reading = read_message(said, state, None, MEDIA)
+    assert reading.notes() == []
+    board, _ = apply_all(state.storyboard, list(reading.calls[0].args.operations))
+    shot = board.shots[2]
+    assert shot.media.focus is None and shot.camera == "static"
+    assert shot.media.highlight == ZOOMED.highlight and board.shots[1] == state.storyboard.shots[1]
+
+
+@pytest.mark.parametrize(
+    "said",
+    [
+        "remove the highlight from shot 2",
+        "no highlight in shot 2",
+        "don't highlight anything in shot 2",
+    ],
+)
+def test_removing_a_highlight_keeps_the_picture_and_its_zoom(said):
+    state = _zoomed_state()
+    reading = read_message(said, state, None, MEDIA)
+    assert not reading.problems, reading.problems
+    board, _ = apply_all(state.storyboard, list(reading.calls[0].args.operations))
+    assert board.shots[1].media == ZOOMED.model_copy(update={"highlight": None})
+    assert board.shots[1].camera == "zoom_in" and board.shots[2] == state.storyboard.shots[2]
+
+
+def test_removing_a_highlight_a_shot_lacks_says_exactly_that():
+    reading = read_message("remove the highlight from shot 4", _zoomed_state(), None, MEDIA)
+    assert not reading.calls and reading.notes() == ["Nothing to change: shot 4 has no highlight."]
+
+
+def test_a_later_clause_means_the_shot_named_earlier_even_when_that_clause_failed():
+    state = _zoomed_state()
+    reading = read_message("use nothere.png in shot 2 and zoom into the centre", state, 3, MEDIA)
+    ops = [op for call in reading.calls for op in call.args.operations]
+    assert reading.problems and {op.shot for op in ops} == {2}

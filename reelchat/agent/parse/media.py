@@ -304,19 +304,86 @@ def _media_question(match: re.Match[str], ctx: Context) -> list[Item]:
 _REMOVE = r"\b(?:remove|delete|drop|no|without|take (?:away|off|out)|get rid of|hide|lose|clear)\b"
 
 
+_TIMES = {
+    "twice": 2.0,
+    "double": 2.0,
+    "three times": 3.0,
+    "thrice": 3.0,
+    "triple": 3.0,
+    "half": 0.5,
+    "a third": 1 / 3,
+    "a quarter": 0.25,
+    "one third": 1 / 3,
+    "one quarter": 0.25,
+    "two thirds": 2 / 3,
+    "three quarters": 0.75,
+}
+_AS_BIG = r"(?:as\s+(?:big|large|wide)|the\s+size|(?:of\s+)?(?:its|the)\s+(?:current\s+)?size)"
+_FACTOR = re.compile(
+    rf"\b(?P<word>{'|'.join(sorted(_TIMES, key=len, reverse=True))}|(?P<n>\d+(?:\.\d+)?)\s*"
+    rf"(?:x|times))\s+{_AS_BIG}\b|\b(?P<verb>double|halve|triple)\b(?:\s+(?:it|the\s+logo))?",
+    re.I,
+)
+_RELATIVE_PERCENT = re.compile(
+    r"(\d+(?:\.\d+)?)\s*%\s*(smaller|bigger|larger|less|more|narrower|wider)\b", re.I
+)
+_LOT = r"\b(?:much|a lot|lots|far|way|significantly|considerably|a good deal)\b"
+_BIT = r"\b(?:a (?:bit|little|touch|tad)|slightly|somewhat)\b"
+
+
 def _logo_size(text: str, current: float) -> float | None:
+    """The logo width (a fraction of the frame width) `text` asks for, from the `current` one:
+    "10% of the width" is 0.1; "half as big" and "twice as big" multiply; "20% smaller" takes a
+    fifth off; "a bit smaller" x0.85, "smaller" x0.7, "much smaller" x0.5 (and the inverse for
+    bigger); "small" 0.08 and "big" 0.2 when no comparison is said. None when it asks none."""
+    if relative := _RELATIVE_PERCENT.search(text):
+        change = float(relative[1]) / 100
+        grow = relative[2].lower() in ("bigger", "larger", "more", "wider")
+        return current * (1 + change if grow else 1 - change)
     percent = re.search(r"(\d+(?:\.\d+)?)\s*%", text)
     if percent and not re.search(r"opaci|transparen", text, re.I):
         return float(percent[1]) / 100
-    if re.search(r"\b(?:a (?:bit|little|touch) )?(?:smaller|less big|shrink)\b", text, re.I):
-        return current * (0.85 if re.search(r"\ba (?:bit|little|touch)\b", text, re.I) else 0.7)
-    if re.search(r"\b(?:bigger|larger|grow)\b", text, re.I):
-        return current * (1.15 if re.search(r"\ba (?:bit|little|touch)\b", text, re.I) else 1.4)
+    if factor := _FACTOR.search(text):
+        if factor["verb"]:
+            verb = factor["verb"].lower()
+            return current * {"double": 2.0, "halve": 0.5, "triple": 3.0}[verb]
+        if factor["n"]:
+            return current * float(factor["n"])
+        return current * _TIMES[" ".join(factor["word"].lower().split())]
+    smaller = re.search(r"\b(?:smaller|less big|shrink|tinier|narrower)\b", text, re.I)
+    bigger = re.search(r"\b(?:bigger|larger|grow|enlarge|wider)\b", text, re.I)
+    if smaller or bigger:
+        step = 0.5 if re.search(_LOT, text, re.I) else 0.85 if re.search(_BIT, text, re.I) else 0.7
+        return current * step if smaller else current / step
     if re.search(r"\b(?:tiny|small)\b", text, re.I):
         return 0.08
     if re.search(r"\b(?:big|large)\b", text, re.I):
         return 0.2
     return None
+
+
+_SIDE_WORD = re.compile(
+    r"\b(?:to|at|in|on|towards?|into)\s+(?:the\s+)?(?P<side>top|upper|bottom|lower|left|right)"
+    r"(?:\s+(?:side|edge|part|half))?\b(?![\s-]+(?:left|right|top|bottom))|\b(?P<dir>up|down)\b",
+    re.I,
+)
+
+
+def _moved_corner(text: str, current: Corner) -> Corner | None:
+    """The corner `text` moves the logo to: a corner said in full ("bottom left"), else one side
+    ("to the top", "to the left", "up") that keeps the other side of the `current` corner."""
+    if corner := corner_in(text):
+        return corner
+    side = _SIDE_WORD.search(text)
+    if side is None:
+        return None
+    word = (side["side"] or {"up": "top", "down": "bottom"}[side["dir"].lower()]).lower()
+    vertical, horizontal = current.value.split("_")
+    if word in ("top", "upper", "bottom", "lower"):
+        vertical = "top" if word in ("top", "upper") else "bottom"
+    else:
+        horizontal = word
+    return Corner(f"{vertical}_{horizontal}")
 
 
 def _logo_opacity(text: str, current: float) -> float | None:
@@ -352,13 +419,18 @@ def _logo(match: re.Match[str], ctx: Context) -> list[Item]:
     if re.search(_REMOVE, text, re.I) and not _FILE.search(text):
         return [_model(UpdateBrand, op="update_brand", remove=["logo"])]
     current = ctx.board.brand.logo
+    if current is None and re.search(r"\b(?:move|shift|put back|resize|shrink)\b", text, re.I):
+        raise Unclear(
+            'the video has no logo yet, so there is none to change; say e.g. "put our logo in '
+            'the top right corner"'
+        )
     named = named_media(text, ctx)
     item = named[0] if named else logo_item(ctx)
     if item.kind != "image":
         raise Unclear(f'"{item.label}" is a {item.kind}; a logo must be an image')
     logo = current.model_copy(update={"media": item.id}) if current else Logo(media=item.id)
     changes: dict[str, object] = {}
-    if corner := corner_in(text):
+    if corner := _moved_corner(text, logo.corner):
         changes["corner"] = corner
     if (size := _logo_size(text, logo.size)) is not None:
         changes["size"] = _bounded("size", size)
@@ -397,11 +469,17 @@ def _brand_colours(match: re.Match[str], ctx: Context) -> list[Item]:
     return [_model(UpdateBrand, op="update_brand", colours=codes)]
 
 
+_USUAL = (
+    r"|\b(?:default|normal|standard|original|usual|regular|plain|built-?in|stock)\b|"
+    r"\b(?:go|switch|change|set)\s+(?:it\s+)?back\b|\breset\b|\bundo the\b"
+)
+
+
 @media_phrasing(r"\b(?:brand\s+)?font\b|\.(?:ttf|otf)\b")
 def _font(match: re.Match[str], ctx: Context) -> list[Item]:
     """'use Inter.ttf as our font', 'back to the default font'."""
     text = match.string
-    if re.search(_REMOVE + r"|\bdefault\b", text, re.I) and not _FILE.search(text):
+    if re.search(_REMOVE + _USUAL, text, re.I) and not _FILE.search(text):
         return [_model(UpdateBrand, op="update_brand", remove=["font"])]
     named = named_media(text, ctx)
     fonts = [item for item in ctx.media.items if item.kind == "font"]
@@ -428,6 +506,61 @@ def _shots_for(text: str, ctx: Context, what: str) -> list[int]:
 def _without(text: str, found: re.Match[str] | None) -> str:
     """`text` less the media phrase, so 'shot 2' is not read from '2nd screenshot'."""
     return text if found is None else text[: found.start()] + " " + text[found.end() :]
+
+
+_NO_HIGHLIGHT = (
+    rf"{_REMOVE}.*\bhighlight(?:s|ing|ed)?\b|\bun-?highlight\b|"
+    r"\bdon'?t\s+highlight\b|\bdo\s+not\s+highlight\b|\bhighlight\w*\s+(?:off|nothing)\b"
+)
+_NO_FOCUS = (
+    r"\b(?:don'?t|do\s+not|no\s+more|stop|never|not)\s+(?:\w+\s+)?zoom(?:ing)?\b|"
+    r"\b(?:no|without|remove|delete|drop|clear|take\s+(?:away|off|out)|get\s+rid\s+of|undo)\s+"
+    r"(?:the\s+|any\s+|a\s+)?(?:zoom|focus)(?:\s+(?:region|area|part|box|in))?\b|"
+    r"\b(?:show|see|display|keep)\s+(?:the\s+)?(?:whole|entire|full|complete|all\s+of\s+the)\s+"
+    rf"(?:{_IMAGE_NOUNS}|screen|thing|page|frame)\b|\bzoom(?:ed)?\s+(?:all\s+the\s+way\s+)?out\b"
+)
+
+
+@media_phrasing(rf"{_NO_HIGHLIGHT}|{_NO_FOCUS}")
+def _clear_region(match: re.Match[str], ctx: Context) -> list[Item]:
+    """'remove the highlight from shot 2', 'don't zoom on shot 3, show the whole screenshot',
+    'no zoom region', 'show the whole picture': the shot's highlight, or its focus region and
+    its camera move in, are taken off (the picture stays)."""
+    text = match.string
+    highlight = re.search(_NO_HIGHLIGHT, text, re.I) is not None
+    focus = re.search(_NO_FOCUS, text, re.I) is not None
+    try:
+        named = named_media(text, ctx)
+    except Unclear:
+        named = None
+    rest = _without(text, named[1] if named else None)
+    target = ctx.target(rest)
+    if target.whole or (
+        not target.shots and ctx.focus is None and re.search(r"\b(?:all|every|any)\b", rest, re.I)
+    ):
+        shots = list(range(1, ctx.count + 1))
+    else:
+        shots = _shots_for(rest, ctx, "take the highlight off" if highlight else "show whole in")
+    items: list[Item] = []
+    for shot in shots:
+        current = ctx.board.shots[shot - 1]
+        picture = current.media
+        if picture is not None:
+            cleared = picture.model_copy(
+                update={
+                    **({"highlight": None} if highlight else {}),
+                    **({"focus": None} if focus else {}),
+                }
+            )
+            if cleared != picture:
+                items.append(_set(shot, cleared))
+        if focus and current.camera in ("zoom_in", "zoom_out"):
+            items.append(_update(shot, camera="static"))
+    if not items:
+        what = "highlight" if highlight else "zoom or focus region"
+        where = f"shot {shots[0]} has" if len(shots) == 1 else "no shot has"
+        return [Answer(f"Nothing to change: {where} no {what}.", soft=not highlight)]
+    return items
 
 
 @media_phrasing(
