@@ -517,7 +517,7 @@ _NO_FOCUS = (
     r"\b(?:no|without|remove|delete|drop|clear|take\s+(?:away|off|out)|get\s+rid\s+of|undo)\s+"
     r"(?:the\s+|any\s+|a\s+)?(?:zoom|focus)(?:\s+(?:region|area|part|box|in))?\b|"
     r"\b(?:show|see|display|keep)\s+(?:the\s+)?(?:whole|entire|full|complete|all\s+of\s+the)\s+"
-    rf"(?:{_IMAGE_NOUNS}|screen|thing|page|frame)\b|\bzoom(?:ed)?\s+(?:all\s+the\s+way\s+)?out\b"
+    rf"(?:{_IMAGE_NOUNS}|screen|thing|page|frame)\b"
 )
 
 
