@@ -547,3 +547,116 @@ def test_a_later_clause_means_the_shot_named_earlier_even_when_that_clause_faile
     reading = read_message("use nothere.png in shot 2 and zoom into the centre", state, 3, MEDIA)
     ops = [op for call in reading.calls for op in call.args.operations]
     assert reading.problems and {op.shot for op in ops} == {2}
+
+
+def _pictured() -> SessionState:
+    return _state({1: ShotMedia(id=HOME), 2: ZOOMED, 3: ShotMedia(id=MEI)})
+
+
+@pytest.mark.parametrize(
+    "said",
+    [
+        "swap the pictures of shot 1 and shot 2",
+        "switch the screenshots in shots 1 and 2",
+        "exchange the images of shot 1 and shot 2",
+    ],
+)
+def test_swapping_two_shots_pictures_swaps_them_with_their_zoom(said):
+    assert _operations(said, _pictured()) == [
+        {
+            "op": "set_shot_media",
+            "shot": 1,
+            "media": ZOOMED.model_dump(mode="json", exclude_none=True),
+        },
+        {"op": "set_shot_media", "shot": 2, "media": {"id": HOME}},
+    ]
+
+
+def test_the_screenshots_in_fewer_shots_than_pictures_says_which_are_left_out():
+    reading = read_message("use the screenshots in shots 1 to 2", _state(), None, MEDIA)
+    ops = [op for call in reading.calls for op in call.args.operations]
+    assert [(op.shot, op.media.id) for op in ops] == [(1, HOME), (2, EXPORT)]
+    assert '"mei-photo.jpg" in no shot' in " ".join(reading.notes())
+
+
+def test_the_screenshots_in_more_shots_than_pictures_is_a_clear_refusal():
+    said = _problems("use the screenshots in shots 1 to 5", _state())
+    assert "5 shots were named but there are only 3 pictures" in said
+    assert "shot(s)" not in said
+
+
+@pytest.mark.parametrize(
+    ("said", "shots"),
+    [
+        ("take the picture out of shot 3", [3]),
+        ("take shot 3's photo away", [3]),
+        ("remove all pictures", [1, 2, 3]),
+        ("get rid of all the pictures", [1, 2, 3]),
+        ("remove the pictures from every shot", [1, 2, 3]),
+    ],
+)
+def test_taking_pictures_out(said, shots):
+    assert _operations(said, _pictured()) == [
+        {"op": "set_shot_media", "shot": shot} for shot in shots
+    ]
+
+
+@pytest.mark.parametrize(
+    ("said", "answer"),
+    [
+        ("which picture is in shot 1?", 'Shot 1 shows "home.png".'),
+        ("which picture does shot 3 use?", 'Shot 3 shows "mei-photo.jpg".'),
+        ("what image does shot 4 show?", "Shot 4 has no picture of yours"),
+        ("which screenshot is in shot 2?", 'Shot 2 shows "export.png", zooming to 50% x 50%'),
+    ],
+)
+def test_which_picture_a_shot_shows_is_answered_by_its_label(said, answer):
+    reading = read_message(said, _pictured(), None, MEDIA)
+    assert not reading.calls and reading.notes()[0].startswith(answer), reading.notes()
+
+
+def test_zoom_and_highlight_it_highlights_the_region_zoomed_to():
+    state = _pictured()
+    reading = read_message("zoom into the top right of shot 3 and highlight it", state, None, MEDIA)
+    assert reading.notes() == []
+    board, _ = apply_all(state.storyboard, list(reading.calls[0].args.operations))
+    picture = board.shots[2].media
+    assert picture.focus == picture.highlight == Region(**TOP_RIGHT)
+
+
+def test_highlight_it_with_no_zoom_region_says_where_is_missing():
+    assert "zooms to no region" in _problems("highlight it in shot 1", _pictured())
+
+
+PORTRAITS = SessionMedia(
+    items=(
+        _item(HOME, "portrait.jpg"),
+        _item(EXPORT, "landscape.jpg"),
+        _item(MEI, "portrait-2.jpg"),
+    )
+)
+
+
+def test_the_portrait_photo_is_portrait_jpg_and_a_later_clause_zooms_the_same_shot():
+    ops = _operations(
+        "use the portrait photo in shot 2 and zoom into the centre", _state(), PORTRAITS
+    )
+    assert {op["shot"] for op in ops} == {2}
+    assert ops[-2]["media"] == {
+        "id": HOME,
+        "focus": {"x": 0.25, "y": 0.25, "width": 0.5, "height": 0.5},
+    }
+
+
+@pytest.mark.parametrize(
+    ("said", "colours"),
+    [
+        ("use the brand colour red", ["#ff0000"]),
+        ("use the brand colours navy and #ff6600", ["#000080", "#ff6600"]),
+        ("our brand colours are red, white and blue", ["#ff0000", "#ffffff", "#0000ff"]),
+        ("brand colours: dark blue and light-green", ["#00008b", "#90ee90"]),
+        ("brand colours coral and rebeccapurple", ["#ff7f50", "#663399"]),
+    ],
+)
+def test_brand_colours_from_css_colour_names(said, colours):
+    assert _brand_after(said, _state())["colours"] == colours

@@ -9,6 +9,8 @@ from __future__ import annotations
 
 import re
 
+from PIL import ImageColor
+
 from reelchat.agent.parse.references import REFERENCE
 
 _SENTENCE = re.compile(r"(?<=[.!?;])\s+|\n+|\s*;\s*")
@@ -42,6 +44,16 @@ _COLOUR_ONLY = re.compile(
     re.I,
 )
 """A piece that is only a colour ("more orange and red"): it joins the colours before it."""
+
+
+def _colour_names_only(piece: str) -> bool:
+    """True when `piece` is only CSS colour names ("white", "dark blue", "light-green")."""
+    words = re.findall(r"[a-z]+", piece.lower())
+    return bool(words) and (
+        "".join(words) in ImageColor.colormap or all(w in ImageColor.colormap for w in words)
+    )
+
+
 _BETWEEN = re.compile(r"\bbetween\s+(?:(?:shots?|scenes?)\s+)?\w+$", re.I)
 """A piece ending "between 2": its "and" names the other shot ("add a shot between 2 and 3...")."""
 
@@ -103,6 +115,7 @@ def clauses(sentence: str) -> list[str]:
             or _BETWEEN.search(merged[-1])
             or _COLOUR_ONLY.match(piece)
             or _HEX_ONLY.match(piece)
+            or (_colour_names_only(piece) and re.search(r"colou?rs?\b", merged[-1], re.I))
             or (_LOGO_TAIL.match(piece) and re.search(r"\blogo\b", merged[-1], re.I))
         ):
             merged[-1] = f"{merged[-1]} and {piece}"  # "remove shot 2 and shot 3"
