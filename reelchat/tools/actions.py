@@ -12,6 +12,7 @@ from typing import Any
 
 from reelchat import store
 from reelchat.errors import NotFound, StoryboardInvalid, VersionConflict
+from reelchat.generation.cache import clips_changed
 from reelchat.generation.estimate import estimate_job
 from reelchat.generation.runner import render_session, start_job
 from reelchat.storyboard import edits
@@ -191,7 +192,7 @@ def edit_storyboard(ctx: ToolContext, args: EditStoryboardArgs) -> str:
         check_media(
             storyboard, load_media(ctx.workspace, ctx.session_id), known=media_ids(original)
         )
-        rerender = edits.changed_shots(original, storyboard)
+        rerender = clips_changed(ctx.executor.backend, original, storyboard)
         row = store.add_version(
             ctx.workspace.engine,
             session_id=ctx.session_id,

@@ -135,3 +135,22 @@ def test_removing_the_logo_when_there_is_none_changes_nothing(ctx):
                 ]
             },
         )
+
+
+def test_shots_to_render_again_are_the_clips_the_render_makes_anew(ctx):
+    font = add_media(ctx.workspace, DEJAVU, scope=WORKSPACE_SCOPE)
+    logo = add_media(ctx.workspace, picture("white"), scope=WORKSPACE_SCOPE, label="logo.png")
+    run_action(ctx, "plan_storyboard", PLAN)
+    assert "2 shot(s) rendered, 0 reused" in run_action(ctx, "render", {})
+    answer = run_action(
+        ctx,
+        "edit_storyboard",
+        {"operations": [{"op": "update_brand", "font": font.id, "logo": {"media": logo.id}}]},
+    )
+    assert "Shots to render again: none." in answer  # both are laid over at the stitch
+    assert "0 shot(s) rendered, 2 reused" in run_action(ctx, "render", {})
+    answer = run_action(
+        ctx, "edit_storyboard", {"operations": [{"op": "update_brand", "colours": ["#ff6600"]}]}
+    )
+    assert "Shots to render again: 1, 2." in answer  # the animatic's palette
+    assert "2 shot(s) rendered, 0 reused" in run_action(ctx, "render", {})
