@@ -660,3 +660,17 @@ def test_the_portrait_photo_is_portrait_jpg_and_a_later_clause_zooms_the_same_sh
 )
 def test_brand_colours_from_css_colour_names(said, colours):
     assert _brand_after(said, _state())["colours"] == colours
+
+
+@pytest.mark.parametrize(
+    ("said", "corner", "size"),
+    [
+        ("logo bottom left, half as big", "bottom_left", 0.06),
+        ("make the logo smaller and move it to the top", "top_right", 0.084),
+        ("logo top left and much smaller", "top_left", 0.06),
+    ],
+)
+def test_a_logo_move_and_resize_in_one_message_does_both(said, corner, size):
+    brand = _brand_after(said, _branded(logo=Logo(media=LOGO, size=0.12)))
+    assert brand["logo"]["corner"] == corner
+    assert brand["logo"]["size"] == pytest.approx(size, abs=1e-3)

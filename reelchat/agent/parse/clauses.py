@@ -64,7 +64,10 @@ _LOGO_TAIL = re.compile(
     r"^(?:(?:a\s+)?(?:bit|little|touch|lot|much)\s+)?(?:smaller|bigger|larger|more transparent|"
     r"less transparent|more opaque|fainter|subtler|more subtle|(?:in\s+the\s+)?(?:top|bottom|upper|"
     r"lower)[\s-]+(?:left|right)(?:\s+corner)?|(?:at\s+)?\d+(?:\.\d+)?\s*%\s*(?:transparent|"
-    r"opaque|opacity|wide|of the width)?|(?:opacity|transparency)\s+\d+(?:\.\d+)?\s*%)$",
+    r"opaque|opacity|wide|of the width|smaller|bigger|larger)?|(?:opacity|transparency)\s+"
+    r"\d+(?:\.\d+)?\s*%|(?:half|twice|three times|\d+(?:\.\d+)?\s*(?:x|times))\s+as\s+"
+    r"(?:big|large|wide)|(?:much|a lot|far|way)\s+(?:smaller|bigger|larger)|(?:move\s+it\s+)?"
+    r"(?:to|at|in)\s+the\s+(?:top|bottom|left|right)(?:\s+(?:side|edge))?)$",
     re.I,
 )
 """A piece that only resizes or moves something ("logo bottom left, smaller"): it joins the
