@@ -472,8 +472,11 @@ def test_moving_the_logo_to_one_side_keeps_the_other(said, start, corner):
     assert brand["logo"]["corner"] == corner
 
 
-def test_moving_a_logo_the_video_does_not_have_says_so_and_adds_none():
-    assert "no logo yet" in _problems("move the logo to the top", _state())
+@pytest.mark.parametrize(
+    "said", ["move the logo to the top", "make the logo half as big", "make the logo smaller"]
+)
+def test_changing_a_logo_the_video_does_not_have_says_so_and_adds_none(said):
+    assert "no logo yet" in _problems(said, _state())
 
 
 @pytest.mark.parametrize(
@@ -674,3 +677,8 @@ def test_a_logo_move_and_resize_in_one_message_does_both(said, corner, size):
     brand = _brand_after(said, _branded(logo=Logo(media=LOGO, size=0.12)))
     assert brand["logo"]["corner"] == corner
     assert brand["logo"]["size"] == pytest.approx(size, abs=1e-3)
+
+
+def test_adding_the_logo_smaller_adds_it_smaller():
+    brand = _brand_after("put our logo in the top left corner, smaller", _state())
+    assert brand["logo"]["corner"] == "top_left" and brand["logo"]["size"] < 0.12

@@ -457,7 +457,15 @@ def _logo(match: re.Match[str], ctx: Context) -> list[Item]:
     if re.search(_REMOVE, text, re.I) and not _FILE.search(text):
         return [_model(UpdateBrand, op="update_brand", remove=["logo"])]
     current = ctx.board.brand.logo
-    if current is None and re.search(r"\b(?:move|shift|put back|resize|shrink)\b", text, re.I):
+    adds = re.search(r"\b(?:put|add|use|place|show|include|insert|with)\b", text, re.I)
+    resizes = (
+        _RELATIVE_PERCENT.search(text)
+        or _FACTOR.search(text)
+        or re.search(r"\b(?:smaller|bigger|larger|shrink|grow|enlarge|tinier)\b", text, re.I)
+    )
+    if current is None and (
+        re.search(r"\b(?:move|shift|put back|resize)\b", text, re.I) or (resizes and not adds)
+    ):
         raise Unclear(
             'the video has no logo yet, so there is none to change; say e.g. "put our logo in '
             'the top right corner"'
