@@ -207,6 +207,8 @@ def test_format_words_never_reach_the_title():
         ("an explainer about owls in 4 shot", 4, "owls"),
         ("a 5 scene explainer about owls", 5, "owls"),
         ("an explainer about owls in 20 seconds", 4, "owls"),
+        ("a product demo of our app Notely showing the export button in 3 shot", 3, "notely"),
+        ("welcome Mei to the design team in a 3-shot video", 3, "mei"),
     ],
 )
 def test_a_shot_count_however_written_is_the_count_and_no_part_of_the_subject(

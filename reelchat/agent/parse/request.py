@@ -217,9 +217,10 @@ def plan_new_video(
     cleaned = _RESTART.sub("", cleaned)
     cleaned = re.sub(r"\s+instead\b", "", cleaned, flags=re.I)
     topic, audience = topic_and_audience(cleaned.strip(" ,;"))
+    said = without(text, [count_match.span()]) if count_match else text  # no "4-shot" in them
     details = (
-        onboarding_details(text) if template is ONBOARDING
-        else demo_details(text) if template is PRODUCT_DEMO
+        onboarding_details(said) if template is ONBOARDING
+        else demo_details(said) if template is PRODUCT_DEMO
         else {}
     )  # fmt: skip
     settings = {f.setting: f.value for f in formats if isinstance(f, Found)}
