@@ -71,6 +71,20 @@ def shot_requests(storyboard: Storyboard, backend: VideoBackend) -> list[tuple[S
     return planned
 
 
+def clips_changed(backend: VideoBackend, old: Storyboard, new: Storyboard) -> frozenset[str]:
+    """Ids of the shots of `new` whose clip `backend` must render again after an edit from
+    `old`: new shots, and those whose cache key differs (what the backend consumes changed; a
+    brand font or logo, laid over at the stitch, changes no clip)."""
+    before = {
+        shot.id: key for shot, (_, key) in zip(old.shots, shot_requests(old, backend), strict=True)
+    }
+    return frozenset(
+        shot.id
+        for shot, (_, key) in zip(new.shots, shot_requests(new, backend), strict=True)
+        if before.get(shot.id) != key
+    )
+
+
 def clip_path(workspace: Workspace, session_id: str, key: str) -> Path:
     """Where the clip with `key` lives in a session (it may not exist yet)."""
     return workspace.clip_path(session_id, key)

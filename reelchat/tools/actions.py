@@ -12,6 +12,7 @@ from typing import Any
 
 from reelchat import store
 from reelchat.errors import NotFound, StoryboardInvalid, VersionConflict
+from reelchat.generation.cache import clips_changed
 from reelchat.generation.estimate import estimate_job
 from reelchat.generation.runner import render_session, start_job
 from reelchat.storyboard import edits
@@ -21,17 +22,25 @@ from reelchat.storyboard.variables import personal_shots, templatise, variables_
 from reelchat.tools import history
 from reelchat.tools.apply import apply_all
 from reelchat.tools.arguments import (
+    EditOperation,
     EditStoryboardArgs,
     MakeTemplateArgs,
     PlanStoryboardArgs,
     RedoArgs,
     RenderArgs,
     RestoreVersionArgs,
+    SetShotMedia,
     UndoArgs,
     WriteScriptArgs,
 )
 from reelchat.tools.context import ToolContext
-from reelchat.tools.media import brand_ids, check_media, load_media, media_ids
+from reelchat.tools.media import (
+    SessionMedia,
+    brand_ids,
+    check_media,
+    load_media,
+    media_ids,
+)
 
 
 def summary_line(result: str) -> str:
@@ -40,8 +49,11 @@ def summary_line(result: str) -> str:
     return lines[0] if lines else ""
 
 
-def describe(storyboard: Storyboard, version: int | None = None) -> str:
-    """The storyboard as short numbered lines: what a model (or person) needs to edit it."""
+def describe(
+    storyboard: Storyboard, version: int | None = None, media: SessionMedia | None = None
+) -> str:
+    """The storyboard as short numbered lines: what a model (or person) needs to edit it;
+    pictures by their label too when the session's `media` is given."""
     head = f'Storyboard{f" version {version}" if version else ""}: "{storyboard.title}", '
     head += (
         f"{len(storyboard.shots)} shots, {storyboard.runtime:.1f} s, {storyboard.aspect}, "
@@ -54,7 +66,7 @@ def describe(storyboard: Storyboard, version: int | None = None) -> str:
     for number, shot in enumerate(storyboard.shots, start=1):
         extra = f", style: {shot.style}" if shot.style else ""
         caption = f" Caption: {shot.caption}" if shot.caption else ""
-        picture = f" Picture: {describe_picture(shot.media)}." if shot.media else ""
+        picture = f" Picture: {describe_picture(shot.media, media)}." if shot.media else ""
         lines.append(
             f"{number}. {shot.title} ({shot.duration:g} s, {shot.camera}, then {shot.transition}, "
             f"seed {shot.seed}{extra}) Prompt: {shot.prompt} Narration: {shot.narration or '-'}"
@@ -67,9 +79,11 @@ def _region(region: Region) -> str:
     return f"x {region.x:.2g}, y {region.y:.2g}, {region.width:.2g} x {region.height:.2g}"
 
 
-def describe_picture(media: ShotMedia) -> str:
-    """'0123456789abcdef, focus x 0.5, y 0, 0.5 x 0.5': a shot's picture in words."""
-    parts = [media.id]
+def describe_picture(media: ShotMedia, items: SessionMedia | None = None) -> str:
+    """'0123456789abcdef, focus x 0.5, y 0, 0.5 x 0.5': a shot's picture in words; with the
+    session's media `items`, its label first: '"screen-1.png" (0123456789abcdef), ...'."""
+    item = items.get(media.id) if items is not None else None
+    parts = [f'"{item.label}" ({media.id})' if item else media.id]
     parts += [f"focus {_region(media.focus)}"] if media.focus else []
     parts += [f"highlight {_region(media.highlight)}"] if media.highlight else []
     return ", ".join(parts)
@@ -188,10 +202,10 @@ def edit_storyboard(ctx: ToolContext, args: EditStoryboardArgs) -> str:
     with ctx.lock:
         original, based_on = _current(ctx)
         storyboard, summaries = apply_all(original, list(args.operations))
-        check_media(
-            storyboard, load_media(ctx.workspace, ctx.session_id), known=media_ids(original)
-        )
-        rerender = edits.changed_shots(original, storyboard)
+        media = load_media(ctx.workspace, ctx.session_id)
+        check_media(storyboard, media, known=media_ids(original))
+        summaries = _one_per_shot(list(args.operations), summaries, media)
+        rerender = clips_changed(ctx.executor.backend, original, storyboard)
         row = store.add_version(
             ctx.workspace.engine,
             session_id=ctx.session_id,
@@ -204,8 +218,27 @@ def edit_storyboard(ctx: ToolContext, args: EditStoryboardArgs) -> str:
     changed = _numbers(storyboard, rerender)
     return (
         f"Saved version {row.number}: {'; '.join(summaries)}. Shots to render again: {changed}.\n"
-        + describe(storyboard, row.number)
+        + describe(storyboard, row.number, media)
     )
+
+
+def _one_per_shot(
+    operations: list[EditOperation], summaries: list[str], media: SessionMedia
+) -> list[str]:
+    """The edit's summaries with one line per shot whose picture was set (its last setting, by
+    label, where the shot's first one was): "zoom in and highlight it" says shot 4 once."""
+    last = {op.shot: op.media for op in operations if isinstance(op, SetShotMedia)}
+    said: set[int] = set()
+    lines: list[str] = []
+    for operation, summary in zip(operations, summaries, strict=True):
+        if not isinstance(operation, SetShotMedia):
+            lines.append(summary)
+        elif operation.shot not in said:
+            said.add(operation.shot)
+            picture = last[operation.shot]
+            words = describe_picture(picture, media) if picture else "no picture"
+            lines.append(f"shot {operation.shot}: {'picture ' if picture else ''}{words}")
+    return lines
 
 
 ASKED = "Not rendered yet:"

@@ -9,7 +9,7 @@ import pytest
 from reelchat.agent.parse.media import corner_in, region_in
 from reelchat.agent.parse.reading import read_message
 from reelchat.agent.session import SessionState
-from reelchat.storyboard.models import Corner, Logo, Region, ShotMedia
+from reelchat.storyboard.models import Camera, Corner, Logo, Region, ShotMedia
 from reelchat.storyboard.templates import ONBOARDING, from_template
 from reelchat.tools.apply import apply_all
 from reelchat.tools.media import MediaRef, SessionMedia
@@ -414,3 +414,271 @@ def test_asking_about_the_media_lists_it_with_where_each_is_used(said):
     assert not reading.calls
     (answer,) = reading.notes()
     assert f'"export.png": image {EXPORT}, in shot 2' in answer and '"Inter.ttf": font' in answer
+
+
+def _branded(pictures: dict[int, ShotMedia] | None = None, **brand: object) -> SessionState:
+    state = _state(pictures)
+    board = state.storyboard.model_copy(
+        update={"brand": state.storyboard.brand.model_copy(update=brand)}
+    )
+    return SessionState(version=2, storyboard=board)
+
+
+@pytest.mark.parametrize(
+    ("said", "size"),
+    [
+        ("make the logo half as big", 0.06),
+        ("make the logo twice as big", 0.24),
+        ("logo three times as large", 0.36),
+        ("halve the logo", 0.06),
+        ("make the logo 50% smaller", 0.06),
+        ("make the logo 25% bigger", 0.15),
+        ("make the logo a bit smaller", 0.102),
+        ("make the logo much bigger", 0.24),
+        ("make the logo much smaller", 0.06),
+        ("logo at 10% of the width", 0.1),
+    ],
+)
+def test_relative_logo_sizes_do_what_they_say(said, size):
+    brand = _brand_after(said, _branded(logo=Logo(media=LOGO, size=0.12)))
+    assert brand["logo"]["size"] == pytest.approx(size, abs=1e-3)
+
+
+def test_half_as_big_said_twice_halves_again_not_it_is_so_already():
+    state = _branded(logo=Logo(media=LOGO, size=0.12))
+    board, _ = apply_all(
+        state.storyboard,
+        list(
+            read_message("make the logo half as big", state, None, MEDIA).calls[0].args.operations
+        ),
+    )
+    again = _brand_after("make the logo half as big", SessionState(version=3, storyboard=board))
+    assert again["logo"]["size"] == pytest.approx(0.03, abs=1e-3)
+
+
+@pytest.mark.parametrize(
+    ("said", "start", "corner"),
+    [
+        ("move the logo to the top", "bottom_right", "top_right"),
+        ("move the logo to the left", "bottom_right", "bottom_left"),
+        ("put the logo at the bottom", "top_left", "bottom_left"),
+        ("move the logo up", "bottom_left", "top_left"),
+        ("move the logo to the right side", "top_left", "top_right"),
+        ("move the logo to the top left", "bottom_right", "top_left"),
+    ],
+)
+def test_moving_the_logo_to_one_side_keeps_the_other(said, start, corner):
+    brand = _brand_after(said, _branded(logo=Logo(media=LOGO, corner=start)))
+    assert brand["logo"]["corner"] == corner
+
+
+@pytest.mark.parametrize(
+    "said", ["move the logo to the top", "make the logo half as big", "make the logo smaller"]
+)
+def test_changing_a_logo_the_video_does_not_have_says_so_and_adds_none(said):
+    assert "no logo yet" in _problems(said, _state())
+
+
+@pytest.mark.parametrize(
+    "said",
+    ["go back to the normal font", "use the default font", "switch back to the standard font"],
+)
+def test_going_back_to_the_usual_font_clears_the_brand_font(said):
+    assert _brand_after(said, _branded(font=FONT))["font"] is None
+
+
+ZOOMED = ShotMedia(
+    id=EXPORT,
+    focus=Region(x=0.5, y=0.0, width=0.5, height=0.5),
+    highlight=Region(x=0.0, y=0.0, width=0.5, height=0.5),
+)
+
+
+def _zoomed_state() -> SessionState:
+    state = _state({2: ZOOMED, 3: ZOOMED})
+    shots = [
+        shot.model_copy(update={"camera": Camera.zoom_in}) if n in (2, 3) else shot
+        for n, shot in enumerate(state.storyboard.shots, 1)
+    ]
+    return SessionState(version=2, storyboard=state.storyboard.model_copy(update={"shots": shots}))
+
+
+@pytest.mark.parametrize(
+    "said",
+    [
+        "don't zoom on shot 3, show the whole screenshot",
+        "no zoom region in shot 3",
+        "show the whole picture in shot 3",
+        "remove the focus from shot 3",
+        "stop zooming in shot 3",
+    ],
+)
+def test_not_zooming_clears_the_focus_region_and_stills_the_camera(said):
+    state = _zoomed_state()
+    reading = read_message(said, state, None, MEDIA)
+    assert reading.notes() == []
+    board, _ = apply_all(state.storyboard, list(reading.calls[0].args.operations))
+    shot = board.shots[2]
+    assert shot.media.focus is None and shot.camera == "static"
+    assert shot.media.highlight == ZOOMED.highlight and board.shots[1] == state.storyboard.shots[1]
+
+
+@pytest.mark.parametrize(
+    "said",
+    [
+        "remove the highlight from shot 2",
+        "no highlight in shot 2",
+        "don't highlight anything in shot 2",
+    ],
+)
+def test_removing_a_highlight_keeps_the_picture_and_its_zoom(said):
+    state = _zoomed_state()
+    reading = read_message(said, state, None, MEDIA)
+    assert not reading.problems, reading.problems
+    board, _ = apply_all(state.storyboard, list(reading.calls[0].args.operations))
+    assert board.shots[1].media == ZOOMED.model_copy(update={"highlight": None})
+    assert board.shots[1].camera == "zoom_in" and board.shots[2] == state.storyboard.shots[2]
+
+
+def test_removing_a_highlight_a_shot_lacks_says_exactly_that():
+    reading = read_message("remove the highlight from shot 4", _zoomed_state(), None, MEDIA)
+    assert not reading.calls and reading.notes() == ["Nothing to change: shot 4 has no highlight."]
+
+
+def test_a_later_clause_means_the_shot_named_earlier_even_when_that_clause_failed():
+    state = _zoomed_state()
+    reading = read_message("use nothere.png in shot 2 and zoom into the centre", state, 3, MEDIA)
+    ops = [op for call in reading.calls for op in call.args.operations]
+    assert reading.problems and {op.shot for op in ops} == {2}
+
+
+def _pictured() -> SessionState:
+    return _state({1: ShotMedia(id=HOME), 2: ZOOMED, 3: ShotMedia(id=MEI)})
+
+
+@pytest.mark.parametrize(
+    "said",
+    [
+        "swap the pictures of shot 1 and shot 2",
+        "switch the screenshots in shots 1 and 2",
+        "exchange the images of shot 1 and shot 2",
+    ],
+)
+def test_swapping_two_shots_pictures_swaps_them_with_their_zoom(said):
+    assert _operations(said, _pictured()) == [
+        {
+            "op": "set_shot_media",
+            "shot": 1,
+            "media": ZOOMED.model_dump(mode="json", exclude_none=True),
+        },
+        {"op": "set_shot_media", "shot": 2, "media": {"id": HOME}},
+    ]
+
+
+def test_the_screenshots_in_fewer_shots_than_pictures_says_which_are_left_out():
+    reading = read_message("use the screenshots in shots 1 to 2", _state(), None, MEDIA)
+    ops = [op for call in reading.calls for op in call.args.operations]
+    assert [(op.shot, op.media.id) for op in ops] == [(1, HOME), (2, EXPORT)]
+    assert '"mei-photo.jpg" in no shot' in " ".join(reading.notes())
+
+
+def test_the_screenshots_in_more_shots_than_pictures_is_a_clear_refusal():
+    said = _problems("use the screenshots in shots 1 to 5", _state())
+    assert "5 shots were named but there are only 3 pictures" in said
+    assert "shot(s)" not in said
+
+
+@pytest.mark.parametrize(
+    ("said", "shots"),
+    [
+        ("take the picture out of shot 3", [3]),
+        ("take shot 3's photo away", [3]),
+        ("remove all pictures", [1, 2, 3]),
+        ("get rid of all the pictures", [1, 2, 3]),
+        ("remove the pictures from every shot", [1, 2, 3]),
+    ],
+)
+def test_taking_pictures_out(said, shots):
+    assert _operations(said, _pictured()) == [
+        {"op": "set_shot_media", "shot": shot} for shot in shots
+    ]
+
+
+@pytest.mark.parametrize(
+    ("said", "answer"),
+    [
+        ("which picture is in shot 1?", 'Shot 1 shows "home.png".'),
+        ("which picture does shot 3 use?", 'Shot 3 shows "mei-photo.jpg".'),
+        ("what image does shot 4 show?", "Shot 4 has no picture of yours"),
+        ("which screenshot is in shot 2?", 'Shot 2 shows "export.png", zooming to 50% x 50%'),
+    ],
+)
+def test_which_picture_a_shot_shows_is_answered_by_its_label(said, answer):
+    reading = read_message(said, _pictured(), None, MEDIA)
+    assert not reading.calls and reading.notes()[0].startswith(answer), reading.notes()
+
+
+def test_zoom_and_highlight_it_highlights_the_region_zoomed_to():
+    state = _pictured()
+    reading = read_message("zoom into the top right of shot 3 and highlight it", state, None, MEDIA)
+    assert reading.notes() == []
+    board, _ = apply_all(state.storyboard, list(reading.calls[0].args.operations))
+    picture = board.shots[2].media
+    assert picture.focus == picture.highlight == Region(**TOP_RIGHT)
+
+
+def test_highlight_it_with_no_zoom_region_says_where_is_missing():
+    assert "zooms to no region" in _problems("highlight it in shot 1", _pictured())
+
+
+PORTRAITS = SessionMedia(
+    items=(
+        _item(HOME, "portrait.jpg"),
+        _item(EXPORT, "landscape.jpg"),
+        _item(MEI, "portrait-2.jpg"),
+    )
+)
+
+
+def test_the_portrait_photo_is_portrait_jpg_and_a_later_clause_zooms_the_same_shot():
+    ops = _operations(
+        "use the portrait photo in shot 2 and zoom into the centre", _state(), PORTRAITS
+    )
+    assert {op["shot"] for op in ops} == {2}
+    assert ops[-2]["media"] == {
+        "id": HOME,
+        "focus": {"x": 0.25, "y": 0.25, "width": 0.5, "height": 0.5},
+    }
+
+
+@pytest.mark.parametrize(
+    ("said", "colours"),
+    [
+        ("use the brand colour red", ["#ff0000"]),
+        ("use the brand colours navy and #ff6600", ["#000080", "#ff6600"]),
+        ("our brand colours are red, white and blue", ["#ff0000", "#ffffff", "#0000ff"]),
+        ("brand colours: dark blue and light-green", ["#00008b", "#90ee90"]),
+        ("brand colours coral and rebeccapurple", ["#ff7f50", "#663399"]),
+    ],
+)
+def test_brand_colours_from_css_colour_names(said, colours):
+    assert _brand_after(said, _state())["colours"] == colours
+
+
+@pytest.mark.parametrize(
+    ("said", "corner", "size"),
+    [
+        ("logo bottom left, half as big", "bottom_left", 0.06),
+        ("make the logo smaller and move it to the top", "top_right", 0.084),
+        ("logo top left and much smaller", "top_left", 0.06),
+    ],
+)
+def test_a_logo_move_and_resize_in_one_message_does_both(said, corner, size):
+    brand = _brand_after(said, _branded(logo=Logo(media=LOGO, size=0.12)))
+    assert brand["logo"]["corner"] == corner
+    assert brand["logo"]["size"] == pytest.approx(size, abs=1e-3)
+
+
+def test_adding_the_logo_smaller_adds_it_smaller():
+    brand = _brand_after("put our logo in the top left corner, smaller", _state())
+    assert brand["logo"]["corner"] == "top_left" and brand["logo"]["size"] < 0.12

@@ -1,6 +1,8 @@
 """The offline planner's parser, part by part: clauses, shot references, formats, phrasings,
 new-video requests, and whole messages."""
 
+import re
+
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
@@ -192,6 +194,35 @@ def test_format_words_never_reach_the_title():
         assert len(new.args.shots) == 2 and new.args.resolution == 360
         assert not new.notes  # 29.97 fps and 4:5 are made exactly
         assert new.args.fps == 29.97 or new.args.aspect == Aspect("4:5")
+
+
+@pytest.mark.parametrize(
+    ("request_text", "count", "subject"),
+    [
+        ("a 4-shot product demo of our notes app Notely", 4, "notely"),
+        ("a 3 shot demo of our app Notely", 3, "notely"),
+        ("2 shot explainer about photosynthesis", 2, "photosynthesis"),
+        ("a four-shot video about owls", 4, "owls"),
+        ("make a 3-shot video about tides, 20 seconds", 3, "tides"),
+        ("an explainer about owls in 4 shot", 4, "owls"),
+        ("a 5 scene explainer about owls", 5, "owls"),
+        ("an explainer about owls in 20 seconds", 4, "owls"),
+        ("a product demo of our app Notely showing the export button in 3 shot", 3, "notely"),
+        ("welcome Mei to the design team in a 3-shot video", 3, "mei"),
+    ],
+)
+def test_a_shot_count_however_written_is_the_count_and_no_part_of_the_subject(
+    request_text, count, subject
+):
+    args = plan_new_video(request_text, seed=1).args
+    assert len(args.shots) == count
+    said = " ".join(
+        [args.title, args.logline or ""]
+        + [f"{shot.title} {shot.prompt} {shot.narration or ''}" for shot in args.shots]
+    ).lower()
+    assert subject in said
+    assert not re.search(r"\b(?:\d+|two|three|four|five)[\s-]+(?:shots?|scenes?)\b", said)
+    assert not re.search(r"\b(?:owls|tides) in\b", f"{args.title} {args.logline}".lower())
 
 
 def test_vertical_demo_in_watercolor():

@@ -54,7 +54,7 @@ def test_a_shot_shows_a_session_picture_by_id(ctx):
         {"operations": [{"op": "set_shot_media", "shot": 2, "media": {"id": shot.id}}]},
     )
     assert _board(ctx).shots[1].media.id == shot.id
-    assert "Shots to render again: 2." in answer and f"Picture: {shot.id}" in answer
+    assert "Shots to render again: 2." in answer and f'Picture: "home.png" ({shot.id})' in answer
 
 
 def test_an_unknown_media_id_is_a_clear_error_and_nothing_is_saved(ctx):
@@ -135,3 +135,46 @@ def test_removing_the_logo_when_there_is_none_changes_nothing(ctx):
                 ]
             },
         )
+
+
+def test_shots_to_render_again_are_the_clips_the_render_makes_anew(ctx):
+    font = add_media(ctx.workspace, DEJAVU, scope=WORKSPACE_SCOPE)
+    logo = add_media(ctx.workspace, picture("white"), scope=WORKSPACE_SCOPE, label="logo.png")
+    run_action(ctx, "plan_storyboard", PLAN)
+    assert "2 shot(s) rendered, 0 reused" in run_action(ctx, "render", {})
+    answer = run_action(
+        ctx,
+        "edit_storyboard",
+        {"operations": [{"op": "update_brand", "font": font.id, "logo": {"media": logo.id}}]},
+    )
+    assert "Shots to render again: none." in answer  # both are laid over at the stitch
+    assert "0 shot(s) rendered, 2 reused" in run_action(ctx, "render", {})
+    answer = run_action(
+        ctx, "edit_storyboard", {"operations": [{"op": "update_brand", "colours": ["#ff6600"]}]}
+    )
+    assert "Shots to render again: 1, 2." in answer  # the animatic's palette
+    assert "2 shot(s) rendered, 0 reused" in run_action(ctx, "render", {})
+
+
+def test_an_edit_that_sets_a_shots_picture_twice_says_that_shot_once_by_label(ctx):
+    shot = add_media(ctx.workspace, picture("red"), scope=ctx.session_id, label="screen-1.png")
+    run_action(ctx, "plan_storyboard", PLAN)
+    box = {"x": 0.5, "y": 0.0, "width": 0.5, "height": 0.5}
+    answer = run_action(
+        ctx,
+        "edit_storyboard",
+        {
+            "operations": [
+                {"op": "set_shot_media", "shot": 2, "media": {"id": shot.id, "focus": box}},
+                {"op": "update_shot", "shot": 2, "changes": {"camera": "zoom_in"}},
+                {
+                    "op": "set_shot_media",
+                    "shot": 2,
+                    "media": {"id": shot.id, "focus": box, "highlight": box},
+                },
+            ]
+        },
+    )
+    saved = answer.splitlines()[0]
+    assert saved.count("shot 2: picture") == 1, saved
+    assert f'shot 2: picture "screen-1.png" ({shot.id}), focus' in saved and "highlight" in saved

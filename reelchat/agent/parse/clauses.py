@@ -9,6 +9,8 @@ from __future__ import annotations
 
 import re
 
+from PIL import ImageColor
+
 from reelchat.agent.parse.references import REFERENCE
 
 _SENTENCE = re.compile(r"(?<=[.!?;])\s+|\n+|\s*;\s*")
@@ -42,6 +44,16 @@ _COLOUR_ONLY = re.compile(
     re.I,
 )
 """A piece that is only a colour ("more orange and red"): it joins the colours before it."""
+
+
+def _colour_names_only(piece: str) -> bool:
+    """True when `piece` is only CSS colour names ("white", "dark blue", "light-green")."""
+    words = re.findall(r"[a-z]+", piece.lower())
+    return bool(words) and (
+        "".join(words) in ImageColor.colormap or all(w in ImageColor.colormap for w in words)
+    )
+
+
 _BETWEEN = re.compile(r"\bbetween\s+(?:(?:shots?|scenes?)\s+)?\w+$", re.I)
 """A piece ending "between 2": its "and" names the other shot ("add a shot between 2 and 3...")."""
 
@@ -52,7 +64,10 @@ _LOGO_TAIL = re.compile(
     r"^(?:(?:a\s+)?(?:bit|little|touch|lot|much)\s+)?(?:smaller|bigger|larger|more transparent|"
     r"less transparent|more opaque|fainter|subtler|more subtle|(?:in\s+the\s+)?(?:top|bottom|upper|"
     r"lower)[\s-]+(?:left|right)(?:\s+corner)?|(?:at\s+)?\d+(?:\.\d+)?\s*%\s*(?:transparent|"
-    r"opaque|opacity|wide|of the width)?|(?:opacity|transparency)\s+\d+(?:\.\d+)?\s*%)$",
+    r"opaque|opacity|wide|of the width|smaller|bigger|larger)?|(?:opacity|transparency)\s+"
+    r"\d+(?:\.\d+)?\s*%|(?:half|twice|three times|\d+(?:\.\d+)?\s*(?:x|times))\s+as\s+"
+    r"(?:big|large|wide)|(?:much|a lot|far|way)\s+(?:smaller|bigger|larger)|(?:move\s+it\s+)?"
+    r"(?:to|at|in)\s+the\s+(?:top|bottom|left|right)(?:\s+(?:side|edge))?)$",
     re.I,
 )
 """A piece that only resizes or moves something ("logo bottom left, smaller"): it joins the
@@ -103,6 +118,7 @@ def clauses(sentence: str) -> list[str]:
             or _BETWEEN.search(merged[-1])
             or _COLOUR_ONLY.match(piece)
             or _HEX_ONLY.match(piece)
+            or (_colour_names_only(piece) and re.search(r"colou?rs?\b", merged[-1], re.I))
             or (_LOGO_TAIL.match(piece) and re.search(r"\blogo\b", merged[-1], re.I))
         ):
             merged[-1] = f"{merged[-1]} and {piece}"  # "remove shot 2 and shot 3"

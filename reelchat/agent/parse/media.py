@@ -12,6 +12,8 @@ from __future__ import annotations
 import re
 from collections.abc import Callable
 
+from PIL import ImageColor
+
 from reelchat.agent.parse.phrasings import (
     _ADD,
     _FIELDS,
@@ -120,7 +122,7 @@ _DET = r"(?:the|my|our|this|that|these|those|his|her|their)"
 _ADDED = r"(?:i|we|you)\s+(?:just\s+)?(?:uploaded|added|attached|sent|shared|gave you|dropped)"
 _ORD_WORDS = "|".join([*ORDINALS, "last", "latest", "newest", "most recent"])
 _GENERIC = re.compile(
-    rf"\b{_DET}\s+(?:(?P<ord>{_ORD_WORDS}|\d+(?:st|nd|rd|th))\s+)?(?:(?P<word>[\w-]+)\s+)??"
+    rf"\b{_DET}\s+(?:(?P<ord>{_ORD_WORDS}|\d+(?:st|nd|rd|th))\s+)?(?:(?P<word>[\w-]+)\s+)?"
     rf"(?P<noun>{_NOUN})\b(?:\s+(?:that\s+)?{_ADDED})?"
     rf"|\b(?P<noun2>{_NOUN})\s+(?:that\s+)?{_ADDED}"
     rf"|\b(?:an?\s+)?(?P<noun3>{_NOUN})\s+(?:from|of)\s+(?:the\s+)?(?:uploads?|media|library)\b",
@@ -242,7 +244,8 @@ def named_media(text: str, ctx: Context) -> tuple[MediaRef, re.Match[str]] | Non
     fits = [item for item in pictures if item.kind in kinds]
     word = generic["word"]
     if word and word.lower() not in _NOT_NAMES and (by_word := _by_words(fits, word)):
-        fits = by_word
+        stem = {word.lower(), word.lower().rstrip("s")}
+        fits = [item for item in by_word if _tokens(item.label) <= stem] or by_word
     what = "uploaded " + ("clips" if kinds == ("clip",) else "pictures")
     if order := generic["ord"]:
         order = order.lower()
@@ -277,6 +280,41 @@ def logo_item(ctx: Context) -> MediaRef:
 # --- rows ---------------------------------------------------------------------------------------
 
 
+def _region_words(region: Region) -> str:
+    return (
+        f"{region.width:.0%} x {region.height:.0%} of it from {region.x:.0%} across, "
+        f"{region.y:.0%} down"
+    )
+
+
+def shot_picture_summary(number: int, picture: ShotMedia | None, ctx: Context) -> str:
+    """One line on what shot `number` shows: its picture by label, its zoom and highlight."""
+    if picture is None:
+        return f"shot {number} has no picture of yours (it is drawn from its prompt)"
+    item = ctx.media.get(picture.id)
+    label = f'"{item.label}"' if item else f"media {picture.id} (no longer in this session)"
+    parts = [f"shot {number} shows {label}"]
+    if picture.focus is not None:
+        parts.append(f"zooming to {_region_words(picture.focus)}")
+    if picture.highlight is not None:
+        parts.append(f"highlighting {_region_words(picture.highlight)}")
+    return ", ".join(parts)
+
+
+@media_phrasing(
+    r"^(?:what|which)\s+(?:picture|image|photo|screen-?shot|clip|media|file|upload)s?\b.*"
+    r"\b(?:shots?|scenes?|the\s+(?:first|last|opening|final)\s+one)\b|"
+    r"^(?:what|which)\b.*\b(?:shots?|scenes?)\b.*\b(?:show|use|have|display)s?\b.*"
+    r"\b(?:picture|image|photo|screen-?shot|clip|media)s?\b"
+)
+def _shot_picture_question(match: re.Match[str], ctx: Context) -> list[Item]:
+    """'which picture is in shot 2?', 'which picture does shot 1 use?': that shot's picture."""
+    target = ctx.target(match.string)
+    shots = list(range(1, ctx.count + 1)) if target.whole or not target.shots else target.shots
+    lines = [shot_picture_summary(n, ctx.board.shots[n - 1].media, ctx) for n in shots]
+    return [Answer("; ".join(line[0].upper() + line[1:] for line in lines) + ".")]
+
+
 @media_phrasing(
     r"^(?:what|which)\s+(?:pictures|images|photos|screenshots|media|files|clips|uploads)\b|"
     r"^(?:what|which)\b.*\b(?:did i|have i)\s+(?:upload|add|attach)|"
@@ -304,19 +342,86 @@ def _media_question(match: re.Match[str], ctx: Context) -> list[Item]:
 _REMOVE = r"\b(?:remove|delete|drop|no|without|take (?:away|off|out)|get rid of|hide|lose|clear)\b"
 
 
+_TIMES = {
+    "twice": 2.0,
+    "double": 2.0,
+    "three times": 3.0,
+    "thrice": 3.0,
+    "triple": 3.0,
+    "half": 0.5,
+    "a third": 1 / 3,
+    "a quarter": 0.25,
+    "one third": 1 / 3,
+    "one quarter": 0.25,
+    "two thirds": 2 / 3,
+    "three quarters": 0.75,
+}
+_AS_BIG = r"(?:as\s+(?:big|large|wide)|the\s+size|(?:of\s+)?(?:its|the)\s+(?:current\s+)?size)"
+_FACTOR = re.compile(
+    rf"\b(?P<word>{'|'.join(sorted(_TIMES, key=len, reverse=True))}|(?P<n>\d+(?:\.\d+)?)\s*"
+    rf"(?:x|times))\s+{_AS_BIG}\b|\b(?P<verb>double|halve|triple)\b(?:\s+(?:it|the\s+logo))?",
+    re.I,
+)
+_RELATIVE_PERCENT = re.compile(
+    r"(\d+(?:\.\d+)?)\s*%\s*(smaller|bigger|larger|less|more|narrower|wider)\b", re.I
+)
+_LOT = r"\b(?:much|a lot|lots|far|way|significantly|considerably|a good deal)\b"
+_BIT = r"\b(?:a (?:bit|little|touch|tad)|slightly|somewhat)\b"
+
+
 def _logo_size(text: str, current: float) -> float | None:
+    """The logo width (a fraction of the frame width) `text` asks for, from the `current` one:
+    "10% of the width" is 0.1; "half as big" and "twice as big" multiply; "20% smaller" takes a
+    fifth off; "a bit smaller" x0.85, "smaller" x0.7, "much smaller" x0.5 (and the inverse for
+    bigger); "small" 0.08 and "big" 0.2 when no comparison is said. None when it asks none."""
+    if relative := _RELATIVE_PERCENT.search(text):
+        change = float(relative[1]) / 100
+        grow = relative[2].lower() in ("bigger", "larger", "more", "wider")
+        return current * (1 + change if grow else 1 - change)
     percent = re.search(r"(\d+(?:\.\d+)?)\s*%", text)
     if percent and not re.search(r"opaci|transparen", text, re.I):
         return float(percent[1]) / 100
-    if re.search(r"\b(?:a (?:bit|little|touch) )?(?:smaller|less big|shrink)\b", text, re.I):
-        return current * (0.85 if re.search(r"\ba (?:bit|little|touch)\b", text, re.I) else 0.7)
-    if re.search(r"\b(?:bigger|larger|grow)\b", text, re.I):
-        return current * (1.15 if re.search(r"\ba (?:bit|little|touch)\b", text, re.I) else 1.4)
+    if factor := _FACTOR.search(text):
+        if factor["verb"]:
+            verb = factor["verb"].lower()
+            return current * {"double": 2.0, "halve": 0.5, "triple": 3.0}[verb]
+        if factor["n"]:
+            return current * float(factor["n"])
+        return current * _TIMES[" ".join(factor["word"].lower().split())]
+    smaller = re.search(r"\b(?:smaller|less big|shrink|tinier|narrower)\b", text, re.I)
+    bigger = re.search(r"\b(?:bigger|larger|grow|enlarge|wider)\b", text, re.I)
+    if smaller or bigger:
+        step = 0.5 if re.search(_LOT, text, re.I) else 0.85 if re.search(_BIT, text, re.I) else 0.7
+        return current * step if smaller else current / step
     if re.search(r"\b(?:tiny|small)\b", text, re.I):
         return 0.08
     if re.search(r"\b(?:big|large)\b", text, re.I):
         return 0.2
     return None
+
+
+_SIDE_WORD = re.compile(
+    r"\b(?:to|at|in|on|towards?|into)\s+(?:the\s+)?(?P<side>top|upper|bottom|lower|left|right)"
+    r"(?:\s+(?:side|edge|part|half))?\b(?![\s-]+(?:left|right|top|bottom))|\b(?P<dir>up|down)\b",
+    re.I,
+)
+
+
+def _moved_corner(text: str, current: Corner) -> Corner | None:
+    """The corner `text` moves the logo to: a corner said in full ("bottom left"), else one side
+    ("to the top", "to the left", "up") that keeps the other side of the `current` corner."""
+    if corner := corner_in(text):
+        return corner
+    side = _SIDE_WORD.search(text)
+    if side is None:
+        return None
+    word = (side["side"] or {"up": "top", "down": "bottom"}[side["dir"].lower()]).lower()
+    vertical, horizontal = current.value.split("_")
+    if word in ("top", "upper", "bottom", "lower"):
+        vertical = "top" if word in ("top", "upper") else "bottom"
+    else:
+        horizontal = word
+    return Corner(f"{vertical}_{horizontal}")
 
 
 def _logo_opacity(text: str, current: float) -> float | None:
@@ -352,13 +457,26 @@ def _logo(match: re.Match[str], ctx: Context) -> list[Item]:
     if re.search(_REMOVE, text, re.I) and not _FILE.search(text):
         return [_model(UpdateBrand, op="update_brand", remove=["logo"])]
     current = ctx.board.brand.logo
+    adds = re.search(r"\b(?:put|add|use|place|show|include|insert|with)\b", text, re.I)
+    resizes = (
+        _RELATIVE_PERCENT.search(text)
+        or _FACTOR.search(text)
+        or re.search(r"\b(?:smaller|bigger|larger|shrink|grow|enlarge|tinier)\b", text, re.I)
+    )
+    if current is None and (
+        re.search(r"\b(?:move|shift|put back|resize)\b", text, re.I) or (resizes and not adds)
+    ):
+        raise Unclear(
+            'the video has no logo yet, so there is none to change; say e.g. "put our logo in '
+            'the top right corner"'
+        )
     named = named_media(text, ctx)
     item = named[0] if named else logo_item(ctx)
     if item.kind != "image":
         raise Unclear(f'"{item.label}" is a {item.kind}; a logo must be an image')
     logo = current.model_copy(update={"media": item.id}) if current else Logo(media=item.id)
     changes: dict[str, object] = {}
-    if corner := corner_in(text):
+    if corner := _moved_corner(text, logo.corner):
         changes["corner"] = corner
     if (size := _logo_size(text, logo.size)) is not None:
         changes["size"] = _bounded("size", size)
@@ -369,6 +487,35 @@ def _logo(match: re.Match[str], ctx: Context) -> list[Item]:
 
 
 _HEX = re.compile(r"#([0-9a-f]{6}|[0-9a-f]{3})\b", re.I)
+
+
+def colour_codes(text: str) -> list[str]:
+    """The colours `text` names, in the order said, as '#rrggbb': hex codes ('#f60',
+    '#ff6600') and CSS colour names ('red', 'navy', 'rebeccapurple'; Pillow's ImageColor holds
+    the CSS Color Module Level 4 list)."""
+    found: list[tuple[int, str]] = []
+    for code in _HEX.finditer(text):
+        digits = code[1] if len(code[1]) == 6 else "".join(c * 2 for c in code[1])
+        found.append((code.start(), f"#{digits.lower()}"))
+    words = list(re.finditer(r"(?<![#\w])[a-z]+\b", text, re.I))
+    index = 0
+    while index < len(words):
+        for size in (2, 1):  # "dark blue", "light-green" before "blue", "green"
+            said = words[index : index + size]
+            key = "".join(word[0].lower() for word in said)
+            joined = len(said) == size and (
+                size == 1 or re.fullmatch(r"[\s-]+", text[said[0].end() : said[1].start()])
+            )
+            if joined and key in ImageColor.colormap and key not in _NOT_COLOURS:
+                red, green, blue = ImageColor.getrgb(key)[:3]
+                found.append((said[0].start(), f"#{red:02x}{green:02x}{blue:02x}"))
+                index += size - 1
+                break
+        index += 1
+    return [code for _, code in sorted(found)]
+
+
+_NOT_COLOURS = frozenset(["transparent"])
 
 
 @media_phrasing(
@@ -382,26 +529,31 @@ def _brand_colours(match: re.Match[str], ctx: Context) -> list[Item]:
             "brand colours are the palette of the whole video, not of some shots; say e.g. "
             '"use our brand colours #ff6600 and #003366"'
         )
-    codes = [
-        code if len(code) == 6 else "".join(c * 2 for c in code) for code in _HEX.findall(text)
-    ]
+    codes = colour_codes(text)
     if not codes:
         if re.search(_REMOVE, text, re.I):
             return [_model(UpdateBrand, op="update_brand", remove=["colours"])]
         raise Unclear(
-            'say the brand colours as hex codes, e.g. "our brand colours #ff6600 and #003366"'
+            'say the brand colours as hex codes or CSS colour names, e.g. "our brand colours '
+            '#ff6600 and navy"'
         )
-    codes = list(dict.fromkeys(f"#{code.lower()}" for code in codes))
+    codes = list(dict.fromkeys(codes))
     if len(codes) > MAX_BRAND_COLOURS:
         raise Unclear(f"a brand kit holds at most {MAX_BRAND_COLOURS} colours, not {len(codes)}")
     return [_model(UpdateBrand, op="update_brand", colours=codes)]
+
+
+_USUAL = (
+    r"|\b(?:default|normal|standard|original|usual|regular|plain|built-?in|stock)\b|"
+    r"\b(?:go|switch|change|set)\s+(?:it\s+)?back\b|\breset\b|\bundo the\b"
+)
 
 
 @media_phrasing(r"\b(?:brand\s+)?font\b|\.(?:ttf|otf)\b")
 def _font(match: re.Match[str], ctx: Context) -> list[Item]:
     """'use Inter.ttf as our font', 'back to the default font'."""
     text = match.string
-    if re.search(_REMOVE + r"|\bdefault\b", text, re.I) and not _FILE.search(text):
+    if re.search(_REMOVE + _USUAL, text, re.I) and not _FILE.search(text):
         return [_model(UpdateBrand, op="update_brand", remove=["font"])]
     named = named_media(text, ctx)
     fonts = [item for item in ctx.media.items if item.kind == "font"]
@@ -430,8 +582,65 @@ def _without(text: str, found: re.Match[str] | None) -> str:
     return text if found is None else text[: found.start()] + " " + text[found.end() :]
 
 
+_NO_HIGHLIGHT = (
+    rf"{_REMOVE}.*\bhighlight(?:s|ing|ed)?\b|\bun-?highlight\b|"
+    r"\bdon'?t\s+highlight\b|\bdo\s+not\s+highlight\b|\bhighlight\w*\s+(?:off|nothing)\b"
+)
+_NO_FOCUS = (
+    r"\b(?:don'?t|do\s+not|no\s+more|stop|never|not)\s+(?:\w+\s+)?zoom(?:ing)?\b|"
+    r"\b(?:no|without|remove|delete|drop|clear|take\s+(?:away|off|out)|get\s+rid\s+of|undo)\s+"
+    r"(?:the\s+|any\s+|a\s+)?(?:zoom|focus)(?:\s+(?:region|area|part|box|in))?\b|"
+    r"\b(?:show|see|display|keep)\s+(?:the\s+)?(?:whole|entire|full|complete|all\s+of\s+the)\s+"
+    rf"(?:{_IMAGE_NOUNS}|screen|thing|page|frame)\b"
+)
+
+
+@media_phrasing(rf"{_NO_HIGHLIGHT}|{_NO_FOCUS}")
+def _clear_region(match: re.Match[str], ctx: Context) -> list[Item]:
+    """'remove the highlight from shot 2', 'don't zoom on shot 3, show the whole screenshot',
+    'no zoom region', 'show the whole picture': the shot's highlight, or its focus region and
+    its camera move in, are taken off (the picture stays)."""
+    text = match.string
+    highlight = re.search(_NO_HIGHLIGHT, text, re.I) is not None
+    focus = re.search(_NO_FOCUS, text, re.I) is not None
+    try:
+        named = named_media(text, ctx)
+    except Unclear:
+        named = None
+    rest = _without(text, named[1] if named else None)
+    target = ctx.target(rest)
+    if target.whole or (
+        not target.shots and ctx.focus is None and re.search(r"\b(?:all|every|any)\b", rest, re.I)
+    ):
+        shots = list(range(1, ctx.count + 1))
+    else:
+        shots = _shots_for(rest, ctx, "take the highlight off" if highlight else "show whole in")
+    items: list[Item] = []
+    for shot in shots:
+        current = ctx.board.shots[shot - 1]
+        picture = current.media
+        if picture is not None:
+            cleared = picture.model_copy(
+                update={
+                    **({"highlight": None} if highlight else {}),
+                    **({"focus": None} if focus else {}),
+                }
+            )
+            if cleared != picture:
+                items.append(_set(shot, cleared))
+        if focus and current.camera in ("zoom_in", "zoom_out"):
+            items.append(_update(shot, camera="static"))
+    if not items:
+        what = "highlight" if highlight else "zoom or focus region"
+        where = f"shot {shots[0]} has" if len(shots) == 1 else "no shot has"
+        return [Answer(f"Nothing to change: {where} no {what}.", soft=not highlight)]
+    return items
+
+
 @media_phrasing(
-    rf"{_REMOVE}.*\b(?:{_IMAGE_NOUNS}|media)\b|\bdon'?t (?:use|show)\b|\b(?:no|without)\s+"
+    rf"{_REMOVE}.*\b(?:{_IMAGE_NOUNS}|media)\b|\bdon'?t (?:use|show)\b|"
+    rf"\b(?:take|pull|strip)\b.*\b(?:{_IMAGE_NOUNS}|media)\b.*\b(?:out|off|away)\b|"
+    r"\b(?:no|without)\s+"
     r"(?:a\s+|any\s+|the\s+)?(?:picture|image|photo|screenshot|media)\b"
 )
 def _no_picture(match: re.Match[str], ctx: Context) -> list[Item]:
@@ -455,11 +664,31 @@ def _no_picture(match: re.Match[str], ctx: Context) -> list[Item]:
         ]
         if not shots:
             return [Answer(f'Nothing to change: no shot shows "{named[0].label}".')]
+    elif re.search(r"\b(?:all|every|any|each)\b", rest, re.I):
+        shots = [n for n, shot in enumerate(ctx.board.shots, 1) if shot.media]
     else:
         raise Unclear('which shot should lose its picture? say e.g. "no picture in shot 4"')
     if not shots:
         return [Answer("Nothing to change: no shot has a picture.")]
     return [_set(shot, None) for shot in shots]
+
+
+@media_phrasing(rf"\b(?:swap|switch|exchange|trade|flip)\b.*\b(?:{_IMAGE_NOUNS}|media)\b")
+def _swap_pictures(match: re.Match[str], ctx: Context) -> list[Item]:
+    """'swap the pictures of shot 1 and shot 2': each of the two shots gets the other's picture
+    (with its zoom and highlight); the shots themselves stay where they are."""
+    text = match.string
+    if _FILE.search(text) or re.search(r"\b(?:for|with)\b", text, re.I):
+        return []  # "swap the picture in shot 2 for export.png": a picture named, read by _use
+    shots = ctx.target(text).shots
+    if len(shots) != 2:
+        raise Unclear(
+            'say the two shots whose pictures to swap, e.g. "swap the pictures of shots 1 and 2"'
+        )
+    first, second = (ctx.board.shots[n - 1].media for n in shots)
+    if first == second:
+        return [Answer(f"Nothing to change: shots {shots[0]} and {shots[1]} show the same.")]
+    return [_set(shots[0], second), _set(shots[1], first)]
 
 
 def _picture_of(shot: int, ctx: Context, named: MediaRef | None) -> ShotMedia:
@@ -494,6 +723,9 @@ def _highlight(match: re.Match[str], ctx: Context) -> list[Item]:
     rest = _without(text, named[1] if named else None)
     region = region_in(rest)
     shots = _shots_for(rest, ctx, "highlight something in")
+    same = re.search(r"\bhighlight\w*\s+(?:it|that|this|there|the\s+same(?:\s+\w+)?)\b", rest, re.I)
+    if region is None and same:
+        return _highlight_focus(shots, ctx)
     if region is None:
         raise Unclear(
             "where in the picture? I can't find things in it by myself; say e.g. \"highlight "
@@ -503,6 +735,21 @@ def _highlight(match: re.Match[str], ctx: Context) -> list[Item]:
     for shot in shots:
         picture = _picture_of(shot, ctx, named[0] if named else None)
         items.append(_set(shot, picture.model_copy(update={"highlight": region})))
+    return items
+
+
+def _highlight_focus(shots: list[int], ctx: Context) -> list[Item]:
+    """'zoom into the top right of shot 3 and highlight it': the highlight is the region the
+    shot zooms to."""
+    items: list[Item] = []
+    for shot in shots:
+        picture = ctx.board.shots[shot - 1].media
+        if picture is None or picture.focus is None:
+            raise Unclear(
+                f'shot {shot} zooms to no region, so "it" names no part of its picture; say '
+                f'where, e.g. "highlight the top right of shot {shot}"'
+            )
+        items.append(_set(shot, picture.model_copy(update={"highlight": picture.focus})))
     return items
 
 
@@ -565,13 +812,30 @@ def _use_several(found: re.Match[str], text: str, ctx: Context) -> list[Item]:
         raise _none_named("uploaded pictures", list(ctx.media.items))
     target = ctx.target(_without(text, found))
     shots = list(target.shots)
-    if len(shots) != len(fits):
-        where = f"{len(shots)} shot(s)" if shots else "which shots?"
+    if not shots:
         raise Unclear(
-            f'{where} there are {len(fits)} pictures ({_listing(fits)}); say e.g. "use the '
-            f"screenshots in shots 2 to {len(fits) + 1}\", or name each picture's shot"
+            f'which shots? there are {len(fits)} pictures ({_listing(fits)}); say e.g. "use '
+            f'the screenshots in shots 1 to {min(len(fits), ctx.count)}"'
         )
-    return [_set(shot, ShotMedia(id=item.id)) for shot, item in zip(shots, fits, strict=True)]
+    if len(shots) > len(fits):
+        raise Unclear(
+            f"{len(shots)} shots were named but there are only {len(fits)} pictures "
+            f'({_listing(fits)}); name {len(fits)} shots, e.g. "use the screenshots in shots 1 '
+            f'to {len(fits)}", or say which picture goes in which shot'
+        )
+    items: list[Item] = [
+        _set(shot, ShotMedia(id=item.id)) for shot, item in zip(shots, fits, strict=False)
+    ]
+    if left := fits[len(shots) :]:
+        names = ", ".join(f'"{item.label}"' for item in left)
+        items.append(
+            Answer(
+                f"{len(shots)} shots were named for {len(fits)} pictures: the first "
+                f"{len(shots)} are in them, in the order added; {names} in no shot (say e.g. "
+                f'"use {left[0].label} in shot {shots[-1]}").'
+            )
+        )
+    return items
 
 
 def _new_shot_with(text: str, ctx: Context) -> list[Item]:

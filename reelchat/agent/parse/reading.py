@@ -207,7 +207,7 @@ def _read_clause(clause: str, ctx: Context, reading: Reading) -> Context:
             items = builder(match, ctx)
         except (Unclear, ValidationError) as problem:
             reading.problems.append(f'I could not do "{clause}": {str(problem).rstrip(".")}.')
-            return ctx
+            return _named_next(clause, ctx)
         if not items:
             continue
         if builder in ATTRIBUTES:
@@ -260,6 +260,17 @@ def _read_clause(clause: str, ctx: Context, reading: Reading) -> Context:
             return dataclasses.replace(ctx, focus=shots[-1])
     reading.problems.append(f'I did not understand "{clause}".')
     return ctx
+
+
+def _named_next(clause: str, ctx: Context) -> Context:
+    """The context after a clause that could not be done: a later clause with no shot number
+    still means the shot this one named ("use the portrait photo in shot 2 and zoom into the
+    centre")."""
+    try:
+        shots = ctx.target(clause).shots
+    except Unclear:
+        return ctx
+    return dataclasses.replace(ctx, focus=shots[-1]) if shots else ctx
 
 
 def _other_attributes(first: Builder, clause: str, ctx: Context, reading: Reading) -> list[object]:

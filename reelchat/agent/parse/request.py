@@ -75,7 +75,14 @@ _UNITS = [
     (r"(\d+(?:\.\d+)?)\s*-?\s*(?:min|mins|minutes?)\b", 60.0),
     (r"(\d+(?:\.\d+)?)\s*-?\s*(?:s|sec|secs|seconds?)\b(?:\s+long)?", 1.0),
 ]
-_COUNT = re.compile(r"\b(\d+|" + "|".join(NUMBER_WORDS) + r")\s+(?:shots|scenes)\b", re.I)
+_COUNT = re.compile(
+    r"(?<!\bshot )(?<!\bscene )(?:\b(?:in|with|using|over|across)\s+)?\b(\d+|"
+    + "|".join(NUMBER_WORDS)
+    + r")(?:\s+|\s*-\s*)"
+    r"(?:shots?|scenes?)\b",
+    re.I,
+)
+"""A number of shots as said: "4 shots", "4 shot", "a 4-shot demo", "four-shot", "3 scenes"."""
 _TONE = re.compile(rf"(?:,?\s*(?:in|with) (?:an? )?)?\b(?:{TONES})\b(?:\s+tone)?", re.I)
 _STYLE = re.compile(
     r",?\s*\bin (?:an? )?[\w\s-]+? style\b|,?\s*\bwith \w+ (?:colou?rs|tones)\b", re.I
@@ -110,7 +117,10 @@ def _seconds(text: str) -> tuple[float | None, list[tuple[int, int]]]:
         return 60.0, [match.span()]
     for pattern, unit in _UNITS:
         if match := re.search(r"(?<![\w.])" + pattern, text, re.I):
-            return float(match[1]) * unit, [match.span()]
+            start = match.start()
+            if lead := re.search(r"\b(?:in|for|lasting|within|under)\s+$", text[:start], re.I):
+                start = lead.start()  # "owls in 20 seconds": "in" is no part of the subject
+            return float(match[1]) * unit, [(start, match.end())]
     for pattern, seconds in _LENGTH_WORDS.items():
         if re.search(pattern, text, re.I):
             return seconds, []
@@ -207,9 +217,10 @@ def plan_new_video(
     cleaned = _RESTART.sub("", cleaned)
     cleaned = re.sub(r"\s+instead\b", "", cleaned, flags=re.I)
     topic, audience = topic_and_audience(cleaned.strip(" ,;"))
+    said = without(text, [count_match.span()]) if count_match else text  # no "4-shot" in them
     details = (
-        onboarding_details(text) if template is ONBOARDING
-        else demo_details(text) if template is PRODUCT_DEMO
+        onboarding_details(said) if template is ONBOARDING
+        else demo_details(said) if template is PRODUCT_DEMO
         else {}
     )  # fmt: skip
     settings = {f.setting: f.value for f in formats if isinstance(f, Found)}
