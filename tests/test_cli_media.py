@@ -128,3 +128,21 @@ def test_batch_with_a_media_folder_fails_only_the_row_whose_photo_is_outside(
     without = cli("batch", template, people, "-o", tmp_path / "out")
     assert without.exit_code == 1
     assert "shot 2 shows each person's {photo}: give the folder" in " ".join(without.stderr.split())
+
+
+@pytest.mark.parametrize("columns", ["80", "60"])
+def test_media_list_prints_every_id_whole_in_a_narrow_terminal(
+    cli, workspace, tmp_path, monkeypatch, columns
+):
+    """`media remove` needs the whole id: `media list` never cuts it ('27db946636d5…'), even
+    80 (or fewer) columns wide with long labels beside it, or into a pipe."""
+    names = [f"a-rather-long-screenshot-name-of-the-export-dialog-{n}.png" for n in range(2)]
+    for name, colour in zip(names, ("red", "blue"), strict=True):
+        Image.new("RGB", (32, 18), colour).save(tmp_path / name)
+        assert cli("media", "add", tmp_path / name, "--shared").exit_code == 0
+    monkeypatch.setenv("COLUMNS", columns)
+    listed = cli("media", "list")
+    assert listed.exit_code == 0, listed.output
+    for entry in list_media(workspace, WORKSPACE_SCOPE):
+        assert entry.id in listed.stdout and f"{entry.id[:12]}…" not in listed.stdout
+        assert cli("media", "remove", entry.id).exit_code == 0
