@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import os
+
 import pytest
 from PIL import Image
 from typer.testing import CliRunner
@@ -146,3 +148,16 @@ def test_media_list_prints_every_id_whole_in_a_narrow_terminal(
     for entry in list_media(workspace, WORKSPACE_SCOPE):
         assert entry.id in listed.stdout and f"{entry.id[:12]}…" not in listed.stdout
         assert cli("media", "remove", entry.id).exit_code == 0
+
+
+def test_media_remove_takes_a_unique_start_of_the_id_and_says_which_item(cli, workspace, pictures):
+    assert cli("media", "add", pictures[0], pictures[1], "--shared").exit_code == 0
+    first, second = list_media(workspace, WORKSPACE_SCOPE)
+    common = len(os.path.commonprefix([first.id, second.id]))
+    short = cli("media", "remove", first.id[:5])
+    assert short.exit_code == 1 and "first 6 or more" in short.stderr
+    prefix = first.id[: max(6, common + 1)].upper()
+    removed = cli("media", "remove", prefix)
+    assert removed.exit_code == 0, removed.output
+    assert f"removed {first.id} (shot1.png)" in removed.stdout
+    assert [e.id for e in list_media(workspace, WORKSPACE_SCOPE)] == [second.id]
