@@ -5,8 +5,7 @@ other person reuses the clip; only personalised shots render per person. A perso
 missing a value or has a bad one is reported and skipped; the rest go on. Re-running a batch
 skips the people whose video is already made; a folder holding videos another batch made (or
 any person-*.mp4 this batch did not make) is refused before anything renders. On a Ray
-cluster the personalised shots of many
-people render at once across the workers.
+cluster the personalised shots of many people render at once across the workers.
 """
 
 from __future__ import annotations
