@@ -59,6 +59,7 @@ from reelchat.generation.video_record import latest_shot_record
 from reelchat.media_library import (
     MediaEntry,
     add_media,
+    find_media,
     forget_session_media,
     list_media,
     remove_media,
@@ -499,7 +500,7 @@ def _attach(ws: Workspace, settings: Settings, session_id: str, said: str) -> No
     size += f", {entry.duration:.1f} s" if entry.duration else ""
     out.print(
         f"attached {terminal_text(entry.label)}: id {entry.id}, {entry.kind}"
-        f"{', ' + size if size else ''}, {entry.bytes:,} bytes. Say e.g. \"use "
+        f'{", " + size if size else ""}, {entry.bytes:,} bytes. Say e.g. "use '
         f'{terminal_text(entry.label)} in shot 2".',
         highlight=False,
         soft_wrap=True,
@@ -571,7 +572,8 @@ def export(
     output: Annotated[
         Path | None,
         typer.Option(
-            "--output", "-o",
+            "--output",
+            "-o",
             help="Timeline file to write (default: <session>/exports/cut-v<N>.<format>); the "
             "media is copied to <name>_media/ beside it and referenced relatively.",
         ),
@@ -943,8 +945,10 @@ def media_remove(
     """Take an item off a session's list (or the workspace's without --session); the file is
     deleted once nothing lists it. Refused while a storyboard or the brand kit uses it."""
     ws = _workspace(workspace)
-    remove_media(ws, _media_scope(session, False, ws), media_id.strip().lower())
-    out.print(f"removed {terminal_text(media_id)}", highlight=False)
+    scope = _media_scope(session, False, ws)
+    entry = find_media(ws, scope, media_id)
+    remove_media(ws, scope, entry.id)
+    out.print(f"removed {entry.id} ({terminal_text(entry.label)})", highlight=False)
 
 
 @brand_app.command("show")

@@ -9,7 +9,7 @@ from typing import TYPE_CHECKING
 from rich.console import Console
 from rich.markup import escape
 from rich.progress import BarColumn, Progress, SpinnerColumn, TextColumn, TimeElapsedColumn
-from rich.table import Table
+from rich.table import Column, Table
 
 from reelchat.generation.runner import RenderEvent
 from reelchat.store.tables import WORKSPACE_SCOPE
@@ -50,7 +50,11 @@ def media_table(entries: list[MediaEntry]) -> Table:
     """Media items as `reelchat media list` shows them: id, kind, size, label, and whether
     the session or the whole workspace lists it."""
     empty = "no media yet: `reelchat media add FILE`"
-    table = Table("id", "kind", "size", "bytes", "label", "listed by",
+    # the id is what `media remove` and `brand set --logo` take: never cut or wrapped, however
+    # narrow the terminal (the label folds instead)
+    widest = max((len(entry.id) for entry in entries), default=2)
+    table = Table(Column("id", no_wrap=True, min_width=widest), "kind", "size", "bytes",
+                  Column("label", overflow="fold"), "listed by",
                   caption=None if entries else empty)  # fmt: skip
     for entry in entries:
         size = f"{entry.width}×{entry.height}" if entry.width else "-"

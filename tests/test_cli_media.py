@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import os
+
 import pytest
 from PIL import Image
 from typer.testing import CliRunner
@@ -128,3 +130,34 @@ def test_batch_with_a_media_folder_fails_only_the_row_whose_photo_is_outside(
     without = cli("batch", template, people, "-o", tmp_path / "out")
     assert without.exit_code == 1
     assert "shot 2 shows each person's {photo}: give the folder" in " ".join(without.stderr.split())
+
+
+@pytest.mark.parametrize("columns", ["80", "60"])
+def test_media_list_prints_every_id_whole_in_a_narrow_terminal(
+    cli, workspace, tmp_path, monkeypatch, columns
+):
+    """`media remove` needs the whole id: `media list` never cuts it ('27db946636d5…'), even
+    80 (or fewer) columns wide with long labels beside it, or into a pipe."""
+    names = [f"a-rather-long-screenshot-name-of-the-export-dialog-{n}.png" for n in range(2)]
+    for name, colour in zip(names, ("red", "blue"), strict=True):
+        Image.new("RGB", (32, 18), colour).save(tmp_path / name)
+        assert cli("media", "add", tmp_path / name, "--shared").exit_code == 0
+    monkeypatch.setenv("COLUMNS", columns)
+    listed = cli("media", "list")
+    assert listed.exit_code == 0, listed.output
+    for entry in list_media(workspace, WORKSPACE_SCOPE):
+        assert entry.id in listed.stdout and f"{entry.id[:12]}…" not in listed.stdout
+        assert cli("media", "remove", entry.id).exit_code == 0
+
+
+def test_media_remove_takes_a_unique_start_of_the_id_and_says_which_item(cli, workspace, pictures):
+    assert cli("media", "add", pictures[0], pictures[1], "--shared").exit_code == 0
+    first, second = list_media(workspace, WORKSPACE_SCOPE)
+    common = len(os.path.commonprefix([first.id, second.id]))
+    short = cli("media", "remove", first.id[:5])
+    assert short.exit_code == 1 and "first 6 or more" in short.stderr
+    prefix = first.id[: max(6, common + 1)].upper()
+    removed = cli("media", "remove", prefix)
+    assert removed.exit_code == 0, removed.output
+    assert f"removed {first.id} (shot1.png)" in removed.stdout
+    assert [e.id for e in list_media(workspace, WORKSPACE_SCOPE)] == [second.id]

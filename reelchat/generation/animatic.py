@@ -196,7 +196,7 @@ def _particles(width: int, height: int, palette: Palette, rng: random.Random) ->
     """Soft dots drawn once as small sprites: per frame they are only pasted, never re-drawn."""
     blur = max(1.0, height * 0.002)
     found = []
-    for _ in range(36):
+    for _ in range(PARTICLES):
         radius = rng.uniform(0.004, 0.014) * height
         x, y = rng.uniform(0, width), rng.uniform(0, height)
         alpha = rng.randint(90, 200)
@@ -239,8 +239,37 @@ def _ease(t: float) -> float:
     return t * t * (3 - 2 * t)
 
 
-def _view(camera: Camera, t: float, w: int, h: int) -> tuple[float, float, float]:
-    """(dx, dy, zoom) of the camera at time t in [0, 1]; offsets in canvas pixels."""
+STILL_DRIFT = 0.0006
+"""Fastest step of a static shot's drift, in frame widths per frame (0.4 px a frame at 640 wide):
+gentle to the eye, and above the shot check's frozen limit at every size and aspect (a still
+frame encoded with H.264 measures about 0.1; this drift about 1)."""
+
+
+PARTICLES = 64
+"""Drifting dots per shot."""
+PARTICLE_RISE = 0.006
+"""How far the drifting dots rise each frame, in frame heights (1.4 px at 360p): a steady
+float whatever the shot's length, so even a static card shows motion the shot check accepts."""
+
+
+def _still_drift(index: int, frames: int, reach: float, w: int) -> float:
+    """The static camera's horizontal offset at frame `index` of `frames`: one eased drift
+    across a tenth of the camera's reach, longer when the shot is long so its fastest step is
+    STILL_DRIFT; when the whole reach is too short for that, a slow sway across it and back."""
+    span = max(0.1 * reach, STILL_DRIFT * w * max(1, frames - 1) / 1.5)  # easing peaks at 1.5x
+    swings = max(1, math.ceil(span / (2 * reach)))
+    span = min(span, 2 * reach)
+    place = swings * index / max(1, frames - 1)
+    swing = min(int(place), swings - 1)
+    e = _ease(place - swing)
+    return span * ((e - 0.5) if swing % 2 == 0 else (0.5 - e))
+
+
+def _view(
+    camera: Camera, t: float, w: int, h: int, *, index: int = 0, frames: int = 1
+) -> tuple[float, float, float]:
+    """(dx, dy, zoom) of the camera at time t in [0, 1] (frame `index` of `frames`); offsets in
+    canvas pixels."""
     e = _ease(t)
     reach_x, reach_y = (CANVAS_MARGIN - 1) * 0.42 * w, (CANVAS_MARGIN - 1) * 0.42 * h
     match camera:
@@ -261,9 +290,9 @@ def _view(camera: Camera, t: float, w: int, h: int) -> tuple[float, float, float
             # travel further, which is what reads as going around
             angle = math.pi * (e - 0.5)
             return 0.6 * reach_x * math.sin(angle), 0.3 * reach_y * math.cos(angle), 1.15
-    # static: a slow drift (a twentieth of the camera's reach) keeps the still alive without
-    # reading as a camera move, and costs a slice, not a resample
-    return 0.05 * reach_x * (2 * e - 1), 0.0, 1.0
+    # static: a slow drift keeps the still alive (a still card in a video looks frozen)
+    # without reading as a camera move, and costs a slice, not a resample
+    return _still_drift(index, frames, reach_x, w), 0.0, 1.0
 
 
 SUBPIXEL_STEPS = 4
@@ -344,16 +373,18 @@ class AnimaticBackend:
         try:
             for index in range(request.frames):
                 t = index / max(1, request.frames - 1)
-                dx, dy, zoom = _view(request.camera, t, w, h)
+                dx, dy, zoom = _view(request.camera, t, w, h, index=index, frames=request.frames)
                 frame = _camera_frame(scene, window, (dx, dy, zoom), w, h)
                 # particles sit nearer the camera: they move further and grow faster
                 near_x = centre[0] + 1.6 * dx + 0.04 * w * math.sin(math.tau * t)
-                near_y = centre[1] + 1.6 * dy + 0.1 * h * (0.5 - t)
+                near_y = centre[1] + 1.6 * dy + PARTICLE_RISE * h * (index - request.frames / 2)
                 near_zoom = zoom**1.3
                 for particle in particles:
                     size = particle.sprite.size[0]
                     x = w / 2 + (particle.x - near_x) * near_zoom - size / 2
-                    y = h / 2 + (particle.y - near_y) * near_zoom - size / 2
+                    # the dots rise steadily and come back in from below (a canvas apart)
+                    rise = (particle.y - near_y + canvas_size[1] / 2) % canvas_size[1]
+                    y = h / 2 + (rise - canvas_size[1] / 2) * near_zoom - size / 2
                     if -size < x < w and -size < y < h:
                         frame.paste(particle.sprite, (round(x), round(y)), particle.sprite)
                 writer.write(np.asarray(frame))

@@ -3,20 +3,19 @@
 Shots without variables have the same cache key for everyone, so they render once and every
 other person reuses the clip; only personalised shots render per person. A person whose row is
 missing a value or has a bad one is reported and skipped; the rest go on. Re-running a batch
-skips the people whose video is already made. On a Ray cluster the personalised shots of many
-people render at once across the workers.
+skips the people whose video is already made; a folder holding videos another batch made (or
+any person-*.mp4 this batch did not make) is refused before anything renders. On a Ray
+cluster the personalised shots of many people render at once across the workers.
 """
 
 from __future__ import annotations
 
-import contextlib
 import csv
 import hashlib
 import io
 import os
 import shutil
-import tempfile
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -26,6 +25,7 @@ from reelchat.errors import InputFileError, MediaRefused, ReelchatError
 from reelchat.generation.backend import VideoBackend
 from reelchat.generation.batch_media import MediaSlot, content_id, find_photo, with_pictures
 from reelchat.generation.executors import Executor, as_executor
+from reelchat.generation.media import atomic_output
 from reelchat.generation.runner import RenderEvent, RenderOutcome, run_jobs, start_job
 from reelchat.generation.stitch import StitchOptions
 from reelchat.media_library import add_media, forget_session_media
@@ -150,6 +150,30 @@ def require_media_dir(slots: tuple[MediaSlot, ...], media_dir: Path | None) -> N
         raise InputFileError(f"--media-dir {media_dir} is not a folder")
 
 
+def require_own_folder(workspace: Workspace, batch_key: str, out_dir: Path) -> None:
+    """InputFileError, before anything renders, when `out_dir` holds person-*.mp4 videos that
+    this batch (the same template, `batch_key`) did not make: they are another batch's people,
+    and their videos and results.csv would be overwritten. This batch's own videos are fine
+    (a re-run skips the people already done)."""
+    if not out_dir.is_dir():
+        return
+    ours = {
+        os.path.realpath(output) for output in store.batch_outputs(workspace.engine,
+                                                                   batch_key=batch_key)
+    }  # fmt: skip
+    theirs = sorted(
+        path.name
+        for path in out_dir.glob("person-*.mp4")
+        if path.is_symlink() or os.path.realpath(path) not in ours
+    )
+    if theirs:
+        listed = ", ".join(theirs[:3]) + (f" and {len(theirs) - 3} more" if len(theirs) > 3 else "")
+        raise InputFileError(
+            f"{out_dir} already holds videos another batch made ({listed}); give an empty "
+            "or new folder with --out-dir, or move those videos out first"
+        )
+
+
 def _key(storyboard: Storyboard) -> str:
     return hashlib.sha256(storyboard.model_dump_json().encode()).hexdigest()[:24]
 
@@ -198,6 +222,7 @@ def run_batch(
     if template.brand == Brand():
         template = template.model_copy(update={"brand": store.get_brand(engine)})
     batch_key = _key(template)
+    require_own_folder(workspace, batch_key, out_dir)
     out_dir.mkdir(parents=True, exist_ok=True)
     wave = 1 if executor.slots == 1 else executor.slots * WAVE_PER_SLOT
     results: list[PersonResult] = []
@@ -302,7 +327,7 @@ def _render_wave(
             item.status = "failed"
         else:
             assert outcome.video_path is not None
-            with _replacing(waiting.output) as temp:
+            with atomic_output(waiting.output) as temp:
                 shutil.copyfile(outcome.video_path, temp)
             result.status, result.output = "done", waiting.output
             result.rendered, result.cached = outcome.rendered, outcome.cached
@@ -310,20 +335,6 @@ def _render_wave(
         store.save_batch_item(engine, item=item)
         on_person(result)
     pending.clear()
-
-
-@contextlib.contextmanager
-def _replacing(path: Path) -> Iterator[Path]:
-    """A new file beside `path` that then replaces `path`: a symbolic link (or anything) at
-    `path` is replaced itself, never written through to its target."""
-    fd, name = tempfile.mkstemp(prefix=f".{path.name}.", dir=path.parent)
-    os.close(fd)
-    temp = Path(name)
-    try:
-        yield temp
-        os.replace(temp, path)
-    finally:
-        temp.unlink(missing_ok=True)
 
 
 def spreadsheet_cell(value: object) -> str:
@@ -335,7 +346,7 @@ def spreadsheet_cell(value: object) -> str:
 
 def _write_report(path: Path, results: list[PersonResult]) -> None:
     names = sorted({name for result in results for name in result.values})
-    with _replacing(path) as temp, temp.open("w", newline="", encoding="utf-8") as handle:
+    with atomic_output(path) as temp, temp.open("w", newline="", encoding="utf-8") as handle:
         writer = csv.writer(handle)
         writer.writerow(spreadsheet_cell(c) for c in ["row", "status", "video", "error", *names])
         for result in results:

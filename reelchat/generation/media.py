@@ -7,6 +7,7 @@ import os
 import shutil
 import subprocess
 import tempfile
+import threading
 from collections.abc import Iterator
 from dataclasses import dataclass
 from fractions import Fraction
@@ -52,11 +53,24 @@ def run_ffmpeg(args: list[str], *, what: str) -> None:
         raise MediaToolError(f"ffmpeg could not {what}: {detail}")
 
 
+_UMASK_LOCK = threading.Lock()
+
+
+def _umask() -> int:
+    """The process's umask (os.umask can only read it by setting it: done under a lock)."""
+    with _UMASK_LOCK:
+        mask = os.umask(0o022)
+        os.umask(mask)
+    return mask
+
+
 @contextlib.contextmanager
 def atomic_output(path: Path) -> Iterator[Path]:
     """Yield a temp path beside `path`; on success fsync and rename it into place.
 
     A crash leaves at most a stray temp file, never a half-written file under the real name.
+    The file gets the permissions of any new file (0o666 less the umask), not mkstemp's 0o600,
+    so a video handed to a person can be shared like any file they make.
     """
     path.parent.mkdir(parents=True, exist_ok=True)
     fd, temp_name = tempfile.mkstemp(prefix=f".{path.stem}.", suffix=path.suffix, dir=path.parent)
@@ -66,6 +80,7 @@ def atomic_output(path: Path) -> Iterator[Path]:
         yield temp
         with open(temp, "rb") as handle:
             os.fsync(handle.fileno())
+        os.chmod(temp, 0o666 & ~_umask())
         os.replace(temp, path)
     finally:
         temp.unlink(missing_ok=True)

@@ -6,7 +6,9 @@ at the edges (cover); one further off (a phone screenshot in a landscape video) 
 
 The camera move becomes a path of views (centre and zoom in picture terms): zoom_in starts on
 the whole picture and ends framing the focus region; zoom_out the reverse; pans and tilts cross
-the picture and end on the focus when there is one; static holds (on the focus if given).
+the picture and end on the focus when there is one (a letterboxed picture, with no room to
+cross, glides over its backdrop instead); static holds (on the focus if given). A zoom always
+moves at least MIN_ZOOM_MOVE, even toward a focus region as tall or wide as the picture.
 Each frame is one bilinear resample of a sub-pixel box of the source (Pillow's resize), so
 motion is smooth to the sub-pixel; the source is scaled once, before the first frame, to what
 the largest zoom needs (plus smaller copies for the wider views), never per frame.
@@ -41,6 +43,11 @@ MAX_ZOOM = 4.0
 """A focus region is never magnified beyond this (past it a screenshot turns to blur)."""
 MOVE_ZOOM = 1.25
 """Zoom of a move without a focus region (zoom_in's end, a pan's window)."""
+MIN_ZOOM_MOVE = 1.15
+"""A zoom move goes at least this far in (or out), even when the focus region is as wide or
+as tall as the picture and framing it whole needs no zoom."""
+LETTERBOX_PAN = 0.1
+"""How far a letterboxed picture glides each way on a pan across its backdrop, in frames."""
 FOCUS_MARGIN = 1.15
 """The focus region fills the frame less this margin, so its edges stay visible."""
 DEFAULT_HIGHLIGHT: RGB = (255, 196, 0)
@@ -103,11 +110,10 @@ class Framing:
 
     def clamp(self, view: View) -> View:
         """The view moved (not zoomed) so it shows no area outside the picture where the
-        picture is larger than the frame; centred on an axis where it is smaller."""
+        picture is larger than the frame; where it is smaller, so the picture stays whole in
+        the frame (and the view's centre on the picture)."""
         hx, hy = self.half_view(view.zoom)
-        x = 0.5 if hx >= 0.5 else min(max(view.x, hx), 1 - hx)
-        y = 0.5 if hy >= 0.5 else min(max(view.y, hy), 1 - hy)
-        return View(x, y, view.zoom)
+        return View(_within(view.x, hx), _within(view.y, hy), view.zoom)
 
     def framing(self, region: Region) -> View:
         """The view that shows `region` whole and as large as it fits (with FOCUS_MARGIN), no
@@ -118,15 +124,46 @@ class Framing:
         return self.clamp(View(region.x + region.width / 2, region.y + region.height / 2, zoom))
 
 
+def _within(centre: float, half: float) -> float:
+    """A view centre on one axis (picture fractions) kept where the view of half-size `half`
+    shows only picture (half < 0.5), or the whole picture and the centre on it (half >= 0.5)."""
+    if half < 0.5:
+        return min(max(centre, half), 1 - half)
+    return min(max(centre, max(0.0, 1 - half)), min(1.0, half))
+
+
+def _closer(framing: Framing, focus: Region | None, target: View | None) -> View:
+    """The view a zoom move reaches: the focus framing, but always at least MIN_ZOOM_MOVE
+    (toward the focus centre) so a focus as wide or tall as the picture still zooms."""
+    if target is None:
+        return View(0.5, 0.5, MOVE_ZOOM)
+    if target.zoom >= MIN_ZOOM_MOVE or focus is None:
+        return target
+    centre = View(focus.x + focus.width / 2, focus.y + focus.height / 2, MIN_ZOOM_MOVE)
+    return framing.clamp(centre)
+
+
+def _letterbox_pan(start: View, end: View, half: float, sign: int, axis: str) -> tuple[View, View]:
+    """A pan along an axis where the picture is narrower than the frame (a letterbox): the
+    picture itself glides across its backdrop, up to LETTERBOX_PAN of the frame each way
+    (less when the picture nearly fills the frame: it stays whole), instead of a window that
+    has nowhere to go. `half` is the view's half-size along the move, in picture fractions."""
+    reach = min(half - 0.5, LETTERBOX_PAN * 2 * half, 0.45)
+    first, last = 0.5 - sign * reach, 0.5 + sign * reach
+    if axis == "x":
+        return View(first, start.y, start.zoom), View(last, end.y, end.zoom)
+    return View(start.x, first, start.zoom), View(end.x, last, end.zoom)
+
+
 def camera_path(camera: Camera, framing: Framing, focus: Region | None) -> tuple[View, View]:
     """The views a shot starts and ends on for its camera move (eased in between)."""
     whole = View(0.5, 0.5, 1.0)
     target = framing.framing(focus) if focus else None
     match camera:
         case Camera.zoom_in:
-            return whole, target or View(0.5, 0.5, MOVE_ZOOM)
+            return whole, _closer(framing, focus, target)
         case Camera.zoom_out:
-            return target or View(0.5, 0.5, MOVE_ZOOM), whole
+            return _closer(framing, focus, target), whole
         case Camera.pan_left | Camera.pan_right | Camera.tilt_up | Camera.tilt_down:
             zoom = max(MOVE_ZOOM, target.zoom if target else 1.0)
             hx, hy = framing.half_view(zoom)
@@ -142,7 +179,12 @@ def camera_path(camera: Camera, framing: Framing, focus: Region | None) -> tuple
                 start = View(end.x, far + sign * hy, zoom)
                 if not target:
                     end = View(end.x, 1.0 - far - sign * hy, zoom)
-            return framing.clamp(start), framing.clamp(View(end.x, end.y, zoom))
+            start, end = framing.clamp(start), framing.clamp(View(end.x, end.y, zoom))
+            axis = "x" if camera in (Camera.pan_left, Camera.pan_right) else "y"
+            half = hx if axis == "x" else hy
+            if half >= 0.5:  # the picture is narrower than the frame along the move
+                start, end = _letterbox_pan(start, end, half, sign, axis)
+            return start, end
         case Camera.orbit:  # no depth in a flat picture: a slow arc across it, slightly closer
             return View(0.42, 0.55, 1.1), View(0.58, 0.45, 1.2)
     held = target or whole

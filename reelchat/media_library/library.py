@@ -109,6 +109,31 @@ def list_media(workspace: Workspace, scope: str) -> list[MediaEntry]:
         workspace.engine, scope=scope)]  # fmt: skip
 
 
+MIN_ID_PREFIX = 6
+"""Fewest leading characters of an id that name a media item (when only one id starts so)."""
+
+
+def find_media(workspace: Workspace, scope: str, text: str) -> MediaEntry:
+    """The item `scope` lists (`list_media`) whose id is `text`, or the only one whose id
+    starts with it (at least MIN_ID_PREFIX characters, case-insensitive). NotFound naming
+    what to type when none or several match."""
+    wanted = text.strip().lower()
+    entries = list_media(workspace, scope)
+    exact = [entry for entry in entries if entry.id == wanted]
+    found = exact or [entry for entry in entries if entry.id.startswith(wanted)]
+    if len(found) == 1 and (exact or len(wanted) >= MIN_ID_PREFIX):
+        return found[0]
+    if len(found) > 1:
+        ids = ", ".join(entry.id for entry in found[:4])
+        raise NotFound(
+            f"{len(found)} media items start with {wanted!r} ({ids}); give more of the id"
+        )
+    raise NotFound(
+        f"no media item {wanted!r} here (an id, or its first {MIN_ID_PREFIX} or more "
+        "characters): `reelchat media list` shows them"
+    )
+
+
 def remove_media(workspace: Workspace, scope: str, media_id: str) -> None:
     """Take `media_id` off `scope`'s list; the stored file is deleted once no scope lists it.
 

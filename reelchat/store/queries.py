@@ -325,6 +325,15 @@ def get_batch_item(engine: Engine, *, batch_key: str, row_key: str) -> BatchItem
         return db.get(BatchItem, (batch_key, row_key))
 
 
+def batch_outputs(engine: Engine, *, batch_key: str) -> list[str]:
+    """The video files (as recorded) of the finished people of the batch `batch_key`."""
+    query = select(BatchItem.output).where(
+        BatchItem.batch_key == batch_key, BatchItem.status == "done"
+    )
+    with _tx(engine) as db:
+        return [output for output in db.exec(query).all() if output]
+
+
 def save_batch_item(engine: Engine, *, item: BatchItem) -> None:
     with _tx(engine) as db:
         item.updated_at = _now()

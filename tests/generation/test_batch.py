@@ -1,4 +1,5 @@
 import csv
+import os
 
 import numpy as np
 import pytest
@@ -150,9 +151,61 @@ def test_batch_never_writes_through_a_symlink(workspace, tmp_path):
     (out / "results.csv").symlink_to(victim)
     (out / "person-0001.mp4").symlink_to(victim_video)
     people = [{"name": "Ann"}]
+    with pytest.raises(InputFileError, match="another batch"):  # a video this batch did not make
+        run_batch(workspace, AnimaticBackend(), _small_template(), people, out_dir=out,
+                  options=QUIET)  # fmt: skip
+    (out / "person-0001.mp4").unlink()
     results = run_batch(workspace, AnimaticBackend(), _small_template(), people, out_dir=out,
                         options=QUIET)  # fmt: skip
     assert [r.status for r in results] == ["done"]
     assert victim.read_text() == "victim config" and victim_video.read_text() == "victim 2"
     assert not (out / "results.csv").is_symlink() and not (out / "person-0001.mp4").is_symlink()
     assert (out / "person-0001.mp4").stat().st_size > 1000
+
+
+def test_a_folder_holding_another_batchs_videos_is_refused_before_anything_renders(
+    workspace, tmp_path
+):
+    """A second batch (another template) into the first one's folder would replace its
+    person-0001.mp4 and results.csv: refused in one sentence, nothing rendered or changed."""
+    out = tmp_path / "batch_out"
+    template = _template()  # one object: the same JSON file given again
+    run_batch(workspace, AnimaticBackend(), template, [{"name": "Ana"}, {"name": "Bo"}],
+              out_dir=out, options=QUIET)  # fmt: skip
+    before = {path.name: path.read_bytes() for path in out.iterdir()}
+    rendered = _rendered_shots(workspace)
+    sessions = len(store.list_sessions(workspace.engine))
+    with pytest.raises(InputFileError) as refused:
+        run_batch(workspace, AnimaticBackend(), _small_template(), [{"name": "Cy"}],
+                  out_dir=out, options=QUIET)  # fmt: skip
+    message = str(refused.value)
+    assert str(out) in message and "person-0001.mp4, person-0002.mp4" in message
+    assert "--out-dir" in message
+    assert {path.name: path.read_bytes() for path in out.iterdir()} == before
+    assert _rendered_shots(workspace) == rendered
+    assert len(store.list_sessions(workspace.engine)) == sessions
+    # the same batch again is no stranger to its own folder: it skips who is done
+    again = run_batch(workspace, AnimaticBackend(), template, [{"name": "Ana"}, {"name": "Bo"}],
+                      out_dir=out, options=QUIET)  # fmt: skip
+    assert [r.status for r in again] == ["skipped", "skipped"]
+
+
+def test_a_video_the_person_put_in_the_folder_is_never_overwritten(workspace, tmp_path):
+    out = tmp_path / "out"
+    out.mkdir()
+    (out / "person-0001.mp4").write_bytes(b"someone's own video")
+    with pytest.raises(InputFileError, match="person-0001.mp4"):
+        run_batch(workspace, AnimaticBackend(), _small_template(), [{"name": "Ann"}],
+                  out_dir=out, options=QUIET)  # fmt: skip
+    assert (out / "person-0001.mp4").read_bytes() == b"someone's own video"
+
+
+def test_batch_videos_and_results_get_the_usual_permissions(workspace, tmp_path):
+    previous = os.umask(0o022)
+    try:
+        run_batch(workspace, AnimaticBackend(), _small_template(), [{"name": "Ann"}],
+                  out_dir=tmp_path / "out", options=QUIET)  # fmt: skip
+    finally:
+        os.umask(previous)
+    modes = {path.name: path.stat().st_mode & 0o777 for path in (tmp_path / "out").iterdir()}
+    assert modes == {"person-0001.mp4": 0o644, "results.csv": 0o644}

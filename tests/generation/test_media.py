@@ -5,10 +5,18 @@ import subprocess
 import sys
 from pathlib import Path
 
+import numpy as np
 import pytest
 
 from reelchat.errors import MediaToolError
-from reelchat.generation.media import TO_BT709, VIDEO_CODEC_ARGS, ffmpeg_exe, probe
+from reelchat.generation.media import (
+    TO_BT709,
+    VIDEO_CODEC_ARGS,
+    FrameWriter,
+    atomic_output,
+    ffmpeg_exe,
+    probe,
+)
 
 
 def _clip(path: Path, seconds: float = 2.5, size: str = "160x90") -> Path:
@@ -86,3 +94,21 @@ def test_a_relative_name_with_a_colon_is_read_as_a_file(tmp_path, monkeypatch):
     _clip(tmp_path / "clip:1.mp4", seconds=1)
     monkeypatch.chdir(tmp_path)
     assert probe(Path("clip:1.mp4")).frames == 30
+
+
+@pytest.mark.parametrize("umask", [0o022, 0o027])
+def test_a_finished_file_has_the_usual_permissions_not_a_temp_files(tmp_path, umask):
+    """A video handed to a person is readable like any file they make (0o666 less the umask),
+    not private to its writer like mkstemp's temp file it was written as."""
+    previous = os.umask(umask)
+    try:
+        target = tmp_path / "out" / "video.mp4"
+        with atomic_output(target) as temp:
+            writer = FrameWriter(temp, width=32, height=32, fps=8)
+            for _ in range(2):
+                writer.write(np.zeros((32, 32, 3), np.uint8))
+            writer.close()
+    finally:
+        os.umask(previous)
+    assert target.stat().st_mode & 0o777 == 0o666 & ~umask
+    assert [path.name for path in target.parent.iterdir()] == ["video.mp4"]

@@ -12,11 +12,13 @@ from reelchat.generation.cache import cache_key
 from reelchat.generation.media import probe, read_frame
 from reelchat.generation.media_shot import (
     DEFAULT_HIGHLIGHT,
+    MIN_ZOOM_MOVE,
     Framing,
     camera_path,
     clip_frame_indices,
 )
 from reelchat.generation.runner import render_session
+from reelchat.generation.shot_check import measure_clip, problems
 from reelchat.generation.stitch import StitchOptions
 from reelchat.storyboard.models import Camera, Region, ShotMedia
 from tests.conftest import make_storyboard
@@ -280,3 +282,39 @@ def test_pans_tilts_and_holds_end_on_the_focus_region(tmp_path, camera):
         assert np.abs(first.astype(int) - last.astype(int)).mean() < 1
     else:  # arriving there from the far side
         assert _near(first, BUTTON_RGB).mean() < 0.1
+
+
+def _frozen(clip, request) -> list[str]:
+    stats = measure_clip(clip.path)
+    return problems(stats, frames=request.frames, width=request.width, height=request.height)
+
+
+@pytest.mark.parametrize("camera", [Camera.zoom_in, Camera.zoom_out])
+def test_a_zoom_on_a_focus_as_tall_as_the_picture_still_zooms_toward_it(tmp_path, camera):
+    """'zoom into the right half' of a 16:9 screenshot: framing the half whole needs no zoom,
+    yet the shot must move in (at least MIN_ZOOM_MOVE, toward the right) and pass the check."""
+    right_half = Region(x=0.5, y=0.0, width=0.5, height=1.0)
+    start, end = camera_path(camera, Framing((1600, 900), (640, 360)), right_half)
+    near = end if camera is Camera.zoom_in else start
+    assert near.zoom >= MIN_ZOOM_MOVE and near.x > 0.5
+    request = _request(tmp_path, screenshot(1600, 900), focus=right_half)
+    request = request.model_copy(update={"camera": camera})
+    assert _frozen(_render(tmp_path, request), request) == []
+
+
+@pytest.mark.parametrize("camera", [Camera.pan_right, Camera.pan_left])
+@pytest.mark.parametrize("size", [(300, 400), (800, 600)], ids=["portrait", "four-three"])
+def test_a_pan_across_a_letterboxed_picture_glides_it_over_the_backdrop(tmp_path, camera, size):
+    """A portrait photo (or a 4:3 screenshot) shown whole in a 16:9 frame has no room for a
+    window to pan: the picture itself moves across its blurred backdrop, the way of the pan."""
+    request = _request(tmp_path, photo(*size)).model_copy(update={"camera": camera})
+    clip = _render(tmp_path, request)
+    assert _frozen(clip, request) == []
+    first, last = (read_frame(clip.path, t).astype(int).sum(axis=-1) for t in (0.0, 15 / 8))
+
+    def middle(frame) -> float:  # the bright picture's centre, in frame widths
+        columns = (frame > frame.max() * 0.6).sum(axis=0)
+        return float((columns * np.arange(frame.shape[1])).sum() / columns.sum() / frame.shape[1])
+
+    moved = middle(last) - middle(first)
+    assert (moved < -0.05) if camera is Camera.pan_right else (moved > 0.05)

@@ -8,6 +8,7 @@ import pytest
 
 from reelchat import store
 from reelchat.generation.animatic import AnimaticBackend
+from reelchat.generation.backend import ShotRequest
 from reelchat.generation.media import FrameWriter
 from reelchat.generation.runner import render_session
 from reelchat.generation.shot_check import (
@@ -18,6 +19,8 @@ from reelchat.generation.shot_check import (
     problems,
 )
 from reelchat.generation.stitch import StitchOptions
+from reelchat.storyboard.models import Aspect
+from reelchat.storyboard.templates import EXPLAINER, ONBOARDING, PRODUCT_DEMO, from_template
 from tests.conftest import make_storyboard
 
 QUIET = StitchOptions(captions=False, narration=False)
@@ -112,6 +115,30 @@ def test_real_animatic_clips_pass_with_every_camera_move(workspace):
     assert outcome.checks == ()
     attempts = _attempts(workspace, session_id)
     assert [[a.passed for a in shot] for shot in attempts] == [[True]] * 7
+
+
+@pytest.mark.e2e
+@pytest.mark.parametrize(
+    "template",
+    [EXPLAINER, PRODUCT_DEMO, ONBOARDING],
+    ids=["explainer", "product-demo", "onboarding"],
+)
+@pytest.mark.parametrize("aspect", [Aspect.landscape, Aspect.portrait], ids=str)
+def test_every_template_plan_passes_the_check_with_its_animatic_clips(tmp_path, template, aspect):
+    """The animatic never fails the check: every shot of every template's plan, the still
+    cards included (the product demo's static call-to-action card once measured 0.23-0.45),
+    moves enough at 360p in both aspects."""
+    board = from_template(template, topic="how tides work", product="Tidy", aspect=aspect)
+    board = board.model_copy(update={"resolution": 360})
+    found = {}
+    for number, shot in enumerate(board.shots, start=1):
+        request = ShotRequest.for_shot(board, shot)
+        clip = AnimaticBackend().generate(request, tmp_path / f"{number}.mp4", lambda _: None)
+        stats = measure_clip(clip.path)
+        issues = problems(stats, frames=request.frames, width=request.width, height=request.height)
+        if issues:
+            found[f"shot {number} ({shot.camera.value})"] = issues
+    assert found == {}
 
 
 def test_an_animatic_failure_is_reported_as_a_bug_not_retried(workspace):

@@ -133,7 +133,8 @@ def test_title_is_laid_over_at_the_top_and_the_caption_near_the_bottom(clip_dir,
     assert _mean_diff(frame[: height // 6, : frame.shape[1] // 3], plain_frame[: height // 6,
                       : frame.shape[1] // 3]) > 5  # fmt: skip
     middle = slice(int(height * 0.3), int(height * 0.6))
-    assert _mean_diff(frame[middle], plain_frame[middle]) < 1
+    # re-encoding noise only (the drifting dots make some); words there would measure above 5
+    assert _mean_diff(frame[middle], plain_frame[middle]) < 2
 
 
 def _tone(path, seconds=10):
