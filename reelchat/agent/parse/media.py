@@ -582,6 +582,18 @@ def _without(text: str, found: re.Match[str] | None) -> str:
     return text if found is None else text[: found.start()] + " " + text[found.end() :]
 
 
+def _named_if_clear(
+    text: str, ctx: Context
+) -> tuple[tuple[MediaRef, re.Match[str]] | None, str]:
+    """The media item `text` clearly names (None when it names none, or names one unclearly)
+    and `text` less that name."""
+    try:
+        named = named_media(text, ctx)
+    except Unclear:
+        named = None
+    return named, _without(text, named[1] if named else None)
+
+
 _NO_HIGHLIGHT = (
     rf"{_REMOVE}.*\bhighlight(?:s|ing|ed)?\b|\bun-?highlight\b|"
     r"\bdon'?t\s+highlight\b|\bdo\s+not\s+highlight\b|\bhighlight\w*\s+(?:off|nothing)\b"
@@ -603,11 +615,7 @@ def _clear_region(match: re.Match[str], ctx: Context) -> list[Item]:
     text = match.string
     highlight = re.search(_NO_HIGHLIGHT, text, re.I) is not None
     focus = re.search(_NO_FOCUS, text, re.I) is not None
-    try:
-        named = named_media(text, ctx)
-    except Unclear:
-        named = None
-    rest = _without(text, named[1] if named else None)
+    _, rest = _named_if_clear(text, ctx)
     target = ctx.target(rest)
     if target.whole or (
         not target.shots and ctx.focus is None and re.search(r"\b(?:all|every|any)\b", rest, re.I)
@@ -646,11 +654,7 @@ def _clear_region(match: re.Match[str], ctx: Context) -> list[Item]:
 def _no_picture(match: re.Match[str], ctx: Context) -> list[Item]:
     """'no picture in shot 4', 'remove the screenshot from shot 2', 'remove Mei's photo'."""
     text = match.string
-    try:
-        named = named_media(text, ctx)
-    except Unclear:
-        named = None
-    rest = _without(text, named[1] if named else None)
+    named, rest = _named_if_clear(text, ctx)
     target = ctx.target(rest)
     if target.shots or target.whole:
         shots = list(target.shots) or list(range(1, ctx.count + 1))
