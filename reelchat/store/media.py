@@ -49,10 +49,9 @@ def media_listings(engine: Engine, *, scope: str) -> list[tuple[MediaListing, Me
             select(MediaListing, MediaItem)
             .join(MediaItem, MediaItem.id == MediaListing.media_id)  # type: ignore[arg-type]
             .where(MediaListing.scope.in_(scopes))  # type: ignore[attr-defined]
-            .order_by(MediaListing.added_at)  # type: ignore[arg-type]
+            .order_by(MediaListing.scope == WORKSPACE_SCOPE, MediaListing.added_at)  # type: ignore[arg-type]
         ).all()
-    rows = list(rows)
-    return sorted(rows, key=lambda row: row[0].scope == WORKSPACE_SCOPE)
+        return list(rows)
 
 
 def media_labels(engine: Engine, *, media_id: str) -> list[str]:
