@@ -91,8 +91,11 @@ def _optional_only() -> set[str]:
 
 IMPORT_ALL = """
 import importlib, json, sys
+blocked, modules = sys.argv[1].split(","), sys.argv[2:]
+for name in filter(None, blocked):
+    sys.modules[name] = None  # as if its extra were not installed
 found = {}
-for name in sys.argv[1:]:
+for name in modules:
     try:
         importlib.import_module(name)
     except ModuleNotFoundError as error:
@@ -103,21 +106,34 @@ print(json.dumps(found))
 """
 
 
-def test_every_module_imports(tmp_path):
-    """In a fresh process whose workspace and home are temporary folders: importing the
-    Streamlit page runs it (bare), and it must not create a workspace in the real home."""
+def _import_failures(tmp_path: Path, blocked: tuple[str, ...] = ()) -> dict[str, list[str]]:
+    """Module -> [kind, detail] for each package module that fails to import in a fresh process
+    whose workspace and home are temporary folders and where the `blocked` imports are absent."""
     modules = sorted(m.name for m in pkgutil.walk_packages(reelchat.__path__, "reelchat."))
     assert "reelchat.export" in modules and "reelchat.ui.app" in modules
     env = {**os.environ, "REELCHAT_WORKSPACE": str(tmp_path / "ws"), "HOME": str(tmp_path)}
     result = subprocess.run(
-        [sys.executable, "-c", IMPORT_ALL, *modules],
+        [sys.executable, "-c", IMPORT_ALL, ",".join(blocked), *modules],
         capture_output=True, text=True, env=env, cwd=tmp_path, timeout=240,
     )  # fmt: skip
     assert result.returncode == 0, result.stderr
-    failed = json.loads(result.stdout.strip().splitlines()[-1])
+    return json.loads(result.stdout.strip().splitlines()[-1])
+
+
+def test_every_module_imports(tmp_path):
+    """Importing the Streamlit page runs it (bare), and it must not create a workspace in the
+    real home; a module of an optional extra that is not installed here (ray) may be missing."""
+    failed = _import_failures(tmp_path)
     optional = _optional_only()
     for name, (kind, detail) in list(failed.items()):
         distributions = importlib.metadata.packages_distributions().get(detail, [detail])
         if kind == "missing" and {_name(d) for d in distributions} & optional:
-            del failed[name]  # an optional extra that is not installed here (ray)
+            del failed[name]
     assert not failed
+
+
+def test_without_the_cluster_extra_only_the_ray_executor_is_missing_ray(tmp_path):
+    """Without Ray, the ray executor's module fails as a missing import (which get_executor
+    turns into the install hint) and every other module imports."""
+    failed = _import_failures(tmp_path, blocked=("ray",))
+    assert failed == {"reelchat.generation.executors.ray_executor": ["missing", "ray"]}

@@ -100,7 +100,14 @@ def get_executor(settings: Settings) -> Executor:
     )  # fmt: skip
     with _LOCK:
         if key not in _EXECUTORS:
-            from reelchat.generation.executors.ray_executor import RayExecutor
-
+            try:
+                from reelchat.generation.executors.ray_executor import RayExecutor
+            except ModuleNotFoundError as error:
+                if (error.name or "").split(".")[0] != "ray":
+                    raise
+                raise ReelchatError(
+                    "the ray executor needs Ray: pip install 'reelchat[cluster]'"
+                    " (or choose --executor local)"
+                ) from None
             _EXECUTORS[key] = RayExecutor.from_settings(settings)
         return _EXECUTORS[key]

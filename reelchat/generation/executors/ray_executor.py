@@ -18,6 +18,9 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+import ray
+from ray.exceptions import GetTimeoutError, RayError
+
 from reelchat.config import Settings
 from reelchat.errors import ReelchatError, RenderCancelled, RenderFailed, first_line
 from reelchat.generation.backend import (
@@ -31,14 +34,6 @@ from reelchat.generation.backend import (
 from reelchat.generation.cache import consumed_fields
 from reelchat.generation.executors import ShotWork, WorkDone, failure_reason
 from reelchat.generation.media import atomic_output
-
-try:
-    import ray
-    from ray.exceptions import GetTimeoutError, RayError
-except ImportError:  # pragma: no cover - depends on the installed extras
-    raise ReelchatError(
-        "the ray executor needs Ray: pip install 'reelchat[cluster]' (or choose --executor local)"
-    ) from None
 
 MAX_RESTARTS = 3
 """How often Ray restarts a worker actor that died (its process was killed, its node lost)."""
