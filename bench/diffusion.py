@@ -27,6 +27,7 @@ import sys
 import tempfile
 import time
 from dataclasses import replace
+from functools import partial
 from pathlib import Path
 from typing import Any
 
@@ -217,11 +218,9 @@ def bench_stages(repeat: int) -> list[str]:
         big = np.asarray(Image.fromarray(noise).filter(ImageFilter.GaussianBlur(3)))
         clip = [big[:, i * step : i * step + 832] for i in range(81)]
         for stage in ("repeat", "minterpolate"):
-            times = []
-            for _ in range(repeat):
-                start = time.perf_counter()
-                frames = to_fps(clip, 16, 24, 120, stage)
-                times.append(time.perf_counter() - start)
+            convert = partial(to_fps, clip, 16, 24, 120, stage)
+            times = [_timed(convert, "cpu")[0] for _ in range(repeat)]
+            frames = convert()  # for the judder figure, outside the timing
             rows.append(
                 f"| pan {step} px/frame | {stage} | {min(times):.2f} | "
                 f"{judder(clip):.3f} | {judder(frames):.3f} |"
@@ -249,9 +248,8 @@ def bench_spatial(repeat: int) -> list[str]:
         times: dict[str, list[float]] = {stage: [] for stage in backends}
         for _ in range(repeat + 1):  # the first round loads the pipelines: not counted
             for stage, backend in backends.items():
-                start = time.perf_counter()
-                backend.generate(request, Path(temp) / "shot.mp4", lambda _f: None)
-                times[stage].append(time.perf_counter() - start)
+                run = partial(backend.generate, request, Path(temp) / "shot.mp4", lambda _f: None)
+                times[stage].append(_timed(run, "cpu")[0])
     base = min(times["resample"][1:])
     return [
         f"| tiny-ltx | {stage} | {min(values[1:]):.2f} | {min(values[1:]) / base:.2f}× |"
