@@ -63,16 +63,21 @@ def describe(
     lines = [head]
     if brand := describe_brand(storyboard):
         lines.append(f"Brand: {brand}.")
-    for number, shot in enumerate(storyboard.shots, start=1):
-        extra = f", style: {shot.style}" if shot.style else ""
-        caption = f" Caption: {shot.caption}" if shot.caption else ""
-        picture = f" Picture: {describe_picture(shot.media, media)}." if shot.media else ""
-        lines.append(
-            f"{number}. {shot.title} ({shot.duration:g} s, {shot.camera}, then {shot.transition}, "
-            f"seed {shot.seed}{extra}) Prompt: {shot.prompt} Narration: {shot.narration or '-'}"
-            f"{caption}{picture}"
-        )
+    lines += [describe_shot(storyboard, n, media) for n in range(1, len(storyboard.shots) + 1)]
     return "\n".join(lines)
+
+
+def describe_shot(storyboard: Storyboard, number: int, media: SessionMedia | None = None) -> str:
+    """Shot `number` (1-based) of `storyboard` as one line of `describe`."""
+    shot = storyboard.shots[number - 1]
+    extra = f", style: {shot.style}" if shot.style else ""
+    caption = f" Caption: {shot.caption}" if shot.caption else ""
+    picture = f" Picture: {describe_picture(shot.media, media)}." if shot.media else ""
+    return (
+        f"{number}. {shot.title} ({shot.duration:g} s, {shot.camera}, then {shot.transition}, "
+        f"seed {shot.seed}{extra}) Prompt: {shot.prompt} Narration: {shot.narration or '-'}"
+        f"{caption}{picture}"
+    )
 
 
 def _region(region: Region) -> str:

@@ -682,3 +682,14 @@ def test_a_logo_move_and_resize_in_one_message_does_both(said, corner, size):
 def test_adding_the_logo_smaller_adds_it_smaller():
     brand = _brand_after("put our logo in the top left corner, smaller", _state())
     assert brand["logo"]["corner"] == "top_left" and brand["logo"]["size"] < 0.12
+
+
+@pytest.mark.parametrize("number", [1, 2, 6])
+def test_what_is_in_a_shot_answers_that_shot_when_the_video_has_a_logo(number):
+    state = _state()
+    board = state.storyboard.model_copy(
+        update={"brand": state.storyboard.brand.model_copy(update={"logo": Logo(media=LOGO)})}
+    )
+    reading = read_message(f"what's in shot {number}?", SessionState(version=2, storyboard=board))
+    [answer] = reading.answers
+    assert answer.text.startswith(f"{number}. {board.shots[number - 1].title} (")

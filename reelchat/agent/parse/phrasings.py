@@ -22,7 +22,7 @@ from reelchat.agent.parse.references import Target, Unclear, find_target, number
 from reelchat.storyboard.content import write_shot
 from reelchat.storyboard.models import MAX_SEED, MAX_SHOT_SECONDS, MIN_SHOT_SECONDS, Storyboard
 from reelchat.storyboard.validation import describe as describe_error
-from reelchat.tools.actions import describe
+from reelchat.tools.actions import describe, describe_shot
 from reelchat.tools.arguments import (
     DeleteShot,
     FitDuration,
@@ -261,8 +261,7 @@ def _shot_question(match: re.Match[str], ctx: Context) -> list[Item]:
     shots = ctx.target(match[0]).shots
     if not shots:
         raise Unclear('which shot? ask e.g. "what\'s in shot 3"')
-    lines = describe(ctx.board).splitlines()
-    return [Answer("\n".join(lines[number] for number in shots))]
+    return [Answer("\n".join(describe_shot(ctx.board, number) for number in shots))]
 
 
 @phrasing(r"\bwhere\b.*\b(?:video|file|mp4|it|clip|output)\b|\b(?:video|file)\s+path\b")
