@@ -693,3 +693,62 @@ def test_what_is_in_a_shot_answers_that_shot_when_the_video_has_a_logo(number):
     reading = read_message(f"what's in shot {number}?", SessionState(version=2, storyboard=board))
     [answer] = reading.answers
     assert answer.text.startswith(f"{number}. {board.shots[number - 1].title} (")
+
+
+def _branded_state() -> SessionState:
+    state = _state()
+    brand = state.storyboard.brand.model_copy(
+        update={"logo": Logo(media=LOGO), "colours": ["#0b3d91", "#ff7f50"], "font": FONT}
+    )
+    return SessionState(version=2, storyboard=state.storyboard.model_copy(update={"brand": brand}))
+
+
+@pytest.mark.parametrize(
+    "said",
+    [
+        "where is the logo?",
+        "is the logo on every shot?",
+        "what colours are we using?",
+        "what's the brand colour?",
+        "what font are we using?",
+        "how big is the logo?",
+        "could you tell me the brand colours",
+        "show me the logo settings",
+    ],
+)
+def test_a_question_about_the_brand_is_answered_and_changes_nothing(said):
+    reading = read_message(said, _branded_state(), None, MEDIA)
+    assert not reading.calls and not reading.problems
+    [answer] = reading.answers
+    assert '"acme-logo.png" is at the bottom right of every shot, 12%' in answer.text
+    assert "#0b3d91 and #ff7f50" in answer.text and '"Inter.ttf"' in answer.text
+
+
+@pytest.mark.parametrize(
+    "said", ["how about making the logo smaller", "is it possible to move the logo to the left?"]
+)
+def test_a_request_worded_as_a_question_is_still_an_edit(said):
+    assert _operations(said, _branded_state())
+
+
+def test_a_complaint_about_the_logo_says_where_it_is_and_how_to_move_it():
+    reading = read_message("the logo is covering the captions", _branded_state(), None, MEDIA)
+    assert not reading.calls
+    [answer] = reading.answers
+    assert "bottom right" in answer.text and '"move the logo to the top left"' in answer.text
+
+
+@pytest.mark.parametrize(
+    "said", ["what is this video about?", "what's it about", "what is the video about"]
+)
+def test_what_the_video_is_about_is_its_title_and_logline(said):
+    state = _branded_state()
+    [answer] = read_message(said, state, None, MEDIA).answers
+    assert answer.text.startswith(f'"{state.storyboard.title}"')
+    assert state.storyboard.script.logline in answer.text
+
+
+def test_does_a_shot_have_a_picture_is_answered():
+    state = _state({3: ShotMedia(id=EXPORT)})
+    [answer] = read_message("does shot 3 have a picture?", state, None, MEDIA).answers
+    assert answer.text == 'Shot 3 shows "export.png".'

@@ -305,7 +305,9 @@ def shot_picture_summary(number: int, picture: ShotMedia | None, ctx: Context) -
     r"^(?:what|which)\s+(?:picture|image|photo|screen-?shot|clip|media|file|upload)s?\b.*"
     r"\b(?:shots?|scenes?|the\s+(?:first|last|opening|final)\s+one)\b|"
     r"^(?:what|which)\b.*\b(?:shots?|scenes?)\b.*\b(?:show|use|have|display)s?\b.*"
-    r"\b(?:picture|image|photo|screen-?shot|clip|media)s?\b"
+    r"\b(?:picture|image|photo|screen-?shot|clip|media)s?\b|"
+    r"^(?:does|do|is there|are there)\b.*\b(?:shots?|scenes?)\b.*"
+    r"\b(?:picture|image|photo|screen-?shot|clip|media)s?\b.*\?\s*$"
 )
 def _shot_picture_question(match: re.Match[str], ctx: Context) -> list[Item]:
     """'which picture is in shot 2?', 'which picture does shot 1 use?': that shot's picture."""
@@ -337,6 +339,57 @@ def _media_question(match: re.Match[str], ctx: Context) -> list[Item]:
         used = f", in {', '.join(uses)}" if uses else ""
         lines.append(f'"{item.label}": {item.kind} {item.id}{used}')
     return [Answer("Your media: " + "; ".join(lines) + ".")]
+
+
+def brand_summary(ctx: Context) -> str:
+    """The brand kit in words for a person: the logo by label, where and how big, the colours
+    and the font ('This video has no brand kit...' when it has none)."""
+    brand = ctx.board.brand
+    if brand.logo is None:
+        lines = ['There is no logo (say "put our logo in the corner of every shot").']
+    else:
+        logo = brand.logo
+        item = ctx.media.get(logo.media)
+        label = f'"{item.label}"' if item else f"media {logo.media}"
+        lines = [
+            f"The logo {label} is at the {logo.corner.value.replace('_', ' ')} of every shot, "
+            f"{logo.size:.0%} of the frame's width, {logo.opacity:.0%} opaque."
+        ]
+    colours = " and ".join(brand.colours)
+    lines.append(f"Brand colours: {colours}." if colours else "No brand colours are set.")
+    font = ctx.media.get(brand.font) if brand.font else None
+    if brand.font:
+        lines.append(f'Titles and captions use "{font.label if font else brand.font}".')
+    else:
+        lines.append("Titles and captions use the default font.")
+    return " ".join(lines)
+
+
+@media_phrasing(
+    r"^(?!.*\b(?:mak|mov|put|set(?!tings)|chang|shrink|enlarg|resiz|swap|replac|remov|add|increas|"
+    r"decreas|reduc|turn|switch|us(?:e|ing) (?:a|an|the|our|my) )\w*\b)"
+    r"(?:where|what|which|how|is|are|does|do|has|have|tell me|show me)\b.*"
+    r"\b(?:logo|brand|colou?rs?|font|typeface)s?\b"
+)
+def _brand_question(match: re.Match[str], ctx: Context) -> list[Item]:
+    """'where is the logo?', 'what colours are we using?', 'what font is this?': the brand kit
+    as it is; nothing changes."""
+    return [Answer(brand_summary(ctx))]
+
+
+@media_phrasing(
+    r"\blogo\b.*\b(?:covers?|covering|hides?|hiding|overlaps?|overlapping|blocks?|blocking|"
+    r"on top of|in the way|too big|too large|too small|hard to see)\b"
+)
+def _logo_complaint(match: re.Match[str], ctx: Context) -> list[Item]:
+    """'the logo is covering the captions': where it is now and how to change it, rather than
+    a guess at which change the person wants."""
+    return [
+        Answer(
+            f"{brand_summary(ctx)} To change it, say e.g. \"move the logo to the top left\", "
+            f"\"make the logo smaller\" or \"remove the logo\"."
+        )
+    ]
 
 
 _REMOVE = r"\b(?:remove|delete|drop|no|without|take (?:away|off|out)|get rid of|hide|lose|clear)\b"

@@ -256,6 +256,17 @@ def _settings_question(match: re.Match[str], ctx: Context) -> list[Item]:
     ]
 
 
+@phrasing(
+    r"^what(?:'s| is)\s+(?:this|the|my|our|it)(?:\s+(?:video|film|clip|reel|thing))?\s+about\b|"
+    r"^what(?:'s| is) it about\b"
+)
+def _about(match: re.Match[str], ctx: Context) -> list[Item]:
+    """'what is this video about?': the title and the script's logline."""
+    board = ctx.board
+    logline = f" {board.script.logline}" if board.script.logline else ""
+    return [Answer(f'"{board.title}" (version {ctx.version}, {ctx.count} shots).{logline}')]
+
+
 @phrasing(r"^(?:what(?:'s| is| happens| do we see| does)|describe|tell me about|show me)\b.*")
 def _shot_question(match: re.Match[str], ctx: Context) -> list[Item]:
     shots = ctx.target(match[0]).shots
