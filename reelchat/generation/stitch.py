@@ -4,9 +4,9 @@ Work is done where it is cheapest. Each shot is first 'finished' on its own (cap
 fade from/to black) in one encode, cached by its inputs, and cut where a crossfade overlaps it;
 only the crossfade windows (half a second each) go through moviepy's frame pipeline, blended by
 `cut.crossfade` (CrossFadeIn) and encoded again, and every piece is joined by stream copy with
-ffmpeg's concat demuxer; finally the audio (narration and music, music ducked under the voice)
-is mixed and muxed without touching the video again. `cut.composition` is the same cut as one
-moviepy clip.
+ffmpeg's concat demuxer; finally the audio (narration and music, the music lowered while a line
+is heard by `soundtrack`'s rule) is mixed and muxed without touching the video again.
+`cut.composition` is the same cut as one moviepy clip.
 """
 
 from __future__ import annotations
@@ -35,6 +35,17 @@ from reelchat.generation.media import (
     run_ffmpeg,
 )
 from reelchat.generation.narration import no_voice_note, tts_available
+from reelchat.generation.soundtrack import (
+    DUCK_RAMP_SECONDS,
+    GAIN_STEP_SAMPLES,
+    MUSIC_FADE_OUT_SECONDS,
+    MUSIC_UNDER_VOICE,
+    MUSIC_VOLUME,
+    VoiceLine,
+    heard_spans,
+    music_envelope,
+    volume_expression,
+)
 from reelchat.generation.subtitles import write_subtitles
 from reelchat.generation.typeset import LINE_SPACING, TITLE_SAFE, draw_line, fit, text_width
 from reelchat.generation.voiceover import spoken_line
@@ -47,8 +58,6 @@ WINDOW_PIECE_ARGS = [
 """A shot's head and tail only feed its crossfade windows, which blend and encode them again:
 lossless H.264 keeps the window at one generation of loss, and is cheaper to write than the
 shared recipe (about 0.09 s of CPU instead of 0.15 s for 24 frames at 854x480)."""
-MUSIC_VOLUME = 0.6
-"""Music level with no voice over it; under narration it is ducked further by a compressor."""
 
 
 @dataclass(frozen=True)
@@ -393,16 +402,6 @@ def _timeline(
     return finished, pieces
 
 
-@dataclass(frozen=True)
-class VoiceLine:
-    """A spoken narration line and its slot: it plays from its shot's start and is cut where the
-    next shot starts."""
-
-    path: Path
-    start: float
-    slot: float
-
-
 def voice_lines(
     storyboard: Storyboard, options: StitchOptions, cache_dir: Path
 ) -> tuple[list[VoiceLine], list[str]]:
@@ -423,7 +422,7 @@ def voice_lines(
             if line is None:
                 notes.append(no_voice_note(shot.narration))
             else:
-                voices.append(VoiceLine(line.path, start, end - start))
+                voices.append(VoiceLine(line.path, start, end - start, line.seconds))
     return voices, list(dict.fromkeys(notes))
 
 
@@ -433,9 +432,10 @@ def _audio_track(
     """Narration and music mixed into one AAC track of the video's length, whether it speaks,
     and notes on lines no installed voice can speak.
 
-    Each line plays from its shot's start and is cut where the next shot starts. Cached by the
-    voice files, their slots, the music and the length, so an edit that changes only pictures
-    reuses the track as it is."""
+    Each line plays from its shot's start and is cut where the next shot starts; the music is
+    lowered around the lines by `soundtrack.music_envelope`, as `cut.audio_mix` lowers it. Cached
+    by the voice files, their slots, the music, the length and the levels, so an edit that changes
+    only pictures reuses the track as it is."""
     voices, notes = voice_lines(storyboard, options, cache_dir)
     if not voices and options.music is None:
         return None, False, notes
@@ -444,11 +444,13 @@ def _audio_track(
     if options.music is not None:
         stat = options.music.stat()
         music_id = f"{options.music.resolve()}|{stat.st_size}|{stat.st_mtime_ns}"
+    levels = f"{MUSIC_VOLUME}|{MUSIC_UNDER_VOICE}|{DUCK_RAMP_SECONDS}|{MUSIC_FADE_OUT_SECONDS}"
     recipe = "|".join(
         [
             *(f"{v.path.name}@{int(v.start * 1000)}+{v.slot:.3f}" for v in voices),
             music_id,
             f"{runtime:.3f}",
+            levels,
         ]
     )
     output = _cached(cache_dir, "audio", recipe, ".m4a")
@@ -471,18 +473,22 @@ def _audio_track(
     if options.music is not None:
         # looped, but cut to the video's length at the input: every stream in the graph ends
         inputs += ["-stream_loop", "-1", "-t", f"{runtime:.3f}", "-i", str(options.music)]
-        graph.append(
+        fade = min(MUSIC_FADE_OUT_SECONDS, runtime)
+        music = (
             f"[{len(voices)}:a]aresample=48000,aformat=channel_layouts=stereo,"
-            f"volume={MUSIC_VOLUME},afade=t=out:st={max(0.0, runtime - 1.5):.3f}:d=1.5[music]"
+            f"volume={MUSIC_VOLUME},afade=t=out:st={runtime - fade:.3f}:d={fade:.3f}"
         )
         if voices:
-            graph.append("[voice]asplit=2[voice_a][voice_key]")
-            graph.append(
-                "[music][voice_key]sidechaincompress=threshold=0.03:ratio=10:attack=15:release=350[ducked]"
+            # one gain per frame: short frames for the ramps, back to long ones for the mix
+            envelope = volume_expression(music_envelope(heard_spans(voices)))
+            music += (
+                f",asetnsamples=n={GAIN_STEP_SAMPLES}:p=0,volume='{envelope}':eval=frame,"
+                "asetnsamples=n=1024:p=0"
             )
-            graph.append("[ducked][voice_a]amix=inputs=2:normalize=0[mixed]")
+            graph.append(f"{music}[music]")
+            graph.append("[music][voice]amix=inputs=2:normalize=0[mixed]")
         else:
-            graph.append("[music]anull[mixed]")
+            graph.append(f"{music}[mixed]")
     else:
         graph.append("[voice]anull[mixed]")
     graph.append(f"[mixed]atrim=0:{runtime:.3f}[aout]")
