@@ -27,6 +27,7 @@ from reelchat.generation.media import (
     atomic_output,
 )
 from reelchat.generation.soundtrack import (
+    AUDIO_RATE,
     MUSIC_FADE_OUT_SECONDS,
     MUSIC_VOLUME,
     Envelope,
@@ -48,8 +49,6 @@ from reelchat.storyboard.models import Storyboard
 if TYPE_CHECKING:
     from moviepy import AudioClip, CompositeAudioClip, CompositeVideoClip, VideoClip
 
-AUDIO_RATE = 48000
-"""Hz, as AUDIO_CODEC_ARGS writes it."""
 AudioFilter = Callable[[Callable[[Any], np.ndarray], Any], np.ndarray]
 """moviepy's `Clip.transform` filter: (get_frame, t) -> samples at t (t a time or an array)."""
 

@@ -18,6 +18,8 @@ from pathlib import Path
 
 import numpy as np
 
+AUDIO_RATE = 48000
+"""Hz: both mixes work at the rate `media.AUDIO_CODEC_ARGS` writes."""
 MUSIC_VOLUME = 0.6
 """Music gain with no voice over it."""
 MUSIC_UNDER_VOICE = 0.25

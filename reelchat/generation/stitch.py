@@ -36,6 +36,7 @@ from reelchat.generation.media import (
 )
 from reelchat.generation.narration import no_voice_note, tts_available
 from reelchat.generation.soundtrack import (
+    AUDIO_RATE,
     DUCK_RAMP_SECONDS,
     GAIN_STEP_SAMPLES,
     MUSIC_FADE_OUT_SECONDS,
@@ -458,24 +459,28 @@ def _audio_track(
         return output, bool(voices), notes
     inputs: list[str] = []
     graph: list[str] = []
-    for number, voice in enumerate(voices):
+    # the lines never overlap (each is cut where its slot ends): one after the other, each
+    # padded with silence up to the next one's start (in samples), they are one stream
+    starts = [round(voice.start * AUDIO_RATE) for voice in voices]
+    ends = [*starts[1:], round(runtime * AUDIO_RATE)] if voices else []
+    for number, (voice, start, end) in enumerate(zip(voices, starts, ends, strict=True)):
         inputs += ["-i", str(voice.path)]
-        delay = int(voice.start * 1000)
+        lead = f"adelay={start}S:all=1," if number == 0 and start else ""
         graph.append(
-            f"[{number}:a]atrim=0:{voice.slot:.3f},aresample=48000,aformat=channel_layouts=stereo,"
-            f"adelay={delay}|{delay}[v{number}]"
+            f"[{number}:a]atrim=0:{voice.slot:.4f},aresample={AUDIO_RATE},"
+            f"aformat=channel_layouts=stereo,{lead}apad=whole_len={end - start},"
+            f"atrim=end_sample={end - start}[v{number}]"
         )
     if voices:
         labels = "".join(f"[v{n}]" for n in range(len(voices)))
-        graph.append(
-            f"{labels}amix=inputs={len(voices)}:normalize=0,apad=whole_dur={runtime:.3f}[voice]"
-        )
+        graph.append(f"{labels}concat=n={len(voices)}:v=0:a=1[voice]")
     if options.music is not None:
         # looped, but cut to the video's length at the input: every stream in the graph ends
         inputs += ["-stream_loop", "-1", "-t", f"{runtime:.3f}", "-i", str(options.music)]
         fade = min(MUSIC_FADE_OUT_SECONDS, runtime)
         music = (
-            f"[{len(voices)}:a]aresample=48000,aformat=channel_layouts=stereo,"
+            # times counted in samples from 0, as moviepy counts them: the envelope's `t`
+            f"[{len(voices)}:a]aresample={AUDIO_RATE},asetpts=N/SR/TB,aformat=channel_layouts=stereo,"
             f"volume={MUSIC_VOLUME},afade=t=out:st={runtime - fade:.3f}:d={fade:.3f}"
         )
         if voices:
