@@ -79,8 +79,8 @@ def music_envelope(spans: Sequence[tuple[float, float]]) -> Envelope:
 
 
 def music_gain(times: np.ndarray, envelope: Envelope) -> np.ndarray:
-    """The envelope's gain at each of `times` (seconds, any shape): what moviepy multiplies the
-    music's samples by."""
+    """The envelope's gain at each of `times` (seconds), in an array of the same shape: what
+    moviepy multiplies the music's samples by."""
     if not envelope:
         return np.ones(np.shape(times))
     points, gains = zip(*envelope, strict=True)
