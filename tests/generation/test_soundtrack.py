@@ -62,19 +62,22 @@ def test_the_music_ramps_down_before_a_line_and_back_up_after_it():
 
 
 def test_ffmpeg_lowers_the_music_by_the_same_envelope_in_steps_of_a_millisecond(tmp_path):
-    envelope = music_envelope([(0.05, 0.4), (0.9, 1.3), (1.35, 1.6)])
+    spans = [(0.05, 0.4), (0.9, 1.3), (1.35, 1.6), *((2 + k / 2, 2.2 + k / 2) for k in range(8))]
+    envelope = music_envelope(spans)
+    assert len(envelope) == 4 * 10  # the second and third spans are one
     raw = tmp_path / "gain.f32"
     chain = (
-        f"aevalsrc=1:s={RATE}:d=2,asetnsamples=n={GAIN_STEP_SAMPLES}:p=0,"
+        f"aevalsrc=1:s={RATE}:d=6,asetnsamples=n={GAIN_STEP_SAMPLES}:p=0,"
         f"volume='{volume_expression(envelope)}':eval=frame"
     )
     run_ffmpeg(["-filter_complex", chain, "-f", "f32le", str(raw)], what="apply the envelope")
     gains = np.fromfile(raw, np.float32)
     times = np.arange(len(gains)) / RATE
-    assert len(gains) == 2 * RATE
+    assert len(gains) == 6 * RATE
     assert np.abs(gains - music_gain(times, envelope)).max() < 0.01  # within one step
     assert gains[round(0.2 * RATE)] == pytest.approx(MUSIC_UNDER_VOICE)
     assert gains[round(0.7 * RATE)] == pytest.approx(1.0)
+    assert gains[round(5.6 * RATE)] == pytest.approx(MUSIC_UNDER_VOICE)  # the last span
 
 
 @pytest.fixture(scope="module")
