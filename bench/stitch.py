@@ -27,6 +27,13 @@ as the baseline of each ratio. Every table comes twice: wall time, and CPU time 
 and its ffmpeg children (the steadier figure when other programs share the machine):
 
     .venv/bin/python bench/stitch.py --shots 6 24 96 --repeat 3 --against main
+
+With `--audio` (and `--against REF`) it times only the audio mix instead, this checkout's against
+REF's, interleaved run by run: every shot narrated (the explainer's lines, spoken once by the
+installed voice and linked into each run's empty cache, so only the mix is timed) over a looped
+7.3 s music file, mixed into the AAC track that the video is muxed with:
+
+    .venv/bin/python bench/stitch.py --audio --shots 6 24 96 --repeat 3 --against main
 """
 
 from __future__ import annotations
@@ -42,11 +49,15 @@ import tempfile
 import time
 from collections.abc import Callable
 from pathlib import Path
+from typing import Any
 
+from reelchat.export import audio_seconds
 from reelchat.generation.animatic import AnimaticBackend
 from reelchat.generation.backend import ShotRequest
 from reelchat.generation.media import VIDEO_CODEC_ARGS, probe, run_ffmpeg
+from reelchat.generation.narration import tts_available
 from reelchat.generation.stitch import StitchOptions, stitch
+from reelchat.generation.voiceover import spoken_line
 from reelchat.storyboard.models import MAX_SHOTS, Camera, Storyboard, Transition
 from reelchat.storyboard.templates import explainer
 
@@ -100,8 +111,9 @@ def with_stitch(board: Storyboard, clips: list[Path], out: Path) -> None:
     stitch(board, clips, out, options=options, cache_dir=cache)
 
 
-def stitch_at(ref: str, work: Path) -> Callable[[Storyboard, list[Path], Path], None]:
-    """The stitcher of git commit `ref`, loaded from a copy in `work`, called like with_stitch."""
+def stitch_module(ref: str, work: Path) -> Any:
+    """reelchat/generation/stitch.py as it is in git commit `ref`, loaded from a copy in `work`
+    (the rest of reelchat is this checkout's)."""
     source = subprocess.run(
         ["git", "show", f"{ref}:reelchat/generation/stitch.py"],
         cwd=Path(__file__).resolve().parent, capture_output=True, text=True, check=True,
@@ -113,6 +125,12 @@ def stitch_at(ref: str, work: Path) -> Callable[[Storyboard, list[Path], Path], 
     module = importlib.util.module_from_spec(spec)
     sys.modules[spec.name] = module  # its dataclasses look their module up
     spec.loader.exec_module(module)
+    return module
+
+
+def stitch_at(ref: str, work: Path) -> Callable[[Storyboard, list[Path], Path], None]:
+    """The stitcher of git commit `ref` (`stitch_module`), called like with_stitch."""
+    module = stitch_module(ref, work)
 
     def join(board: Storyboard, clips: list[Path], out: Path) -> None:
         options = module.StitchOptions(captions=False, narration=False)
@@ -192,6 +210,76 @@ CROSSFADES: dict[str, Callable[[Storyboard, list[Path], Path], None]] = {
 }
 
 
+def mix_audio(module: Any, voices: Path, music: Path) -> Callable[[Storyboard, Path], Path]:
+    """`module`'s narration-and-music mix, run in an empty cache that holds only the spoken
+    lines (hard links into `voices`); returns the AAC track it wrote."""
+
+    def mix(board: Storyboard, cache: Path) -> Path:
+        cache.mkdir()
+        for line in voices.glob("voice-*.wav"):
+            os.link(line, cache / line.name)
+        options = module.StitchOptions(captions=False, narration=True, music=music)
+        track, narrated, _notes = module._audio_track(board, options, cache)
+        assert track is not None and narrated
+        return track
+
+    return mix
+
+
+def measure_audio(
+    methods: dict[str, Callable[[Storyboard, Path], Path]],
+    shot_counts: list[int],
+    seconds: float,
+    repeat: int,
+    work: Path,
+) -> tuple[Medians, Medians, list[str]]:
+    """Median wall and CPU seconds of each audio mix per (shot count, method), interleaved run
+    by run; every track's length is checked against the storyboard's runtime."""
+    walls: dict[int, dict[str, list[float]]] = {n: {m: [] for m in methods} for n in shot_counts}
+    cpus: dict[int, dict[str, list[float]]] = {n: {m: [] for m in methods} for n in shot_counts}
+    mismatches: list[str] = []
+    for shots in shot_counts:
+        board = storyboard(shots, seconds)
+        for run in range(repeat):
+            for number, (name, mix) in enumerate(methods.items()):
+                began, cpu = time.perf_counter(), _cpu_seconds()
+                track = mix(board, work / f"audio-{shots}-{number}-{run}")
+                walls[shots][name].append(time.perf_counter() - began)
+                cpus[shots][name].append(_cpu_seconds() - cpu)
+                length = audio_seconds(track)
+                if abs(length - board.runtime) > 0.05 and run == 0:
+                    mismatches.append(f"{name}, {shots} shots: {length:.2f} s, not {board.runtime}")
+
+    def medians(times: dict[int, dict[str, list[float]]]) -> Medians:
+        return {n: {m: statistics.median(t) for m, t in row.items()} for n, row in times.items()}
+
+    return medians(walls), medians(cpus), mismatches
+
+
+def bench_audio(args: argparse.Namespace, work: Path) -> None:
+    """The audio mix of this checkout against REF's (`--audio --against REF`)."""
+    from reelchat.generation import stitch as ours
+
+    if not tts_available():
+        raise SystemExit("--audio needs a text-to-speech voice (pip install -e '.[voice]')")
+    voices = work / "voices"
+    voices.mkdir()
+    for shot in storyboard(6, args.seconds).shots:
+        spoken_line(shot.narration, voices)
+    music = work / "music.wav"  # two tones a fifth apart, left and right, looped by the mix
+    chord = "aevalsrc=0.3*sin(2*PI*220*t)|0.3*sin(2*PI*330*t):s=44100:d=7.3"
+    run_ffmpeg(["-f", "lavfi", "-i", chord, str(music)], what="make the bench's music")
+    base = f"(a) audio mix at {args.against} (baseline)"
+    methods = {
+        "(a) audio mix of this checkout": mix_audio(ours, voices, music),
+        base: mix_audio(stitch_module(args.against, work), voices, music),
+    }
+    wall, cpu, wrong = measure_audio(methods, args.shots, args.seconds, args.repeat, work)
+    title = "Narration over music, every shot narrated"
+    table(f"{title}, wall time", wall, base, wrong, checked="track lengths")
+    table(f"{title}, CPU time", cpu, base, wrong, unit="CPU s", checked="track lengths")
+
+
 def _cpu_seconds() -> float:
     """CPU time of this process (all threads) and of its finished child processes (ffmpeg)."""
     own = resource.getrusage(resource.RUSAGE_SELF)
@@ -239,9 +327,16 @@ def measure(
     return medians(walls), medians(cpus), mismatches
 
 
-def table(title: str, medians: Medians, base: str, mismatches: list[str], unit: str = "s") -> None:
+def table(
+    title: str,
+    medians: Medians,
+    base: str,
+    mismatches: list[str],
+    unit: str = "s",
+    checked: str = "frame counts",
+) -> None:
     shot_counts = list(medians)
-    print(f"\n{title}; frame counts " + ("; ".join(mismatches) or "all as expected") + "\n")
+    print(f"\n{title}; {checked} " + ("; ".join(mismatches) or "all as expected") + "\n")
     short = "baseline" if "baseline" in base else base[:3]
     header = "".join(f" {n} shots {unit} | × {short} |" for n in shot_counts)
     print(f"| method |{header}")
@@ -260,10 +355,16 @@ def main() -> None:
     parser.add_argument("--seconds", type=float, default=2.0, help="length of each shot")
     parser.add_argument("--repeat", type=int, default=3, help="runs per cell (median)")
     parser.add_argument("--against", metavar="REF", help="time only this stitcher and REF's")
+    parser.add_argument("--audio", action="store_true", help="time only the audio mix (needs REF)")
     args = parser.parse_args()
+    if args.audio and not args.against:
+        parser.error("--audio compares two audio mixes: give --against REF")
 
     with tempfile.TemporaryDirectory(prefix="reelchat-bench-") as temp:
         work = Path(temp)
+        if args.audio:
+            bench_audio(args, work)
+            return
         start = time.perf_counter()
         all_clips = render_clips(storyboard(min(max(args.shots), MAX_SHOTS), args.seconds), work)
         for index in range(len(all_clips), max(args.shots)):  # reuse the pixels, not the names:

@@ -26,11 +26,19 @@ from reelchat.generation.media import (
     _moov_before_mdat,
     atomic_output,
 )
-from reelchat.generation.stitch import (
+from reelchat.generation.soundtrack import (
+    AUDIO_RATE,
+    MUSIC_FADE_OUT_SECONDS,
     MUSIC_VOLUME,
+    Envelope,
+    VoiceLine,
+    heard_spans,
+    music_envelope,
+    music_gain,
+)
+from reelchat.generation.stitch import (
     TEXT_FADE_SECONDS,
     StitchOptions,
-    VoiceLine,
     finishing,
     text_image,
     voice_lines,
@@ -41,11 +49,6 @@ from reelchat.storyboard.models import Storyboard
 if TYPE_CHECKING:
     from moviepy import AudioClip, CompositeAudioClip, CompositeVideoClip, VideoClip
 
-MUSIC_UNDER_VOICE = 0.25
-"""Music gain while a narration line plays, on top of MUSIC_VOLUME (about -12 dB)."""
-MUSIC_FADE_OUT_SECONDS = 1.5
-AUDIO_RATE = 48000
-"""Hz, as AUDIO_CODEC_ARGS writes it."""
 AudioFilter = Callable[[Callable[[Any], np.ndarray], Any], np.ndarray]
 """moviepy's `Clip.transform` filter: (get_frame, t) -> samples at t (t a time or an array)."""
 
@@ -98,40 +101,35 @@ def audio_mix(
     voices: list[VoiceLine], music: Path | None, runtime: float
 ) -> CompositeAudioClip | None:
     """Narration lines at their slots (each cut where its slot ends) over the music: looped to
-    `runtime` seconds, at MUSIC_VOLUME, lowered to MUSIC_UNDER_VOICE of that while a line is
-    heard, faded out over the last MUSIC_FADE_OUT_SECONDS. None when there is neither.
+    `runtime` seconds, at MUSIC_VOLUME, lowered around each line by `soundtrack.music_envelope`
+    (to MUSIC_UNDER_VOICE while it is heard, with short ramps before and after), faded out over
+    the last MUSIC_FADE_OUT_SECONDS. None when there is neither.
 
-    The stitcher mixes the same lines and music with ffmpeg, where a compressor keyed by the
-    voice does the lowering: moviepy's chunked mixing took 2.4 CPU s for 30 s of audio."""
+    The stitcher mixes the same lines and music with ffmpeg by the same envelope (moviepy's
+    chunked mixing took 2.4 CPU s for 30 s of audio)."""
     from moviepy import AudioFileClip, CompositeAudioClip, afx
 
     tracks: list[AudioClip] = []
-    spans: list[tuple[float, float]] = []
-    for voice in voices:
+    for voice, (start, end) in zip(voices, heard_spans(voices), strict=True):
         line = AudioFileClip(str(voice.path), fps=AUDIO_RATE)
-        heard = min(line.duration, voice.slot)
-        tracks.append(line.with_duration(heard).with_start(voice.start))
-        spans.append((voice.start, voice.start + heard))
+        tracks.append(line.with_duration(min(end - start, line.duration)).with_start(start))
     if music is not None:
         bed = AudioFileClip(str(music), fps=AUDIO_RATE).with_effects(
             [afx.AudioLoop(duration=runtime), afx.MultiplyVolume(MUSIC_VOLUME)]
         )
-        bed = bed.transform(_lowered_during(spans), keep_duration=True)
+        envelope = music_envelope(heard_spans(voices))
+        bed = bed.transform(_lowered_by(envelope), keep_duration=True)
         tracks.append(bed.with_effects([afx.AudioFadeOut(min(MUSIC_FADE_OUT_SECONDS, runtime))]))
     if not tracks:
         return None
     return CompositeAudioClip(tracks).with_duration(runtime)
 
 
-def _lowered_during(spans: list[tuple[float, float]]) -> AudioFilter:
-    """A moviepy audio filter multiplying the samples inside `spans` by MUSIC_UNDER_VOICE."""
+def _lowered_by(envelope: Envelope) -> AudioFilter:
+    """A moviepy audio filter multiplying the samples at each time by the envelope's gain."""
 
     def lower(get_frame: Callable[[Any], np.ndarray], t: Any) -> np.ndarray:
-        times = np.asarray(t, dtype=float)
-        inside = np.zeros(times.shape, dtype=bool)
-        for start, end in spans:
-            inside |= (times >= start) & (times < end)
-        gain = np.where(inside, MUSIC_UNDER_VOICE, 1.0)
+        gain = music_gain(np.asarray(t, dtype=float), envelope)
         frame = get_frame(t)
         return frame * (gain[:, None] if frame.ndim == 2 else gain)
 

@@ -4,9 +4,9 @@ Work is done where it is cheapest. Each shot is first 'finished' on its own (cap
 fade from/to black) in one encode, cached by its inputs, and cut where a crossfade overlaps it;
 only the crossfade windows (half a second each) go through moviepy's frame pipeline, blended by
 `cut.crossfade` (CrossFadeIn) and encoded again, and every piece is joined by stream copy with
-ffmpeg's concat demuxer; finally the audio (narration and music, music ducked under the voice)
-is mixed and muxed without touching the video again. `cut.composition` is the same cut as one
-moviepy clip.
+ffmpeg's concat demuxer; finally the audio (narration and music, the music lowered while a line
+is heard by `soundtrack`'s rule) is mixed and muxed without touching the video again.
+`cut.composition` is the same cut as one moviepy clip.
 """
 
 from __future__ import annotations
@@ -35,6 +35,18 @@ from reelchat.generation.media import (
     run_ffmpeg,
 )
 from reelchat.generation.narration import no_voice_note, tts_available
+from reelchat.generation.soundtrack import (
+    AUDIO_RATE,
+    DUCK_RAMP_SECONDS,
+    GAIN_STEP_SAMPLES,
+    MUSIC_FADE_OUT_SECONDS,
+    MUSIC_UNDER_VOICE,
+    MUSIC_VOLUME,
+    VoiceLine,
+    heard_spans,
+    music_envelope,
+    volume_expression,
+)
 from reelchat.generation.subtitles import write_subtitles
 from reelchat.generation.typeset import LINE_SPACING, TITLE_SAFE, draw_line, fit, text_width
 from reelchat.generation.voiceover import spoken_line
@@ -47,8 +59,6 @@ WINDOW_PIECE_ARGS = [
 """A shot's head and tail only feed its crossfade windows, which blend and encode them again:
 lossless H.264 keeps the window at one generation of loss, and is cheaper to write than the
 shared recipe (about 0.09 s of CPU instead of 0.15 s for 24 frames at 854x480)."""
-MUSIC_VOLUME = 0.6
-"""Music level with no voice over it; under narration it is ducked further by a compressor."""
 
 
 @dataclass(frozen=True)
@@ -393,16 +403,6 @@ def _timeline(
     return finished, pieces
 
 
-@dataclass(frozen=True)
-class VoiceLine:
-    """A spoken narration line and its slot: it plays from its shot's start and is cut where the
-    next shot starts."""
-
-    path: Path
-    start: float
-    slot: float
-
-
 def voice_lines(
     storyboard: Storyboard, options: StitchOptions, cache_dir: Path
 ) -> tuple[list[VoiceLine], list[str]]:
@@ -423,7 +423,7 @@ def voice_lines(
             if line is None:
                 notes.append(no_voice_note(shot.narration))
             else:
-                voices.append(VoiceLine(line.path, start, end - start))
+                voices.append(VoiceLine(line.path, start, end - start, line.seconds))
     return voices, list(dict.fromkeys(notes))
 
 
@@ -433,9 +433,10 @@ def _audio_track(
     """Narration and music mixed into one AAC track of the video's length, whether it speaks,
     and notes on lines no installed voice can speak.
 
-    Each line plays from its shot's start and is cut where the next shot starts. Cached by the
-    voice files, their slots, the music and the length, so an edit that changes only pictures
-    reuses the track as it is."""
+    Each line plays from its shot's start and is cut where the next shot starts; the music is
+    lowered around the lines by `soundtrack.music_envelope`, as `cut.audio_mix` lowers it. Cached
+    by the voice files, their slots, the music, the length and the levels, so an edit that changes
+    only pictures reuses the track as it is."""
     voices, notes = voice_lines(storyboard, options, cache_dir)
     if not voices and options.music is None:
         return None, False, notes
@@ -444,11 +445,13 @@ def _audio_track(
     if options.music is not None:
         stat = options.music.stat()
         music_id = f"{options.music.resolve()}|{stat.st_size}|{stat.st_mtime_ns}"
+    levels = f"{MUSIC_VOLUME}|{MUSIC_UNDER_VOICE}|{DUCK_RAMP_SECONDS}|{MUSIC_FADE_OUT_SECONDS}"
     recipe = "|".join(
         [
             *(f"{v.path.name}@{int(v.start * 1000)}+{v.slot:.3f}" for v in voices),
             music_id,
             f"{runtime:.3f}",
+            levels,
         ]
     )
     output = _cached(cache_dir, "audio", recipe, ".m4a")
@@ -456,33 +459,41 @@ def _audio_track(
         return output, bool(voices), notes
     inputs: list[str] = []
     graph: list[str] = []
-    for number, voice in enumerate(voices):
+    # the lines never overlap (each is cut where its slot ends): one after the other, each
+    # padded with silence up to the next one's start (in samples), they are one stream
+    starts = [round(voice.start * AUDIO_RATE) for voice in voices]
+    ends = [*starts[1:], round(runtime * AUDIO_RATE)] if voices else []
+    for number, (voice, start, end) in enumerate(zip(voices, starts, ends, strict=True)):
         inputs += ["-i", str(voice.path)]
-        delay = int(voice.start * 1000)
+        lead = f"adelay={start}S:all=1," if number == 0 and start else ""
         graph.append(
-            f"[{number}:a]atrim=0:{voice.slot:.3f},aresample=48000,aformat=channel_layouts=stereo,"
-            f"adelay={delay}|{delay}[v{number}]"
+            f"[{number}:a]atrim=0:{voice.slot:.4f},aresample={AUDIO_RATE},"
+            f"aformat=channel_layouts=stereo,{lead}apad=whole_len={end - start},"
+            f"atrim=end_sample={end - start}[v{number}]"
         )
     if voices:
         labels = "".join(f"[v{n}]" for n in range(len(voices)))
-        graph.append(
-            f"{labels}amix=inputs={len(voices)}:normalize=0,apad=whole_dur={runtime:.3f}[voice]"
-        )
+        graph.append(f"{labels}concat=n={len(voices)}:v=0:a=1[voice]")
     if options.music is not None:
         # looped, but cut to the video's length at the input: every stream in the graph ends
         inputs += ["-stream_loop", "-1", "-t", f"{runtime:.3f}", "-i", str(options.music)]
-        graph.append(
-            f"[{len(voices)}:a]aresample=48000,aformat=channel_layouts=stereo,"
-            f"volume={MUSIC_VOLUME},afade=t=out:st={max(0.0, runtime - 1.5):.3f}:d=1.5[music]"
+        fade = min(MUSIC_FADE_OUT_SECONDS, runtime)
+        music = (
+            # times counted in samples from 0, as moviepy counts them: the envelope's `t`
+            f"[{len(voices)}:a]aresample={AUDIO_RATE},asetpts=N/SR/TB,aformat=channel_layouts=stereo,"
+            f"volume={MUSIC_VOLUME},afade=t=out:st={runtime - fade:.3f}:d={fade:.3f}"
         )
         if voices:
-            graph.append("[voice]asplit=2[voice_a][voice_key]")
-            graph.append(
-                "[music][voice_key]sidechaincompress=threshold=0.03:ratio=10:attack=15:release=350[ducked]"
+            # one gain per frame: short frames for the ramps, back to long ones for the mix
+            envelope = volume_expression(music_envelope(heard_spans(voices)))
+            music += (
+                f",asetnsamples=n={GAIN_STEP_SAMPLES}:p=0,volume='{envelope}':eval=frame,"
+                "asetnsamples=n=1024:p=0"
             )
-            graph.append("[ducked][voice_a]amix=inputs=2:normalize=0[mixed]")
+            graph.append(f"{music}[music]")
+            graph.append("[music][voice]amix=inputs=2:normalize=0[mixed]")
         else:
-            graph.append("[music]anull[mixed]")
+            graph.append(f"{music}[mixed]")
     else:
         graph.append("[voice]anull[mixed]")
     graph.append(f"[mixed]atrim=0:{runtime:.3f}[aout]")

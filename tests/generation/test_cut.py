@@ -5,9 +5,10 @@ import numpy as np
 import pytest
 
 from reelchat.errors import MediaToolError
-from reelchat.generation.cut import MUSIC_UNDER_VOICE, audio_mix, composition, write_clip
+from reelchat.generation.cut import audio_mix, composition, write_clip
 from reelchat.generation.media import probe, run_ffmpeg
-from reelchat.generation.stitch import MUSIC_VOLUME, StitchOptions, VoiceLine, stitch
+from reelchat.generation.soundtrack import MUSIC_UNDER_VOICE, MUSIC_VOLUME, VoiceLine
+from reelchat.generation.stitch import StitchOptions, stitch
 from tests.conftest import make_storyboard
 from tests.generation.test_stitch import _clips
 
@@ -56,7 +57,8 @@ def test_music_is_lowered_while_a_line_is_spoken_and_fades_out(tmp_path):
     music = _wav(tmp_path / "music.wav", "sine=frequency=440:duration=1")  # looped to 6 s
     voice = _wav(tmp_path / "voice.wav", "anullsrc=r=48000:cl=mono:d=3")  # silent: music only
     short = _wav(tmp_path / "short.wav", "anullsrc=r=48000:cl=mono:d=0.5")
-    mix = audio_mix([VoiceLine(voice, start=1.0, slot=1.0), VoiceLine(short, 2.0, 1.0)], music, 6.0)
+    lines = [VoiceLine(voice, start=1.0, slot=1.0, seconds=3.0), VoiceLine(short, 2.0, 1.0, 0.5)]
+    mix = audio_mix(lines, music, 6.0)
     assert mix is not None and mix.duration == pytest.approx(6.0)
 
     def level(start, end, clip=mix):  # in chunks of 2,000 samples, as moviepy writes audio

@@ -162,7 +162,8 @@ def test_missing_music_file_is_a_clear_error(clip_dir, tmp_path):
 
 
 @pytest.mark.skipif(not tts_available(), reason="espeak-ng is not installed")
-def test_narration_is_spoken_and_music_ducks_under_it(clip_dir, tmp_path):
+def test_narration_is_spoken_over_the_music(clip_dir, tmp_path):
+    # how much the music is lowered under it: tests/generation/test_soundtrack.py
     board = make_storyboard(2, duration=2.0)
     options = StitchOptions(captions=False, narration=True, music=_tone(tmp_path / "t.wav"))
     output, report = _stitch(board, clip_dir, tmp_path, options)
