@@ -752,3 +752,11 @@ def test_does_a_shot_have_a_picture_is_answered():
     state = _state({3: ShotMedia(id=EXPORT)})
     [answer] = read_message("does shot 3 have a picture?", state, None, MEDIA).answers
     assert answer.text == 'Shot 3 shows "export.png".'
+
+
+def test_a_clause_not_understood_still_names_the_shot_it_for_the_next_clause():
+    state = _state({2: ShotMedia(id=HOME, focus=Region(**TOP_RIGHT)), 3: ShotMedia(id=EXPORT)})
+    reading = read_message("frobnicate shot 3 please, and highlight the top left of it", state)
+    assert reading.problems == ['I did not understand "frobnicate shot 3 please".']
+    [operation] = [op for call in reading.calls for op in call.args.operations]
+    assert operation.shot == 3 and operation.media.highlight == Region(**TOP_LEFT)

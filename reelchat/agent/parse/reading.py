@@ -259,7 +259,7 @@ def _read_clause(clause: str, ctx: Context, reading: Reading) -> Context:
         if shots:
             return dataclasses.replace(ctx, focus=shots[-1])
     reading.problems.append(f'I did not understand "{clause}".')
-    return ctx
+    return _named_next(clause, ctx)
 
 
 def _named_next(clause: str, ctx: Context) -> Context:
