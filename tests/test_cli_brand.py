@@ -78,7 +78,10 @@ def test_a_clip_cannot_be_the_logo(cli, workspace, tmp_path):
 
     clip = add_media(workspace, make_clip(tmp_path / "c.mp4", seconds=1), scope=WORKSPACE_SCOPE)
     result = cli("brand", "set", "--logo", clip.id)
-    assert result.exit_code == 1 and "is a clip; the logo must be an image" in result.stderr
+    assert result.exit_code == 1
+    assert f"the logo: 'c.mp4' (media item {clip.id}) is a clip; it must be an image" in " ".join(
+        result.stderr.split()
+    )
     assert store.get_brand(workspace.engine) == Brand()
 
 
@@ -143,3 +146,12 @@ def test_a_sessions_picture_made_the_logo_outlives_the_session(cli, workspace):
     assert store.get_brand(workspace.engine).logo == Logo(media=picture.id)
     assert media_file(workspace, picture.id).is_file()
     assert [entry.id for entry in list_media(workspace, WORKSPACE_SCOPE)] == [picture.id]
+
+
+def test_a_logo_whose_stored_file_is_damaged_is_refused_by_name(cli, workspace, logo):
+    stored = workspace.media_file(logo.id, "png")
+    stored.write_bytes(stored.read_bytes()[:30])
+    result = cli("brand", "set", "--logo", logo.id)
+    assert result.exit_code == 1
+    assert f"the logo: the file of 'logo.png' (media item {logo.id})" in result.stderr
+    assert "is damaged" in result.stderr and store.get_brand(workspace.engine) == Brand()
