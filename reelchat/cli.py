@@ -59,6 +59,7 @@ from reelchat.generation.video_record import latest_shot_record
 from reelchat.media_library import (
     MediaEntry,
     add_media,
+    attach_media,
     find_media,
     forget_session_media,
     list_media,
@@ -974,7 +975,10 @@ def _cleared(value: str | None, part: str, clear: list[str]) -> str | None:
 @friendly_errors
 def brand_set(
     logo: Annotated[
-        str | None, typer.Option(help="The logo: a media item's id (an image), or 'clear'.")
+        str | None,
+        typer.Option(
+            help="The logo: an image's media id (or its first 6+ characters), or 'clear'."
+        ),
     ] = None,
     corner: Annotated[Corner | None, typer.Option(help="The logo's corner.")] = None,
     size: Annotated[
@@ -986,7 +990,8 @@ def brand_set(
         typer.Option(help="Up to 5 colours, '#ff6600,#003366', or 'clear'.", show_default=False),
     ] = None,
     font: Annotated[
-        str | None, typer.Option(help="The font: a media item's id (a font), or 'clear'.")
+        str | None,
+        typer.Option(help="The font: a font's media id (or its first 6+ characters), or 'clear'."),
     ] = None,
     session: Annotated[
         str | None,
@@ -995,15 +1000,19 @@ def brand_set(
     workspace: WorkspaceOption = None,
 ) -> None:
     """Change the workspace's brand kit; new storyboards take it, and with --session that
-    session's storyboard takes it now as a new version."""
+    session's storyboard takes it now as a new version. --logo and --font name an item as
+    `media remove` does: the workspace's media (`media list`), or with --session that
+    session's (`media list --session`); an item of the session's becomes the workspace's
+    too, so that the kit keeps it when the session is deleted."""
     from reelchat.tools.brand import brand_with, save_brand
 
     ws = _workspace(workspace)
-    if session is not None:
-        store.get_session(ws.engine, session_id=session)
+    scope = _media_scope(session, False, ws)
     clear: list[str] = []
     logo_id = _cleared(logo, "logo", clear)
     font_id = _cleared(font, "font", clear)
+    logo_id = find_media(ws, scope, logo_id).id if logo_id else None
+    font_id = find_media(ws, scope, font_id).id if font_id else None
     codes = _cleared(colours, "colours", clear)
     brand = brand_with(
         store.get_brand(ws.engine),
@@ -1016,6 +1025,7 @@ def brand_set(
         clear=clear,
     )
     version = save_brand(ws, brand, session_id=session)
+    attach_media(ws, [i for i in (logo_id, font_id) if i], scope=WORKSPACE_SCOPE)
     out.print(brand_table(brand))
     if version is not None:
         out.print(f"session {session}: saved as version {version}", highlight=False)

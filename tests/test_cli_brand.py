@@ -8,8 +8,8 @@ from typer.testing import CliRunner
 
 from reelchat import store
 from reelchat.cli import app
-from reelchat.media_library import add_media
-from reelchat.store.tables import WORKSPACE_SCOPE
+from reelchat.media_library import add_media, list_media, media_file
+from reelchat.store.tables import WORKSPACE_SCOPE, MediaItem, MediaKind
 from reelchat.storyboard.models import Brand, Corner, Logo
 from tests.conftest import make_storyboard
 from tests.media_library.samples import png_bytes
@@ -61,7 +61,7 @@ def test_brand_set_clear_takes_parts_away(cli, workspace, logo):
 @pytest.mark.parametrize(
     ("args", "message"),
     [
-        (["--logo", "ab" * 8], "no media item with id 'abababababababab'"),
+        (["--logo", "ab" * 8], "no media item 'abababababababab' here"),
         (["--corner", "top_left"], "there is no logo to place"),
         (["--colours", "orange"], "colours"),
         (["--logo", "LOGO", "--size", "3"], "logo size: Input should be less than or equal to 0.4"),
@@ -78,7 +78,10 @@ def test_a_clip_cannot_be_the_logo(cli, workspace, tmp_path):
 
     clip = add_media(workspace, make_clip(tmp_path / "c.mp4", seconds=1), scope=WORKSPACE_SCOPE)
     result = cli("brand", "set", "--logo", clip.id)
-    assert result.exit_code == 1 and "is a clip; the logo must be an image" in result.stderr
+    assert result.exit_code == 1
+    assert f"the logo: 'c.mp4' (media item {clip.id}) is a clip; it must be an image" in " ".join(
+        result.stderr.split()
+    )
     assert store.get_brand(workspace.engine) == Brand()
 
 
@@ -95,3 +98,60 @@ def test_the_storyboard_table_shows_each_shots_picture(cli, workspace, logo):
     )
     shown = " ".join(cli("storyboard", "show", session).output.split())
     assert f"picture {logo.id}, focus x 0.5, y 0, 0.5 x 0.5" in shown
+
+
+def test_brand_set_takes_a_unique_start_of_a_media_id(cli, workspace, logo, tmp_path):
+    from tests.media_library.samples import truetype_font
+
+    font = add_media(workspace, truetype_font(tmp_path / "brand.ttf"), scope=WORKSPACE_SCOPE)
+    result = cli("brand", "set", "--logo", logo.id[:6].upper(), "--font", f" {font.id[:7]} ")
+    assert result.exit_code == 0, result.output
+    assert store.get_brand(workspace.engine) == Brand(logo=Logo(media=logo.id), font=font.id)
+
+
+def _listed_image(workspace, media_id: str) -> None:
+    """An image item listed in the workspace under a chosen id (so two ids can share a start)."""
+    item = MediaItem(id=media_id, kind=MediaKind.image, suffix="png", bytes=1, width=4, height=4)
+    store.list_media_item(workspace.engine, item=item, scope=WORKSPACE_SCOPE, label="x.png")
+
+
+@pytest.mark.parametrize(
+    ("given", "message"),
+    [
+        ("abcdef", "2 media items start with 'abcdef' (abcdef0000000001, abcdef0000000002); "
+                   "give more of the id"),
+        ("01234", "its first 6 or more characters"),
+        ("fedcba", "no media item 'fedcba' here"),
+    ],
+)  # fmt: skip
+def test_brand_set_refuses_a_start_as_media_remove_does(cli, workspace, given, message):
+    for media_id in ("abcdef0000000001", "abcdef0000000002", "0123456789abcdef"):
+        _listed_image(workspace, media_id)
+    for command in (["brand", "set", "--logo", given], ["media", "remove", given]):
+        result = cli(*command)
+        assert result.exit_code == 1 and message in " ".join(result.stderr.split())
+    assert store.get_brand(workspace.engine) == Brand()
+    assert len(list_media(workspace, WORKSPACE_SCOPE)) == 3
+
+
+def test_a_sessions_picture_made_the_logo_outlives_the_session(cli, workspace):
+    session = store.create_session(workspace.engine, title="demo").id
+    image = png_bytes(Image.new("RGB", (40, 20), "navy"))
+    picture = add_media(workspace, image, scope=session, label="mark.png")
+    # without --session the workspace's media are searched, as `media list` shows them
+    assert "no media item" in cli("brand", "set", "--logo", picture.id[:8]).stderr
+    result = cli("brand", "set", "--logo", picture.id[:8], "--session", session)
+    assert result.exit_code == 0, result.output
+    assert cli("sessions", "delete", session, "--yes").exit_code == 0
+    assert store.get_brand(workspace.engine).logo == Logo(media=picture.id)
+    assert media_file(workspace, picture.id).is_file()
+    assert [entry.id for entry in list_media(workspace, WORKSPACE_SCOPE)] == [picture.id]
+
+
+def test_a_logo_whose_stored_file_is_damaged_is_refused_by_name(cli, workspace, logo):
+    stored = workspace.media_file(logo.id, "png")
+    stored.write_bytes(stored.read_bytes()[:30])
+    result = cli("brand", "set", "--logo", logo.id)
+    assert result.exit_code == 1
+    assert f"the logo: the file of 'logo.png' (media item {logo.id})" in result.stderr
+    assert "is damaged" in result.stderr and store.get_brand(workspace.engine) == Brand()

@@ -17,18 +17,23 @@ STITCH = "stitch"
 """The name stitching's rate is recorded under (it runs on the CPU, at the video's size)."""
 
 TABLE: dict[tuple[str, str], float] = {
-    ("animatic", "cpu"): 0.2,
-    ("tiny", "cpu"): 1.0,
+    ("animatic", "cpu"): 0.05,
+    ("tiny", "cpu"): 0.35,
     ("diffusion", "cuda"): 0.15,
     (STITCH, "cpu"): 0.06,
 }
 """Seconds per frame per megapixel (per frame, megapixel and sampling step for diffusion), by
 renderer kind and device class, used before a workspace has history.
-- animatic, tiny (tiny random-weight presets, per step) and stitch on cpu: the history that
-  renders of 3-4 shots of 8-16 frames at 640x360 recorded on this project's shared 2-core
-  test machine, between a quiet moment (load average 2: animatic 0.11, stitch 0.035) and a
-  busy one (load average 14: animatic 0.3-0.77, stitch 0.1-0.2, tiny-wan 2.15 per step):
-  a middle figure, so expect up to 3x either way until the workspace has its own history.
+- animatic, tiny (tiny random-weight presets, per step) and stitch (captions burnt in) on cpu:
+  the rates first renders recorded on this project's shared 2-core machine on 2026-11-29
+  (`bench/estimate.py --no-diffusion --resolution 480 --seconds 10`, `bench/estimate.py`, and
+  `reelchat make "a 3 shot product demo of our notes app Notely" --no-narration`, load
+  average 7-17 from the other work on it; docs/benchmarks.md "Render estimates"). The
+  median of the runs shaped like `make`'s default video (480p, shots of 10 s) that started at
+  load average 11 or less: animatic 0.049 (0.021 at load 7 .. 0.083), stitch 0.057 (0.028 ..
+  0.090); tiny-wan per step at 360p, median of 4: 0.36 (0.12 .. 0.39). So expect a render up
+  to 2x faster on a quiet machine and 1.5x slower on a busy one; a board of short 360p shots
+  renders about 2x slower per megapixel (each shot's fixed cost weighs more).
 - diffusion on cuda: Wan2.1's README gives about 4 minutes for a 5-second 480P clip (81 frames
   at 832x480) from T2V-1.3B at 50 steps on one RTX 4090: 240 / (81 x 0.40 MP x 50) = 0.15.
 Other devices (a full model on the CPU, mps) have no figure: the estimate says so. Loading a

@@ -5,11 +5,11 @@ from __future__ import annotations
 from dataclasses import replace
 from pathlib import Path
 
-from reelchat import store
-from reelchat.errors import NotFound, RenderFailed
+from reelchat.errors import InputFileError, NotFound, RenderFailed
 from reelchat.generation.backend import ShotRequest
 from reelchat.generation.branding import LogoLayer
 from reelchat.generation.stitch import StitchOptions
+from reelchat.media_library import media_file
 from reelchat.store.tables import MediaKind
 from reelchat.storyboard.models import Brand
 from reelchat.workspace import Workspace
@@ -18,30 +18,16 @@ from reelchat.workspace import Workspace
 def stored_media(
     workspace: Workspace, media_id: str, *, kinds: tuple[MediaKind, ...], what: str
 ) -> Path:
-    """The stored file of media item `media_id`, which must be one of `kinds`.
+    """The stored file of media item `media_id`, which must be one of `kinds`, from the media
+    library's lookup (media_library.media_file).
 
     `what` names its use in messages ('the picture of this shot', 'the brand font').
-    Raises RenderFailed, naming the id, when the item is not in the workspace any more, is of
-    another kind, or its file is missing."""
+    RenderFailed with the library's reason (naming the item by its label and id) when the
+    item is not in the workspace any more, is another kind, or its file is missing or damaged."""
     try:
-        item = store.get_media_item(workspace.engine, media_id=media_id)
-    except NotFound:
-        raise RenderFailed(
-            f"{what} (media item {media_id}) is not in the workspace any more: add the file "
-            "again (`reelchat media add`) or choose another one"
-        ) from None
-    if item.kind not in kinds:
-        wanted = " or ".join(kind.value for kind in kinds)
-        raise RenderFailed(
-            f"{what} must be {wanted}, but media item {media_id} is a {item.kind.value}"
-        )
-    path = workspace.media_file(media_id, item.suffix)
-    if not path.is_file():
-        raise RenderFailed(
-            f"the file of {what} (media item {media_id}) is missing from {workspace.media_dir}: "
-            "add the file again (`reelchat media add`)"
-        )
-    return path
+        return media_file(workspace, media_id, kinds=kinds)
+    except (NotFound, InputFileError) as error:
+        raise RenderFailed(f"{what} cannot be used: {error}") from None
 
 
 def with_media_files(
@@ -50,7 +36,7 @@ def with_media_files(
     """`request` with `media_file` and `font_file` filled from the workspace, each only when
     the backend consumes it (`consumed`, generation.cache.consumed_fields): a font that only
     the stitcher draws with never fails a shot. RenderFailed, for this shot only, when a
-    named item or its file is missing."""
+    named item is missing, is another kind, or its file is missing or damaged."""
     update: dict[str, Path] = {}
     if request.media is not None and "media" in consumed:
         update["media_file"] = stored_media(

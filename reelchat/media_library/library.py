@@ -7,7 +7,7 @@ import contextlib
 import hashlib
 import os
 import tempfile
-from collections.abc import Iterator
+from collections.abc import Collection, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -173,17 +173,50 @@ def forget_session_media(workspace: Workspace, session_id: str) -> None:
             workspace.media_file(item.id, item.suffix).unlink(missing_ok=True)
 
 
-def media_file(workspace: Workspace, media_id: str) -> Path:
-    """The stored file of media item `media_id`; NotFound when there is no such item,
-    InputFileError when its file has gone from `<workspace>/media`."""
-    item = store.get_media_item(workspace.engine, media_id=media_id)
+def media_file(
+    workspace: Workspace, media_id: str, *, kinds: Collection[MediaKind] = tuple(MediaKind)
+) -> Path:
+    """The stored file of media item `media_id`, which must be one of `kinds`: the one lookup
+    of a media file, for lists, previews and renders alike.
+
+    Errors name the item by its label and id: NotFound when there is no such item (no list
+    holds it any more, so its file was deleted); InputFileError when it is another kind, or
+    its file has gone from `<workspace>/media` or is damaged (not the size it was stored at).
+    Adding the file again repairs a missing or damaged one."""
+    try:
+        item = store.get_media_item(workspace.engine, media_id=media_id)
+    except NotFound:
+        raise NotFound(
+            f"media item {media_id} is not in the workspace any more: add the file again "
+            "(`reelchat media add`) or choose another one"
+        ) from None
+    labels = store.media_labels(workspace.engine, media_id=media_id)
+    name = f"{labels[0]!r} (media item {media_id})" if labels else f"media item {media_id}"
+    if item.kind not in kinds:
+        wanted = " or ".join(_a(kind) for kind in kinds)
+        raise InputFileError(f"{name} is {_a(MediaKind(item.kind))}; it must be {wanted}")
     path = workspace.media_file(media_id, item.suffix)
     if not path.is_file():
         raise InputFileError(
-            f"the file of media item {media_id} is missing from {workspace.media_dir}; "
-            "add the picture again"
+            f"the file of {name} is missing from {workspace.media_dir}: add the file again "
+            "(`reelchat media add`)"
+        )
+    if not _intact(path, item):
+        raise InputFileError(
+            f"the file of {name} in {workspace.media_dir} is damaged ({path.stat().st_size:,} "
+            f"bytes; it was stored with {item.bytes:,}): add the file again (`reelchat media add`)"
         )
     return path
+
+
+def _a(kind: MediaKind) -> str:
+    return f"{'an' if kind is MediaKind.image else 'a'} {kind.value}"
+
+
+def _intact(path: Path, item: MediaItem) -> bool:
+    """Whether the stored file is still the size it was stored at (a cut or overwritten file
+    is not)."""
+    return path.stat().st_size == item.bytes
 
 
 def _entry(listing: MediaListing, item: MediaItem) -> MediaEntry:
@@ -195,12 +228,13 @@ def _entry(listing: MediaListing, item: MediaItem) -> MediaEntry:
 
 
 def _stored_item(workspace: Workspace, media_id: str) -> MediaItem | None:
-    """The item already stored under this content id, if its file is in place."""
+    """The item already stored under this content id, if its file is in place and intact."""
     try:
         item = store.get_media_item(workspace.engine, media_id=media_id)
     except NotFound:
         return None
-    return item if workspace.media_file(media_id, item.suffix).is_file() else None
+    path = workspace.media_file(media_id, item.suffix)
+    return item if path.is_file() and _intact(path, item) else None
 
 
 @contextlib.contextmanager

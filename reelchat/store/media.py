@@ -20,10 +20,16 @@ from reelchat.storyboard.models import Brand
 
 def list_media_item(engine: Engine, *, item: MediaItem, scope: str, label: str) -> MediaListing:
     """Record `item` (once per content id) and list it in `scope` (a session id or
-    WORKSPACE_SCOPE) under `label`; listing it again keeps the first label."""
+    WORKSPACE_SCOPE) under `label`; listing it again keeps the first label. A recorded item
+    takes `item`'s stored-file facts (its file was made again after it had gone or was
+    damaged)."""
     with _tx(engine) as db:
-        if db.get(MediaItem, item.id) is None:
+        stored = db.get(MediaItem, item.id)
+        if stored is None:
             db.add(item)
+        else:
+            for fact in ("kind", "suffix", "bytes", "width", "height", "duration", "has_alpha"):
+                setattr(stored, fact, getattr(item, fact))
         listing = db.get(MediaListing, (scope, item.id))
         if listing is None:
             listing = MediaListing(scope=scope, media_id=item.id, label=label)

@@ -9,7 +9,9 @@ from typing import Any
 from pydantic import ValidationError
 
 from reelchat import store
-from reelchat.errors import NotFound, StoryboardInvalid
+from reelchat.errors import InputFileError, NotFound, StoryboardInvalid
+from reelchat.media_library import media_file
+from reelchat.store.tables import MediaKind
 from reelchat.storyboard import edits
 from reelchat.storyboard.models import Brand, Corner
 from reelchat.storyboard.validation import describe
@@ -56,24 +58,21 @@ def brand_with(
         raise StoryboardInvalid(f"brand kit {describe(error)}") from None
 
 
-_KINDS = {"logo": "an image", "font": "a font"}
+_KINDS = {"logo": (MediaKind.image,), "font": (MediaKind.font,)}
 
 
 def check_brand_media(workspace: Workspace, brand: Brand) -> None:
-    """StoryboardInvalid when the kit names a media item that is not stored, or one of the
-    wrong kind (a logo must be an image, the font a font)."""
+    """StoryboardInvalid, with the media library's reason (media_library.media_file), when the
+    kit names a media item that is not stored, is the wrong kind (a logo must be an image, the
+    font a font), or whose stored file has gone or is damaged."""
     named = {"logo": brand.logo.media if brand.logo else None, "font": brand.font}
     for part, media_id in named.items():
         if media_id is None:
             continue
         try:
-            item = store.get_media_item(workspace.engine, media_id=media_id)
-        except NotFound as error:
-            raise StoryboardInvalid(str(error)) from None
-        if _KINDS[part] != f"{'an' if item.kind == 'image' else 'a'} {item.kind}":
-            raise StoryboardInvalid(
-                f"media item {media_id} is a {item.kind}; the {part} must be {_KINDS[part]}"
-            )
+            media_file(workspace, media_id, kinds=_KINDS[part])
+        except (NotFound, InputFileError) as error:
+            raise StoryboardInvalid(f"the {part}: {error}") from None
 
 
 def save_brand(workspace: Workspace, brand: Brand, *, session_id: str | None = None) -> int | None:

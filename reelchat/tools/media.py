@@ -10,6 +10,7 @@ from pydantic import BaseModel, ConfigDict, Field
 
 from reelchat import store
 from reelchat.errors import StoryboardInvalid
+from reelchat.media_library import MediaEntry, list_media
 from reelchat.store.tables import WORKSPACE_SCOPE
 from reelchat.storyboard.models import Brand, Storyboard
 from reelchat.workspace import Workspace
@@ -19,9 +20,10 @@ MAX_LABEL_CHARS = 80
 
 
 class MediaRef(BaseModel):
-    """One media item a session may use: its id, kind (image, clip or font), label (the file
-    name it was added under: text, never a path), pixel size, seconds (clips) and whether it is
-    shared by the whole workspace (a logo) rather than added to this session."""
+    """One media item a session may use, as the tools and the agent see it (built from the
+    library's MediaEntry by `of`): its id, kind (image, clip or font), label (the file name it
+    was added under: text, never a path), pixel size, seconds (clips) and whether it is shared
+    by the whole workspace (a logo) rather than added to this session."""
 
     model_config = ConfigDict(extra="forbid", frozen=True)
 
@@ -32,6 +34,15 @@ class MediaRef(BaseModel):
     height: int = 0
     duration: float = 0.0
     shared: bool = False
+
+    @classmethod
+    def of(cls, entry: MediaEntry) -> MediaRef:
+        """The item as media_library.list_media gives it."""
+        return cls(
+            id=entry.id, kind=entry.kind.value, label=entry.label, width=entry.width,
+            height=entry.height, duration=entry.duration,
+            shared=entry.scope == WORKSPACE_SCOPE,
+        )  # fmt: skip
 
     def line(self) -> str:
         """'0123456789abcdef image 1280x720 "export.png"': the label JSON-quoted, so a label
@@ -68,20 +79,8 @@ class SessionMedia(BaseModel):
 
 
 def load_media(workspace: Workspace, session_id: str) -> SessionMedia:
-    """The session's media list and the workspace's brand kit, from the store."""
-    rows = store.media_listings(workspace.engine, scope=session_id)
-    items = tuple(
-        MediaRef(
-            id=item.id,
-            kind=str(item.kind),
-            label=listing.label,
-            width=item.width,
-            height=item.height,
-            duration=item.duration,
-            shared=listing.scope == WORKSPACE_SCOPE,
-        )
-        for listing, item in rows
-    )
+    """The session's media list (media_library.list_media) and the workspace's brand kit."""
+    items = tuple(MediaRef.of(entry) for entry in list_media(workspace, session_id))
     return SessionMedia(items=items, brand=store.get_brand(workspace.engine))
 
 

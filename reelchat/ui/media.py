@@ -54,7 +54,8 @@ def uploader(ws: Workspace, session_id: str) -> None:
 
 
 def media_strip(ws: Workspace, session_id: str) -> None:
-    """Thumbnails of the session's media (then the workspace's), each with its label and id."""
+    """Thumbnails of the session's media (then the workspace's), each with its label and id;
+    an item whose file has gone or is damaged is said in its place, the page still works."""
     entries = list_media(ws, session_id)
     if not entries:
         return
@@ -65,7 +66,12 @@ def media_strip(ws: Workspace, session_id: str) -> None:
             shared = " · workspace" if entry.scope == WORKSPACE_SCOPE else ""
             caption = f"{entry.label} · {entry.id[:8]}{shared}"
             if entry.kind == "image":
-                st.image(str(media_file(ws, entry.id)), caption=caption, width="stretch")
+                try:
+                    picture = media_file(ws, entry.id)
+                except ReelchatError as error:  # its file has gone or is damaged
+                    st.warning(markdown_literal(str(error)))
+                    continue
+                st.image(str(picture), caption=caption, width="stretch")
             else:
                 st.markdown(f"{_ICONS[str(entry.kind)]} {markdown_literal(caption)}")
 

@@ -6,6 +6,7 @@ import pytest
 from PIL import Image
 
 from reelchat import store
+from reelchat.errors import RenderFailed
 from reelchat.generation.animatic import AnimaticBackend, brand_palette, hex_rgb
 from reelchat.generation.backend import ShotRequest
 from reelchat.generation.cache import cache_key
@@ -214,22 +215,34 @@ def test_the_runner_renders_a_shot_from_a_stored_picture(workspace):
     assert frame[:, 300:340].mean() > 180  # the light screenshot page, not a drawn card
 
 
-@pytest.mark.parametrize("loss", ["item", "file"])
-def test_a_missing_picture_fails_that_shot_with_a_clear_reason(workspace, loss):
+@pytest.mark.parametrize(
+    ("loss", "said"),
+    [
+        ("item", "is not in the workspace any more"),
+        ("file", "the file of 'picture.png' (media item {id}) is missing"),
+        ("damaged", "the file of 'picture.png' (media item {id}) in {folder} is damaged"),
+    ],
+)
+def test_a_missing_or_damaged_picture_fails_that_shot_with_a_clear_reason(workspace, loss, said):
     media_id = add_picture(workspace, screenshot(400, 300))
+    stored = workspace.media_file(media_id, "png")
     if loss == "item":
         store.unlist_media(workspace.engine, scope="workspace", media_id=media_id)
+    elif loss == "file":
+        stored.unlink()
     else:
-        workspace.media_file(media_id, "png").unlink()
-    board = make_storyboard(2)
-    shots = [board.shots[0], board.shots[1].model_copy(update={"media": ShotMedia(id=media_id)})]
+        stored.write_bytes(stored.read_bytes()[:200])  # cut short, as by a full disk
+    board = make_storyboard(3)
+    shots = [board.shots[0], board.shots[1].model_copy(update={"media": ShotMedia(id=media_id)}),
+             board.shots[2]]  # fmt: skip
     session_id = _session_with(workspace, board.model_copy(update={"shots": shots}))
-    with pytest.raises(Exception, match=f"shot 2: .*media item {media_id}") as raised:
+    reason = f"shot 2: the picture of this shot cannot be used: .*media item {media_id}"
+    with pytest.raises(RenderFailed, match=reason) as raised:
         render_session(workspace, AnimaticBackend(), session_id=session_id, options=QUIET)
-    assert "RenderFailed" in type(raised.value).__name__
+    assert said.format(id=media_id, folder=workspace.media_dir) in str(raised.value)
     rows = store.job_shots(workspace.engine, job_id=store.list_jobs(
         workspace.engine, session_id=session_id)[0].id)  # fmt: skip
-    assert [row.status for row in rows] == ["rendered", "failed"]
+    assert [row.status for row in rows] == ["rendered", "failed", "rendered"]
 
 
 def test_over_a_picture_the_title_sits_low_above_the_caption(tmp_path):

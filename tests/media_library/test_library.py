@@ -149,3 +149,38 @@ def test_nothing_is_written_outside_the_workspace(workspace, session_id, setting
     assert sorted(p.name for p in tmp_path.iterdir()) == before
     stored = sorted(p.suffix for p in (workspace.root / "media").iterdir())
     assert stored == [".mp4", ".png", ".ttf"]  # and no temp file left beside them
+
+
+def test_the_lookup_names_the_item_by_its_label_when_it_cannot_be_used(
+    workspace, session_id, settings
+):
+    from reelchat.store.tables import MediaKind
+
+    entry = add_media(workspace, _picture("red"), scope=session_id, label="home.png",
+                      settings=settings)  # fmt: skip
+    with pytest.raises(InputFileError, match=rf"^'home\.png' \(media item {entry.id}\) is an "
+                       "image; it must be a font$"):  # fmt: skip
+        media_file(workspace, entry.id, kinds=(MediaKind.font,))
+    stored = media_file(workspace, entry.id, kinds=(MediaKind.image, MediaKind.clip))
+    stored.write_bytes(stored.read_bytes()[:-10])  # cut short
+    with pytest.raises(InputFileError, match=r"the file of 'home\.png' .* is damaged"):
+        media_file(workspace, entry.id)
+    stored.unlink()
+    with pytest.raises(InputFileError, match=r"the file of 'home\.png' .* is missing"):
+        media_file(workspace, entry.id)
+    with pytest.raises(NotFound, match=f"media item {'ab' * 8} is not in the workspace any more"):
+        media_file(workspace, "ab" * 8)
+
+
+@pytest.mark.parametrize("loss", ["missing", "damaged"])
+def test_adding_the_file_again_repairs_its_stored_copy(workspace, session_id, settings, loss):
+    entry = add_media(workspace, _picture("red"), scope=session_id, settings=settings)
+    stored = media_file(workspace, entry.id)
+    good = stored.read_bytes()
+    if loss == "missing":
+        stored.unlink()
+    else:
+        stored.write_bytes(good[: len(good) // 2])
+    again = add_media(workspace, _picture("red"), scope=WORKSPACE_SCOPE, settings=settings)
+    assert again.id == entry.id
+    assert media_file(workspace, entry.id).read_bytes() == good

@@ -178,3 +178,19 @@ def test_an_edit_that_sets_a_shots_picture_twice_says_that_shot_once_by_label(ct
     saved = answer.splitlines()[0]
     assert saved.count("shot 2: picture") == 1, saved
     assert f'shot 2: picture "screen-1.png" ({shot.id}), focus' in saved and "highlight" in saved
+
+
+def test_the_tools_see_the_sessions_media_as_the_library_lists_it(ctx):
+    from reelchat.tools.media import load_media
+
+    logo = add_media(ctx.workspace, picture("black"), scope=WORKSPACE_SCOPE, label="logo.png")
+    shot = add_media(ctx.workspace, picture("red", (80, 60)), scope=ctx.session_id,
+                     label="home.png")  # fmt: skip
+    media = load_media(ctx.workspace, ctx.session_id)
+    assert [(ref.id, ref.kind, ref.label, ref.shared) for ref in media.items] == [
+        (shot.id, "image", "home.png", False), (logo.id, "image", "logo.png", True),
+    ]  # fmt: skip
+    assert [ref.line() for ref in media.items] == [
+        f'{shot.id} image 80x60 "home.png"', f'{logo.id} image 64x40 "logo.png" (workspace)',
+    ]  # fmt: skip
+    assert media.pictures() == [media.items[0]]

@@ -7,6 +7,7 @@ from reelchat import store
 from reelchat.media_library import add_media, list_media
 from reelchat.store.tables import WORKSPACE_SCOPE
 from reelchat.storyboard.models import Brand, Corner, Logo
+from reelchat.ui.text import markdown_literal
 from tests.media_library.samples import png_bytes
 from tests.ui.conftest import run_app
 from tests.ui.test_app import REQUEST, _chat, _finish, _new_session
@@ -90,3 +91,16 @@ def test_the_brand_kit_editor_saves_the_kit_and_the_storyboard_takes_it(ws):
     at.button(key="brand-save").click().run()
     assert any("colours" in error.value for error in at.error)
     assert store.get_brand(ws.engine) == kit  # a bad value keeps the kit
+
+
+def test_a_picture_whose_stored_file_was_damaged_is_said_in_the_strip(ws):
+    at = run_app()
+    session_id = _new_session(at, ws)
+    entry = add_media(ws, _png("red"), scope=session_id, label="home.png")
+    stored = ws.media_file(entry.id, "png")
+    stored.write_bytes(stored.read_bytes()[:20])
+    at.run()
+    assert not at.exception
+    said = [warning.value for warning in at.warning]  # markdown source: its specials escaped
+    assert any(markdown_literal("'home.png' (media item") in w and "is damaged" in w for w in said)
+    assert at.chat_input  # the rest of the page is there
