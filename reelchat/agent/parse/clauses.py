@@ -11,7 +11,7 @@ import re
 
 from PIL import ImageColor
 
-from reelchat.agent.parse.references import REFERENCE
+from reelchat.agent.parse.references import NUMBER_WORDS, REFERENCE, TITLED
 
 _SENTENCE = re.compile(r"(?<=[.!?;])\s+|\n+|\s*;\s*")
 _JOINER = re.compile(
@@ -75,9 +75,24 @@ piece before it when that one is about the logo."""
 
 
 def only_shots(piece: str) -> bool:
-    """True when `piece` names shots and nothing else ("shot 3", "4", "the last one")."""
-    rest = REFERENCE.sub(" ", piece)
-    return not re.sub(r"\b(?:and|the)\b|\d+|[\s,&#.!?]", "", rest, flags=re.IGNORECASE)
+    """True when `piece` names shots and nothing else ("shot 3", "4", "the last one", "the
+    welcome shot")."""
+    rest = TITLED.sub(" ", REFERENCE.sub(" ", piece))
+    numbers = "|".join(NUMBER_WORDS)
+    return not re.sub(rf"\b(?:and|the|{numbers})\b|\d+|[\s,&#.!?]", "", rest, flags=re.I)
+
+
+def _shot_list_split(head: str, tail: str) -> bool:
+    """True when a joiner split a list of shots: `head` names one shot, at its end, and `tail`
+    starts with another ("make shot 2" + "shot 3 longer")."""
+    named = list(REFERENCE.finditer(head))
+    starts = REFERENCE.match(tail)
+    return (
+        len(named) == 1
+        and not head[named[0].end() :].strip(" ,")
+        and named[0].lastgroup != "it"
+        and (TITLED.match(tail) is not None or (starts is not None and starts.lastgroup != "it"))
+    )
 
 
 def sentences(text: str) -> list[str]:
@@ -102,7 +117,15 @@ def clauses(sentence: str) -> list[str]:
     while rest:
         value = _VALUE_STARTS.search(rest)
         protect_from = value.end() if value else len(rest)
-        joiner = next((j for j in _JOINER.finditer(rest) if j.start() < protect_from), None)
+        named = [match.span() for match in REFERENCE.finditer(rest)]
+        joiner = next(
+            (
+                j
+                for j in _JOINER.finditer(rest)
+                if j.start() < protect_from and not any(a < j.start() < b for a, b in named)
+            ),
+            None,
+        )  # "make shots 2 and 3 longer": an "and" inside a reference names more shots
         if joiner is None:
             pieces.append(rest)
             break
@@ -115,6 +138,7 @@ def clauses(sentence: str) -> list[str]:
             continue
         if merged and (
             only_shots(piece)
+            or _shot_list_split(merged[-1], piece)
             or _BETWEEN.search(merged[-1])
             or _COLOUR_ONLY.match(piece)
             or _HEX_ONLY.match(piece)

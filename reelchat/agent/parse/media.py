@@ -582,9 +582,7 @@ def _without(text: str, found: re.Match[str] | None) -> str:
     return text if found is None else text[: found.start()] + " " + text[found.end() :]
 
 
-def _named_if_clear(
-    text: str, ctx: Context
-) -> tuple[tuple[MediaRef, re.Match[str]] | None, str]:
+def _named_if_clear(text: str, ctx: Context) -> tuple[tuple[MediaRef, re.Match[str]] | None, str]:
     """The media item `text` clearly names (None when it names none, or names one unclearly)
     and `text` less that name."""
     try:

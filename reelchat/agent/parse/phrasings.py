@@ -18,7 +18,7 @@ from typing import Any
 from pydantic import BaseModel, ValidationError
 
 from reelchat.agent.parse.formats import Found, Unsupported, find_formats
-from reelchat.agent.parse.references import Target, Unclear, find_target, number
+from reelchat.agent.parse.references import TITLED, Target, Unclear, find_target, number
 from reelchat.storyboard.content import write_shot
 from reelchat.storyboard.models import MAX_SEED, MAX_SHOT_SECONDS, MIN_SHOT_SECONDS, Storyboard
 from reelchat.storyboard.validation import describe as describe_error
@@ -79,6 +79,8 @@ class Context:
     def target(self, text: str) -> Target:
         """The shots `text` names: by number or place, else by a beat or title word."""
         target = find_target(text, self.count, self.focus)
+        if target.shots:
+            return self._listed_titles(text, target)
         if target.found:
             return target
         titles = [shot.title.lower() for shot in self.board.shots]
@@ -91,14 +93,45 @@ class Context:
             if re.search(words, text, re.I):
                 named = [n for n, title in enumerate(titles, 1) if re.search(words, title, re.I)]
                 return Target((named[0] if named else edge(self.count),))
-        for called in _TITLED.finditer(text):  # "the welcome shot": a shot titled so
-            words = called["words"].lower().split()
-            named = [
-                n for n, title in enumerate(titles, 1) if set(words) <= set(_WORD.findall(title))
-            ]
-            if named:
-                return Target((named[0],))
+        for called in TITLED.finditer(text):  # "the welcome shot": a shot titled so
+            if shot := self._titled(called["words"]):
+                return Target((shot,))
         return target
+
+    def _titled(self, words: str) -> int | None:
+        """The first shot whose title has all of `words` ("welcome" in "Welcome, Mei")."""
+        said = set(words.lower().split())
+        for n, shot in enumerate(self.board.shots, 1):
+            if said <= set(_WORD.findall(shot.title.lower())):
+                return n
+        return None
+
+    def _listed_titles(self, text: str, target: Target) -> Target:
+        """`target` plus the shots listed with it by words of their titles ("shot 1 and the
+        welcome shot"). Unclear when such a listed shot matches no title: acting on the others
+        alone would drop part of what was said."""
+        shots = list(target.shots)
+        for called in TITLED.finditer(text):
+            if any(a < called.end() and called.start() < b for a, b in target.spans):
+                continue
+            listed = any(
+                _LISTED.fullmatch(text[b : called.start()])
+                or _LISTED.fullmatch(text[called.end() : a])
+                for a, b in target.spans
+            )
+            if not listed:
+                continue
+            shot = self._titled(called["words"])
+            if shot is None:
+                raise Unclear(
+                    f'I can\'t tell which shot "{called[0]}" is; say its number (shots are '
+                    f"numbered 1 to {self.count})"
+                )
+            if shot not in shots:
+                before = find_target(text[: called.start()], self.count, self.focus).shots
+                place = max((shots.index(n) + 1 for n in before if n in shots), default=0)
+                shots.insert(place, shot)
+        return Target(tuple(shots), target.whole, target.spans)
 
     def shots(self, text: str, what: str) -> list[int]:
         """The shots `text` names; Unclear when it names none."""
@@ -121,10 +154,8 @@ _BEATS: list[tuple[str, Callable[[int], int]]] = [
 """The template beats people name shots by ("remove the recap"): a shot whose title has the
 word, else the beat's usual place."""
 
-_TITLED = re.compile(
-    r"\bthe\s+(?P<words>[a-z][\w'-]*(?:\s+[a-z][\w'-]*)?)\s+(?:shot|scene)\b", re.IGNORECASE
-)
-"""'the welcome shot', 'the meet the team scene': a shot named by words of its title."""
+_LISTED = re.compile(r"\s*(?:,|and|&|\+|,\s*and)?\s*", re.IGNORECASE)
+"""What stands between two shots of one list: "shot 1 and the welcome shot"."""
 _WORD = re.compile(r"[\w'-]+")
 
 Item = Any  # an EditOperation, a Call or an Answer

@@ -8,15 +8,27 @@ from dataclasses import dataclass
 
 NUMBER_WORDS = {
     "one": 1, "two": 2, "three": 3, "four": 4, "five": 5, "six": 6, "seven": 7, "eight": 8,
-    "nine": 9, "ten": 10, "eleven": 11, "twelve": 12,
+    "nine": 9, "ten": 10, "eleven": 11, "twelve": 12, "thirteen": 13, "fourteen": 14,
+    "fifteen": 15, "sixteen": 16, "seventeen": 17, "eighteen": 18, "nineteen": 19, "twenty": 20,
 }  # fmt: skip
 ORDINALS = {
     "first": 1, "second": 2, "third": 3, "fourth": 4, "fifth": 5, "sixth": 6, "seventh": 7,
-    "eighth": 8, "ninth": 9, "tenth": 10,
+    "eighth": 8, "ninth": 9, "tenth": 10, "eleventh": 11, "twelfth": 12, "thirteenth": 13,
+    "fourteenth": 14, "fifteenth": 15, "sixteenth": 16, "seventeenth": 17, "eighteenth": 18,
+    "nineteenth": 19, "twentieth": 20,
 }  # fmt: skip
-_N = r"\d+|" + "|".join(NUMBER_WORDS)
-_ORD = r"\d+(?:st|nd|rd|th)|" + "|".join(ORDINALS)
+_N = r"\d+|" + "|".join(sorted(NUMBER_WORDS, key=len, reverse=True))
+_ORD = r"\d+(?:st|nd|rd|th)|" + "|".join(sorted(ORDINALS, key=len, reverse=True))
 _SHOT = r"(?:shots?|scenes?|clips?|parts?)"
+_ORD_OR_END = rf"(?:{_ORD}|last|final)"
+_ORD_LIST = rf"{_ORD_OR_END}(?:\s*(?:,|and|&|\+)\s*(?:the\s+)?{_ORD_OR_END})+"
+"""Shots named by their places: "first and second", "2nd, 3rd and 5th", "first and last"."""
+_COUNTED = (
+    rf"(?:\s+{_SHOT}\b|\s+ones\b|(?=\s*(?:$|[,.;:!?)]|\d|(?:and|then|to|in|into|with|for|by|"
+    r"at|as|a|an|the|so|too|please|pls|each|both|more|less|also|around|over|\w+er)\b)))"
+)
+"""After "the last two": a shot noun, or words that show none was left out ("swap the last
+two", "make the last two longer"), never "the last two seconds" or "the last two pictures"."""
 REFERENCE = re.compile(
     rf"(?P<range>{_SHOT}\s+(?P<a>{_N})(?:(?<=\d)[-–](?=\d)|\s+[-–]\s+|\s+(?:to|through|thru)\s+)"
     rf"(?P<b>{_N})(?!\s*(?:s|secs?|seconds?)\b))"
@@ -24,8 +36,9 @@ REFERENCE = re.compile(
     rf"|(?P<all>\b(?:every|each|all(?:\s+the)?|all\s+of\s+the)\s+{_SHOT}|\ball of them\b)"
     r"|(?P<whole>\b(?:the\s+)?(?:whole|entire|full|complete)\s+(?:video|thing|clip|film|reel)"
     r"|\boverall\b|\bthe video\b|\bin total\b|\btotal\b)"
-    rf"|(?P<lastn>\bthe\s+last\s+(?P<ln>{_N})\s+{_SHOT})"
-    rf"|(?P<firstn>\bthe\s+first\s+(?P<fn>{_N})\s+{_SHOT})"
+    rf"|(?P<lastn>\bthe\s+last\s+(?P<ln>{_N}){_COUNTED})"
+    rf"|(?P<firstn>\bthe\s+first\s+(?P<fn>{_N}){_COUNTED})"
+    rf"|(?P<ords>\b(?:the\s+)?(?P<os>{_ORD_LIST})\s+(?:{_SHOT}|ones?)\b)"
     rf"|(?P<num>\b{_SHOT}\s*(?:#|number|no\.?)?\s*(?P<n>{_N})\b)"
     r"|(?P<hash>#(?P<h>\d+)\b)"
     rf"|(?P<penult>(?:the\s+)?(?:one|{_SHOT})\s+before\s+(?:the\s+)?(?:last|end)(?:\s+one)?"
@@ -38,6 +51,11 @@ REFERENCE = re.compile(
     r"|(?P<it>\b(?:it|that one|this one|that shot|this shot|that scene|this scene)\b)",
     re.IGNORECASE,
 )
+
+TITLED = re.compile(
+    r"\bthe\s+(?P<words>[a-z][\w'-]*(?:\s+[a-z][\w'-]*)?)\s+(?:shot|scene)\b", re.IGNORECASE
+)
+"""'the welcome shot', 'the meet the team scene': a shot named by words of its title."""
 
 
 class Unclear(ValueError):
@@ -84,6 +102,11 @@ def _numbers(match: re.Match[str], count: int, focus: int | None) -> list[int] |
         return list(range(max(1, count - number(match["ln"]) + 1), count + 1))
     if kind == "firstn":
         return list(range(1, min(count, number(match["fn"])) + 1))
+    if kind == "ords":
+        return [
+            count if word.lower() in ("last", "final") else number(word)
+            for word in re.findall(_ORD_OR_END, match["os"], re.IGNORECASE)
+        ]
     if kind == "num":
         return [number(match["n"])]
     if kind == "hash":

@@ -1,0 +1,134 @@
+"""Several shots named in one clause (ordinals, number words, "the first two", titles) are read
+by the one shot resolver everywhere: picture swaps and removals as well as shot edits. A clause
+naming a shot that cannot be resolved is refused whole, never done on the others."""
+
+from __future__ import annotations
+
+import pytest
+
+from reelchat.agent.parse.clauses import clauses
+from reelchat.agent.parse.reading import read_message
+from reelchat.storyboard.models import ShotMedia
+from tests.agent.test_media_chat import EXPORT, HOME, MEDIA, MEI, _operations, _state
+
+
+def _pictured():
+    """Shots 1 to 3 show home.png, export.png and mei-photo.jpg; shot 6 shows home.png too."""
+    return _state(
+        {1: ShotMedia(id=HOME), 2: ShotMedia(id=EXPORT), 3: ShotMedia(id=MEI), 6: ShotMedia(id=MEI)}
+    )
+
+
+def _swapped(first: int, second: int) -> list[dict]:
+    state = _pictured()
+    pictures = {n: shot.media for n, shot in enumerate(state.storyboard.shots, 1)}
+
+    def media(n: int) -> dict:
+        return (
+            {"media": pictures[n].model_dump(mode="json", exclude_none=True)} if pictures[n] else {}
+        )
+
+    return [
+        {"op": "set_shot_media", "shot": first, **media(second)},
+        {"op": "set_shot_media", "shot": second, **media(first)},
+    ]
+
+
+@pytest.mark.parametrize(
+    ("said", "first", "second"),
+    [
+        ("exchange the images of the first and second shot", 1, 2),
+        ("swap the pictures in shots one and two", 1, 2),
+        ("swap the pictures of the first two shots", 1, 2),
+        ("switch the screenshots in the 2nd and 3rd shots", 2, 3),
+        ("trade the photos of the first and the third shot", 1, 3),
+        ("swap the pictures in the opening and closing shots", 1, 6),
+        ("swap the pictures of the first and last shot", 1, 6),
+        ("could you please switch the images in shots two and three", 2, 3),
+        ("swap the pictures of shot 2 and the role shot", 2, 3),
+        ("swap the last two shots' pictures", 5, 6),
+    ],
+)
+def test_two_shots_named_any_way_swap_their_pictures(said, first, second):
+    assert _operations(said, _pictured()) == _swapped(first, second)
+
+
+@pytest.mark.parametrize(
+    ("said", "shots"),
+    [
+        ("remove the pictures from the first and second shot", [1, 2]),
+        ("take the photos out of the 2nd and 3rd shots", [2, 3]),
+        ("no pictures in the first two shots", [1, 2]),
+        ("remove the screenshots from shots one and three", [1, 3]),
+    ],
+)
+def test_pictures_taken_out_of_every_shot_named(said, shots):
+    assert _operations(said, _pictured()) == [
+        {"op": "set_shot_media", "shot": shot} for shot in shots
+    ]
+
+
+def test_a_picture_used_in_shots_named_by_ordinals_goes_in_each():
+    assert _operations("use home.png in the fourth and fifth shots", _pictured()) == [
+        {"op": "set_shot_media", "shot": 4, "media": {"id": HOME}},
+        {"op": "set_shot_media", "shot": 5, "media": {"id": HOME}},
+    ]
+
+
+@pytest.mark.parametrize(
+    ("said", "shots"),
+    [
+        ("make the first and second shot longer", [1, 2]),
+        ("make shots 2 and 3 longer", [2, 3]),
+        ("make shot 2 and shot 3 longer", [2, 3]),
+        ("make the 2nd and 3rd shots longer", [2, 3]),
+        ("make the last two longer", [5, 6]),
+        ("make the first, third and fifth shots longer", [1, 3, 5]),
+    ],
+)
+def test_shot_edits_read_the_same_lists(said, shots):
+    ops = _operations(said, _pictured())
+    assert [(op["op"], op["shot"]) for op in ops] == [("update_shot", n) for n in shots]
+
+
+@pytest.mark.parametrize(
+    ("said", "first", "second"),
+    [("swap the last two", 5, 6), ("swap the first and second shot", 1, 2),
+     ("swap shots one and two", 1, 2), ("switch the first and the last shot", 1, 6)],
+)  # fmt: skip
+def test_shots_swapped_by_ordinals(said, first, second):
+    assert _operations(said, _pictured()) == [
+        {"op": "swap_shots", "first": first, "second": second}
+    ]
+
+
+def test_deleting_the_first_and_second_shots_deletes_both():
+    ops = _operations("delete the first and second shots", _pictured())
+    assert sorted(op["shot"] for op in ops) == [1, 2]
+
+
+@pytest.mark.parametrize(
+    ("said", "says"),
+    [
+        ("swap the pictures in the first and twelfth shot", "there is no shot 12"),
+        ("remove the pictures from shot 2 and the sceond shot", 'which shot "the sceond shot" is'),
+        ("make shot 2 and the drone shot longer", 'which shot "the drone shot" is'),
+        ("swap the pictures in shots 1, 2 and 3", "say the two shots"),
+    ],
+)
+def test_a_shot_that_cannot_be_resolved_is_said_and_nothing_is_done(said, says):
+    reading = read_message(said, _pictured(), None, MEDIA)
+    assert not reading.calls
+    assert says in " ".join(reading.problems)
+
+
+@pytest.mark.parametrize(
+    "said",
+    [
+        "make shot 2 longer and shot 3 shorter",
+        "make the intro shorter and the ending longer",
+        "move shot 1 to the end and shot 2 to the start",
+    ],
+)
+def test_an_and_between_two_changes_still_splits_them(said):
+    assert len(clauses(said)) == 2
