@@ -132,3 +132,50 @@ def test_a_shot_that_cannot_be_resolved_is_said_and_nothing_is_done(said, says):
 )
 def test_an_and_between_two_changes_still_splits_them(said):
     assert len(clauses(said)) == 2
+
+
+@pytest.mark.parametrize(
+    ("said", "shots"),
+    [
+        ("make all but the last shot longer", [1, 2, 3, 4, 5]),
+        ("make every shot except the first longer", [2, 3, 4, 5, 6]),
+        ("make every shot but the first two longer", [3, 4, 5, 6]),
+        ("make all shots apart from shot 3 longer", [1, 2, 4, 5, 6]),
+        ("make all but the intro longer", [2, 3, 4, 5, 6]),
+    ],
+)
+def test_all_but_leaves_out_the_shots_named(said, shots):
+    ops = _operations(said, _pictured())
+    assert [op["shot"] for op in ops] == shots
+
+
+@pytest.mark.parametrize(
+    ("said", "shots"),
+    [
+        ("remove the pictures from all but the last shot", [1, 2, 3]),
+        ("take the screenshots out of every shot except the first", [2, 3, 6]),
+    ],
+)
+def test_pictures_taken_out_of_all_but_some_shots(said, shots):
+    assert _operations(said, _pictured()) == [
+        {"op": "set_shot_media", "shot": shot} for shot in shots
+    ]
+
+
+def test_shots_named_by_their_titles_are_all_read():
+    assert _operations("show Mei's photo in the team shot and the role shot", _pictured()) == [
+        {"op": "set_shot_media", "shot": 2, "media": {"id": MEI}},
+        {"op": "set_shot_media", "shot": 3, "media": {"id": MEI}},
+    ]
+    assert _operations("swap the pictures of the role shot and the team shot", _pictured()) == [
+        {"op": "set_shot_media", "shot": 3, "media": {"id": EXPORT}},
+        {"op": "set_shot_media", "shot": 2, "media": {"id": MEI}},
+    ]
+
+
+def test_a_title_that_fits_no_shot_refuses_the_whole_list():
+    reading = read_message(
+        "remove the pictures from the team shot and the drone shot", _pictured(), None, MEDIA
+    )
+    assert not reading.calls
+    assert 'which shot "the drone shot" is' in " ".join(reading.problems)

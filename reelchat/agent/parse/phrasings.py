@@ -95,7 +95,7 @@ class Context:
                 return Target((named[0] if named else edge(self.count),))
         for called in TITLED.finditer(text):  # "the welcome shot": a shot titled so
             if shot := self._titled(called["words"]):
-                return Target((shot,))
+                return self._listed_titles(text, Target((shot,), spans=(called.span(),)))
         return target
 
     def _titled(self, words: str) -> int | None:
@@ -106,20 +106,29 @@ class Context:
                 return n
         return None
 
+    def _named_in(self, words: str) -> tuple[int, ...]:
+        """The shots one reference names: 'shots 2 to 4', 'the welcome shot'."""
+        if shots := find_target(words, self.count, self.focus).shots:
+            return shots
+        called = TITLED.fullmatch(words)
+        shot = self._titled(called["words"]) if called else None
+        return (shot,) if shot else ()
+
     def _listed_titles(self, text: str, target: Target) -> Target:
         """`target` plus the shots listed with it by words of their titles ("shot 1 and the
-        welcome shot"). Unclear when such a listed shot matches no title: acting on the others
-        alone would drop part of what was said."""
-        shots = list(target.shots)
+        welcome shot", "the team shot and the role shot"), in the order said. Unclear when
+        such a listed shot matches no title: acting on the others alone would drop part of
+        what was said."""
+        spans = list(target.spans)
+        said = [(a, shot) for a, b in spans for shot in self._named_in(text[a:b])]
         for called in TITLED.finditer(text):
-            if any(a < called.end() and called.start() < b for a, b in target.spans):
+            if any(a < called.end() and called.start() < b for a, b in spans):
                 continue
-            listed = any(
+            if not any(
                 _LISTED.fullmatch(text[b : called.start()])
                 or _LISTED.fullmatch(text[called.end() : a])
-                for a, b in target.spans
-            )
-            if not listed:
+                for a, b in spans
+            ):
                 continue
             shot = self._titled(called["words"])
             if shot is None:
@@ -127,11 +136,10 @@ class Context:
                     f'I can\'t tell which shot "{called[0]}" is; say its number (shots are '
                     f"numbered 1 to {self.count})"
                 )
-            if shot not in shots:
-                before = find_target(text[: called.start()], self.count, self.focus).shots
-                place = max((shots.index(n) + 1 for n in before if n in shots), default=0)
-                shots.insert(place, shot)
-        return Target(tuple(shots), target.whole, target.spans)
+            said.append((called.start(), shot))
+            spans.append(called.span())
+        shots = dict.fromkeys(shot for _, shot in sorted(said, key=lambda pair: pair[0]))
+        return Target(tuple(shots), target.whole, tuple(spans))
 
     def shots(self, text: str, what: str) -> list[int]:
         """The shots `text` names; Unclear when it names none."""

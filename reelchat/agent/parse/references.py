@@ -124,10 +124,31 @@ def _numbers(match: re.Match[str], count: int, focus: int | None) -> list[int] |
     return [focus]
 
 
+_EXCEPT = re.compile(
+    rf"\b(?:all|every|each)(?:\s+(?:of\s+)?(?:the\s+)?{_SHOT}|\s+of\s+them)?\s+(?:but|except"
+    r"(?:\s+for)?|apart\s+from|other\s+than|besides|save\s+for)\s+(?P<rest>.+)$",
+    re.IGNORECASE,
+)
+"""'all but the last', 'every shot except the first', 'all shots apart from shot 3'."""
+_BARE_ORD = re.compile(rf"\b({_ORD})\b(?!\s+(?:{_SHOT}|ones?|{_N})\b)", re.IGNORECASE)
+
+
+def _all_except(text: str, match: re.Match[str], count: int, focus: int | None) -> Target:
+    """The shots of 'all but ...': every shot less those named after the 'but'."""
+    left_out = find_target(_BARE_ORD.sub(r"\1 shot", match["rest"]), count, focus).shots
+    if not left_out:
+        raise Unclear(f'which shots should "{match[0]}" leave out? say e.g. "all but shot 2"')
+    before = find_target(text[: match.start()], count, focus)
+    shots = [*before.shots, *(n for n in range(1, count + 1) if n not in left_out)]
+    return Target(tuple(dict.fromkeys(shots)), spans=(*before.spans, match.span()))
+
+
 def find_target(text: str, count: int, focus: int | None = None) -> Target:
     """Every shot `text` points at, in the order said (each once), or the whole video.
 
     Raises Unclear for a shot number outside 1..count."""
+    if leave_out := _EXCEPT.search(text):
+        return _all_except(text, leave_out, count, focus)
     shots: list[int] = []
     spans: list[tuple[int, int]] = []
     whole = False
