@@ -19,7 +19,7 @@ _JOINER = re.compile(
     r"then|also|plus|as well as)\s+",
     re.IGNORECASE,
 )
-_VALUE_STARTS = re.compile(
+VALUE_STARTS = re.compile(
     r"\b(?:caption|narration|voice-?over|title|text|prompt|says?|reads?|renamed?|call(?:ed)?)\b"
     r".*?(?:\bto\b|:|=|\bsays?\b|\breads?\b|\bwith\b|\bcalled\b)\s|\breplace\b.*\bwith\s|"
     r"\bwelcom\w*\b|\bdemo\b|\bexplain\w*\b|\babout\s",
@@ -115,7 +115,7 @@ def clauses(sentence: str) -> list[str]:
     pieces: list[str] = []
     rest = _FIXED.sub(lambda match: match[0].replace(" ", "-"), sentence.strip())
     while rest:
-        value = _VALUE_STARTS.search(rest)
+        value = VALUE_STARTS.search(rest)
         protect_from = value.end() if value else len(rest)
         named = [match.span() for match in REFERENCE.finditer(rest)]
         joiner = next(

@@ -24,6 +24,7 @@ from reelchat.agent.parse.phrasings import (
 )
 from reelchat.agent.parse.references import Unclear
 from reelchat.agent.parse.request import asks_for_new_video, plan_new_video
+from reelchat.agent.parse.typos import respelt
 from reelchat.agent.session import SessionState
 from reelchat.errors import StoryboardInvalid
 from reelchat.tools.apply import apply_all
@@ -359,7 +360,7 @@ def read_message(
             reading.problems.extend(new.notes)
             reading.focus = None
             return reading
-        for clause in clauses(sentence):
+        for clause in clauses(respelt(sentence)):
             ctx = _read_clause(clause, ctx, reading)
     greeted_only = all(a.text in ("Hello!", "I'm well, thanks, and ready to make a video.")
                        for a in reading.answers)  # fmt: skip
