@@ -111,7 +111,7 @@ def test_deleting_the_first_and_second_shots_deletes_both():
     ("said", "says"),
     [
         ("swap the pictures in the first and twelfth shot", "there is no shot 12"),
-        ("remove the pictures from shot 2 and the sceond shot", 'which shot "the sceond shot" is'),
+        ("remove the pictures from shot 2 and the bonus shot", 'which shot "the bonus shot" is'),
         ("make shot 2 and the drone shot longer", 'which shot "the drone shot" is'),
         ("swap the pictures in shots 1, 2 and 3", "say the two shots"),
     ],

@@ -29,7 +29,8 @@ _LEADING = re.compile(
     r"^(?:(?:ok(?:ay)?|so|hmm+|well|actually|now|and|also|then|alright|right|oh|um|"
     r"please|pls|hey|hi|hello|great|cool|perfect|nice|thanks|thank you)\b[\s,!]*)+|"
     r"^(?:can|could|would|will) you(?: please)?\s+|^i(?:'d| would) like (?:you )?to\s+|"
-    r"^(?:let's|lets)\s+|^i want (?:you )?to\s+",
+    r"^(?:let's|lets)\s+|^i want (?:you )?to\s+|"
+    r"^(?:i'?d|i would|we'?d|we would) love (?:you )?to\s+",
     re.IGNORECASE,
 )
 
@@ -61,7 +62,8 @@ _BETWEEN = re.compile(r"\bbetween\s+(?:(?:shots?|scenes?)\s+)?\w+$", re.I)
 _HEX_ONLY = re.compile(r"^(?:#[0-9a-f]{3}(?:[0-9a-f]{3})?\b[\s,&]*)+$", re.I)
 """A piece that is only colour codes ("#ff6600 and #003366"): it joins the codes before it."""
 _LOGO_TAIL = re.compile(
-    r"^(?:(?:a\s+)?(?:bit|little|touch|lot|much)\s+)?(?:smaller|bigger|larger|more transparent|"
+    r"^(?:(?:make|making|have|keep)\s+(?:it|the\s+logo)\s+)?"
+    r"(?:(?:a\s+)?(?:bit|little|touch|lot|much)\s+)?(?:smaller|bigger|larger|more transparent|"
     r"less transparent|more opaque|fainter|subtler|more subtle|(?:in\s+the\s+)?(?:top|bottom|upper|"
     r"lower)[\s-]+(?:left|right)(?:\s+corner)?|(?:at\s+)?\d+(?:\.\d+)?\s*%\s*(?:transparent|"
     r"opaque|opacity|wide|of the width|smaller|bigger|larger)?|(?:opacity|transparency)\s+"
@@ -86,12 +88,14 @@ def _shot_list_split(head: str, tail: str) -> bool:
     """True when a joiner split a list of shots: `head` names one shot, at its end, and `tail`
     starts with another ("make shot 2" + "shot 3 longer")."""
     named = list(REFERENCE.finditer(head))
-    starts = REFERENCE.match(tail)
+    starts = TITLED.match(tail) or REFERENCE.match(tail)
     return (
         len(named) == 1
         and not head[named[0].end() :].strip(" ,")
         and named[0].lastgroup != "it"
-        and (TITLED.match(tail) is not None or (starts is not None and starts.lastgroup != "it"))
+        and starts is not None
+        and starts.lastgroup != "it"
+        and not REFERENCE.search(tail, starts.end())  # "the second one in the closing shot"
     )
 
 

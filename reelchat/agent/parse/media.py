@@ -26,7 +26,7 @@ from reelchat.agent.parse.phrasings import (
     _model,
     _update,
 )
-from reelchat.agent.parse.references import ORDINALS, Unclear
+from reelchat.agent.parse.references import ORDINALS, Unclear, number
 from reelchat.storyboard.models import MAX_BRAND_COLOURS, Corner, Logo, Region, ShotMedia
 from reelchat.tools.arguments import InsertShot, SetShotMedia, UpdateBrand
 from reelchat.tools.media import MediaRef
@@ -258,6 +258,37 @@ def named_media(text: str, ctx: Context) -> tuple[MediaRef, re.Match[str]] | Non
             raise Unclear(f"there are {len(fits)} {what}, so there is no {order} one")
         return fits[place - 1], generic
     return _one(fits, f"one of the {what}" if len(fits) > 1 else what, items), generic
+
+
+_USE_VERB = re.compile(r"^(?:use|put|show|place|display|set|give|include|feature)\b", re.I)
+_MEDIA_FIRST = re.compile(
+    rf"^(?:{_FILE.pattern}|(?:the|my|our)\s+(?:[\w-]+\s+)?(?:one|{_NOUN})\b|"
+    rf"[A-Za-z][\w-]*['’]s\s+(?:{_NOUN})\b)",
+    re.I,
+)
+_ORD_ONE = re.compile(rf"^(?P<det>the\s+)(?P<ord>{_ORD_WORDS}|\d+(?:st|nd|rd|th))\s+one\b", re.I)
+_LAST_PLACE = re.compile(
+    rf"\b(?P<at>in|for|to|into|on)\s+the\s+(?P<ord>{_ORD_WORDS}|\d+(?:st|nd|rd|th))$", re.I
+)
+
+
+def elided_use(clause: str, previous: str) -> str | None:
+    """The clause in full when it leaves out the verb and nouns of the one before it: after
+    "use home.png in shot 4", "export.png in shot 5" is "use export.png in shot 5"; after "use
+    the first screenshot in the opening shot", "the second one in the closing shot" is "use the
+    second screenshot in the closing shot", and "... in the fourth" is "... in the fourth
+    shot". None when `clause` leaves nothing out."""
+    verb = _USE_VERB.match(previous)
+    if not verb or not _MEDIA_FIRST.match(clause):
+        return None
+    if said := _ORD_ONE.match(clause):
+        noun = _GENERIC.search(previous)
+        if noun is None:
+            return None
+        kind = noun["noun"] or noun["noun2"] or noun["noun3"]
+        clause = f"{said['det']}{said['ord']} {kind.rstrip('s')}{clause[said.end() :]}"
+    clause = _LAST_PLACE.sub(lambda found: f"{found[0]} shot", clause)
+    return f"{verb[0]} {clause}"
 
 
 def logo_item(ctx: Context) -> MediaRef:
@@ -795,6 +826,7 @@ def _zoom(match: re.Match[str], ctx: Context) -> list[Item]:
 
 _PLURAL = re.compile(
     r"\b(?:the|my|our|these|those|both|all(?:\s+(?:of\s+)?the)?|all\s+(?:my|our))\s+"
+    r"(?:(?P<edge>first|last)\s+(?P<many>\d+|two|three|four|five|six|seven|eight|nine|ten)\s+)?"
     r"(?:(?:uploaded|new|two|three|four|five|six)\s+)?(?P<noun>screen-?shots|pictures|images|"
     r"photos|pics|clips|uploads)\b(?:\s+(?:that\s+)?" + _ADDED + r")?",
     re.I,
@@ -812,6 +844,11 @@ def _use_several(found: re.Match[str], text: str, ctx: Context) -> list[Item]:
     fits = [item for item in ctx.media.pictures() if item.kind in kinds]
     if not fits:
         raise _none_named("uploaded pictures", list(ctx.media.items))
+    if found["edge"]:  # "the last two screenshots"
+        many = number(found["many"])
+        if many > len(fits):
+            raise Unclear(f"there are only {len(fits)} pictures ({_listing(fits)}), not {many}")
+        fits = fits[:many] if found["edge"].lower() == "first" else fits[-many:]
     target = ctx.target(_without(text, found))
     shots = list(target.shots)
     if not shots:
@@ -865,7 +902,7 @@ def _new_shot_with(text: str, ctx: Context) -> list[Item]:
 
 @media_phrasing(
     r"\b(?:use|show|put|add|display|insert|place|set|include|feature|make|have|give|with|"
-    r"swap|switch|replace|change|turn)\b"
+    r"swap|switch|replace|change|turn|like|want|need|see)\b"
 )
 def _use(match: re.Match[str], ctx: Context) -> list[Item]:
     """'use the screenshot I uploaded for shot 2', 'use export.png in shot 3', 'show Mei's

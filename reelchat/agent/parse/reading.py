@@ -13,7 +13,7 @@ from dataclasses import dataclass, field
 from pydantic import ValidationError
 
 from reelchat.agent.parse.clauses import clauses, only_shots, sentences, strip_lead
-from reelchat.agent.parse.media import MEDIA_PHRASINGS, free_text
+from reelchat.agent.parse.media import MEDIA_PHRASINGS, elided_use, free_text
 from reelchat.agent.parse.phrasings import (
     ATTRIBUTES,
     PHRASINGS,
@@ -360,8 +360,11 @@ def read_message(
             reading.problems.extend(new.notes)
             reading.focus = None
             return reading
+        previous = ""
         for clause in clauses(respelt(sentence)):
+            clause = elided_use(clause, previous) or clause  # "... and export.png in shot 5"
             ctx = _read_clause(clause, ctx, reading)
+            previous = clause
     greeted_only = all(a.text in ("Hello!", "I'm well, thanks, and ready to make a video.")
                        for a in reading.answers)  # fmt: skip
     if not (reading.calls or reading.problems) and greeted_only:

@@ -1,0 +1,113 @@
+"""Picture and brand requests as people type them (polite wrappers, slips, a verb said once
+for two changes, "the last two screenshots"): every part is read, none dropped or misread."""
+
+from __future__ import annotations
+
+import pytest
+
+from reelchat.agent.parse.reading import read_message
+from reelchat.agent.parse.typos import respelt
+from tests.agent.test_media_chat import EXPORT, HOME, LOGO, MEDIA, MEI, _operations, _state
+
+SHOWN = _state()
+
+
+def _pictures(said: str) -> list[tuple[int, str | None]]:
+    return [
+        (op["shot"], op.get("media", {}).get("id"))
+        for op in _operations(said, SHOWN)
+        if op["op"] == "set_shot_media"
+    ]
+
+
+@pytest.mark.parametrize(
+    ("said", "pictures"),
+    [
+        ("put the secnd screenshot in shot 4", [(4, EXPORT)]),
+        ("use the Secnod picture in shot 5", [(5, EXPORT)]),
+        ("put home.png in the thrid shot", [(3, HOME)]),
+        ("swap the pitcures of the first and sceond shot", []),  # neither has a picture
+        ("put the fisrt screenshoot in the fouth shot", [(4, HOME)]),
+    ],
+)
+def test_slips_in_picture_and_shot_words_are_read_as_meant(said, pictures):
+    assert _pictures(said) == pictures
+
+
+def test_a_slip_inside_a_caption_is_kept_as_written():
+    (op,) = _operations("change the caption of shot 2 to the sceond screenshoot", SHOWN)
+    assert op["changes"]["caption"] == "the sceond screenshoot"
+    assert respelt("set the narration of shot 1 to Pictre this") == (
+        "set the narration of shot 1 to Pictre this"
+    )
+
+
+def test_real_words_are_never_respelt():
+    assert respelt("make the fist shot longer") == "make the fist shot longer"
+    assert respelt("pan back and forth in shot 2") == "pan back and forth in shot 2"
+
+
+@pytest.mark.parametrize(
+    ("said", "pictures"),
+    [
+        ("use home.png in shot 4 and export.png in shot 5", [(4, HOME), (5, EXPORT)]),
+        ("put home.png in the third shot and export.png in the fourth", [(3, HOME), (4, EXPORT)]),
+        ("show Mei's photo in shot 4, and home.png in shot 5", [(4, MEI), (5, HOME)]),
+        (
+            "use the first screenshot in the opening shot and the second one in the closing shot",
+            [(1, HOME), (6, EXPORT)],
+        ),
+        (
+            "could you please put export.png in both the intro and the outro",
+            [(1, EXPORT), (6, EXPORT)],
+        ),
+    ],
+)
+def test_a_verb_said_once_covers_each_picture_after_it(said, pictures):
+    assert _pictures(said) == pictures
+
+
+@pytest.mark.parametrize(
+    ("said", "pictures"),
+    [
+        ("use the last two screenshots in shots 4 and 5", [(4, EXPORT), (5, MEI)]),
+        ("put the first two pictures in the last two shots", [(5, HOME), (6, EXPORT)]),
+        (
+            "could you use the screenshots in the last three shots",
+            [(4, HOME), (5, EXPORT), (6, MEI)],
+        ),
+    ],
+)
+def test_the_first_or_last_few_pictures_go_in_the_shots_named(said, pictures):
+    assert _pictures(said) == pictures
+
+
+def test_more_pictures_asked_for_than_the_session_has_is_said():
+    reading = read_message("use the last five screenshots in shots 1 to 5", SHOWN, None, MEDIA)
+    assert not reading.calls
+    assert "there are only 3 pictures" in " ".join(reading.problems)
+
+
+@pytest.mark.parametrize(
+    ("said", "pictures"),
+    [
+        ("i'd like the photo of Mei in the last shot please", [(6, MEI)]),
+        ("I want Mei's photo in shot 4", [(4, MEI)]),
+        ("we'd love to see home.png in shot 3", [(3, HOME)]),
+    ],
+)
+def test_wishes_are_requests(said, pictures):
+    assert _pictures(said) == pictures
+
+
+@pytest.mark.parametrize(
+    ("said", "corner", "size"),
+    [
+        ("put the logo in the bottom left and make it smaller", "bottom_left", 0.084),
+        ("put our logo in the top right corner and make it a bit smaller", "top_right", 0.102),
+    ],
+)
+def test_placing_the_logo_then_resizing_it_does_both(said, corner, size):
+    (op,) = _operations(said, SHOWN)
+    assert op["logo"]["media"] == LOGO
+    assert (op["logo"]["corner"], op["logo"]["size"]) == (corner, pytest.approx(size))
