@@ -111,3 +111,32 @@ def test_placing_the_logo_then_resizing_it_does_both(said, corner, size):
     (op,) = _operations(said, SHOWN)
     assert op["logo"]["media"] == LOGO
     assert (op["logo"]["corner"], op["logo"]["size"]) == (corner, pytest.approx(size))
+
+
+@pytest.mark.parametrize(
+    ("said", "pictures"),
+    [
+        (
+            "show home.png, export.png and mei-photo.jpg in shots 1 to 3",
+            [(1, HOME), (2, EXPORT), (3, MEI)],
+        ),
+        ("use home.png and export.png in shots 4 and 5", [(4, HOME), (5, EXPORT)]),
+        ("put home.png and export.png in the first and last shots", [(1, HOME), (6, EXPORT)]),
+    ],
+)
+def test_several_files_named_go_one_per_shot_in_the_order_said(said, pictures):
+    assert _pictures(said) == pictures
+
+
+def test_more_files_than_shots_is_said_not_half_done():
+    reading = read_message("use home.png and export.png in shot 4", SHOWN, None, MEDIA)
+    assert not reading.calls
+    assert '2 pictures ("home.png", "export.png") were named for 1 shot;' in reading.problems[0]
+
+
+def test_one_screenshot_from_the_uploads_is_asked_about_not_the_first_taken():
+    reading = read_message(
+        "hey, can you put the screenshot from the uploads in shot 2", SHOWN, None, MEDIA
+    )
+    assert not reading.calls
+    assert "say which by its file name" in reading.problems[0]

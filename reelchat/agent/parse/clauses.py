@@ -35,6 +35,24 @@ _LEADING = re.compile(
 )
 
 
+FILE_NAME = re.compile(
+    r"(?<![\w/\\.-])([\w][\w.()-]*\.(?:png|jpe?g|webp|gif|mp4|mov|webm|ttf|otf))\b", re.I
+)
+"""A file name as said (no spaces); names with spaces are found by their whole label."""
+_FILES_ONLY = re.compile(rf"^(?:{FILE_NAME.pattern}[\s,&]*)+$", re.I)
+_FILE_FIRST = re.compile(rf"^{FILE_NAME.pattern}", re.I)
+
+
+def _listed_files(head: str, piece: str) -> bool:
+    """True when `piece` names more files for `head` ("show home.png" + "export.png", or +
+    "mei-photo.jpg in shots 1 to 3"): `head` ends with a file name and names no shot."""
+    return bool(
+        (_FILES_ONLY.match(piece) or _FILE_FIRST.match(piece))
+        and re.search(rf"{FILE_NAME.pattern}$", head, re.I)
+        and not REFERENCE.search(head)
+    )
+
+
 _FIXED = re.compile(r"\b(?:black and white|rock and roll|salt and pepper|q and a)\b", re.I)
 """Phrases whose 'and' joins no two changes."""
 
@@ -144,6 +162,7 @@ def clauses(sentence: str) -> list[str]:
             only_shots(piece)
             or _shot_list_split(merged[-1], piece)
             or _BETWEEN.search(merged[-1])
+            or _listed_files(merged[-1], piece)
             or _COLOUR_ONLY.match(piece)
             or _HEX_ONLY.match(piece)
             or (_colour_names_only(piece) and re.search(r"colou?rs?\b", merged[-1], re.I))

@@ -14,6 +14,7 @@ from collections.abc import Callable
 
 from PIL import ImageColor
 
+from reelchat.agent.parse.clauses import FILE_NAME
 from reelchat.agent.parse.phrasings import (
     _ADD,
     _FIELDS,
@@ -107,10 +108,7 @@ def corner_in(text: str) -> Corner | None:
 
 # --- which media item a clause names ----------------------------------------------------------
 
-_FILE = re.compile(
-    r"(?<![\w/\\.-])([\w][\w.()-]*\.(?:png|jpe?g|webp|gif|mp4|mov|webm|ttf|otf))\b", re.I
-)
-"""A file name as said (no spaces); names with spaces are found by their whole label."""
+_FILE = FILE_NAME
 _IMAGE_NOUNS = (
     r"screen-?shots?|screen shots?|pictures?|images?|photos?|photographs?|pics?|headshots?|"
     r"portraits?|diagrams?|logos?"
@@ -825,7 +823,7 @@ def _zoom(match: re.Match[str], ctx: Context) -> list[Item]:
 
 
 _PLURAL = re.compile(
-    r"\b(?:the|my|our|these|those|both|all(?:\s+(?:of\s+)?the)?|all\s+(?:my|our))\s+"
+    r"(?<!\bfrom\s)(?<!\bof\s)(?<!\bin\s)\b(?:the|my|our|these|those|both|all(?:\s+(?:of\s+)?the)?|all\s+(?:my|our))\s+"
     r"(?:(?P<edge>first|last)\s+(?P<many>\d+|two|three|four|five|six|seven|eight|nine|ten)\s+)?"
     r"(?:(?:uploaded|new|two|three|four|five|six)\s+)?(?P<noun>screen-?shots|pictures|images|"
     r"photos|pics|clips|uploads)\b(?:\s+(?:that\s+)?" + _ADDED + r")?",
@@ -877,6 +875,40 @@ def _use_several(found: re.Match[str], text: str, ctx: Context) -> list[Item]:
     return items
 
 
+def _each_named(text: str, ctx: Context) -> list[tuple[MediaRef, re.Match[str]]]:
+    """Every media item `text` names by its file name, in the order said."""
+    found: list[tuple[MediaRef, re.Match[str]]] = []
+    rest = text
+    while named := _named_if_clear(rest, ctx)[0]:
+        item, said = named
+        if not (_FILE.search(said[0]) or item.label.lower() in said[0].lower()):
+            break  # "the screenshot": a picture not named by its file
+        found.append(named)
+        rest = rest[: said.start()] + " " * (said.end() - said.start()) + rest[said.end() :]
+    return sorted(found, key=lambda pair: pair[1].start())
+
+
+def _one_each(each: list[tuple[MediaRef, re.Match[str]]], text: str, ctx: Context) -> list[Item]:
+    """'show home.png, export.png and mei-photo.jpg in shots 1 to 3': one picture per shot
+    named, in the order said; Unclear when the counts differ."""
+    rest = text
+    for _, said in each:
+        rest = rest[: said.start()] + " " * (said.end() - said.start()) + rest[said.end() :]
+    shots = ctx.target(rest).shots
+    labels = ", ".join(f'"{item.label}"' for item, _ in each)
+    if len(shots) != len(each):
+        counted = f"{len(shots)} shot{'' if len(shots) == 1 else 's'}" if shots else "no shot"
+        raise Unclear(
+            f"{len(each)} pictures ({labels}) were named for {counted}; name "
+            f'one shot for each, e.g. "use {each[0][0].label} in shot 1 and {each[1][0].label} '
+            'in shot 2"'
+        )
+    for item, _ in each:
+        if item.kind not in ("image", "clip"):
+            raise Unclear(f'"{item.label}" is a {item.kind}, not a picture or clip')
+    return [_set(shot, ShotMedia(id=item.id)) for shot, (item, _) in zip(shots, each, strict=True)]
+
+
 def _new_shot_with(text: str, ctx: Context) -> list[Item]:
     """'add a shot with export.png after shot 2': a new shot showing that picture. A clause
     whose words only describe a picture ("add a shot showing the team photo", with several
@@ -919,6 +951,8 @@ def _use(match: re.Match[str], ctx: Context) -> list[Item]:
     item, found = named
     if item.kind not in ("image", "clip"):
         raise Unclear(f'"{item.label}" is a {item.kind}, not a picture or clip')
+    if len(each := _each_named(text, ctx)) > 1:
+        return _one_each(each, text, ctx)
     rest = _without(text, found)
     shots = _shots_for(rest, ctx, f'show "{item.label}" in')
     region = region_in(rest)
