@@ -179,3 +179,40 @@ def test_a_title_that_fits_no_shot_refuses_the_whole_list():
     )
     assert not reading.calls
     assert 'which shot "the drone shot" is' in " ".join(reading.problems)
+
+
+def _changed(said: str) -> list[tuple[int, dict]]:
+    return [
+        (op["shot"], {k: v for k, v in op.get("changes", {}).items() if k != "duration"})
+        for op in _operations(said, _pictured())
+        if op["op"] == "update_shot"
+    ]
+
+
+@pytest.mark.parametrize(
+    ("said", "camera"),
+    [
+        ("make shots 2 and 3 slower and give them a zoom out", "zoom_out"),
+        ("make the first two shots longer, then pan left on both of them", "pan_left"),
+    ],
+)
+def test_them_after_several_shots_means_all_of_them(said, camera):
+    moved = [shot for shot, changes in _changed(said) if changes.get("camera") == camera]
+    assert len(moved) == 2 and moved == sorted(moved)
+
+
+def test_a_style_for_them_is_for_those_shots_not_the_whole_video():
+    ops = _operations("make the first two shots longer and make them black and white", _pictured())
+    styled = [op["shot"] for op in ops if op.get("changes", {}).get("style")]
+    assert styled == [1, 2] and not any(op["op"] == "restyle_all" for op in ops)
+
+
+def test_highlight_it_after_zooming_into_two_shots_highlights_both():
+    ops = _operations("zoom in on the bottom half of shots 2 and 3 and highlight it", _pictured())
+    highlighted = {op["shot"] for op in ops if op.get("media", {}).get("highlight")}
+    assert highlighted == {2, 3}
+
+
+def test_it_after_one_shot_is_still_that_shot():
+    ops = _operations("make shot 2 longer and make it black and white", _pictured())
+    assert {op["shot"] for op in ops} == {2}

@@ -602,7 +602,7 @@ def _shots_for(text: str, ctx: Context, what: str) -> list[int]:
     if target.whole:
         return list(range(1, ctx.count + 1))
     if not target.shots and ctx.focus is not None:
-        return [ctx.focus]
+        return list(ctx.named) or [ctx.focus]
     return ctx.shots(text, what)
 
 

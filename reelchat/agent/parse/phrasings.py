@@ -18,7 +18,14 @@ from typing import Any
 from pydantic import BaseModel, ValidationError
 
 from reelchat.agent.parse.formats import Found, Unsupported, find_formats
-from reelchat.agent.parse.references import TITLED, Target, Unclear, find_target, number
+from reelchat.agent.parse.references import (
+    TITLED,
+    Focus,
+    Target,
+    Unclear,
+    find_target,
+    number,
+)
 from reelchat.storyboard.content import write_shot
 from reelchat.storyboard.models import MAX_SEED, MAX_SHOT_SECONDS, MIN_SHOT_SECONDS, Storyboard
 from reelchat.storyboard.validation import describe as describe_error
@@ -64,21 +71,30 @@ class Answer:
 @dataclass(frozen=True)
 class Context:
     """What a clause is read against: the storyboard now, the shot last talked about, and the
-    session's media (what "the screenshot I uploaded" can be)."""
+    session's media (what "the screenshot I uploaded" can be). `named` holds the shots the
+    clause before named, when it named several."""
 
     board: Storyboard
     version: int
     focus: int | None = None
     latest_video: str | None = None
     media: SessionMedia = field(default_factory=SessionMedia)
+    named: tuple[int, ...] = ()
 
     @property
     def count(self) -> int:
         return len(self.board.shots)
 
+    @property
+    def talked_about(self) -> Focus:
+        """What "it" and "them" mean: the shots the clause before named when it named several
+        ("make shots 2 and 3 slower and give them a zoom out"), else the shot last talked
+        about."""
+        return self.named or self.focus
+
     def target(self, text: str) -> Target:
         """The shots `text` names: by number or place, else by a beat or title word."""
-        target = find_target(text, self.count, self.focus)
+        target = find_target(text, self.count, self.talked_about)
         if target.shots:
             return self._listed_titles(text, target)
         if target.found:
@@ -108,7 +124,7 @@ class Context:
 
     def _named_in(self, words: str) -> tuple[int, ...]:
         """The shots one reference names: 'shots 2 to 4', 'the welcome shot'."""
-        if shots := find_target(words, self.count, self.focus).shots:
+        if shots := find_target(words, self.count, self.talked_about).shots:
             return shots
         called = TITLED.fullmatch(words)
         shot = self._titled(called["words"]) if called else None

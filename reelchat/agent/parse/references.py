@@ -48,7 +48,8 @@ REFERENCE = re.compile(
     rf"|(?P<first>\b(?:the\s+)?(?:intro(?:duction)?|opening(?:\s+{_SHOT})?|beginning|start|hook)\b)"
     rf"|(?P<last>\b(?:the\s+)?(?:ending|outro|end|conclusion|closing(?:\s+{_SHOT})?"
     rf"|(?:last|final)(?:\s+(?:{_SHOT}|one))?)\b)"
-    r"|(?P<it>\b(?:it|that one|this one|that shot|this shot|that scene|this scene)\b)",
+    r"|(?P<it>\b(?:it|that one|this one|that shot|this shot|that scene|this scene|them|"
+    r"both of them|each of them|(?:those|these)(?:\s+(?:two|three))?\s+(?:shots|scenes))\b)",
     re.IGNORECASE,
 )
 
@@ -87,7 +88,11 @@ def number(word: str) -> int:
     return int(re.sub(r"\D", "", word))
 
 
-def _numbers(match: re.Match[str], count: int, focus: int | None) -> list[int] | None:
+Focus = int | tuple[int, ...] | None
+"""The shot last talked about, or the shots when several were ("shots 2 and 3 ... them")."""
+
+
+def _numbers(match: re.Match[str], count: int, focus: Focus) -> list[int] | None:
     """The shots one reference names; None for the whole video."""
     kind = match.lastgroup
     if kind == "range":
@@ -121,7 +126,7 @@ def _numbers(match: re.Match[str], count: int, focus: int | None) -> list[int] |
         return [count]
     if focus is None:
         return None  # "make it vertical": with no shot talked about, "it" is the video
-    return [focus]
+    return list(focus) if isinstance(focus, tuple) else [focus]
 
 
 _EXCEPT = re.compile(
@@ -133,7 +138,7 @@ _EXCEPT = re.compile(
 _BARE_ORD = re.compile(rf"\b({_ORD})\b(?!\s+(?:{_SHOT}|ones?|{_N})\b)", re.IGNORECASE)
 
 
-def _all_except(text: str, match: re.Match[str], count: int, focus: int | None) -> Target:
+def _all_except(text: str, match: re.Match[str], count: int, focus: Focus) -> Target:
     """The shots of 'all but ...': every shot less those named after the 'but'."""
     left_out = find_target(_BARE_ORD.sub(r"\1 shot", match["rest"]), count, focus).shots
     if not left_out:
@@ -143,7 +148,7 @@ def _all_except(text: str, match: re.Match[str], count: int, focus: int | None) 
     return Target(tuple(dict.fromkeys(shots)), spans=(*before.spans, match.span()))
 
 
-def find_target(text: str, count: int, focus: int | None = None) -> Target:
+def find_target(text: str, count: int, focus: Focus = None) -> Target:
     """Every shot `text` points at, in the order said (each once), or the whole video.
 
     Raises Unclear for a shot number outside 1..count."""
