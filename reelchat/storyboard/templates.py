@@ -306,7 +306,13 @@ def from_template(
     said_feature = feature.strip()
     in_action = bool(named and not said_feature)  # a named product, no feature: it in action
     feature = said_feature or ("the task at hand" if in_action else topic)
-    shown = f"{product} in action" if in_action else f"{feature}, in {product}"
+    shown = (
+        f"{product} in action"
+        if in_action
+        else feature
+        if named and named in feature  # "how HubLite tracks leads"
+        else f"{feature}, in {product}"
+    )
     subject = subject_of(topic)
     words = {
         "topic": topic,
@@ -329,6 +335,8 @@ def from_template(
         "task": (
             f"Need to {feature[7:]}? There's an easier way."
             if feature.lower().startswith("how to ")
+            else f"Ever wondered {feature}?"
+            if re.match(r"how\b", feature, re.I)
             else f"Still doing it the hard way? {_capital(product if in_action else feature)} "
             "makes it easy."
         ),
@@ -367,8 +375,10 @@ def from_template(
         )
     if template is ONBOARDING:
         headline = f"Welcome, {name}"
+    elif template is PRODUCT_DEMO and said_feature and named and named in feature:
+        headline = _capital(feature)
     elif template is PRODUCT_DEMO and said_feature and feature != topic:
-        headline = f"{product}: {feature}"
+        headline = _capital(f"{product}: {feature}")
     elif template is PRODUCT_DEMO and in_action:
         headline = _capital(product_intro)
     else:

@@ -33,6 +33,12 @@ def _said(args) -> str:
         ("a promo for the Lumen desk lamp", "Lumen", "the Lumen desk lamp"),
         ("a short video about our app iNotes, vertical", "iNotes", "iNotes, our app"),
         ("a demo of the export button in Figjam", "Figjam", "Figjam"),
+        ("create an ad for Brewly, the coffee subscription", "Brewly",
+         "Brewly, the coffee subscription"),
+        ("I need a launch video for our chrome extension TabTamer", "TabTamer",
+         "TabTamer, our chrome extension"),
+        ("a walkthrough of our dashboard, Metricly, for new customers", "Metricly",
+         "Metricly, our dashboard"),
         ("could you make a 4 shot demo of our new tracker named stepCount", "stepCount",
          "stepCount, our tracker"),
     ],
@@ -104,3 +110,17 @@ def test_a_demo_naming_no_product_calls_it_our_app():
 def test_a_name_is_never_read_out_of_markup():
     product = product_named("a demo of our app <b>Bold</b> for <i>teams</i>")
     assert product is None or not set("<>/") & set(product.introduced)
+
+
+def test_a_product_said_by_its_kind_alone_keeps_the_kind():
+    args = plan_new_video("a 3 shot demo of our notes app", seed=1).args
+    assert [shot.narration for shot in args.shots][1:] == [
+        "Meet our notes app.", "Try our notes app today.",
+    ]  # fmt: skip
+
+
+def test_what_the_product_does_is_the_feature_shown():
+    args = plan_new_video("an explainer of how our CRM HubLite tracks leads", seed=1).args
+    assert args.title == "How HubLite tracks leads"
+    said = _said(args)
+    assert "Here's how HubLite tracks leads." in said and "Meet HubLite, our CRM." in said

@@ -54,8 +54,14 @@ _SHAPES = [
         rf"introduction)\s+(?P<at>of|for|on|about)\s+(?P<name>{_NAME})"
     ),
     # "a promo for the Lumen desk lamp"
-    re.compile(rf"\b(?P<owner>the)\s+(?P<name>{_NAME})\s+(?P<kind>{_KIND})"),
+    re.compile(rf"\b(?P<the>the)\s+(?P<name>{_NAME})\s+(?P<kind>{_KIND})"),
 ]
+_KIND_ONLY = re.compile(
+    rf"\b(?P<owner>our|my|their)\s+(?:new\s+)?(?P<kind>(?:{_KIND_WORD}\s+){{0,2}}?"
+    rf"(?:{PRODUCT_NOUNS}))\b(?!['’]s)",
+    re.IGNORECASE,
+)
+"""A product said by its kind alone: "our notes app", "my chrome extension"."""
 _NOT_NAMES = frozenset(
     ["A", "An", "The", "I", "We", "Our", "My", "Your", "Their", "It", "This", "That", "Please",
      "Make", "Create", "Show", "Demo", "Video", "New"]
@@ -64,27 +70,19 @@ _NOT_NAMES = frozenset(
 
 @dataclass(frozen=True)
 class Product:
-    """A product as the request names it: its `name` ("Notely"), its kind ("notes app", may
-    be empty), whose it is ("our", "the"), and where the request says it (`span`)."""
+    """A product as the request says it: its `name` ("Notely", or "our notes app" when no
+    name was given), the name with its kind as a sentence introduces it ("Notely, our notes
+    app", "the Lumen desk lamp"), and where the request says it (`span`)."""
 
     name: str
-    kind: str = ""
-    owner: str = ""
-    span: tuple[int, int] = (0, 0)
-
-    @property
-    def introduced(self) -> str:
-        """The name with its kind, as a sentence can say it: "Notely, our notes app", "the
-        Lumen desk lamp", or the name alone when no kind was said."""
-        if not self.kind:
-            return self.name
-        if self.owner.lower() == "the":
-            return f"the {self.name} {self.kind}"
-        return f"{self.name}, {self.owner.lower()} {self.kind}"
+    introduced: str
+    span: tuple[int, int]
+    named: bool = True
 
 
 def product_named(text: str) -> Product | None:
-    """The product `text` names, or None when it names none by a name.
+    """The product `text` names: by a name with or without its kind, else by its kind alone
+    ("our notes app"); None when it names none.
 
     The name keeps its spelling and case; a shape found earlier in the list above wins."""
     for shape in _SHAPES:
@@ -93,12 +91,16 @@ def product_named(text: str) -> Product | None:
             if name.split()[0] in _NOT_NAMES:
                 continue
             groups = found.groupdict()
-            owner = groups.get("owner") or ""
+            kind = (groups.get("kind") or "").strip()
+            if groups.get("the"):
+                introduced = f"the {name} {kind}"
+            elif kind:
+                introduced = f"{name}, {groups['owner'].lower()} {kind}"
+            else:
+                introduced = name
             start = found.start("at") if groups.get("at") else found.start()
-            return Product(
-                name,
-                (groups.get("kind") or "").strip(),
-                "the" if owner.lower() in ("a", "an") else owner,
-                (start, found.end()),
-            )
+            return Product(name, introduced, (start, found.end()))
+    if said := _KIND_ONLY.search(text):
+        name = f"{said['owner'].lower()} {said['kind']}"
+        return Product(name, name, said.span(), named=False)
     return None

@@ -133,7 +133,10 @@ def kind_of(text: str) -> Template:
     if re.search(r"\b(onboard\w*|welcom\w*|new hires?|joining|first day)\b", text, re.I):
         return ONBOARDING
     if re.search(
-        rf"\b(?:demo|feature|launch|button|walkthrough|promo|{PRODUCT_NOUNS})\b", text, re.I
+        rf"\b(?:demo|feature|launch|button|walkthrough|promo|ad|advert|commercial|"
+        rf"{PRODUCT_NOUNS})\b",
+        text,
+        re.I,
     ):
         return PRODUCT_DEMO
     return EXPLAINER
@@ -170,6 +173,11 @@ def demo_details(text: str) -> dict[str, str]:
     if product := product_named(text):
         details["product"] = product.name
         details["product_intro"] = product.introduced
+        start, end = product.span
+        how = re.match(r"(?i)\s+(?!to\b)([a-z].+?)(?=[,;.]\s|[,;.]?$)", text[end:])
+        if how and re.search(r"(?i)\bhow\s+$", text[:start]):  # "how our CRM HubLite tracks"
+            details["feature"] = f"how {product.name} {how[1]}"
+            return details
         text = without(text, [product.span])
     feature = re.search(
         r"\b(?:showing|that shows|to show|demonstrating|explaining|on|about)\s+(how to .+?|"
