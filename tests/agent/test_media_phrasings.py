@@ -7,6 +7,7 @@ import pytest
 
 from reelchat.agent.parse.reading import read_message
 from reelchat.agent.parse.typos import respelt
+from reelchat.storyboard.models import ShotMedia
 from tests.agent.test_media_chat import EXPORT, HOME, LOGO, MEDIA, MEI, _operations, _state
 
 SHOWN = _state()
@@ -140,3 +141,38 @@ def test_one_screenshot_from_the_uploads_is_asked_about_not_the_first_taken():
     )
     assert not reading.calls
     assert "say which by its file name" in reading.problems[0]
+
+
+@pytest.mark.parametrize(
+    ("said", "regions"),
+    [
+        (
+            "zoom into the top left of shot 1 and the bottom right of shot 2",
+            {1: {"x": 0.0, "y": 0.0}, 2: {"x": 0.5, "y": 0.5}},
+        ),
+        (
+            "highlight the top right of shot 1 and the bottom left of shot 2",
+            {1: {"x": 0.5, "y": 0.0}, 2: {"x": 0.0, "y": 0.5}},
+        ),
+    ],
+)
+def test_a_region_for_each_shot_is_applied_to_each(said, regions):
+    state = _state({1: ShotMedia(id=HOME), 2: ShotMedia(id=EXPORT)})
+    pictures = {
+        op["shot"]: op["media"] for op in _operations(said, state) if op["op"] == "set_shot_media"
+    }
+    field = "focus" if said.startswith("zoom") else "highlight"
+    assert {shot: {k: pictures[shot][field][k] for k in "xy"} for shot in pictures} == regions
+
+
+def test_all_the_pictures_except_one_keeps_that_one():
+    state = _state({1: ShotMedia(id=HOME), 2: ShotMedia(id=EXPORT), 3: ShotMedia(id=MEI)})
+    assert _operations("remove all the pictures except the one in shot 1", state) == [
+        {"op": "set_shot_media", "shot": 2},
+        {"op": "set_shot_media", "shot": 3},
+    ]
+
+
+def test_moving_the_logo_in_the_same_breath_as_sizing_it():
+    (op,) = _operations("make the logo 10% of the width and put it bottom left", SHOWN)
+    assert (op["logo"]["corner"], op["logo"]["size"]) == ("bottom_left", 0.1)

@@ -80,7 +80,7 @@ _BETWEEN = re.compile(r"\bbetween\s+(?:(?:shots?|scenes?)\s+)?\w+$", re.I)
 _HEX_ONLY = re.compile(r"^(?:#[0-9a-f]{3}(?:[0-9a-f]{3})?\b[\s,&]*)+$", re.I)
 """A piece that is only colour codes ("#ff6600 and #003366"): it joins the codes before it."""
 _LOGO_TAIL = re.compile(
-    r"^(?:(?:make|making|have|keep)\s+(?:it|the\s+logo)\s+)?"
+    r"^(?:(?:make|making|have|keep|put|move|place)\s+(?:it|the\s+logo)\s+)?"
     r"(?:(?:a\s+)?(?:bit|little|touch|lot|much)\s+)?(?:smaller|bigger|larger|more transparent|"
     r"less transparent|more opaque|fainter|subtler|more subtle|(?:in\s+the\s+)?(?:top|bottom|upper|"
     r"lower)[\s-]+(?:left|right)(?:\s+corner)?|(?:at\s+)?\d+(?:\.\d+)?\s*%\s*(?:transparent|"

@@ -258,10 +258,15 @@ def named_media(text: str, ctx: Context) -> tuple[MediaRef, re.Match[str]] | Non
     return _one(fits, f"one of the {what}" if len(fits) > 1 else what, items), generic
 
 
-_USE_VERB = re.compile(r"^(?:use|put|show|place|display|set|give|include|feature)\b", re.I)
+_USE_VERB = re.compile(
+    r"^(?:use|put|show|place|display|set|give|include|feature|highlight|circle|outline|"
+    r"zoom\s+(?:in(?:to)?|on(?:to)?|to)(?:\s+on)?)\b",
+    re.I,
+)
 _MEDIA_FIRST = re.compile(
     rf"^(?:{_FILE.pattern}|(?:the|my|our)\s+(?:[\w-]+\s+)?(?:one|{_NOUN})\b|"
-    rf"[A-Za-z][\w-]*['’]s\s+(?:{_NOUN})\b)",
+    rf"[A-Za-z][\w-]*['’]s\s+(?:{_NOUN})\b|(?:the\s+)?(?:top|bottom|upper|lower|left|right|"
+    r"cent(?:re|er)|middle)\b)",
     re.I,
 )
 _ORD_ONE = re.compile(rf"^(?P<det>the\s+)(?P<ord>{_ORD_WORDS}|\d+(?:st|nd|rd|th))\s+one\b", re.I)
@@ -272,7 +277,8 @@ _LAST_PLACE = re.compile(
 
 def elided_use(clause: str, previous: str) -> str | None:
     """The clause in full when it leaves out the verb and nouns of the one before it: after
-    "use home.png in shot 4", "export.png in shot 5" is "use export.png in shot 5"; after "use
+    "use home.png in shot 4", "export.png in shot 5" is "use export.png in shot 5" (and after
+    "zoom into the top left of shot 1", "the bottom right of shot 2" zooms too); after "use
     the first screenshot in the opening shot", "the second one in the closing shot" is "use the
     second screenshot in the closing shot", and "... in the fourth" is "... in the fourth
     shot". None when `clause` leaves nothing out."""

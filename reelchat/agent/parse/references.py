@@ -130,11 +130,12 @@ def _numbers(match: re.Match[str], count: int, focus: Focus) -> list[int] | None
 
 
 _EXCEPT = re.compile(
-    rf"\b(?:all|every|each)(?:\s+(?:of\s+)?(?:the\s+)?{_SHOT}|\s+of\s+them)?\s+(?:but|except"
+    r"\b(?:all|every|each)(?:\s+(?:of\s+)?(?:the\s+)?[\w-]+|\s+of\s+them)?\s+(?:but|except"
     r"(?:\s+for)?|apart\s+from|other\s+than|besides|save\s+for)\s+(?P<rest>.+)$",
     re.IGNORECASE,
 )
-"""'all but the last', 'every shot except the first', 'all shots apart from shot 3'."""
+"""'all but the last', 'every shot except the first', 'all the pictures except the one in
+shot 1'."""
 _BARE_ORD = re.compile(rf"\b({_ORD})\b(?!\s+(?:{_SHOT}|ones?|{_N})\b)", re.IGNORECASE)
 
 
