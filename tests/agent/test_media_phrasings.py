@@ -176,3 +176,26 @@ def test_all_the_pictures_except_one_keeps_that_one():
 def test_moving_the_logo_in_the_same_breath_as_sizing_it():
     (op,) = _operations("make the logo 10% of the width and put it bottom left", SHOWN)
     assert (op["logo"]["corner"], op["logo"]["size"]) == ("bottom_left", 0.1)
+
+
+@pytest.mark.parametrize(
+    ("said", "pictures"),
+    [
+        ("please give shots 4 and 5 the first and second screenshots", [(4, HOME), (5, EXPORT)]),
+        ("use the second and third pictures in the first two shots", [(1, EXPORT), (2, MEI)]),
+        (
+            "put the first, second and last photos in shots 4 to 6",
+            [(4, HOME), (5, EXPORT), (6, MEI)],
+        ),
+    ],
+)
+def test_pictures_named_by_their_places_go_one_per_shot(said, pictures):
+    assert _pictures(said) == pictures
+
+
+def test_a_picture_place_the_session_lacks_is_said():
+    reading = read_message(
+        "use the first and fifth screenshots in shots 4 and 5", SHOWN, None, MEDIA
+    )
+    assert not reading.calls
+    assert "there are 3 uploaded pictures, so there is no fifth one" in reading.problems[0]

@@ -11,7 +11,7 @@ import re
 
 from PIL import ImageColor
 
-from reelchat.agent.parse.references import NUMBER_WORDS, REFERENCE, TITLED
+from reelchat.agent.parse.references import NUMBER_WORDS, ORD_LIST, REFERENCE, TITLED
 
 _SENTENCE = re.compile(r"(?<=[.!?;])\s+|\n+|\s*;\s*")
 _JOINER = re.compile(
@@ -52,6 +52,13 @@ def _listed_files(head: str, piece: str) -> bool:
         and not REFERENCE.search(head)
     )
 
+
+PLACED_MEDIA = re.compile(
+    rf"\b(?:the|my|our)\s+(?P<places>{ORD_LIST})\s+(?P<noun>screen-?shots?|pictures?|images?|"
+    r"photos?|pics?|clips?)\b",
+    re.I,
+)
+"""Pictures named by their places: "the first and second screenshots"."""
 
 _FIXED = re.compile(r"\b(?:black and white|rock and roll|salt and pepper|q and a)\b", re.I)
 """Phrases whose 'and' joins no two changes."""
@@ -139,7 +146,7 @@ def clauses(sentence: str) -> list[str]:
     while rest:
         value = VALUE_STARTS.search(rest)
         protect_from = value.end() if value else len(rest)
-        named = [match.span() for match in REFERENCE.finditer(rest)]
+        named = [m.span() for m in (*REFERENCE.finditer(rest), *PLACED_MEDIA.finditer(rest))]
         joiner = next(
             (
                 j

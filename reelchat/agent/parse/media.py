@@ -14,7 +14,7 @@ from collections.abc import Callable
 
 from PIL import ImageColor
 
-from reelchat.agent.parse.clauses import FILE_NAME
+from reelchat.agent.parse.clauses import FILE_NAME, PLACED_MEDIA
 from reelchat.agent.parse.phrasings import (
     _ADD,
     _FIELDS,
@@ -27,7 +27,7 @@ from reelchat.agent.parse.phrasings import (
     _model,
     _update,
 )
-from reelchat.agent.parse.references import ORDINALS, Unclear, number
+from reelchat.agent.parse.references import ORD_OR_END, ORDINALS, Unclear, number
 from reelchat.storyboard.models import MAX_BRAND_COLOURS, Corner, Logo, Region, ShotMedia
 from reelchat.tools.arguments import InsertShot, SetShotMedia, UpdateBrand
 from reelchat.tools.media import MediaRef
@@ -915,6 +915,20 @@ def _one_each(each: list[tuple[MediaRef, re.Match[str]]], text: str, ctx: Contex
     return [_set(shot, ShotMedia(id=item.id)) for shot, (item, _) in zip(shots, each, strict=True)]
 
 
+def _use_placed(found: re.Match[str], text: str, ctx: Context) -> list[Item]:
+    """'give shots 4 and 5 the first and second screenshots': the pictures at those places
+    in the order added, one per shot named."""
+    kinds = _kind_of(found["noun"].rstrip("s"))
+    fits = [item for item in ctx.media.pictures() if item.kind in kinds]
+    chosen: list[tuple[MediaRef, re.Match[str]]] = []
+    for word in re.findall(ORD_OR_END, found["places"], re.I):
+        place = len(fits) if word.lower() in ("last", "final") else number(word)
+        if not 1 <= place <= len(fits):
+            raise Unclear(f"there are {len(fits)} uploaded pictures, so there is no {word} one")
+        chosen.append((fits[place - 1], found))
+    return _one_each(chosen, text, ctx)
+
+
 def _new_shot_with(text: str, ctx: Context) -> list[Item]:
     """'add a shot with export.png after shot 2': a new shot showing that picture. A clause
     whose words only describe a picture ("add a shot showing the team photo", with several
@@ -949,6 +963,8 @@ def _use(match: re.Match[str], ctx: Context) -> list[Item]:
     text = match.string
     if _NEW_SHOT.search(text):
         return _new_shot_with(text, ctx)
+    if placed := PLACED_MEDIA.search(text):
+        return _use_placed(placed, text, ctx)
     if several := _PLURAL.search(text):
         return _use_several(several, text, ctx)
     named = named_media(text, ctx)

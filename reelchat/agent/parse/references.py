@@ -20,8 +20,8 @@ ORDINALS = {
 _N = r"\d+|" + "|".join(sorted(NUMBER_WORDS, key=len, reverse=True))
 _ORD = r"\d+(?:st|nd|rd|th)|" + "|".join(sorted(ORDINALS, key=len, reverse=True))
 _SHOT = r"(?:shots?|scenes?|clips?|parts?)"
-_ORD_OR_END = rf"(?:{_ORD}|last|final)"
-_ORD_LIST = rf"{_ORD_OR_END}(?:\s*(?:,|and|&|\+)\s*(?:the\s+)?{_ORD_OR_END})+"
+ORD_OR_END = rf"(?:{_ORD}|last|final)"
+ORD_LIST = rf"{ORD_OR_END}(?:\s*(?:,|and|&|\+)\s*(?:the\s+)?{ORD_OR_END})+"
 """Shots named by their places: "first and second", "2nd, 3rd and 5th", "first and last"."""
 _COUNTED = (
     rf"(?:\s+{_SHOT}\b|\s+ones\b|(?=\s*(?:$|[,.;:!?)]|\d|(?:and|then|to|in|into|with|for|by|"
@@ -38,7 +38,7 @@ REFERENCE = re.compile(
     r"|\boverall\b|\bthe video\b|\bin total\b|\btotal\b)"
     rf"|(?P<lastn>\bthe\s+last\s+(?P<ln>{_N}){_COUNTED})"
     rf"|(?P<firstn>\bthe\s+first\s+(?P<fn>{_N}){_COUNTED})"
-    rf"|(?P<ords>\b(?:the\s+)?(?P<os>{_ORD_LIST})\s+(?:{_SHOT}|ones?)\b)"
+    rf"|(?P<ords>\b(?:the\s+)?(?P<os>{ORD_LIST})\s+(?:{_SHOT}|ones?)\b)"
     rf"|(?P<num>\b{_SHOT}\s*(?:#|number|no\.?)?\s*(?P<n>{_N})\b)"
     r"|(?P<hash>#(?P<h>\d+)\b)"
     rf"|(?P<penult>(?:the\s+)?(?:one|{_SHOT})\s+before\s+(?:the\s+)?(?:last|end)(?:\s+one)?"
@@ -110,7 +110,7 @@ def _numbers(match: re.Match[str], count: int, focus: Focus) -> list[int] | None
     if kind == "ords":
         return [
             count if word.lower() in ("last", "final") else number(word)
-            for word in re.findall(_ORD_OR_END, match["os"], re.IGNORECASE)
+            for word in re.findall(ORD_OR_END, match["os"], re.IGNORECASE)
         ]
     if kind == "num":
         return [number(match["n"])]
