@@ -216,3 +216,11 @@ def test_highlight_it_after_zooming_into_two_shots_highlights_both():
 def test_it_after_one_shot_is_still_that_shot():
     ops = _operations("make shot 2 longer and make it black and white", _pictured())
     assert {op["shot"] for op in ops} == {2}
+
+
+@pytest.mark.parametrize(
+    "said", ["the welcome shot, make it longer", "make the welcome shot longer, then zoom out"]
+)
+def test_the_welcome_shot_is_a_shot_not_a_request_to_welcome_someone(said):
+    ops = _operations(said, _pictured())
+    assert ops and {op["shot"] for op in ops} == {1}

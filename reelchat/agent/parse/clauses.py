@@ -22,7 +22,7 @@ _JOINER = re.compile(
 VALUE_STARTS = re.compile(
     r"\b(?:caption|narration|voice-?over|title|text|prompt|says?|reads?|renamed?|call(?:ed)?)\b"
     r".*?(?:\bto\b|:|=|\bsays?\b|\breads?\b|\bwith\b|\bcalled\b)\s|\breplace\b.*\bwith\s|"
-    r"\bwelcom\w*\b|\bdemo\b|\bexplain\w*\b|\babout\s",
+    r"\b(?:welcom\w*|demo|explain\w*)\b(?!\s+(?:shot|scene)s?\b)|\babout\s",
     re.IGNORECASE,
 )
 _LEADING = re.compile(

@@ -158,8 +158,11 @@ class Context:
         return Target(tuple(shots), target.whole, tuple(spans))
 
     def shots(self, text: str, what: str) -> list[int]:
-        """The shots `text` names; Unclear when it names none."""
+        """The shots `text` names, else those talked about last ("make the welcome shot
+        longer, then zoom out"); Unclear when it names none and none was talked about."""
         target = self.target(text)
+        if not target.shots and not target.whole and self.focus is not None:
+            return list(self.named) or [self.focus]
         if not target.shots:
             raise Unclear(f'which shot should I {what}? say e.g. "{what} shot 2"')
         return list(target.shots)
