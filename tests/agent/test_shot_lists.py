@@ -9,6 +9,7 @@ import pytest
 from reelchat.agent.parse.clauses import clauses
 from reelchat.agent.parse.reading import read_message
 from reelchat.storyboard.models import ShotMedia
+from reelchat.tools.apply import apply_all
 from tests.agent.test_media_chat import EXPORT, HOME, MEDIA, MEI, _operations, _state
 
 
@@ -224,3 +225,31 @@ def test_it_after_one_shot_is_still_that_shot():
 def test_the_welcome_shot_is_a_shot_not_a_request_to_welcome_someone(said):
     ops = _operations(said, _pictured())
     assert ops and {op["shot"] for op in ops} == {1}
+
+
+def _order_after(said: str) -> list[str]:
+    state = _pictured()
+    reading = read_message(said, state, None, MEDIA)
+    assert not reading.problems, reading.problems
+    board, _ = apply_all(state.storyboard, list(reading.calls[0].args.operations))
+    titles = [shot.title for shot in state.storyboard.shots]
+    return [titles.index(shot.title) + 1 for shot in board.shots]
+
+
+@pytest.mark.parametrize(
+    ("said", "order"),
+    [
+        ("move the second and third shots to the end", [1, 4, 5, 6, 2, 3]),
+        ("move shots 4 and 5 to the start", [4, 5, 1, 2, 3, 6]),
+        ("move the last two shots after shot 1", [1, 5, 6, 2, 3, 4]),
+        ("move shots 1 and 6 after shot 3", [2, 3, 1, 6, 4, 5]),
+    ],
+)
+def test_several_shots_moved_together_all_move(said, order):
+    assert _order_after(said) == order
+
+
+def test_a_camera_move_for_several_shots_says_nothing_about_finding_things():
+    reading = read_message("give the first two shots a slow zoom in", _pictured(), None, MEDIA)
+    assert not reading.problems and not reading.answers
+    assert [op.shot for op in reading.calls[0].args.operations] == [1, 2]

@@ -27,7 +27,7 @@ from reelchat.agent.parse.phrasings import (
     _model,
     _update,
 )
-from reelchat.agent.parse.references import ORD_OR_END, ORDINALS, Unclear, number
+from reelchat.agent.parse.references import ORD_OR_END, ORDINALS, REFERENCE, Unclear, number
 from reelchat.storyboard.models import MAX_BRAND_COLOURS, Corner, Logo, Region, ShotMedia
 from reelchat.tools.arguments import InsertShot, SetShotMedia, UpdateBrand
 from reelchat.tools.media import MediaRef
@@ -813,9 +813,10 @@ def _zoom(match: re.Match[str], ctx: Context) -> list[Item]:
         if picture != ctx.board.shots[shot - 1].media:
             items.append(_set(shot, picture))
         items.append(_update(shot, camera="zoom_in"))
-    what = re.sub(_ZOOM, "", rest, flags=re.I)
-    what = re.sub(r"\b(?:in|on|of|for)\s+(?:shots?|scenes?)\s*\S+", "", what, flags=re.I).strip(
-        " ,."
+    zoom = re.search(_ZOOM, rest, re.I)
+    after = REFERENCE.sub(" ", rest[zoom.end() :] if zoom else "")  # what it zooms into
+    what = re.sub(
+        r"^(?:on|onto|to|at|in)\s+|(?:\s+(?:in|on|of|for|at|please))+$", "", " ".join(after.split())
     )
     if region is None and what:
         items.append(

@@ -551,7 +551,10 @@ def _swap(match: re.Match[str], ctx: Context) -> list[Item]:
     r"spot|number)?\s*#?\d+|first|last)$"
 )
 def _move(match: re.Match[str], ctx: Context) -> list[Item]:
-    (shot,) = ctx.shots(match["what"], "move")[:1]
+    moving = ctx.shots(match["what"], "move")
+    if len(moving) > 1:
+        return _move_several(sorted(moving), match["where"], ctx)
+    (shot,) = moving
     where = re.sub(r"^(?:to|at)\s+", "", match["where"].lower())
     if place := re.fullmatch(r"(?:position|place|spot|number)?\s*#?(\d+)", where):
         target = int(place[1])
@@ -572,6 +575,37 @@ def _move(match: re.Match[str], ctx: Context) -> list[Item]:
     if target == shot:
         raise Unclear(f"shot {shot} is already there")
     return [_model(MoveShot, op="move_shot", shot=shot, to=target)]
+
+
+def _move_several(moving: list[int], where: str, ctx: Context) -> list[Item]:
+    """'move the second and third shots to the end': the shots move together, in their
+    order, to the end, the start, or next to another shot; one move_shot per step."""
+    where = re.sub(r"^(?:to|at)\s+", "", where.lower())
+    rest = [n for n in range(1, ctx.count + 1) if n not in moving]
+    if re.search(r"\b(?:end|last)$", where):
+        at = len(rest)
+    elif re.search(r"\b(?:start|beginning|front|first)$", where):
+        at = 0
+    elif re.search(r"\b(?:after|before)\b", where):
+        other = ctx.shots(where, "put them next to")[0]
+        if other in moving:
+            raise Unclear(f"shot {other} is one of the shots to move; say where they go")
+        at = rest.index(other) + (1 if "after" in where else 0)
+    else:
+        raise Unclear('say where the shots go: "to the end", "to the start", or "after shot N"')
+    final = rest[:at] + moving + rest[at:]
+    if final == list(range(1, ctx.count + 1)):
+        raise Unclear(f"shots {', '.join(map(str, moving))} are already there")
+    places = [(place, shot) for place, shot in enumerate(final) if shot in moving]
+    for steps in (places[::-1], places):  # the moved shots only: later ones first, or earlier
+        order, moves = list(range(1, ctx.count + 1)), []
+        for place, shot in steps:
+            index = order.index(shot)
+            order.insert(place, order.pop(index))
+            moves.append(_model(MoveShot, op="move_shot", shot=index + 1, to=place + 1))
+        if order == final:
+            return [move for move in moves if move.shot != move.to]
+    raise Unclear('move one shot at a time, e.g. "move shot 2 to the end"')
 
 
 @phrasing(
