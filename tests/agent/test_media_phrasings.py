@@ -199,3 +199,20 @@ def test_a_picture_place_the_session_lacks_is_said():
     )
     assert not reading.calls
     assert "there are 3 uploaded pictures, so there is no fifth one" in reading.problems[0]
+
+
+@pytest.mark.parametrize(
+    ("said", "durations"),
+    [
+        ("make shot 2 five seconds", {2: 5.0}),
+        ("make shots 2, 3 and 4 five seconds each", {2: 5.0, 3: 5.0, 4: 5.0}),
+    ],
+)
+def test_lengths_in_words_are_lengths(said, durations):
+    ops = _operations(said, SHOWN)
+    assert {op["shot"]: op["changes"]["duration"] for op in ops} == durations
+
+
+def test_number_words_in_words_to_be_said_stay_words():
+    (op,) = _operations("make shot 2 say one second at a time", SHOWN)
+    assert op["changes"]["narration"] == "one second at a time"

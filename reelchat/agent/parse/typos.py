@@ -1,5 +1,6 @@
 """Misspelt words that name shots and pictures ("the sceond shot", "the screenshoot", "the
-thrid picture") read as the words meant, never inside a value the person wants said."""
+thrid picture") and lengths in words ("five seconds") read as meant, never inside a value the
+person wants said."""
 
 from __future__ import annotations
 
@@ -37,16 +38,32 @@ _ORDINAL = re.compile(
 )
 
 
+_SECONDS_IN_WORDS = re.compile(
+    r"\b(" + "|".join(sorted(NUMBER_WORDS, key=len, reverse=True)) + r")(?=\s+(?:more\s+|extra\s+)?"
+    r"(?:s|secs?|seconds?)\b)",
+    re.IGNORECASE,
+)
+"""A length in words ("five seconds"): read as the number."""
+
+
 def _as_meant(table: dict[str, str], found: re.Match[str]) -> str:
     meant = table[found[1].lower()]
     return (meant.capitalize() if found[1][0].isupper() else meant) + "".join(found.groups()[1:])
 
 
+_SAID = re.compile(r"\b(?:say|says|saying|read|reads|reading|called|named|titled)\b", re.I)
+"""Words after which the person's own words follow ("make shot 2 say ...")."""
+
+
 def respelt(sentence: str) -> str:
-    """`sentence` with slips of shot and picture words put right, up to where a value starts
-    ("change the caption to ..."): what the person wants said keeps their spelling."""
-    value = VALUE_STARTS.search(sentence)
-    cut = value.end() if value else len(sentence)
+    """`sentence` with slips of shot and picture words put right and lengths in words as
+    numbers, up to where a value starts ("change the caption to ...", "make shot 2 say
+    ..."): what the person wants said keeps their spelling."""
+    cut = min(
+        [found.end() for found in (VALUE_STARTS.search(sentence), _SAID.search(sentence)) if found]
+        or [len(sentence)]
+    )
     head = _NOUN.sub(lambda found: _as_meant(_NOUN_SLIPS, found), sentence[:cut])
     head = _ORDINAL.sub(lambda found: _as_meant(_ORDINAL_SLIPS, found), head)
+    head = _SECONDS_IN_WORDS.sub(lambda found: str(NUMBER_WORDS[found[1].lower()]), head)
     return head + sentence[cut:]
