@@ -8,7 +8,7 @@ import pytest
 from reelchat.agent.parse.reading import read_message
 from reelchat.agent.parse.typos import respelt
 from reelchat.storyboard.models import ShotMedia
-from tests.agent.test_media_chat import EXPORT, HOME, LOGO, MEDIA, MEI, _operations, _state
+from tests.agent.test_media_chat import DEMO, EXPORT, HOME, LOGO, MEDIA, MEI, _operations, _state
 
 SHOWN = _state()
 
@@ -216,3 +216,28 @@ def test_lengths_in_words_are_lengths(said, durations):
 def test_number_words_in_words_to_be_said_stay_words():
     (op,) = _operations("make shot 2 say one second at a time", SHOWN)
     assert op["changes"]["narration"] == "one second at a time"
+
+
+PICTURED = _state({1: ShotMedia(id=HOME), 2: ShotMedia(id=EXPORT), 4: ShotMedia(id=HOME)})
+
+
+@pytest.mark.parametrize(
+    ("said", "pictures"),
+    [
+        ("swap home.png and export.png", [(1, EXPORT), (2, HOME), (4, EXPORT)]),
+        ("swap home.png and export.png in shots 1 and 2", [(1, EXPORT), (2, HOME)]),
+        ("swap home.png for export.png everywhere", [(1, EXPORT), (4, EXPORT)]),
+        ("replace home.png with mei-photo.jpg", [(1, MEI), (4, MEI)]),
+        ("use export.png instead of home.png in the first shot", [(1, EXPORT)]),
+        ("i want the demo clip in shot 4 instead of home.png", [(4, DEMO)]),
+        ("remove home.png from everywhere", [(1, None), (4, None)]),
+    ],
+)
+def test_pictures_named_by_file_are_swapped_replaced_or_removed_where_shown(said, pictures):
+    ops = _operations(said, PICTURED)
+    assert [(op["shot"], op.get("media", {}).get("id")) for op in ops] == pictures
+
+
+def test_the_other_one_named_by_a_word_after_a_verb_said_once():
+    said = "could you pls put the export screenshot in shot 5 and the home one in the 6th"
+    assert _pictures(said) == [(5, EXPORT), (6, HOME)]

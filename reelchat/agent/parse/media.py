@@ -236,6 +236,7 @@ def named_media(text: str, ctx: Context) -> tuple[MediaRef, re.Match[str]] | Non
         re.fullmatch(r"videos?|clips?", noun, re.I)
         and not re.search(_ADDED + r"|\b(?:uploaded|attached|added)\b", generic[0], re.I)
         and not re.match(r"(?:my|our)\b", generic[0], re.I)
+        and not (generic["word"] and _by_words(items, generic["word"]))  # "the demo clip"
     ):
         return None  # "the video" is the video being made; "the clip" may be a shot
     kinds = _kind_of(noun)
@@ -269,7 +270,8 @@ _MEDIA_FIRST = re.compile(
     r"cent(?:re|er)|middle)\b)",
     re.I,
 )
-_ORD_ONE = re.compile(rf"^(?P<det>the\s+)(?P<ord>{_ORD_WORDS}|\d+(?:st|nd|rd|th))\s+one\b", re.I)
+_ORD_ONE = re.compile(r"^(?P<det>the\s+)(?P<ord>[\w-]+)\s+one\b", re.I)
+"""'the second one', 'the home one': a picture named by a word, its noun left out."""
 _LAST_PLACE = re.compile(
     rf"\b(?P<at>in|for|to|into|on)\s+the\s+(?P<ord>{_ORD_WORDS}|\d+(?:st|nd|rd|th))$", re.I
 )
@@ -679,7 +681,7 @@ def _clear_region(match: re.Match[str], ctx: Context) -> list[Item]:
 
 
 @media_phrasing(
-    rf"{_REMOVE}.*\b(?:{_IMAGE_NOUNS}|media)\b|\bdon'?t (?:use|show)\b|"
+    rf"{_REMOVE}.*(?:\b(?:{_IMAGE_NOUNS}|media)\b|{_FILE.pattern})|\bdon'?t (?:use|show)\b|"
     rf"\b(?:take|pull|strip)\b.*\b(?:{_IMAGE_NOUNS}|media)\b.*\b(?:out|off|away)\b|"
     r"\b(?:no|without)\s+"
     r"(?:a\s+|any\s+|the\s+)?(?:picture|image|photo|screenshot|media)\b"
@@ -726,6 +728,45 @@ def _swap_pictures(match: re.Match[str], ctx: Context) -> list[Item]:
     if first == second:
         return [Answer(f"Nothing to change: shots {shots[0]} and {shots[1]} show the same.")]
     return [_set(shots[0], second), _set(shots[1], first)]
+
+
+@media_phrasing(
+    rf"\b(?:replace|swap|switch|exchange|trade|change)\b.*{_FILE.pattern}.*\b(?:and|with|for|by|"
+    rf"to)\b.*{_FILE.pattern}"
+)
+def _swap_files(match: re.Match[str], ctx: Context) -> list[Item]:
+    """'swap home.png and export.png': the shots showing one show the other (in the shots
+    named, else in every shot); 'replace home.png with export.png' and 'swap home.png for
+    export.png' put the second where the first is."""
+    text = match.string
+    each = _each_named(text, ctx)
+    if len(each) != 2:
+        return []
+    (old, old_said), (new, new_said) = each
+    for item in (old, new):
+        if item.kind not in ("image", "clip"):
+            raise Unclear(f'"{item.label}" is a {item.kind}, not a picture or clip')
+    between = text[old_said.end() : new_said.start()]
+    exchange = not (
+        re.search(r"\b(?:replace|change|swap\s+out)\b", text, re.I)
+        or re.search(r"\b(?:for|by|to)\b", between, re.I)
+    )
+    rest = text
+    for _, said in each:
+        rest = rest[: said.start()] + " " * (said.end() - said.start()) + rest[said.end() :]
+    target = ctx.target(rest)
+    shots = target.shots or tuple(range(1, ctx.count + 1))
+    items: list[Item] = []
+    for shot in shots:
+        picture = ctx.board.shots[shot - 1].media
+        if picture and picture.id == old.id:
+            items.append(_set(shot, ShotMedia(id=new.id)))
+        elif exchange and picture and picture.id == new.id:
+            items.append(_set(shot, ShotMedia(id=old.id)))
+    if not items:
+        shown = f'"{old.label}" or "{new.label}"' if exchange else f'"{old.label}"'
+        return [Answer(f"Nothing to change: no shot shows {shown}.")]
+    return items
 
 
 def _picture_of(shot: int, ctx: Context, named: MediaRef | None) -> ShotMedia:
@@ -964,6 +1005,10 @@ def _use(match: re.Match[str], ctx: Context) -> list[Item]:
     text = match.string
     if _NEW_SHOT.search(text):
         return _new_shot_with(text, ctx)
+    if instead := re.search(r"\s*\b(?:instead\s+of|in\s+place\s+of|rather\s+than)\s+", text, re.I):
+        replaced = _named_if_clear(text[instead.end() :], ctx)[0]  # "... instead of home.png"
+        if replaced is not None:
+            text = text[: instead.start()] + " " + text[instead.end() + replaced[1].end() :]
     if placed := PLACED_MEDIA.search(text):
         return _use_placed(placed, text, ctx)
     if several := _PLURAL.search(text):
