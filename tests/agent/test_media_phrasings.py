@@ -241,3 +241,19 @@ def test_pictures_named_by_file_are_swapped_replaced_or_removed_where_shown(said
 def test_the_other_one_named_by_a_word_after_a_verb_said_once():
     said = "could you pls put the export screenshot in shot 5 and the home one in the 6th"
     assert _pictures(said) == [(5, EXPORT), (6, HOME)]
+
+
+def test_the_first_said_after_the_last_shot_is_the_first_shot():
+    said = "could you make the last shot show Mei's photo and the first show export.png"
+    assert _pictures(said) == [(6, MEI), (1, EXPORT)]
+
+
+@pytest.mark.parametrize(
+    ("said", "picture"),
+    [
+        ("show the screenshot of the export page in shot 2", EXPORT),
+        ("use the home screen screenshot in shot 4", HOME),
+    ],
+)
+def test_a_word_of_a_file_name_tells_several_screenshots_apart(said, picture):
+    assert _pictures(said)[0][1] == picture

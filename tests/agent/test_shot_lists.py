@@ -253,3 +253,12 @@ def test_a_camera_move_for_several_shots_says_nothing_about_finding_things():
     reading = read_message("give the first two shots a slow zoom in", _pictured(), None, MEDIA)
     assert not reading.problems and not reading.answers
     assert [op.shot for op in reading.calls[0].args.operations] == [1, 2]
+
+
+@pytest.mark.parametrize(
+    ("said", "shot"),
+    [("make the second longer", 2), ("make the third a bit longer", 3)],
+)
+def test_a_bare_ordinal_is_a_shot(said, shot):
+    (op,) = _operations(said, _pictured())
+    assert op["shot"] == shot

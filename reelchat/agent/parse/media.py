@@ -120,7 +120,8 @@ _DET = r"(?:the|my|our|this|that|these|those|his|her|their)"
 _ADDED = r"(?:i|we|you)\s+(?:just\s+)?(?:uploaded|added|attached|sent|shared|gave you|dropped)"
 _ORD_WORDS = "|".join([*ORDINALS, "last", "latest", "newest", "most recent"])
 _GENERIC = re.compile(
-    rf"\b{_DET}\s+(?:(?P<ord>{_ORD_WORDS}|\d+(?:st|nd|rd|th))\s+)?(?:(?P<word>[\w-]+)\s+)?"
+    rf"\b{_DET}\s+(?:(?P<ord>{_ORD_WORDS}|\d+(?:st|nd|rd|th))\s+)?(?:[\w-]+\s+)??"
+    rf"(?:(?P<word>[\w-]+)\s+)?"
     rf"(?P<noun>{_NOUN})\b(?:\s+(?:that\s+)?{_ADDED})?"
     rf"|\b(?P<noun2>{_NOUN})\s+(?:that\s+)?{_ADDED}"
     rf"|\b(?:an?\s+)?(?P<noun3>{_NOUN})\s+(?:from|of)\s+(?:the\s+)?(?:uploads?|media|library)\b",
@@ -256,7 +257,20 @@ def named_media(text: str, ctx: Context) -> tuple[MediaRef, re.Match[str]] | Non
         if not 1 <= place <= len(fits):
             raise Unclear(f"there are {len(fits)} {what}, so there is no {order} one")
         return fits[place - 1], generic
+    if len(fits) > 1 and len(told := _told_apart(fits, text)) == 1:
+        return told[0], generic  # "the screenshot of the export page": export.png
     return _one(fits, f"one of the {what}" if len(fits) > 1 else what, items), generic
+
+
+def _told_apart(fits: list[MediaRef], text: str) -> list[MediaRef]:
+    """The items whose file names share a word with `text`, other than the nouns and small
+    words every request has ("the screenshot of the export page": export.png)."""
+    said = {
+        word
+        for word in re.findall(r"[a-z]{3,}", text.lower())
+        if word not in _NOT_NAMES and not re.fullmatch(_NOUN, word, re.I)
+    } - {"shot", "shots", "scene", "scenes", "use", "show", "put", "with", "for", "and", "page"}
+    return [item for item in fits if _tokens(item.label) & said]
 
 
 _USE_VERB = re.compile(

@@ -45,6 +45,8 @@ REFERENCE = re.compile(
     rf"|(?:the\s+)?(?:second|next)[\s-]to[\s-]last(?:\s+(?:{_SHOT}|one))?"
     rf"|(?:the\s+)?penultimate(?:\s+(?:{_SHOT}|one))?)"
     rf"|(?P<ord>(?:the\s+)?(?P<o>{_ORD})\s+(?:{_SHOT}|one)\b)"
+    rf"|(?P<bare>\bthe\s+(?P<bo>{_ORD})\b(?=\s+(?:should|shows?|uses?|gets?|has|have|needs?|is|"
+    r"must|will|can|a\s+bit|a\s+little|more|less|\w+er|\d)\b|\s*$|\s*[,;.!?]))"
     rf"|(?P<first>\b(?:the\s+)?(?:intro(?:duction)?|opening(?:\s+{_SHOT})?|beginning|start|hook)\b)"
     rf"|(?P<last>\b(?:the\s+)?(?:ending|outro|end|conclusion|closing(?:\s+{_SHOT})?"
     rf"|(?:last|final)(?:\s+(?:{_SHOT}|one))?)\b)"
@@ -120,6 +122,8 @@ def _numbers(match: re.Match[str], count: int, focus: Focus) -> list[int] | None
         return [count - 1]
     if kind == "ord":
         return [number(match["o"])]
+    if kind == "bare":  # "... and the first show home.png", "... in the fourth"
+        return [number(match["bo"])]
     if kind == "first":
         return [1]
     if kind == "last":
