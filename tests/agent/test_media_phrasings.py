@@ -7,8 +7,18 @@ import pytest
 
 from reelchat.agent.parse.reading import read_message
 from reelchat.agent.parse.typos import respelt
-from reelchat.storyboard.models import ShotMedia
-from tests.agent.test_media_chat import DEMO, EXPORT, HOME, LOGO, MEDIA, MEI, _operations, _state
+from reelchat.storyboard.models import Corner, Logo, ShotMedia
+from tests.agent.test_media_chat import (
+    DEMO,
+    EXPORT,
+    HOME,
+    LOGO,
+    MEDIA,
+    MEI,
+    _branded,
+    _operations,
+    _state,
+)
 
 SHOWN = _state()
 
@@ -257,3 +267,10 @@ def test_the_first_said_after_the_last_shot_is_the_first_shot():
 )
 def test_a_word_of_a_file_name_tells_several_screenshots_apart(said, picture):
     assert _pictures(said)[0][1] == picture
+
+
+def test_resizing_then_moving_the_logo_does_both():
+    state = _branded(logo=Logo(media=LOGO, corner=Corner("bottom_right"), size=0.2))
+    said = "could you please make our logo a little smaller and move it to the top left corner"
+    (op,) = _operations(said, state)
+    assert (op["logo"]["corner"], op["logo"]["size"]) == ("top_left", pytest.approx(0.17))

@@ -89,8 +89,8 @@ _HEX_ONLY = re.compile(r"^(?:#[0-9a-f]{3}(?:[0-9a-f]{3})?\b[\s,&]*)+$", re.I)
 _LOGO_TAIL = re.compile(
     r"^(?:(?:make|making|have|keep|put|move|place)\s+(?:it|the\s+logo)\s+)?"
     r"(?:(?:a\s+)?(?:bit|little|touch|lot|much)\s+)?(?:smaller|bigger|larger|more transparent|"
-    r"less transparent|more opaque|fainter|subtler|more subtle|(?:in\s+the\s+)?(?:top|bottom|upper|"
-    r"lower)[\s-]+(?:left|right)(?:\s+corner)?|(?:at\s+)?\d+(?:\.\d+)?\s*%\s*(?:transparent|"
+    r"less transparent|more opaque|fainter|subtler|more subtle|(?:(?:in|to|at|into)\s+the\s+)?"
+    r"(?:top|bottom|upper|lower)[\s-]+(?:left|right)(?:\s+corner)?|(?:at\s+)?\d+(?:\.\d+)?\s*%\s*(?:transparent|"
     r"opaque|opacity|wide|of the width|smaller|bigger|larger)?|(?:opacity|transparency)\s+"
     r"\d+(?:\.\d+)?\s*%|(?:half|twice|three times|\d+(?:\.\d+)?\s*(?:x|times))\s+as\s+"
     r"(?:big|large|wide)|(?:much|a lot|far|way)\s+(?:smaller|bigger|larger)|(?:move\s+it\s+)?"
