@@ -262,3 +262,33 @@ def test_a_camera_move_for_several_shots_says_nothing_about_finding_things():
 def test_a_bare_ordinal_is_a_shot(said, shot):
     (op,) = _operations(said, _pictured())
     assert op["shot"] == shot
+
+
+@pytest.mark.parametrize(
+    ("said", "shots"),
+    [
+        ("make the first and third longer", [1, 3]),
+        ("make the first, the third and the fifth longer", [1, 3, 5]),
+        ("make the first and the one before last longer", [1, 5]),
+        ("make the second to last shot longer", [5]),
+    ],
+)
+def test_places_listed_without_a_noun_are_all_read(said, shots):
+    assert [op["shot"] for op in _operations(said, _pictured())] == shots
+
+
+@pytest.mark.parametrize(
+    "said",
+    [
+        "swap the pictures of the first and the penultimate shot",
+        "swap the pictures of the first and second to last shots",
+    ],
+)
+def test_the_one_before_last_in_a_list_of_shots(said):
+    assert _operations(said, _pictured()) == _swapped(1, 5)
+
+
+def test_a_picture_put_in_the_fourth_goes_in_shot_4():
+    assert _operations("put export.png in the fourth", _pictured()) == [
+        {"op": "set_shot_media", "shot": 4, "media": {"id": EXPORT}}
+    ]

@@ -27,7 +27,14 @@ from reelchat.agent.parse.phrasings import (
     _model,
     _update,
 )
-from reelchat.agent.parse.references import ORD_OR_END, ORDINALS, REFERENCE, Unclear, number
+from reelchat.agent.parse.references import (
+    ORD_OR_END,
+    ORDINALS,
+    REFERENCE,
+    Unclear,
+    number,
+    place,
+)
 from reelchat.storyboard.models import MAX_BRAND_COLOURS, Corner, Logo, Region, ShotMedia
 from reelchat.tools.arguments import InsertShot, SetShotMedia, UpdateBrand
 from reelchat.tools.media import MediaRef
@@ -978,10 +985,10 @@ def _use_placed(found: re.Match[str], text: str, ctx: Context) -> list[Item]:
     fits = [item for item in ctx.media.pictures() if item.kind in kinds]
     chosen: list[tuple[MediaRef, re.Match[str]]] = []
     for word in re.findall(ORD_OR_END, found["places"], re.I):
-        place = len(fits) if word.lower() in ("last", "final") else number(word)
-        if not 1 <= place <= len(fits):
+        at = place(word, len(fits))
+        if not 1 <= at <= len(fits):
             raise Unclear(f"there are {len(fits)} uploaded pictures, so there is no {word} one")
-        chosen.append((fits[place - 1], found))
+        chosen.append((fits[at - 1], found))
     return _one_each(chosen, text, ctx)
 
 

@@ -111,7 +111,10 @@ class Context:
                 return Target((named[0] if named else edge(self.count),))
         for called in TITLED.finditer(text):  # "the welcome shot": a shot titled so
             if shot := self._titled(called["words"]):
-                return self._listed_titles(text, Target((shot,), spans=(called.span(),)))
+                return self._listed_titles(
+                    text,
+                    Target((shot,), spans=(called.span(),), parts=((called.start(), (shot,)),)),
+                )
         return target
 
     def _titled(self, words: str) -> int | None:
@@ -122,21 +125,13 @@ class Context:
                 return n
         return None
 
-    def _named_in(self, words: str) -> tuple[int, ...]:
-        """The shots one reference names: 'shots 2 to 4', 'the welcome shot'."""
-        if shots := find_target(words, self.count, self.talked_about).shots:
-            return shots
-        called = TITLED.fullmatch(words)
-        shot = self._titled(called["words"]) if called else None
-        return (shot,) if shot else ()
-
     def _listed_titles(self, text: str, target: Target) -> Target:
         """`target` plus the shots listed with it by words of their titles ("shot 1 and the
         welcome shot", "the team shot and the role shot"), in the order said. Unclear when
         such a listed shot matches no title: acting on the others alone would drop part of
         what was said."""
         spans = list(target.spans)
-        said = [(a, shot) for a, b in spans for shot in self._named_in(text[a:b])]
+        said = [(start, shot) for start, shots in target.parts for shot in shots]
         for called in TITLED.finditer(text):
             if any(a < called.end() and called.start() < b for a, b in spans):
                 continue
@@ -155,7 +150,7 @@ class Context:
             said.append((called.start(), shot))
             spans.append(called.span())
         shots = dict.fromkeys(shot for _, shot in sorted(said, key=lambda pair: pair[0]))
-        return Target(tuple(shots), target.whole, tuple(spans))
+        return Target(tuple(shots), target.whole, tuple(spans), target.parts)
 
     def shots(self, text: str, what: str) -> list[int]:
         """The shots `text` names, else those talked about last ("make the welcome shot

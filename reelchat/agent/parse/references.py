@@ -20,9 +20,30 @@ ORDINALS = {
 _N = r"\d+|" + "|".join(sorted(NUMBER_WORDS, key=len, reverse=True))
 _ORD = r"\d+(?:st|nd|rd|th)|" + "|".join(sorted(ORDINALS, key=len, reverse=True))
 _SHOT = r"(?:shots?|scenes?|clips?|parts?)"
-ORD_OR_END = rf"(?:{_ORD}|last|final)"
-ORD_LIST = rf"{ORD_OR_END}(?:\s*(?:,|and|&|\+)\s*(?:the\s+)?{ORD_OR_END})+"
-"""Shots named by their places: "first and second", "2nd, 3rd and 5th", "first and last"."""
+_BEFORE_LAST = r"penultimate|(?:second|next)[\s-]to[\s-]last|one\s+before\s+(?:the\s+)?last"
+ORD_OR_END = rf"(?:{_BEFORE_LAST}|{_ORD}|last|final)"
+ORD_LIST = rf"{ORD_OR_END}(?:\s*(?:,\s*and|,|and|&|\+)\s*(?:the\s+)?{ORD_OR_END})+"
+"""Shots named by their places: "first and second", "2nd, 3rd and 5th", "first and the one
+before last"."""
+_VERB_NEXT = (
+    r"(?=\s+(?:should|shows?|uses?|gets?|has|have|needs?|is|are|must|will|can|a\s+bit|a\s+little|"
+    r"more|less|\w+er|\d)\b|\s*[,;.!?])"
+)
+"""After a place said with no noun: a verb, a comparison or a length ("the second longer",
+"the first show ...")."""
+
+
+def place(word: str, count: int) -> int:
+    """The place one of ORD_OR_END names among `count`: 'third' 3, 'last' count, 'penultimate'
+    count - 1."""
+    word = word.lower()
+    if word in ("last", "final"):
+        return count
+    if re.fullmatch(_BEFORE_LAST, word, re.IGNORECASE):
+        return count - 1
+    return number(word)
+
+
 _COUNTED = (
     rf"(?:\s+{_SHOT}\b|\s+ones\b|(?=\s*(?:$|[,.;:!?)]|\d|(?:and|then|to|in|into|with|for|by|"
     r"at|as|a|an|the|so|too|please|pls|each|both|more|less|also|around|over|\w+er)\b)))"
@@ -38,15 +59,15 @@ REFERENCE = re.compile(
     r"|\boverall\b|\bthe video\b|\bin total\b|\btotal\b)"
     rf"|(?P<lastn>\bthe\s+last\s+(?P<ln>{_N}){_COUNTED})"
     rf"|(?P<firstn>\bthe\s+first\s+(?P<fn>{_N}){_COUNTED})"
-    rf"|(?P<ords>\b(?:the\s+)?(?P<os>{ORD_LIST})\s+(?:{_SHOT}|ones?)\b)"
+    rf"|(?P<ords>\b(?:the\s+)?(?P<os>{ORD_LIST})(?:\s+(?:{_SHOT}|ones?)\b|{_VERB_NEXT}|\s*$))"
     rf"|(?P<num>\b{_SHOT}\s*(?:#|number|no\.?)?\s*(?P<n>{_N})\b)"
     r"|(?P<hash>#(?P<h>\d+)\b)"
     rf"|(?P<penult>(?:the\s+)?(?:one|{_SHOT})\s+before\s+(?:the\s+)?(?:last|end)(?:\s+one)?"
     rf"|(?:the\s+)?(?:second|next)[\s-]to[\s-]last(?:\s+(?:{_SHOT}|one))?"
     rf"|(?:the\s+)?penultimate(?:\s+(?:{_SHOT}|one))?)"
     rf"|(?P<ord>(?:the\s+)?(?P<o>{_ORD})\s+(?:{_SHOT}|one)\b)"
-    rf"|(?P<bare>\bthe\s+(?P<bo>{_ORD})\b(?=\s+(?:should|shows?|uses?|gets?|has|have|needs?|is|"
-    r"must|will|can|a\s+bit|a\s+little|more|less|\w+er|\d)\b|\s*$|\s*[,;.!?]))"
+    rf"|(?P<bare>\bthe\s+(?P<bo>{_ORD})\b{_VERB_NEXT}"
+    rf"|(?:(?<=\bin\s)|(?<=\bfor\s)|(?<=\bto\s)|(?<=\bon\s)|(?<=\binto\s))the\s+(?P<be>{_ORD})\s*$)"
     rf"|(?P<first>\b(?:the\s+)?(?:intro(?:duction)?|opening(?:\s+{_SHOT})?|beginning|start|hook)\b)"
     rf"|(?P<last>\b(?:the\s+)?(?:ending|outro|end|conclusion|closing(?:\s+{_SHOT})?"
     rf"|(?:last|final)(?:\s+(?:{_SHOT}|one))?)\b)"
@@ -72,6 +93,8 @@ class Target:
     shots: tuple[int, ...] = ()
     whole: bool = False
     spans: tuple[tuple[int, int], ...] = ()
+    parts: tuple[tuple[int, tuple[int, ...]], ...] = ()
+    """Where each reference starts, with the shots it names."""
 
     @property
     def found(self) -> bool:
@@ -110,10 +133,7 @@ def _numbers(match: re.Match[str], count: int, focus: Focus) -> list[int] | None
     if kind == "firstn":
         return list(range(1, min(count, number(match["fn"])) + 1))
     if kind == "ords":
-        return [
-            count if word.lower() in ("last", "final") else number(word)
-            for word in re.findall(ORD_OR_END, match["os"], re.IGNORECASE)
-        ]
+        return [place(word, count) for word in re.findall(ORD_OR_END, match["os"], re.I)]
     if kind == "num":
         return [number(match["n"])]
     if kind == "hash":
@@ -123,7 +143,7 @@ def _numbers(match: re.Match[str], count: int, focus: Focus) -> list[int] | None
     if kind == "ord":
         return [number(match["o"])]
     if kind == "bare":  # "... and the first show home.png", "... in the fourth"
-        return [number(match["bo"])]
+        return [number(match["bo"] or match["be"])]
     if kind == "first":
         return [1]
     if kind == "last":
@@ -149,8 +169,12 @@ def _all_except(text: str, match: re.Match[str], count: int, focus: Focus) -> Ta
     if not left_out:
         raise Unclear(f'which shots should "{match[0]}" leave out? say e.g. "all but shot 2"')
     before = find_target(text[: match.start()], count, focus)
-    shots = [*before.shots, *(n for n in range(1, count + 1) if n not in left_out)]
-    return Target(tuple(dict.fromkeys(shots)), spans=(*before.spans, match.span()))
+    kept = tuple(n for n in range(1, count + 1) if n not in left_out)
+    return Target(
+        tuple(dict.fromkeys([*before.shots, *kept])),
+        spans=(*before.spans, match.span()),
+        parts=(*before.parts, (match.start(), kept)),
+    )
 
 
 def find_target(text: str, count: int, focus: Focus = None) -> Target:
@@ -161,6 +185,7 @@ def find_target(text: str, count: int, focus: Focus = None) -> Target:
         return _all_except(text, leave_out, count, focus)
     shots: list[int] = []
     spans: list[tuple[int, int]] = []
+    parts: list[tuple[int, tuple[int, ...]]] = []
     whole = False
     for match in REFERENCE.finditer(text):
         numbers = _numbers(match, count, focus)
@@ -173,4 +198,5 @@ def find_target(text: str, count: int, focus: Focus = None) -> Target:
                 raise Unclear(f"there is no shot {value}; shots are numbered 1 to {count}")
             if value not in shots:
                 shots.append(value)
-    return Target(tuple(shots), whole and not shots, tuple(spans))
+        parts.append((match.start(), tuple(numbers)))
+    return Target(tuple(shots), whole and not shots, tuple(spans), tuple(parts))
