@@ -27,16 +27,18 @@ _NOT_KIND = (
 )
 _KIND_WORD = rf"{_NOT_KIND}(?:[a-z][\w-]*|[A-Z]{{2,}}s?)\b"
 _KIND = rf"(?:{_KIND_WORD})(?:\s+{_KIND_WORD}){{0,3}}"
-_OWNER = r"(?:our|my|their|the)"
+_OWNER = r"(?:our|my|their|the|[A-Z][\w-]*['’]s)"
+_QUOTE = r"[\"“‘']?"
 _SHAPES = [
     # "our notes app Notely", "our budgeting tool called Pennywise", "our CRM, HubLite"
     re.compile(
         rf"\b(?P<owner>{_OWNER})\s+(?:new\s+)?(?P<kind>{_KIND})(?:\s*,\s*|\s+(?:called|named)\s+"
-        rf"|\s+)(?P<name>{_NAME})"
+        rf"|\s+){_QUOTE}(?P<name>{_NAME})"
     ),
     # "Notely, our notes app"
     re.compile(
-        rf"(?<![\w.])(?P<name>{_NAME}),\s+(?P<owner>{_OWNER}|an?)\s+(?:new\s+)?(?P<kind>{_KIND})"
+        rf"(?<![\w.]){_QUOTE}(?P<name>{_NAME}){_QUOTE},\s+(?P<owner>{_OWNER}|an?)\s+(?:new\s+)?"
+        rf"(?P<kind>{_KIND})"
     ),
     # "a demo of our app's new export button in Figjam"
     re.compile(
@@ -51,7 +53,7 @@ _SHAPES = [
     # "a demo of Notely", "a promo for Acme Notes"
     re.compile(
         r"\b(?:demo|tour|walkthrough|video|promo|ad|advert|trailer|explainer|launch|overview|"
-        rf"introduction)\s+(?P<at>of|for|on|about)\s+(?P<name>{_NAME})"
+        rf"introduction)\s+(?P<at>of|for|on|about)\s+{_QUOTE}(?P<name>{_NAME})"
     ),
     # "a promo for the Lumen desk lamp"
     re.compile(rf"\b(?P<the>the)\s+(?P<name>{_NAME})\s+(?P<kind>{_KIND})"),
@@ -88,14 +90,16 @@ def product_named(text: str) -> Product | None:
     for shape in _SHAPES:
         for found in shape.finditer(text):
             name = found["name"].rstrip(".'’-")
-            if name.split()[0] in _NOT_NAMES:
-                continue
+            if name.split()[0] in _NOT_NAMES or re.search(r"['’]s$", name):
+                continue  # "Acme's new app Bloop": Acme's is whose it is
             groups = found.groupdict()
             kind = (groups.get("kind") or "").strip()
             if groups.get("the"):
                 introduced = f"the {name} {kind}"
             elif kind:
-                introduced = f"{name}, {groups['owner'].lower()} {kind}"
+                owner = groups["owner"]
+                owner = owner if re.search(r"['’]s$", owner) else owner.lower()
+                introduced = f"{name}, {owner} {kind}"
             else:
                 introduced = name
             start = found.start("at") if groups.get("at") else found.start()
