@@ -111,8 +111,8 @@ _STOPWORDS = frozenset(
         "dark",
         "simple",
         "modern",
-        "face",
-        "faces",
+    "face",
+    "faces",
     ]
 )
 

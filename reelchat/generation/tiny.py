@@ -87,12 +87,8 @@ def _tiny_wan_i2v() -> Any:
     torch.manual_seed(0)
     encoder = CLIPVisionModel(
         CLIPVisionConfig(
-            hidden_size=4,
-            num_hidden_layers=2,
-            num_attention_heads=2,
-            image_size=32,
-            intermediate_size=16,
-            patch_size=1,
+            hidden_size=4, num_hidden_layers=2, num_attention_heads=2,
+            image_size=32, intermediate_size=16, patch_size=1,
         )  # fmt: skip
     )
     processor = CLIPImageProcessor(crop_size=32, size=32)

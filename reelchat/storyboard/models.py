@@ -205,7 +205,8 @@ class Storyboard(_Strict):
             raise ValueError(f"resolution must be one of {allowed} (got {self.resolution})")
         if self.shots and (total := self.runtime) > MAX_TOTAL_SECONDS:
             raise ValueError(
-                f"the video would last {total:g} s; a video may be at most {MAX_TOTAL_SECONDS:g} s"
+                f"the video would last {total:g} s; a video may be at most "
+                f"{MAX_TOTAL_SECONDS:g} s"
             )
         ids = [shot.id for shot in self.shots]
         if len(set(ids)) != len(ids):
