@@ -127,3 +127,14 @@ def test_what_the_product_does_is_the_feature_shown():
     assert args.title == "How HubLite tracks leads"
     said = _said(args)
     assert "Here's how HubLite tracks leads." in said and "Meet HubLite, our CRM." in said
+
+
+@pytest.mark.parametrize(
+    ("request_text", "title"),
+    [
+        ("a demo of our apps new export button", "Our app: the new export button"),
+        ("a demo of our products new dashboard", "Our product: the new dashboard"),
+    ],
+)
+def test_a_possessive_without_its_apostrophe_keeps_the_feature(request_text, title):
+    assert plan_new_video(request_text, seed=1).args.title == title

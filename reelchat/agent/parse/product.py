@@ -60,7 +60,8 @@ _SHAPES = [
 ]
 _KIND_ONLY = re.compile(
     rf"\b(?P<owner>our|my|their)\s+(?:new\s+)?(?P<kind>(?:{_KIND_WORD}\s+){{0,2}}?"
-    rf"(?:{PRODUCT_NOUNS}))\b(?!['’]s)",
+    rf"(?:{PRODUCT_NOUNS}))\b(?=\s*(?:$|[,.;:!?]|(?:for|to|that|which|showing|with|in|on|and|"
+    r"called|named|so)\b))",
     re.IGNORECASE,
 )
 """A product said by its kind alone: "our notes app", "my chrome extension"."""

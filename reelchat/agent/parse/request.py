@@ -188,9 +188,13 @@ def demo_details(text: str) -> dict[str, str]:
     if feature:
         details["feature"] = feature[1].strip()
     elif own := re.search(
-        rf"\b(?:our|my) (?:{PRODUCT_NOUNS})['’]s (?:(new) )?(.+?)(?=[,;.]\s|[,;.]?$)", text, re.I
-    ):
-        details["feature"] = f"the new {own[2]}" if own[1] else own[2]
+        rf"\b(?P<whose>our|my) (?P<kind>{PRODUCT_NOUNS})['’]?s (?:(?P<new>new) )?(?P<part>.+?)"
+        r"(?=[,;.]\s|[,;.]?$)",
+        text,
+        re.I,
+    ):  # "our app's new export button", "our products new dashboard"
+        details["feature"] = f"the new {own['part']}" if own["new"] else own["part"]
+        details.setdefault("product", f"{own['whose'].lower()} {own['kind'].lower()}")
     return details
 
 
