@@ -9,6 +9,8 @@ import pytest
 from reelchat.agent.parse.product import product_named
 from reelchat.agent.parse.reading import read_message
 from reelchat.agent.parse.request import plan_new_video
+from reelchat.agent.session import SessionState
+from reelchat.storyboard.templates import PRODUCT_DEMO, from_template
 
 
 def _said(args) -> str:
@@ -138,3 +140,13 @@ def test_what_the_product_does_is_the_feature_shown():
 )
 def test_a_possessive_without_its_apostrophe_keeps_the_feature(request_text, title):
     assert plan_new_video(request_text, seed=1).args.title == title
+
+
+def test_a_template_of_a_product_video_makes_the_product_name_the_variable():
+    board = from_template(
+        PRODUCT_DEMO, product="Notely", product_intro="Notely, our notes app", shots=3
+    )
+    reading = read_message("make it a template", SessionState(version=1, storyboard=board))
+    (call,) = reading.calls
+    assert call.name == "make_template"
+    assert call.args.replacements == {"Notely": "product"}

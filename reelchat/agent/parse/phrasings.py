@@ -254,13 +254,17 @@ def _render(match: re.Match[str], ctx: Context) -> list[Item]:
 
 def propose_variables(board: Storyboard) -> dict[str, str]:
     """Words that change per person, for a template: the welcomed name and the team, else the
-    video's title."""
+    product's name that starts the title ("Notely" of "Notely, our notes app" or "Notely: the
+    export button") when the shots say it, else the video's title."""
     narration = " ".join(shot.narration for shot in board.shots)
     replacements: dict[str, str] = {}
     if welcome := re.match(r"Welcome, (.+)$", board.title):
         replacements[welcome[1]] = "name"
     if team := re.search(r"\bthe ([\w&-]+(?: [\w&-]+)? team)\b", narration):
         replacements[team[1]] = "team"
+    named = re.match(r"([^:,]+)[:,]\s", board.title)
+    if not replacements and named and named[1] in narration:
+        replacements[named[1]] = "product"
     if not replacements and board.title:
         replacements[board.title] = "product"
         replacements[board.title[:1].lower() + board.title[1:]] = "product"
