@@ -292,3 +292,21 @@ def test_a_picture_put_in_the_fourth_goes_in_shot_4():
     assert _operations("put export.png in the fourth", _pictured()) == [
         {"op": "set_shot_media", "shot": 4, "media": {"id": EXPORT}}
     ]
+
+
+@pytest.mark.parametrize(
+    ("said", "shots"),
+    [
+        ("remove the pictures from shot 2 and the 3rd", [2, 3]),
+        ("remove the pictures from the welcome shot and the third", [1, 3]),
+    ],
+)
+def test_a_place_listed_with_a_shot_is_a_shot_too(said, shots):
+    assert _operations(said, _pictured()) == [
+        {"op": "set_shot_media", "shot": shot} for shot in shots
+    ]
+
+
+def test_a_list_mixing_numbers_and_titles_is_read_whole():
+    ops = _operations("make shot 1, the team shot and the role shot longer", _pictured())
+    assert [op["shot"] for op in ops] == [1, 2, 3]

@@ -11,7 +11,13 @@ import re
 
 from PIL import ImageColor
 
-from reelchat.agent.parse.references import NUMBER_WORDS, ORD_LIST, REFERENCE, TITLED
+from reelchat.agent.parse.references import (
+    NUMBER_WORDS,
+    ORD_LIST,
+    ORD_OR_END,
+    REFERENCE,
+    TITLED,
+)
 
 _SENTENCE = re.compile(r"(?<=[.!?;])\s+|\n+|\s*;\s*")
 _JOINER = re.compile(
@@ -101,26 +107,41 @@ _LOGO_TAIL = re.compile(
 piece before it when that one is about the logo."""
 
 
+_PLACE_ONLY = re.compile(rf"\bthe\s+{ORD_OR_END}\b", re.I)
+"""A shot said by its place alone ("the 3rd"), as in "shot 2 and the 3rd"."""
+
+
+def _named(piece: str) -> list[re.Match[str]]:
+    """Where `piece` names shots: references, title words ("the welcome shot") and places."""
+    found = [*REFERENCE.finditer(piece), *TITLED.finditer(piece), *_PLACE_ONLY.finditer(piece)]
+    return sorted(found, key=lambda match: match.start())
+
+
 def only_shots(piece: str) -> bool:
     """True when `piece` names shots and nothing else ("shot 3", "4", "the last one", "the
-    welcome shot")."""
-    rest = TITLED.sub(" ", REFERENCE.sub(" ", piece))
+    welcome shot", "the 3rd")."""
+    rest = _PLACE_ONLY.sub(" ", TITLED.sub(" ", REFERENCE.sub(" ", piece)))
     numbers = "|".join(NUMBER_WORDS)
     return not re.sub(rf"\b(?:and|the|{numbers})\b|\d+|[\s,&#.!?]", "", rest, flags=re.I)
 
 
 def _shot_list_split(head: str, tail: str) -> bool:
-    """True when a joiner split a list of shots: `head` names one shot, at its end, and `tail`
-    starts with another ("make shot 2" + "shot 3 longer")."""
-    named = list(REFERENCE.finditer(head))
-    starts = TITLED.match(tail) or REFERENCE.match(tail)
+    """True when a joiner split a list of shots: `head` is a verb and shots, ending with one,
+    and `tail` starts with another ("make shot 2" + "shot 3 longer"), never "move shot 1 to
+    the end" + "shot 2 to the start"."""
+    named = _named(head)
+    starts = _named(tail)
+    if not named or not starts or starts[0].start() != 0:
+        return False
+    rest = head
+    for match in reversed(named):
+        rest = rest[: match.start()] + " " + rest[match.end() :]
     return (
-        len(named) == 1
-        and not head[named[0].end() :].strip(" ,")
-        and named[0].lastgroup != "it"
-        and starts is not None
-        and starts.lastgroup != "it"
-        and not REFERENCE.search(tail, starts.end())  # "the second one in the closing shot"
+        not head[named[-1].end() :].strip(" ,")
+        and named[-1].lastgroup != "it"
+        and starts[0].lastgroup != "it"
+        and not re.search(r"\b(?:to|after|before|into|in|from|with|at|on|of|for)\b", rest, re.I)
+        and not REFERENCE.search(tail, starts[0].end())  # "the second one in the closing shot"
     )
 
 

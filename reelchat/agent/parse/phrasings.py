@@ -19,12 +19,14 @@ from pydantic import BaseModel, ValidationError
 
 from reelchat.agent.parse.formats import Found, Unsupported, find_formats
 from reelchat.agent.parse.references import (
+    ORD_OR_END,
     TITLED,
     Focus,
     Target,
     Unclear,
     find_target,
     number,
+    place,
 )
 from reelchat.storyboard.content import write_shot
 from reelchat.storyboard.models import MAX_SEED, MAX_SHOT_SECONDS, MIN_SHOT_SECONDS, Storyboard
@@ -126,29 +128,39 @@ class Context:
         return None
 
     def _listed_titles(self, text: str, target: Target) -> Target:
-        """`target` plus the shots listed with it by words of their titles ("shot 1 and the
-        welcome shot", "the team shot and the role shot"), in the order said. Unclear when
-        such a listed shot matches no title: acting on the others alone would drop part of
-        what was said."""
+        """`target` plus the shots listed with it by words of their titles or by place alone
+        ("shot 1 and the welcome shot", "the team shot and the role shot", "shot 2 and the
+        3rd"), in the order said. Unclear when such a listed shot matches no title: acting on
+        the others alone would drop part of what was said."""
         spans = list(target.spans)
         said = [(start, shot) for start, shots in target.parts for shot in shots]
-        for called in TITLED.finditer(text):
-            if any(a < called.end() and called.start() < b for a, b in spans):
-                continue
-            if not any(
-                _LISTED.fullmatch(text[b : called.start()])
-                or _LISTED.fullmatch(text[called.end() : a])
-                for a, b in spans
-            ):
-                continue
-            shot = self._titled(called["words"])
-            if shot is None:
-                raise Unclear(
-                    f'I can\'t tell which shot "{called[0]}" is; say its number (shots are '
-                    f"numbered 1 to {self.count})"
-                )
-            said.append((called.start(), shot))
-            spans.append(called.span())
+        listed = sorted(
+            [*TITLED.finditer(text), *_BY_PLACE.finditer(text)], key=lambda m: m.start()
+        )
+        added = True
+        while added:  # "shot 1, the team shot and the role shot": each joins the list it is in
+            added = False
+            for called in listed:
+                if any(a < called.end() and called.start() < b for a, b in spans) or not any(
+                    _LISTED.fullmatch(text[b : called.start()])
+                    or _LISTED.fullmatch(text[called.end() : a])
+                    for a, b in spans
+                ):
+                    continue
+                if called.re is _BY_PLACE:
+                    shot: int | None = place(called["place"], self.count)
+                else:
+                    shot = self._titled(called["words"])
+                if shot is None:
+                    raise Unclear(
+                        f'I can\'t tell which shot "{called[0]}" is; say its number (shots are '
+                        f"numbered 1 to {self.count})"
+                    )
+                if not 1 <= shot <= self.count:
+                    raise Unclear(f"there is no shot {shot}; shots are numbered 1 to {self.count}")
+                said.append((called.start(), shot))
+                spans.append(called.span())
+                added = True
         shots = dict.fromkeys(shot for _, shot in sorted(said, key=lambda pair: pair[0]))
         return Target(tuple(shots), target.whole, tuple(spans), target.parts)
 
@@ -176,6 +188,8 @@ _BEATS: list[tuple[str, Callable[[int], int]]] = [
 """The template beats people name shots by ("remove the recap"): a shot whose title has the
 word, else the beat's usual place."""
 
+_BY_PLACE = re.compile(rf"\bthe\s+(?P<place>{ORD_OR_END})\b", re.IGNORECASE)
+"""A shot said by its place alone ("the 3rd"), read when it is listed with other shots."""
 _LISTED = re.compile(r"\s*(?:,|and|&|\+|,\s*and)?\s*", re.IGNORECASE)
 """What stands between two shots of one list: "shot 1 and the welcome shot"."""
 _WORD = re.compile(r"[\w'-]+")
@@ -595,13 +609,13 @@ def _move_several(moving: list[int], where: str, ctx: Context) -> list[Item]:
     final = rest[:at] + moving + rest[at:]
     if final == list(range(1, ctx.count + 1)):
         raise Unclear(f"shots {', '.join(map(str, moving))} are already there")
-    places = [(place, shot) for place, shot in enumerate(final) if shot in moving]
+    places = [(spot, shot) for spot, shot in enumerate(final) if shot in moving]
     for steps in (places[::-1], places):  # the moved shots only: later ones first, or earlier
         order, moves = list(range(1, ctx.count + 1)), []
-        for place, shot in steps:
+        for spot, shot in steps:
             index = order.index(shot)
-            order.insert(place, order.pop(index))
-            moves.append(_model(MoveShot, op="move_shot", shot=index + 1, to=place + 1))
+            order.insert(spot, order.pop(index))
+            moves.append(_model(MoveShot, op="move_shot", shot=index + 1, to=spot + 1))
         if order == final:
             return [move for move in moves if move.shot != move.to]
     raise Unclear('move one shot at a time, e.g. "move shot 2 to the end"')
