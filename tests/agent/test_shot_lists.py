@@ -310,3 +310,8 @@ def test_a_place_listed_with_a_shot_is_a_shot_too(said, shots):
 def test_a_list_mixing_numbers_and_titles_is_read_whole():
     ops = _operations("make shot 1, the team shot and the role shot longer", _pictured())
     assert [op["shot"] for op in ops] == [1, 2, 3]
+
+
+def test_all_good_but_is_no_exception_list():
+    assert _operations("all good but make shot 2 longer", _pictured())[0]["shot"] == 2
+    assert len(_operations("all good but make shot 2 longer", _pictured())) == 1

@@ -154,7 +154,8 @@ def _numbers(match: re.Match[str], count: int, focus: Focus) -> list[int] | None
 
 
 _EXCEPT = re.compile(
-    r"\b(?:all|every|each)(?:\s+(?:of\s+)?(?:the\s+)?[\w-]+|\s+of\s+them)?\s+(?:but|except"
+    rf"\b(?:all|every|each)(?:\s+(?:of\s+)?(?:the\s+)?(?:{_SHOT}|pictures?|images?|photos?|"
+    r"screen-?shots?|ones?)|\s+of\s+them)?\s+(?:but|except"
     r"(?:\s+for)?|apart\s+from|other\s+than|besides|save\s+for)\s+(?P<rest>.+)$",
     re.IGNORECASE,
 )
