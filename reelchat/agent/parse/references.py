@@ -27,7 +27,8 @@ ORD_LIST = rf"{ORD_OR_END}(?:\s*(?:,\s*and|,|and|&|\+)\s*(?:the\s+)?{ORD_OR_END}
 before last"."""
 _VERB_NEXT = (
     r"(?=\s+(?:should|shows?|uses?|gets?|has|have|needs?|is|are|must|will|can|a\s+bit|a\s+little|"
-    r"more|less|\w+er|\d)\b|\s*[,;.!?])"
+    r"more|less|longer|shorter|slower|faster|quicker|bigger|smaller|brighter|darker|warmer|"
+    r"cooler|calmer|\d)\b|\s*[,;.!?])"
 )
 """After a place said with no noun: a verb, a comparison or a length ("the second longer",
 "the first show ...")."""
