@@ -315,3 +315,14 @@ def test_a_list_mixing_numbers_and_titles_is_read_whole():
 def test_all_good_but_is_no_exception_list():
     assert _operations("all good but make shot 2 longer", _pictured())[0]["shot"] == 2
     assert len(_operations("all good but make shot 2 longer", _pictured())) == 1
+
+
+@pytest.mark.parametrize(
+    ("said", "expected"),
+    [
+        ("shots 2 and 3 should be swapped", [{"op": "swap_shots", "first": 2, "second": 3}]),
+        ("hmm, the images in shots 2 and 3 should be swapped", _swapped(2, 3)),
+    ],
+)
+def test_swapped_said_afterwards_swaps(said, expected):
+    assert _operations(said, _pictured()) == expected

@@ -733,7 +733,11 @@ def _no_picture(match: re.Match[str], ctx: Context) -> list[Item]:
     return [_set(shot, None) for shot in shots]
 
 
-@media_phrasing(rf"\b(?:swap|switch|exchange|trade|flip)\b.*\b(?:{_IMAGE_NOUNS}|media)\b")
+@media_phrasing(
+    rf"\b(?:swap(?:ped)?|switch(?:ed)?|exchanged?|traded?|flip(?:ped)?)\b.*\b(?:{_IMAGE_NOUNS}|"
+    r"media)\b|\b(?:pictures|images|photos|screen-?shots)\b.*\b(?:swapped|switched|exchanged|"
+    r"traded|flipped)\b"
+)
 def _swap_pictures(match: re.Match[str], ctx: Context) -> list[Item]:
     """'swap the pictures of shot 1 and shot 2': each of the two shots gets the other's picture
     (with its zoom and highlight); the shots themselves stay where they are."""

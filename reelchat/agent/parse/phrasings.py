@@ -544,9 +544,11 @@ def _replace(match: re.Match[str], ctx: Context) -> list[Item]:
 # --- order ------------------------------------------------------------------------------------
 
 
-@phrasing(r"\b(?:swap|switch|exchange|flip|trade)\b(?P<rest>.*)$")
+@phrasing(r"\b(?:swap(?:ped)?|switch(?:ed)?|exchanged?|flip(?:ped)?|traded?)\b(?P<rest>.*)$")
 def _swap(match: re.Match[str], ctx: Context) -> list[Item]:
     shots = list(ctx.target(match["rest"]).shots)
+    if not match["rest"].strip():  # "shots 2 and 3 should be swapped"
+        shots = list(ctx.target(match.string).shots)
     if len(shots) < 2:
         shots += [int(n) for n in re.findall(r"\b\d+\b", match["rest"])]
     shots = list(dict.fromkeys(shots))
