@@ -326,3 +326,17 @@ def test_all_good_but_is_no_exception_list():
 )
 def test_swapped_said_afterwards_swaps(said, expected):
     assert _operations(said, _pictured()) == expected
+
+
+def test_both_shots_after_two_were_named_means_those_two():
+    ops = _operations("make shots 4 and 5 longer and put home.png in both shots", _pictured())
+    assert [(op["op"], op["shot"]) for op in ops][2:] == [
+        ("set_shot_media", 4), ("set_shot_media", 5),
+    ]  # fmt: skip
+
+
+@pytest.mark.parametrize("said", ["put home.png in both shots", "make them longer"])
+def test_them_with_no_shots_named_before_is_asked_about_not_the_whole_video(said):
+    reading = read_message(said, _pictured(), None, MEDIA)
+    assert not reading.calls
+    assert "name them" in reading.problems[0]

@@ -73,7 +73,8 @@ REFERENCE = re.compile(
     rf"|(?P<last>\b(?:the\s+)?(?:ending|outro|end|conclusion|closing(?:\s+{_SHOT})?"
     rf"|(?:last|final)(?:\s+(?:{_SHOT}|one))?)\b)"
     r"|(?P<it>\b(?:it|that one|this one|that shot|this shot|that scene|this scene|them|"
-    r"both of them|each of them|(?:those|these)(?:\s+(?:two|three))?\s+(?:shots|scenes))\b)",
+    r"both of them|each of them|both\s+(?:shots|scenes)|(?:those|these)(?:\s+(?:two|three))?\s+"
+    r"(?:shots|scenes))\b)",
     re.IGNORECASE,
 )
 
@@ -149,6 +150,11 @@ def _numbers(match: re.Match[str], count: int, focus: Focus) -> list[int] | None
         return [1]
     if kind == "last":
         return [count]
+    said = match[0].lower()
+    if re.match(r"them|both|each|those|these", said) and not (
+        isinstance(focus, tuple) and (len(focus) == 2 or not said.startswith("both"))
+    ):
+        raise Unclear(f'which shots are "{match[0]}"? name them, e.g. "shots 2 and 3"')
     if focus is None:
         return None  # "make it vertical": with no shot talked about, "it" is the video
     return list(focus) if isinstance(focus, tuple) else [focus]
