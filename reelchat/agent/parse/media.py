@@ -293,9 +293,6 @@ _MEDIA_FIRST = re.compile(
 )
 _ORD_ONE = re.compile(r"^(?P<det>the\s+)(?P<ord>[\w-]+)\s+one\b", re.I)
 """'the second one', 'the home one': a picture named by a word, its noun left out."""
-_LAST_PLACE = re.compile(
-    rf"\b(?P<at>in|for|to|into|on)\s+the\s+(?P<ord>{_ORD_WORDS}|\d+(?:st|nd|rd|th))$", re.I
-)
 
 
 def elided_use(clause: str, previous: str) -> str | None:
@@ -303,8 +300,7 @@ def elided_use(clause: str, previous: str) -> str | None:
     "use home.png in shot 4", "export.png in shot 5" is "use export.png in shot 5" (and after
     "zoom into the top left of shot 1", "the bottom right of shot 2" zooms too); after "use
     the first screenshot in the opening shot", "the second one in the closing shot" is "use the
-    second screenshot in the closing shot", and "... in the fourth" is "... in the fourth
-    shot". None when `clause` leaves nothing out."""
+    second screenshot in the closing shot". None when `clause` leaves nothing out."""
     verb = _USE_VERB.match(previous)
     if not verb or not _MEDIA_FIRST.match(clause):
         return None
@@ -314,7 +310,6 @@ def elided_use(clause: str, previous: str) -> str | None:
             return None
         kind = noun["noun"] or noun["noun2"] or noun["noun3"]
         clause = f"{said['det']}{said['ord']} {kind.rstrip('s')}{clause[said.end() :]}"
-    clause = _LAST_PLACE.sub(lambda found: f"{found[0]} shot", clause)
     return f"{verb[0]} {clause}"
 
 
