@@ -340,3 +340,10 @@ def test_them_with_no_shots_named_before_is_asked_about_not_the_whole_video(said
     reading = read_message(said, _pictured(), None, MEDIA)
     assert not reading.calls
     assert "name them" in reading.problems[0]
+
+
+def test_a_format_for_one_shot_says_the_whole_video_changes():
+    reading = read_message("make the 1st shot vertical", _pictured(), None, MEDIA)
+    ops = [op.model_dump(mode="json", exclude_none=True) for op in reading.calls[0].args.operations]
+    assert ops == [{"op": "update_settings", "aspect": "9:16"}]
+    assert "the whole video changes, not only shot 1" in " ".join(reading.notes())

@@ -17,7 +17,7 @@ from typing import Any
 
 from pydantic import BaseModel, ValidationError
 
-from reelchat.agent.parse.formats import Found, Unsupported, find_formats
+from reelchat.agent.parse.formats import Found, Unsupported, find_formats, without
 from reelchat.agent.parse.references import (
     ORD_OR_END,
     TITLED,
@@ -785,6 +785,23 @@ def format_settings(match: re.Match[str], ctx: Context) -> list[Item]:
         raise Unclear(unsupported[0].sentence)
     settings = {f.setting: f.value for f in found if isinstance(f, Found)}
     notes = [Answer(f.note) for f in found if isinstance(f, Found) and f.note]
+    try:
+        target = find_target(without(match.string, [f.span for f in found]), ctx.count)
+    except Unclear:
+        target = Target()
+    named = target.shots
+    rest = without(match.string, [*target.spans, *(f.span for f in found)])
+    only_format = re.fullmatch(
+        r"(?:make|set|turn|change|switch|have|put)?\s*(?:it|the)?\s*", rest, re.I
+    )
+    if only_format and named and len(named) < ctx.count:  # "make the 1st shot vertical"
+        shots = ", ".join(map(str, named))
+        notes.append(
+            Answer(
+                "A video's shape, size and frame rate are the same for every shot, so the "
+                f"whole video changes, not only shot {shots}."
+            )
+        )
     return [_model(UpdateSettings, op="update_settings", **settings), *notes]
 
 
