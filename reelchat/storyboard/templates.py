@@ -130,14 +130,14 @@ PRODUCT_DEMO = Template(
     middle=(
         Beat(
             "Meet {product}",
-            "a clean product screen of {product}, its logo area glowing softly",
-            "Meet {product}.",
+            "a clean product screen of {product_intro}, its logo area glowing softly",
+            "Meet {product_intro}.",
             Camera.pan_right,
         ),
         Beat(
             "{Feature}",
             "a cursor in {product} going straight to {feature}, crisp UI, smooth motion",
-            "Here's {feature}, in {product}.",
+            "Here's {shown}.",
             Camera.tilt_down,
         ),
         Beat(
@@ -155,7 +155,7 @@ PRODUCT_DEMO = Template(
         Beat(
             "Anywhere you work",
             "{product} on a laptop and a phone side by side, the same screen on both",
-            "{product} works wherever you do.",
+            "{Product} works wherever you do.",
             Camera.pan_left,
         ),
         Beat(
@@ -180,7 +180,7 @@ PRODUCT_DEMO = Template(
     ),
     default_style="sleek modern product video, clean UI, soft studio lighting",
     tone="confident, upbeat",
-    logline="A {seconds:g}-second product demo of {product}: {feature}, for {audience}.",
+    logline="A {seconds:g}-second product demo of {demo_of}, for {audience}.",
 )
 
 ONBOARDING = Template(
@@ -262,6 +262,9 @@ def subject_of(topic: str) -> str:
 
 
 def _capital(text: str) -> str:
+    """`text` starting with a capital, except a name cased as written ("iNotes", "eBay")."""
+    if re.match(r"[a-z]+[A-Z]", text):
+        return text
     return text[:1].upper() + text[1:]
 
 
@@ -280,6 +283,7 @@ def from_template(
     team: str = "team",
     role: str = "",
     product: str = "",
+    product_intro: str = "",
     feature: str = "",
     seed: int = 7,
 ) -> Storyboard:
@@ -287,15 +291,28 @@ def from_template(
     lasts `seconds` to the frame, crossfades included, when the shots fit their 1-20 s bounds.
 
     The request's own words (topic, product and feature, name, team and role) fill every
-    beat; character and style phrases ("{person}") are repeated word for word in every prompt
-    so the shots stay consistent when a video model renders them one by one.
+    beat; `product` is the product's name ("Notely") and `product_intro` says it with its kind
+    ("Notely, our notes app") where a sentence introduces it. Character and style phrases
+    ("{person}") are repeated word for word in every prompt so the shots stay consistent when
+    a video model renders them one by one.
     """
     topic = topic.strip().rstrip(".?!") or "this topic"
     name = name.strip() or "there"
     role = role.strip()
     team = team.strip() or "team"
-    product = product.strip() or "our app"
-    feature = feature.strip() or topic
+    named = product.strip()
+    product = named or "our app"
+    product_intro = product_intro.strip() or product
+    said_feature = feature.strip()
+    in_action = bool(named and not said_feature)  # a named product, no feature: it in action
+    feature = said_feature or ("the task at hand" if in_action else topic)
+    shown = (
+        f"{product} in action"
+        if in_action
+        else feature
+        if named and named in feature  # "how HubLite tracks leads"
+        else f"{feature}, in {product}"
+    )
     subject = subject_of(topic)
     words = {
         "topic": topic,
@@ -310,12 +327,18 @@ def from_template(
         "person": f"{name}, a friendly new {role or 'teammate'} with a backpack",
         "product": product,
         "Product": _capital(product),
+        "product_intro": product_intro,
         "feature": feature,
-        "Feature": _capital(feature),
+        "Feature": _capital(shown if in_action else feature),
+        "shown": shown,
+        "demo_of": product_intro if in_action else f"{product_intro}: {feature}",
         "task": (
             f"Need to {feature[7:]}? There's an easier way."
             if feature.lower().startswith("how to ")
-            else f"Still doing it the hard way? {_capital(feature)} makes it easy."
+            else f"Ever wondered {feature}?"
+            if re.match(r"how\b", feature, re.I)
+            else f"Still doing it the hard way? {_capital(product if in_action else feature)} "
+            "makes it easy."
         ),
         "seconds": seconds,
     }
@@ -352,8 +375,12 @@ def from_template(
         )
     if template is ONBOARDING:
         headline = f"Welcome, {name}"
-    elif template is PRODUCT_DEMO and feature != topic:
-        headline = f"{product}: {feature}"
+    elif template is PRODUCT_DEMO and said_feature and named and named in feature:
+        headline = _capital(feature)
+    elif template is PRODUCT_DEMO and said_feature and feature != topic:
+        headline = _capital(f"{product}: {feature}")
+    elif template is PRODUCT_DEMO and in_action:
+        headline = _capital(product_intro)
     else:
         headline = _capital(topic)
     script = Script(

@@ -14,6 +14,7 @@ from collections.abc import Callable
 
 from PIL import ImageColor
 
+from reelchat.agent.parse.clauses import FILE_NAME, PLACED_MEDIA
 from reelchat.agent.parse.phrasings import (
     _ADD,
     _FIELDS,
@@ -26,7 +27,14 @@ from reelchat.agent.parse.phrasings import (
     _model,
     _update,
 )
-from reelchat.agent.parse.references import ORDINALS, Unclear
+from reelchat.agent.parse.references import (
+    ORD_OR_END,
+    ORDINALS,
+    REFERENCE,
+    Unclear,
+    number,
+    place,
+)
 from reelchat.storyboard.models import MAX_BRAND_COLOURS, Corner, Logo, Region, ShotMedia
 from reelchat.tools.arguments import InsertShot, SetShotMedia, UpdateBrand
 from reelchat.tools.media import MediaRef
@@ -107,10 +115,7 @@ def corner_in(text: str) -> Corner | None:
 
 # --- which media item a clause names ----------------------------------------------------------
 
-_FILE = re.compile(
-    r"(?<![\w/\\.-])([\w][\w.()-]*\.(?:png|jpe?g|webp|gif|mp4|mov|webm|ttf|otf))\b", re.I
-)
-"""A file name as said (no spaces); names with spaces are found by their whole label."""
+_FILE = FILE_NAME
 _IMAGE_NOUNS = (
     r"screen-?shots?|screen shots?|pictures?|images?|photos?|photographs?|pics?|headshots?|"
     r"portraits?|diagrams?|logos?"
@@ -122,7 +127,8 @@ _DET = r"(?:the|my|our|this|that|these|those|his|her|their)"
 _ADDED = r"(?:i|we|you)\s+(?:just\s+)?(?:uploaded|added|attached|sent|shared|gave you|dropped)"
 _ORD_WORDS = "|".join([*ORDINALS, "last", "latest", "newest", "most recent"])
 _GENERIC = re.compile(
-    rf"\b{_DET}\s+(?:(?P<ord>{_ORD_WORDS}|\d+(?:st|nd|rd|th))\s+)?(?:(?P<word>[\w-]+)\s+)?"
+    rf"\b{_DET}\s+(?:(?P<ord>{_ORD_WORDS}|\d+(?:st|nd|rd|th))\s+)?(?:[\w-]+\s+)??"
+    rf"(?:(?P<word>[\w-]+)\s+)?"
     rf"(?P<noun>{_NOUN})\b(?:\s+(?:that\s+)?{_ADDED})?"
     rf"|\b(?P<noun2>{_NOUN})\s+(?:that\s+)?{_ADDED}"
     rf"|\b(?:an?\s+)?(?P<noun3>{_NOUN})\s+(?:from|of)\s+(?:the\s+)?(?:uploads?|media|library)\b",
@@ -238,6 +244,7 @@ def named_media(text: str, ctx: Context) -> tuple[MediaRef, re.Match[str]] | Non
         re.fullmatch(r"videos?|clips?", noun, re.I)
         and not re.search(_ADDED + r"|\b(?:uploaded|attached|added)\b", generic[0], re.I)
         and not re.match(r"(?:my|our)\b", generic[0], re.I)
+        and not (generic["word"] and _by_words(items, generic["word"]))  # "the demo clip"
     ):
         return None  # "the video" is the video being made; "the clip" may be a shot
     kinds = _kind_of(noun)
@@ -257,7 +264,53 @@ def named_media(text: str, ctx: Context) -> tuple[MediaRef, re.Match[str]] | Non
         if not 1 <= place <= len(fits):
             raise Unclear(f"there are {len(fits)} {what}, so there is no {order} one")
         return fits[place - 1], generic
+    if len(fits) > 1 and len(told := _told_apart(fits, text)) == 1:
+        return told[0], generic  # "the screenshot of the export page": export.png
     return _one(fits, f"one of the {what}" if len(fits) > 1 else what, items), generic
+
+
+def _told_apart(fits: list[MediaRef], text: str) -> list[MediaRef]:
+    """The items whose file names share a word with `text`, other than the nouns and small
+    words every request has ("the screenshot of the export page": export.png)."""
+    said = {
+        word
+        for word in re.findall(r"[a-z]{3,}", text.lower())
+        if word not in _NOT_NAMES and not re.fullmatch(_NOUN, word, re.I)
+    } - {"shot", "shots", "scene", "scenes", "use", "show", "put", "with", "for", "and", "page"}
+    return [item for item in fits if _tokens(item.label) & said]
+
+
+_USE_VERB = re.compile(
+    r"^(?:use|put|show|place|display|set|give|include|feature|highlight|circle|outline|"
+    r"zoom\s+(?:in(?:to)?|on(?:to)?|to)(?:\s+on)?)\b",
+    re.I,
+)
+_MEDIA_FIRST = re.compile(
+    rf"^(?:{_FILE.pattern}|(?:the|my|our)\s+(?:[\w-]+\s+)?(?:one|{_NOUN})\b|"
+    rf"[A-Za-z][\w-]*['’]s\s+(?:{_NOUN})\b|(?:the\s+)?(?:top|bottom|upper|lower|left|right|"
+    r"cent(?:re|er)|middle)\b)",
+    re.I,
+)
+_ORD_ONE = re.compile(r"^(?P<det>the\s+)(?P<ord>[\w-]+)\s+one\b", re.I)
+"""'the second one', 'the home one': a picture named by a word, its noun left out."""
+
+
+def elided_use(clause: str, previous: str) -> str | None:
+    """The clause in full when it leaves out the verb and nouns of the one before it: after
+    "use home.png in shot 4", "export.png in shot 5" is "use export.png in shot 5" (and after
+    "zoom into the top left of shot 1", "the bottom right of shot 2" zooms too); after "use
+    the first screenshot in the opening shot", "the second one in the closing shot" is "use the
+    second screenshot in the closing shot". None when `clause` leaves nothing out."""
+    verb = _USE_VERB.match(previous)
+    if not verb or not _MEDIA_FIRST.match(clause):
+        return None
+    if said := _ORD_ONE.match(clause):
+        noun = _GENERIC.search(previous)
+        if noun is None:
+            return None
+        kind = noun["noun"] or noun["noun2"] or noun["noun3"]
+        clause = f"{said['det']}{said['ord']} {kind.rstrip('s')}{clause[said.end() :]}"
+    return f"{verb[0]} {clause}"
 
 
 def logo_item(ctx: Context) -> MediaRef:
@@ -626,7 +679,7 @@ def _shots_for(text: str, ctx: Context, what: str) -> list[int]:
     if target.whole:
         return list(range(1, ctx.count + 1))
     if not target.shots and ctx.focus is not None:
-        return [ctx.focus]
+        return list(ctx.named) or [ctx.focus]
     return ctx.shots(text, what)
 
 
@@ -635,9 +688,7 @@ def _without(text: str, found: re.Match[str] | None) -> str:
     return text if found is None else text[: found.start()] + " " + text[found.end() :]
 
 
-def _named_if_clear(
-    text: str, ctx: Context
-) -> tuple[tuple[MediaRef, re.Match[str]] | None, str]:
+def _named_if_clear(text: str, ctx: Context) -> tuple[tuple[MediaRef, re.Match[str]] | None, str]:
     """The media item `text` clearly names (None when it names none, or names one unclearly)
     and `text` less that name."""
     try:
@@ -699,7 +750,7 @@ def _clear_region(match: re.Match[str], ctx: Context) -> list[Item]:
 
 
 @media_phrasing(
-    rf"{_REMOVE}.*\b(?:{_IMAGE_NOUNS}|media)\b|\bdon'?t (?:use|show)\b|"
+    rf"{_REMOVE}.*(?:\b(?:{_IMAGE_NOUNS}|media)\b|{_FILE.pattern})|\bdon'?t (?:use|show)\b|"
     rf"\b(?:take|pull|strip)\b.*\b(?:{_IMAGE_NOUNS}|media)\b.*\b(?:out|off|away)\b|"
     r"\b(?:no|without)\s+"
     r"(?:a\s+|any\s+|the\s+)?(?:picture|image|photo|screenshot|media)\b"
@@ -730,7 +781,11 @@ def _no_picture(match: re.Match[str], ctx: Context) -> list[Item]:
     return [_set(shot, None) for shot in shots]
 
 
-@media_phrasing(rf"\b(?:swap|switch|exchange|trade|flip)\b.*\b(?:{_IMAGE_NOUNS}|media)\b")
+@media_phrasing(
+    rf"\b(?:swap(?:ped)?|switch(?:ed)?|exchanged?|traded?|flip(?:ped)?)\b.*\b(?:{_IMAGE_NOUNS}|"
+    r"media)\b|\b(?:pictures|images|photos|screen-?shots)\b.*\b(?:swapped|switched|exchanged|"
+    r"traded|flipped)\b"
+)
 def _swap_pictures(match: re.Match[str], ctx: Context) -> list[Item]:
     """'swap the pictures of shot 1 and shot 2': each of the two shots gets the other's picture
     (with its zoom and highlight); the shots themselves stay where they are."""
@@ -746,6 +801,45 @@ def _swap_pictures(match: re.Match[str], ctx: Context) -> list[Item]:
     if first == second:
         return [Answer(f"Nothing to change: shots {shots[0]} and {shots[1]} show the same.")]
     return [_set(shots[0], second), _set(shots[1], first)]
+
+
+@media_phrasing(
+    rf"\b(?:replace|swap|switch|exchange|trade|change)\b.*{_FILE.pattern}.*\b(?:and|with|for|by|"
+    rf"to)\b.*{_FILE.pattern}"
+)
+def _swap_files(match: re.Match[str], ctx: Context) -> list[Item]:
+    """'swap home.png and export.png': the shots showing one show the other (in the shots
+    named, else in every shot); 'replace home.png with export.png' and 'swap home.png for
+    export.png' put the second where the first is."""
+    text = match.string
+    each = _each_named(text, ctx)
+    if len(each) != 2:
+        return []
+    (old, old_said), (new, new_said) = each
+    for item in (old, new):
+        if item.kind not in ("image", "clip"):
+            raise Unclear(f'"{item.label}" is a {item.kind}, not a picture or clip')
+    between = text[old_said.end() : new_said.start()]
+    exchange = not (
+        re.search(r"\b(?:replace|change|swap\s+out)\b", text, re.I)
+        or re.search(r"\b(?:for|by|to)\b", between, re.I)
+    )
+    rest = text
+    for _, said in each:
+        rest = rest[: said.start()] + " " * (said.end() - said.start()) + rest[said.end() :]
+    target = ctx.target(rest)
+    shots = target.shots or tuple(range(1, ctx.count + 1))
+    items: list[Item] = []
+    for shot in shots:
+        picture = ctx.board.shots[shot - 1].media
+        if picture and picture.id == old.id:
+            items.append(_set(shot, ShotMedia(id=new.id)))
+        elif exchange and picture and picture.id == new.id:
+            items.append(_set(shot, ShotMedia(id=old.id)))
+    if not items:
+        shown = f'"{old.label}" or "{new.label}"' if exchange else f'"{old.label}"'
+        return [Answer(f"Nothing to change: no shot shows {shown}.")]
+    return items
 
 
 def _picture_of(shot: int, ctx: Context, named: MediaRef | None) -> ShotMedia:
@@ -833,9 +927,10 @@ def _zoom(match: re.Match[str], ctx: Context) -> list[Item]:
         if picture != ctx.board.shots[shot - 1].media:
             items.append(_set(shot, picture))
         items.append(_update(shot, camera="zoom_in"))
-    what = re.sub(_ZOOM, "", rest, flags=re.I)
-    what = re.sub(r"\b(?:in|on|of|for)\s+(?:shots?|scenes?)\s*\S+", "", what, flags=re.I).strip(
-        " ,."
+    zoom = re.search(_ZOOM, rest, re.I)
+    after = REFERENCE.sub(" ", rest[zoom.end() :] if zoom else "")  # what it zooms into
+    what = re.sub(
+        r"^(?:on|onto|to|at|in)\s+|(?:\s+(?:in|on|of|for|at|please))+$", "", " ".join(after.split())
     )
     if region is None and what:
         items.append(
@@ -849,7 +944,8 @@ def _zoom(match: re.Match[str], ctx: Context) -> list[Item]:
 
 
 _PLURAL = re.compile(
-    r"\b(?:the|my|our|these|those|both|all(?:\s+(?:of\s+)?the)?|all\s+(?:my|our))\s+"
+    r"(?<!\bfrom\s)(?<!\bof\s)(?<!\bin\s)\b(?:the|my|our|these|those|both|all(?:\s+(?:of\s+)?the)?|all\s+(?:my|our))\s+"
+    r"(?:(?P<edge>first|last)\s+(?P<many>\d+|two|three|four|five|six|seven|eight|nine|ten)\s+)?"
     r"(?:(?:uploaded|new|two|three|four|five|six)\s+)?(?P<noun>screen-?shots|pictures|images|"
     r"photos|pics|clips|uploads)\b(?:\s+(?:that\s+)?" + _ADDED + r")?",
     re.I,
@@ -867,6 +963,11 @@ def _use_several(found: re.Match[str], text: str, ctx: Context) -> list[Item]:
     fits = [item for item in ctx.media.pictures() if item.kind in kinds]
     if not fits:
         raise _none_named("uploaded pictures", list(ctx.media.items))
+    if found["edge"]:  # "the last two screenshots"
+        many = number(found["many"])
+        if many > len(fits):
+            raise Unclear(f"there are only {len(fits)} pictures ({_listing(fits)}), not {many}")
+        fits = fits[:many] if found["edge"].lower() == "first" else fits[-many:]
     target = ctx.target(_without(text, found))
     shots = list(target.shots)
     if not shots:
@@ -895,6 +996,54 @@ def _use_several(found: re.Match[str], text: str, ctx: Context) -> list[Item]:
     return items
 
 
+def _each_named(text: str, ctx: Context) -> list[tuple[MediaRef, re.Match[str]]]:
+    """Every media item `text` names by its file name, in the order said."""
+    found: list[tuple[MediaRef, re.Match[str]]] = []
+    rest = text
+    while named := _named_if_clear(rest, ctx)[0]:
+        item, said = named
+        if not (_FILE.search(said[0]) or item.label.lower() in said[0].lower()):
+            break  # "the screenshot": a picture not named by its file
+        found.append(named)
+        rest = rest[: said.start()] + " " * (said.end() - said.start()) + rest[said.end() :]
+    return sorted(found, key=lambda pair: pair[1].start())
+
+
+def _one_each(each: list[tuple[MediaRef, re.Match[str]]], text: str, ctx: Context) -> list[Item]:
+    """'show home.png, export.png and mei-photo.jpg in shots 1 to 3': one picture per shot
+    named, in the order said; Unclear when the counts differ."""
+    rest = text
+    for _, said in each:
+        rest = rest[: said.start()] + " " * (said.end() - said.start()) + rest[said.end() :]
+    shots = ctx.target(rest).shots
+    labels = ", ".join(f'"{item.label}"' for item, _ in each)
+    if len(shots) != len(each):
+        counted = f"{len(shots)} shot{'' if len(shots) == 1 else 's'}" if shots else "no shot"
+        raise Unclear(
+            f"{len(each)} pictures ({labels}) were named for {counted}; name "
+            f'one shot for each, e.g. "use {each[0][0].label} in shot 1 and {each[1][0].label} '
+            'in shot 2"'
+        )
+    for item, _ in each:
+        if item.kind not in ("image", "clip"):
+            raise Unclear(f'"{item.label}" is a {item.kind}, not a picture or clip')
+    return [_set(shot, ShotMedia(id=item.id)) for shot, (item, _) in zip(shots, each, strict=True)]
+
+
+def _use_placed(found: re.Match[str], text: str, ctx: Context) -> list[Item]:
+    """'give shots 4 and 5 the first and second screenshots': the pictures at those places
+    in the order added, one per shot named."""
+    kinds = _kind_of(found["noun"].rstrip("s"))
+    fits = [item for item in ctx.media.pictures() if item.kind in kinds]
+    chosen: list[tuple[MediaRef, re.Match[str]]] = []
+    for word in re.findall(ORD_OR_END, found["places"], re.I):
+        at = place(word, len(fits))
+        if not 1 <= at <= len(fits):
+            raise Unclear(f"there are {len(fits)} uploaded pictures, so there is no {word} one")
+        chosen.append((fits[at - 1], found))
+    return _one_each(chosen, text, ctx)
+
+
 def _new_shot_with(text: str, ctx: Context) -> list[Item]:
     """'add a shot with export.png after shot 2': a new shot showing that picture. A clause
     whose words only describe a picture ("add a shot showing the team photo", with several
@@ -920,7 +1069,7 @@ def _new_shot_with(text: str, ctx: Context) -> list[Item]:
 
 @media_phrasing(
     r"\b(?:use|show|put|add|display|insert|place|set|include|feature|make|have|give|with|"
-    r"swap|switch|replace|change|turn)\b"
+    r"swap|switch|replace|change|turn|like|want|need|see)\b"
 )
 def _use(match: re.Match[str], ctx: Context) -> list[Item]:
     """'use the screenshot I uploaded for shot 2', 'use export.png in shot 3', 'show Mei's
@@ -929,6 +1078,12 @@ def _use(match: re.Match[str], ctx: Context) -> list[Item]:
     text = match.string
     if _NEW_SHOT.search(text):
         return _new_shot_with(text, ctx)
+    if instead := re.search(r"\s*\b(?:instead\s+of|in\s+place\s+of|rather\s+than)\s+", text, re.I):
+        replaced = _named_if_clear(text[instead.end() :], ctx)[0]  # "... instead of home.png"
+        if replaced is not None:
+            text = text[: instead.start()] + " " + text[instead.end() + replaced[1].end() :]
+    if placed := PLACED_MEDIA.search(text):
+        return _use_placed(placed, text, ctx)
     if several := _PLURAL.search(text):
         return _use_several(several, text, ctx)
     named = named_media(text, ctx)
@@ -937,6 +1092,8 @@ def _use(match: re.Match[str], ctx: Context) -> list[Item]:
     item, found = named
     if item.kind not in ("image", "clip"):
         raise Unclear(f'"{item.label}" is a {item.kind}, not a picture or clip')
+    if len(each := _each_named(text, ctx)) > 1:
+        return _one_each(each, text, ctx)
     rest = _without(text, found)
     shots = _shots_for(rest, ctx, f'show "{item.label}" in')
     region = region_in(rest)

@@ -17,8 +17,17 @@ from typing import Any
 
 from pydantic import BaseModel, ValidationError
 
-from reelchat.agent.parse.formats import Found, Unsupported, find_formats
-from reelchat.agent.parse.references import Target, Unclear, find_target, number
+from reelchat.agent.parse.formats import Found, Unsupported, find_formats, without
+from reelchat.agent.parse.references import (
+    ORD_OR_END,
+    TITLED,
+    Focus,
+    Target,
+    Unclear,
+    find_target,
+    number,
+    place,
+)
 from reelchat.storyboard.content import write_shot
 from reelchat.storyboard.models import MAX_SEED, MAX_SHOT_SECONDS, MIN_SHOT_SECONDS, Storyboard
 from reelchat.storyboard.validation import describe as describe_error
@@ -64,21 +73,32 @@ class Answer:
 @dataclass(frozen=True)
 class Context:
     """What a clause is read against: the storyboard now, the shot last talked about, and the
-    session's media (what "the screenshot I uploaded" can be)."""
+    session's media (what "the screenshot I uploaded" can be). `named` holds the shots the
+    clause before named, when it named several."""
 
     board: Storyboard
     version: int
     focus: int | None = None
     latest_video: str | None = None
     media: SessionMedia = field(default_factory=SessionMedia)
+    named: tuple[int, ...] = ()
 
     @property
     def count(self) -> int:
         return len(self.board.shots)
 
+    @property
+    def talked_about(self) -> Focus:
+        """What "it" and "them" mean: the shots the clause before named when it named several
+        ("make shots 2 and 3 slower and give them a zoom out"), else the shot last talked
+        about."""
+        return self.named or self.focus
+
     def target(self, text: str) -> Target:
         """The shots `text` names: by number or place, else by a beat or title word."""
-        target = find_target(text, self.count, self.focus)
+        target = find_target(text, self.count, self.talked_about)
+        if target.shots:
+            return self._listed_titles(text, target)
         if target.found:
             return target
         titles = [shot.title.lower() for shot in self.board.shots]
@@ -91,18 +111,65 @@ class Context:
             if re.search(words, text, re.I):
                 named = [n for n, title in enumerate(titles, 1) if re.search(words, title, re.I)]
                 return Target((named[0] if named else edge(self.count),))
-        for called in _TITLED.finditer(text):  # "the welcome shot": a shot titled so
-            words = called["words"].lower().split()
-            named = [
-                n for n, title in enumerate(titles, 1) if set(words) <= set(_WORD.findall(title))
-            ]
-            if named:
-                return Target((named[0],))
+        for called in TITLED.finditer(text):  # "the welcome shot": a shot titled so
+            if shot := self._titled(called["words"]):
+                return self._listed_titles(
+                    text,
+                    Target((shot,), spans=(called.span(),), parts=((called.start(), (shot,)),)),
+                )
         return target
 
+    def _titled(self, words: str) -> int | None:
+        """The first shot whose title has all of `words` ("welcome" in "Welcome, Mei")."""
+        said = set(words.lower().split())
+        for n, shot in enumerate(self.board.shots, 1):
+            if said <= set(_WORD.findall(shot.title.lower())):
+                return n
+        return None
+
+    def _listed_titles(self, text: str, target: Target) -> Target:
+        """`target` plus the shots listed with it by words of their titles or by place alone
+        ("shot 1 and the welcome shot", "the team shot and the role shot", "shot 2 and the
+        3rd"), in the order said. Unclear when such a listed shot matches no title: acting on
+        the others alone would drop part of what was said."""
+        spans = list(target.spans)
+        said = [(start, shot) for start, shots in target.parts for shot in shots]
+        listed = sorted(
+            [*TITLED.finditer(text), *_BY_PLACE.finditer(text)], key=lambda m: m.start()
+        )
+        added = True
+        while added:  # "shot 1, the team shot and the role shot": each joins the list it is in
+            added = False
+            for called in listed:
+                if any(a < called.end() and called.start() < b for a, b in spans) or not any(
+                    _LISTED.fullmatch(text[b : called.start()])
+                    or _LISTED.fullmatch(text[called.end() : a])
+                    for a, b in spans
+                ):
+                    continue
+                if called.re is _BY_PLACE:
+                    shot: int | None = place(called["place"], self.count)
+                else:
+                    shot = self._titled(called["words"])
+                if shot is None:
+                    raise Unclear(
+                        f'I can\'t tell which shot "{called[0]}" is; say its number (shots are '
+                        f"numbered 1 to {self.count})"
+                    )
+                if not 1 <= shot <= self.count:
+                    raise Unclear(f"there is no shot {shot}; shots are numbered 1 to {self.count}")
+                said.append((called.start(), shot))
+                spans.append(called.span())
+                added = True
+        shots = dict.fromkeys(shot for _, shot in sorted(said, key=lambda pair: pair[0]))
+        return Target(tuple(shots), target.whole, tuple(spans), target.parts)
+
     def shots(self, text: str, what: str) -> list[int]:
-        """The shots `text` names; Unclear when it names none."""
+        """The shots `text` names, else those talked about last ("make the welcome shot
+        longer, then zoom out"); Unclear when it names none and none was talked about."""
         target = self.target(text)
+        if not target.shots and not target.whole and self.focus is not None:
+            return list(self.named) or [self.focus]
         if not target.shots:
             raise Unclear(f'which shot should I {what}? say e.g. "{what} shot 2"')
         return list(target.shots)
@@ -121,10 +188,10 @@ _BEATS: list[tuple[str, Callable[[int], int]]] = [
 """The template beats people name shots by ("remove the recap"): a shot whose title has the
 word, else the beat's usual place."""
 
-_TITLED = re.compile(
-    r"\bthe\s+(?P<words>[a-z][\w'-]*(?:\s+[a-z][\w'-]*)?)\s+(?:shot|scene)\b", re.IGNORECASE
-)
-"""'the welcome shot', 'the meet the team scene': a shot named by words of its title."""
+_BY_PLACE = re.compile(rf"\bthe\s+(?P<place>{ORD_OR_END})\b", re.IGNORECASE)
+"""A shot said by its place alone ("the 3rd"), read when it is listed with other shots."""
+_LISTED = re.compile(r"\s*(?:,|and|&|\+|,\s*and)?\s*", re.IGNORECASE)
+"""What stands between two shots of one list: "shot 1 and the welcome shot"."""
 _WORD = re.compile(r"[\w'-]+")
 
 Item = Any  # an EditOperation, a Call or an Answer
@@ -201,13 +268,17 @@ def _render(match: re.Match[str], ctx: Context) -> list[Item]:
 
 def propose_variables(board: Storyboard) -> dict[str, str]:
     """Words that change per person, for a template: the welcomed name and the team, else the
-    video's title."""
+    product's name that starts the title ("Notely" of "Notely, our notes app" or "Notely: the
+    export button") when the shots say it, else the video's title."""
     narration = " ".join(shot.narration for shot in board.shots)
     replacements: dict[str, str] = {}
     if welcome := re.match(r"Welcome, (.+)$", board.title):
         replacements[welcome[1]] = "name"
     if team := re.search(r"\bthe ([\w&-]+(?: [\w&-]+)? team)\b", narration):
         replacements[team[1]] = "team"
+    named = re.match(r"([^:,]+)[:,]\s", board.title)
+    if not replacements and named and named[1] in narration:
+        replacements[named[1]] = "product"
     if not replacements and board.title:
         replacements[board.title] = "product"
         replacements[board.title[:1].lower() + board.title[1:]] = "product"
@@ -483,9 +554,11 @@ def _replace(match: re.Match[str], ctx: Context) -> list[Item]:
 # --- order ------------------------------------------------------------------------------------
 
 
-@phrasing(r"\b(?:swap|switch|exchange|flip|trade)\b(?P<rest>.*)$")
+@phrasing(r"\b(?:swap(?:ped)?|switch(?:ed)?|exchanged?|flip(?:ped)?|traded?)\b(?P<rest>.*)$")
 def _swap(match: re.Match[str], ctx: Context) -> list[Item]:
     shots = list(ctx.target(match["rest"]).shots)
+    if not match["rest"].strip():  # "shots 2 and 3 should be swapped"
+        shots = list(ctx.target(match.string).shots)
     if len(shots) < 2:
         shots += [int(n) for n in re.findall(r"\b\d+\b", match["rest"])]
     shots = list(dict.fromkeys(shots))
@@ -503,7 +576,10 @@ def _swap(match: re.Match[str], ctx: Context) -> list[Item]:
     r"spot|number)?\s*#?\d+|first|last)$"
 )
 def _move(match: re.Match[str], ctx: Context) -> list[Item]:
-    (shot,) = ctx.shots(match["what"], "move")[:1]
+    moving = ctx.shots(match["what"], "move")
+    if len(moving) > 1:
+        return _move_several(sorted(moving), match["where"], ctx)
+    (shot,) = moving
     where = re.sub(r"^(?:to|at)\s+", "", match["where"].lower())
     if place := re.fullmatch(r"(?:position|place|spot|number)?\s*#?(\d+)", where):
         target = int(place[1])
@@ -524,6 +600,37 @@ def _move(match: re.Match[str], ctx: Context) -> list[Item]:
     if target == shot:
         raise Unclear(f"shot {shot} is already there")
     return [_model(MoveShot, op="move_shot", shot=shot, to=target)]
+
+
+def _move_several(moving: list[int], where: str, ctx: Context) -> list[Item]:
+    """'move the second and third shots to the end': the shots move together, in their
+    order, to the end, the start, or next to another shot; one move_shot per step."""
+    where = re.sub(r"^(?:to|at)\s+", "", where.lower())
+    rest = [n for n in range(1, ctx.count + 1) if n not in moving]
+    if re.search(r"\b(?:end|last)$", where):
+        at = len(rest)
+    elif re.search(r"\b(?:start|beginning|front|first)$", where):
+        at = 0
+    elif re.search(r"\b(?:after|before)\b", where):
+        other = ctx.shots(where, "put them next to")[0]
+        if other in moving:
+            raise Unclear(f"shot {other} is one of the shots to move; say where they go")
+        at = rest.index(other) + (1 if "after" in where else 0)
+    else:
+        raise Unclear('say where the shots go: "to the end", "to the start", or "after shot N"')
+    final = rest[:at] + moving + rest[at:]
+    if final == list(range(1, ctx.count + 1)):
+        raise Unclear(f"shots {', '.join(map(str, moving))} are already there")
+    places = [(spot, shot) for spot, shot in enumerate(final) if shot in moving]
+    for steps in (places[::-1], places):  # the moved shots only: later ones first, or earlier
+        order, moves = list(range(1, ctx.count + 1)), []
+        for spot, shot in steps:
+            index = order.index(shot)
+            order.insert(spot, order.pop(index))
+            moves.append(_model(MoveShot, op="move_shot", shot=index + 1, to=spot + 1))
+        if order == final:
+            return [move for move in moves if move.shot != move.to]
+    raise Unclear('move one shot at a time, e.g. "move shot 2 to the end"')
 
 
 @phrasing(
@@ -688,6 +795,23 @@ def format_settings(match: re.Match[str], ctx: Context) -> list[Item]:
         raise Unclear(unsupported[0].sentence)
     settings = {f.setting: f.value for f in found if isinstance(f, Found)}
     notes = [Answer(f.note) for f in found if isinstance(f, Found) and f.note]
+    try:
+        target = find_target(without(match.string, [f.span for f in found]), ctx.count)
+    except Unclear:
+        target = Target()
+    named = target.shots
+    rest = without(match.string, [*target.spans, *(f.span for f in found)])
+    only_format = re.fullmatch(
+        r"(?:make|set|turn|change|switch|have|put)?\s*(?:it|the)?\s*", rest, re.I
+    )
+    if only_format and named and len(named) < ctx.count:  # "make the 1st shot vertical"
+        shots = ", ".join(map(str, named))
+        notes.append(
+            Answer(
+                "A video's shape, size and frame rate are the same for every shot, so the "
+                f"whole video changes, not only shot {shots}."
+            )
+        )
     return [_model(UpdateSettings, op="update_settings", **settings), *notes]
 
 

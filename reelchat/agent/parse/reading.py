@@ -13,7 +13,7 @@ from dataclasses import dataclass, field
 from pydantic import ValidationError
 
 from reelchat.agent.parse.clauses import clauses, only_shots, sentences, strip_lead
-from reelchat.agent.parse.media import MEDIA_PHRASINGS, free_text
+from reelchat.agent.parse.media import MEDIA_PHRASINGS, elided_use, free_text
 from reelchat.agent.parse.phrasings import (
     ATTRIBUTES,
     PHRASINGS,
@@ -24,6 +24,7 @@ from reelchat.agent.parse.phrasings import (
 )
 from reelchat.agent.parse.references import Unclear
 from reelchat.agent.parse.request import asks_for_new_video, plan_new_video
+from reelchat.agent.parse.typos import respelt
 from reelchat.agent.session import SessionState
 from reelchat.errors import StoryboardInvalid
 from reelchat.tools.apply import apply_all
@@ -236,7 +237,7 @@ def _read_clause(clause: str, ctx: Context, reading: Reading) -> Context:
                 reading.calls.append(
                     Call("edit_storyboard", EditStoryboardArgs(operations=operations))
                 )
-            ctx = dataclasses.replace(ctx, board=board, focus=focus)
+            ctx = dataclasses.replace(ctx, board=board, focus=focus, named=_several(operations))
         for item in items:
             if isinstance(item, Answer):
                 reading.answers.append(item)
@@ -248,7 +249,7 @@ def _read_clause(clause: str, ctx: Context, reading: Reading) -> Context:
             except Unclear:
                 shots = ()
             if shots:
-                ctx = dataclasses.replace(ctx, focus=shots[-1])
+                ctx = _talked_about(ctx, shots)
         return ctx
     if only_shots(clause):  # "the first shot, make it start with...": what "it" means next
         try:
@@ -257,7 +258,7 @@ def _read_clause(clause: str, ctx: Context, reading: Reading) -> Context:
             reading.problems.append(f'I could not do "{clause}": {str(problem).rstrip(".")}.')
             return ctx
         if shots:
-            return dataclasses.replace(ctx, focus=shots[-1])
+            return _talked_about(ctx, shots)
     reading.problems.append(f'I did not understand "{clause}".')
     return _named_next(clause, ctx)
 
@@ -270,7 +271,21 @@ def _named_next(clause: str, ctx: Context) -> Context:
         shots = ctx.target(clause).shots
     except Unclear:
         return ctx
-    return dataclasses.replace(ctx, focus=shots[-1]) if shots else ctx
+    return _talked_about(ctx, shots) if shots else ctx
+
+
+def _talked_about(ctx: Context, shots: tuple[int, ...]) -> Context:
+    """`ctx` after a clause that named `shots`: "it" is the last, "them" all of them."""
+    return dataclasses.replace(ctx, focus=shots[-1], named=shots if len(shots) > 1 else ())
+
+
+def _several(operations: list[object]) -> tuple[int, ...]:
+    """The shots a clause's edits changed, when it changed several and moved none: what
+    "them" means next ("make shots 2 and 3 slower and give them a zoom out")."""
+    if not all(isinstance(op, (UpdateShot, SetShotMedia)) for op in operations):
+        return ()
+    shots = tuple(dict.fromkeys(op.shot for op in operations))  # type: ignore[attr-defined]
+    return shots if len(shots) > 1 else ()
 
 
 def _other_attributes(first: Builder, clause: str, ctx: Context, reading: Reading) -> list[object]:
@@ -359,8 +374,11 @@ def read_message(
             reading.problems.extend(new.notes)
             reading.focus = None
             return reading
-        for clause in clauses(sentence):
+        previous = ""
+        for clause in clauses(respelt(sentence)):
+            clause = elided_use(clause, previous) or clause  # "... and export.png in shot 5"
             ctx = _read_clause(clause, ctx, reading)
+            previous = clause
     greeted_only = all(a.text in ("Hello!", "I'm well, thanks, and ready to make a video.")
                        for a in reading.answers)  # fmt: skip
     if not (reading.calls or reading.problems) and greeted_only:

@@ -10,6 +10,7 @@ from dataclasses import dataclass, field
 
 from reelchat.agent.parse.formats import Found, find_formats, problems, without
 from reelchat.agent.parse.phrasings import TONES, style_from
+from reelchat.agent.parse.product import PRODUCT_NOUNS, product_named
 from reelchat.agent.parse.references import NUMBER_WORDS, number
 from reelchat.storyboard.models import (
     MAX_SHOT_SECONDS,
@@ -132,7 +133,10 @@ def kind_of(text: str) -> Template:
     if re.search(r"\b(onboard\w*|welcom\w*|new hires?|joining|first day)\b", text, re.I):
         return ONBOARDING
     if re.search(
-        r"\b(demo|product|feature|launch|app|button|walkthrough|tool|promo)\b", text, re.I
+        rf"\b(?:demo|feature|launch|button|walkthrough|promo|ad|advert|commercial|"
+        rf"{PRODUCT_NOUNS})\b",
+        text,
+        re.I,
     ):
         return PRODUCT_DEMO
     return EXPLAINER
@@ -163,17 +167,18 @@ def onboarding_details(text: str) -> dict[str, str]:
 
 
 def demo_details(text: str) -> dict[str, str]:
-    """The product's name and the feature shown, as said ('our app Ledgerly showing how to ...')."""
+    """The product's name, kind and the feature shown, as said ('our app Ledgerly showing how
+    to ...'); the product's words are no part of the feature."""
     details: dict[str, str] = {}
-    named = re.search(
-        r"\b(?:our|the|my|their)\s+(?:new\s+)?(?:app|product|tool|platform|service|software|"
-        r"website|site|extension|api|game)\s+(?:called\s+)?([A-Z][\w.-]*(?:\s+[A-Z][\w.-]*)*)",
-        text,
-    ) or re.search(
-        r"\b(?:demo|tour|walkthrough|video) (?:of|for) ([A-Z][\w.-]*(?:\s+[A-Z][\w.-]*)*)", text
-    )
-    if named:
-        details["product"] = named[1]
+    if product := product_named(text):
+        details["product"] = product.name
+        details["product_intro"] = product.introduced
+        start, end = product.span
+        how = re.match(r"(?i)\s+(?!to\b)([a-z].+?)(?=[,;.]\s|[,;.]?$)", text[end:])
+        if how and re.search(r"(?i)\bhow\s+$", text[:start]):  # "how our CRM HubLite tracks"
+            details["feature"] = f"how {product.name} {how[1]}"
+            return details
+        text = without(text, [product.span])
     feature = re.search(
         r"\b(?:showing|that shows|to show|demonstrating|explaining|on|about)\s+(how to .+?|"
         r"(?:the|its|our)\s+.+?)(?=[,;.]\s|[,;.]?$)",
@@ -183,9 +188,13 @@ def demo_details(text: str) -> dict[str, str]:
     if feature:
         details["feature"] = feature[1].strip()
     elif own := re.search(
-        r"\b(?:our|my) (app'?s?|product'?s?) (?:new )?(.+?)(?=[,;.]\s|[,;.]?$)", text, re.I
-    ):
-        details["feature"] = "the new " + own[2] if "new" in own[0] else own[2]
+        rf"\b(?P<whose>our|my) (?P<kind>{PRODUCT_NOUNS})['’]?s (?:(?P<new>new) )?(?P<part>.+?)"
+        r"(?=[,;.]\s|[,;.]?$)",
+        text,
+        re.I,
+    ):  # "our app's new export button", "our products new dashboard"
+        details["feature"] = f"the new {own['part']}" if own["new"] else own["part"]
+        details.setdefault("product", f"{own['whose'].lower()} {own['kind'].lower()}")
     return details
 
 
@@ -211,6 +220,10 @@ def plan_new_video(
     spans += [f.span for f in formats]
     if count_match:
         spans.append(count_match.span())
+    if template is PRODUCT_DEMO and (product := product_named(text)):
+        start, end = product.span  # "a promo for the Lumen desk lamp": no audience, no topic
+        lead = re.search(r"\b(?:of|for|about|on|in)\s+$", text[:start], re.I)
+        spans.append((lead.start() if lead else start, end))
     cleaned = without(text, spans)
     cleaned = _STYLE.sub("", _TONE.sub("", cleaned))
     cleaned = re.sub(r"\b(?:very\s+)?(?:short|quick|tiny|long)\b\s*", "", cleaned, flags=re.I)
