@@ -686,21 +686,13 @@ def test_adding_the_logo_smaller_adds_it_smaller():
 
 @pytest.mark.parametrize("number", [1, 2, 6])
 def test_what_is_in_a_shot_answers_that_shot_when_the_video_has_a_logo(number):
-    state = _state()
-    board = state.storyboard.model_copy(
-        update={"brand": state.storyboard.brand.model_copy(update={"logo": Logo(media=LOGO)})}
-    )
-    reading = read_message(f"what's in shot {number}?", SessionState(version=2, storyboard=board))
-    [answer] = reading.answers
-    assert answer.text.startswith(f"{number}. {board.shots[number - 1].title} (")
+    state = _branded(logo=Logo(media=LOGO))
+    [answer] = read_message(f"what's in shot {number}?", state).answers
+    assert answer.text.startswith(f"{number}. {state.storyboard.shots[number - 1].title} (")
 
 
 def _branded_state() -> SessionState:
-    state = _state()
-    brand = state.storyboard.brand.model_copy(
-        update={"logo": Logo(media=LOGO), "colours": ["#0b3d91", "#ff7f50"], "font": FONT}
-    )
-    return SessionState(version=2, storyboard=state.storyboard.model_copy(update={"brand": brand}))
+    return _branded(logo=Logo(media=LOGO), colours=["#0b3d91", "#ff7f50"], font=FONT)
 
 
 @pytest.mark.parametrize(

@@ -274,3 +274,17 @@ def test_resizing_then_moving_the_logo_does_both():
     said = "could you please make our logo a little smaller and move it to the top left corner"
     (op,) = _operations(said, state)
     assert (op["logo"]["corner"], op["logo"]["size"]) == ("top_left", pytest.approx(0.17))
+
+
+@pytest.mark.parametrize(
+    ("said", "field", "words"),
+    [
+        ('set the caption of shot 2 to "pls call us, thx"', "caption", "pls call us, thx"),
+        ("shot 2 caption: wat a day, pls come", "caption", "wat a day, pls come"),
+        ('make shot 2 say "whats new"', "narration", "whats new"),
+    ],
+)
+def test_chat_spellings_are_read_in_requests_but_kept_in_the_words_to_be_said(said, field, words):
+    [call] = read_message(said, _state(), None, MEDIA).calls
+    [operation] = call.args.operations
+    assert getattr(operation.changes, field) == words

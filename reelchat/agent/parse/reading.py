@@ -24,7 +24,7 @@ from reelchat.agent.parse.phrasings import (
 )
 from reelchat.agent.parse.references import Unclear
 from reelchat.agent.parse.request import asks_for_new_video, plan_new_video
-from reelchat.agent.parse.typos import respelt
+from reelchat.agent.parse.typos import chat_spelt, respelt
 from reelchat.agent.session import SessionState
 from reelchat.errors import StoryboardInvalid
 from reelchat.tools.apply import apply_all
@@ -79,8 +79,6 @@ _THANKS = re.compile(
 _NAME = re.compile(
     r"^(?:(?:lol|haha|ok(?:ay)?|so)[\s,]+)*(?:what(?:'s| is) your name|who are you)\b", re.I
 )
-_TYPOS = {"wat": "what", "whats": "what's", "thats": "that's", "pls": "please", "plz": "please"}
-"""Common chat spellings read as the words meant (whole words only)."""
 _STATE_QUESTION = re.compile(
     r"^(?:where\b.*\b(?:video|file|it)|how long\b|how many (?:shots|scenes)|what(?:'s| is) in\b|"
     r"show(?: me)? the (?:storyboard|plan|shots)|which version|undo|redo)",
@@ -342,13 +340,7 @@ def read_message(
             "frame rates are small numbers, so nothing was changed."
         )
         return reading
-    text = re.sub(
-        r"\b(?:" + "|".join(_TYPOS) + r")\b(?!')",
-        lambda m: _TYPOS[m[0].lower()],
-        text.replace("’", "'"),
-        flags=re.I,
-    )
-    parts = sentences(" ".join(text.split()))
+    parts = [chat_spelt(part) for part in sentences(" ".join(text.replace("’", "'").split()))]
     ctx = (
         Context(state.storyboard, state.version, focus, state.latest_video, media)
         if state

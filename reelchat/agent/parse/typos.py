@@ -55,14 +55,37 @@ _SAID = re.compile(r"\b(?:say|says|saying|read|reads|reading|called|named|titled
 """Words after which the person's own words follow ("make shot 2 say ...")."""
 
 
+_CHAT_SPELLINGS = {
+    "wat": "what",
+    "whats": "what's",
+    "thats": "that's",
+    "pls": "please",
+    "plz": "please",
+}
+_CHAT = re.compile(r"\b(?:" + "|".join(_CHAT_SPELLINGS) + r")\b(?!')", re.IGNORECASE)
+"""Common chat spellings, read as the words meant (whole words only)."""
+
+
+def _value_start(sentence: str) -> int:
+    """Where the person's own words start in `sentence` ("change the caption to ...", "make
+    shot 2 say ..."); its length when it holds none."""
+    found = [m.end() for m in (VALUE_STARTS.search(sentence), _SAID.search(sentence)) if m]
+    return min(found or [len(sentence)])
+
+
+def chat_spelt(sentence: str) -> str:
+    """`sentence` with chat spellings ("pls", "whats") as the words meant, up to where a value
+    starts: a caption "pls call us" keeps its spelling."""
+    cut = _value_start(sentence)
+    head = _CHAT.sub(lambda found: _CHAT_SPELLINGS[found[0].lower()], sentence[:cut])
+    return head + sentence[cut:]
+
+
 def respelt(sentence: str) -> str:
     """`sentence` with slips of shot and picture words put right and lengths in words as
     numbers, up to where a value starts ("change the caption to ...", "make shot 2 say
     ..."): what the person wants said keeps their spelling."""
-    cut = min(
-        [found.end() for found in (VALUE_STARTS.search(sentence), _SAID.search(sentence)) if found]
-        or [len(sentence)]
-    )
+    cut = _value_start(sentence)
     head = _NOUN.sub(lambda found: _as_meant(_NOUN_SLIPS, found), sentence[:cut])
     head = _ORDINAL.sub(lambda found: _as_meant(_ORDINAL_SLIPS, found), head)
     head = _SECONDS_IN_WORDS.sub(lambda found: str(NUMBER_WORDS[found[1].lower()]), head)
