@@ -639,6 +639,10 @@ def _move_several(moving: list[int], where: str, ctx: Context) -> list[Item]:
 def _delete(match: re.Match[str], ctx: Context) -> list[Item]:
     if re.search(r"\b(?:crossfades?|dissolves?|fades?|transitions?)\b", match["rest"], re.I):
         return []
+    if re.search(r"\bcut\b", match.string, re.I) and re.search(
+        rf"{_EXACT}|{_MINUTES}", match.string, re.I
+    ):
+        return []  # "cut it to 20 seconds", "a 10 second cut for TikTok": a length, not a shot
     shots = ctx.shots(match["rest"], "remove")
     if len(shots) >= ctx.count:
         raise Unclear("a storyboard needs at least one shot, so I can't remove them all")
