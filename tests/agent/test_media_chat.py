@@ -752,3 +752,26 @@ def test_a_clause_not_understood_still_names_the_shot_it_for_the_next_clause():
     assert reading.problems == ['I did not understand "frobnicate shot 3 please".']
     [operation] = [op for call in reading.calls for op in call.args.operations]
     assert operation.shot == 3 and operation.media.highlight == Region(**TOP_LEFT)
+
+
+@pytest.mark.parametrize(
+    ("said", "corner", "size"),
+    [
+        ("the logo is too big, make it a bit smaller please", "bottom_right", 0.102),
+        ("The logo is hard to see. Move it to the top left.", "top_left", 0.12),
+        ("the logo is covering the captions, move it to the top right", "top_right", 0.12),
+    ],
+)
+def test_it_after_a_remark_about_the_logo_is_the_logo(said, corner, size):
+    state = _branded_state()
+    [operation] = _operations(said, state)
+    assert operation["logo"]["corner"] == corner
+    assert operation["logo"]["size"] == pytest.approx(size)
+    assert not read_message(said, state, None, MEDIA).notes()  # the change, no how-to answer
+
+
+def test_it_after_the_logo_means_the_video_when_a_length_is_said():
+    operations = _operations(
+        "move the logo to the top left and make it 40 seconds", _branded_state()
+    )
+    assert [op["op"] for op in operations] == ["update_brand", "fit_duration"]

@@ -313,6 +313,24 @@ def elided_use(clause: str, previous: str) -> str | None:
     return f"{verb[0]} {clause}"
 
 
+_SHOT_WORDS = re.compile(
+    r"\b(?:shots?|scenes?|video|clip|picture|image|photo|screen-?shot|caption|title|narration|"
+    r"seconds?|secs?|slower|faster|quicker|longer|shorter)\b",
+    re.IGNORECASE,
+)
+
+
+def logo_meant(clause: str, previous: str) -> str | None:
+    """The clause with "it" as the logo when the clause before was about the logo and this one
+    names neither the logo nor a shot: "the logo is too big, make it a bit smaller". None
+    otherwise."""
+    if not re.search(r"\blogo\b", previous, re.I) or re.search(r"\blogo\b", clause, re.I):
+        return None
+    if not re.search(r"\bit\b", clause, re.I) or _SHOT_WORDS.search(clause):
+        return None
+    return re.sub(r"\bit\b", "the logo", clause, count=1, flags=re.I)
+
+
 def logo_item(ctx: Context) -> MediaRef:
     """The logo: the brand kit's, else the one image whose name says logo, else the one image
     shared by the workspace. Unclear when there is none, or several fit."""
@@ -418,10 +436,15 @@ def brand_summary(ctx: Context) -> str:
     return " ".join(lines)
 
 
-@media_phrasing(
+_NO_INSTRUCTION = (
     r"^(?!.*\b(?:mak|mov|put|set(?!tings)|chang|shrink|enlarg|resiz|swap|replac|remov|add|increas|"
     r"decreas|reduc|turn|switch|us(?:e|ing) (?:a|an|the|our|my) )\w*\b)"
-    r"(?:where|what|which|how|is|are|does|do|has|have|tell me|show me)\b.*"
+)
+"""A clause that asks for no change (no verb of an edit in it): a question or a remark."""
+
+
+@media_phrasing(
+    _NO_INSTRUCTION + r"(?:where|what|which|how|is|are|does|do|has|have|tell me|show me)\b.*"
     r"\b(?:logo|brand|colou?rs?|font|typeface)s?\b"
 )
 def _brand_question(match: re.Match[str], ctx: Context) -> list[Item]:
@@ -431,16 +454,18 @@ def _brand_question(match: re.Match[str], ctx: Context) -> list[Item]:
 
 
 @media_phrasing(
-    r"\blogo\b.*\b(?:covers?|covering|hides?|hiding|overlaps?|overlapping|blocks?|blocking|"
-    r"on top of|in the way|too big|too large|too small|hard to see)\b"
+    _NO_INSTRUCTION + r".*\blogo\b.*\b(?:covers?|covering|hides?|hiding|overlaps?|overlapping|"
+    r"blocks?|blocking|on top of|in the way|too big|too large|too small|hard to see)\b"
 )
 def _logo_complaint(match: re.Match[str], ctx: Context) -> list[Item]:
-    """'the logo is covering the captions': where it is now and how to change it, rather than
-    a guess at which change the person wants."""
+    """'the logo is covering the captions', 'the logo is too big': where it is now and how to
+    change it, rather than a guess at which change the person wants (soft: left out of the
+    reply when the message goes on to say the change)."""
     return [
         Answer(
             f"{brand_summary(ctx)} To change it, say e.g. \"move the logo to the top left\", "
-            f"\"make the logo smaller\" or \"remove the logo\"."
+            f"\"make the logo smaller\" or \"remove the logo\".",
+            soft=True,
         )
     ]
 

@@ -13,7 +13,7 @@ from dataclasses import dataclass, field
 from pydantic import ValidationError
 
 from reelchat.agent.parse.clauses import clauses, only_shots, sentences, strip_lead
-from reelchat.agent.parse.media import MEDIA_PHRASINGS, elided_use, free_text
+from reelchat.agent.parse.media import MEDIA_PHRASINGS, elided_use, free_text, logo_meant
 from reelchat.agent.parse.phrasings import (
     ATTRIBUTES,
     PHRASINGS,
@@ -346,6 +346,7 @@ def read_message(
         if state
         else None
     )
+    previous = ""  # the clause before, across sentences ("The logo is big. Move it up.")
     for index, sentence in enumerate(parts):
         if talk := _talk(sentence):
             reading.answers.append(talk)
@@ -366,9 +367,9 @@ def read_message(
             reading.problems.extend(new.notes)
             reading.focus = None
             return reading
-        previous = ""
         for clause in clauses(respelt(sentence)):
             clause = elided_use(clause, previous) or clause  # "... and export.png in shot 5"
+            clause = logo_meant(clause, previous) or clause  # "the logo ..., make it smaller"
             ctx = _read_clause(clause, ctx, reading)
             previous = clause
     greeted_only = all(a.text in ("Hello!", "I'm well, thanks, and ready to make a video.")
