@@ -181,11 +181,32 @@ def friendly_errors(command: F) -> F:
     return wrapper  # type: ignore[return-value]
 
 
-def _check_output(output: Path | None, ws: Workspace) -> None:
-    """Refuse an unusable --output (a folder, or one of the workspace's own files) before
+STDOUT = "-"
+"""An output path of "-" means standard output, for every command: `storyboard export -o -`
+prints the JSON; a command that writes a video, a timeline with its media folder or a folder
+of videos refuses it (those are files, never a stream) instead of writing a file named "-"."""
+
+
+def _not_stdout(output: Path, what: str, writes: str, example: str) -> None:
+    """InputFileError when a file-only output option was given "-" (standard output)."""
+    if str(output) == STDOUT:
+        raise InputFileError(
+            f"{what} - means standard output, but this command writes {writes}, which cannot "
+            f"go to standard output; give a name such as {example}"
+        )
+
+
+def _check_output(
+    output: Path | None,
+    ws: Workspace,
+    writes: str = "a video and its subtitle files",
+    example: str = "video.mp4",
+) -> None:
+    """Refuse an unusable --output ("-", a folder, or one of the workspace's own files) before
     anything renders or is stored."""
     if output is None:
         return
+    _not_stdout(output, "--output", writes, example)
     if output.is_dir():
         raise InputFileError(f"--output {output} is a folder; give a file name such as video.mp4")
     ws.check_output(output)
@@ -590,8 +611,7 @@ def export(
     file, crossfades as dissolves, a marker per shot (title and prompt), narration and music on
     audio tracks. A storyboard that has not been rendered yet is rendered first."""
     ws = _workspace(workspace)
-    if output is not None:
-        _check_output(output, ws)
+    _check_output(output, ws, "a timeline and the media folder beside it", "cut.otio")
     options = _stitch_options(True, narration, music)
     if current_video(ws, session_id) is None:
         err.print("the current storyboard has no video yet: rendering it first", highlight=False)
@@ -637,6 +657,7 @@ def batch(
     require_media_dir(template.slots, media_dir)
     rows = read_people(people)
     ws = _workspace(workspace)
+    _not_stdout(out_dir, "--out-dir", "a folder of videos", "welcome-videos")
     ws.check_output(out_dir, what="--out-dir")
     settings = _settings(ws, executor, ray_address)
     renderer = get_executor(settings)
@@ -854,7 +875,8 @@ def storyboard_show(
 def storyboard_export(
     session_id: str,
     output: Annotated[
-        Path | None, typer.Option("--output", "-o", help="File to write (default: stdout).")
+        Path | None,
+        typer.Option("--output", "-o", help="File to write (default or -: standard output)."),
     ] = None,
     version: Annotated[int | None, typer.Option(help="Version number (default: current).")] = None,
     workspace: WorkspaceOption = None,
@@ -862,6 +884,8 @@ def storyboard_export(
     """A session's storyboard as JSON, ready to edit and `reelchat render` again."""
     ws = _workspace(workspace)
     text = store.get_version(ws.engine, session_id=session_id, number=version).storyboard.to_json()
+    if output is not None and str(output) == STDOUT:
+        output = None
     if output is not None:
         ws.check_output(output)
     if output is None:
