@@ -1007,7 +1007,10 @@ def brand_set(
     opacity: Annotated[float | None, typer.Option(help="Logo opacity, 0.1-1.")] = None,
     colours: Annotated[
         str | None,
-        typer.Option(help="Up to 5 colours, '#ff6600,#003366', or 'clear'.", show_default=False),
+        typer.Option(
+            help="Up to 5 colours as hex codes or CSS names, '#ff6600, teal', or 'clear'.",
+            show_default=False,
+        ),
     ] = None,
     font: Annotated[
         str | None, typer.Option(help="The font: a media item's id (a font), or 'clear'.")
@@ -1020,6 +1023,7 @@ def brand_set(
 ) -> None:
     """Change the workspace's brand kit; new storyboards take it, and with --session that
     session's storyboard takes it now as a new version."""
+    from reelchat.agent.parse.media import colour_list
     from reelchat.tools.brand import brand_with, save_brand
 
     ws = _workspace(workspace)
@@ -1035,7 +1039,7 @@ def brand_set(
         corner=corner,
         size=size,
         opacity=opacity,
-        colours=[c.strip() for c in codes.split(",") if c.strip()] if codes else None,
+        colours=colour_list(codes) if codes else None,
         font=font_id,
         clear=clear,
     )

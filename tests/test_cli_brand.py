@@ -63,7 +63,8 @@ def test_brand_set_clear_takes_parts_away(cli, workspace, logo):
     [
         (["--logo", "ab" * 8], "no media item with id 'abababababababab'"),
         (["--corner", "top_left"], "there is no logo to place"),
-        (["--colours", "orange"], "colours"),
+        (["--colours", "orangey"], '"orangey" is not a colour'),
+        (["--colours", "red, green, blue, navy, teal, coral"], "colours"),
         (["--logo", "LOGO", "--size", "3"], "logo size: Input should be less than or equal to 0.4"),
     ],
 )
@@ -95,3 +96,28 @@ def test_the_storyboard_table_shows_each_shots_picture(cli, workspace, logo):
     )
     shown = " ".join(cli("storyboard", "show", session).output.split())
     assert f"picture {logo.id}, focus x 0.5, y 0, 0.5 x 0.5" in shown
+
+
+@pytest.mark.parametrize(
+    ("said", "codes"),
+    [
+        ("#ff6600, teal", ["#ff6600", "#008080"]),
+        ("navy and coral", ["#000080", "#ff7f50"]),
+        ("dark blue / #F60", ["#00008b", "#ff6600"]),
+    ],
+)
+def test_brand_set_reads_colours_as_the_chat_does(cli, workspace, said, codes):
+    result = cli("brand", "set", "--colours", said)
+    assert result.exit_code == 0, result.output
+    assert store.get_brand(workspace.engine).colours == codes
+
+
+@pytest.mark.parametrize("said", ["#ff6600, tealish", "navy and #ff66", "blue banana"])
+def test_brand_set_refuses_an_unknown_colour_in_one_sentence(cli, workspace, said):
+    store.set_brand(workspace.engine, brand=Brand(colours=["#112233"]))
+    result = cli("brand", "set", "--colours", said)
+    assert result.exit_code != 0
+    lines = [line for line in result.stderr.splitlines() if line.strip()]
+    assert len(lines) == 1 and "is not a colour" in lines[0] and "#ff6600" in lines[0]
+    assert "pattern" not in result.output and "Traceback" not in result.output
+    assert store.get_brand(workspace.engine).colours == ["#112233"]
