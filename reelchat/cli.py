@@ -37,6 +37,7 @@ from reelchat.errors import (
     InputFileError,
     MediaRefused,
     MediaToolError,
+    NotFound,
     ReelchatError,
     first_line,
 )
@@ -64,7 +65,7 @@ from reelchat.media_library import (
     list_media,
     remove_media,
 )
-from reelchat.store.tables import WORKSPACE_SCOPE, MediaKind
+from reelchat.store.tables import WORKSPACE_SCOPE, ChatSession, MediaKind
 from reelchat.storyboard.models import Corner, Logo, Storyboard, storyboard_schema_text
 from reelchat.storyboard.validation import parse_storyboard, read_storyboard_file
 from reelchat.workspace import Workspace
@@ -783,7 +784,7 @@ def sessions_show(
     shot: Annotated[
         int | None, typer.Option(help="Show where this shot's clip came from (1-based).")
     ] = None,
-    as_json: Annotated[bool, typer.Option("--json", help="With --shot: print JSON.")] = False,
+    as_json: Annotated[bool, typer.Option("--json", help="Print JSON instead of tables.")] = False,
     workspace: WorkspaceOption = None,
 ) -> None:
     """A session's messages, storyboard versions, render jobs and videos; with --shot N, the
@@ -792,6 +793,9 @@ def sessions_show(
     row = store.get_session(ws.engine, session_id=session_id)
     if shot is not None:
         _show_shot(ws, session_id, shot, as_json)
+        return
+    if as_json:
+        typer.echo(json.dumps(_session_record(ws, row), indent=2, ensure_ascii=False))
         return
     out.print(f"[bold]{terminal_text(row.title)}[/]  ({row.id})", highlight=False)
     for message in store.list_messages(ws.engine, session_id=session_id):
@@ -820,7 +824,48 @@ def sessions_show(
         )
 
 
+def _session_record(ws: Workspace, row: ChatSession) -> dict[str, Any]:
+    """What `sessions show` lists, as JSON-ready values (the same fields as its tables)."""
+    engine, session_id = ws.engine, row.id
+    return {
+        "id": row.id,
+        "title": row.title,
+        "current_version": row.current_version,
+        "messages": [
+            {"role": m.role, "content": m.content}
+            for m in store.list_messages(engine, session_id=session_id)
+        ],
+        "versions": [
+            {"number": v.number, "shots": len(v.storyboard.shots), "note": v.note}
+            for v in store.list_versions(engine, session_id=session_id)
+        ],
+        "jobs": [
+            {
+                "id": job.id,
+                "version": job.version_number,
+                "status": str(job.status),
+                "shots": [
+                    {"position": s.position, "status": str(s.status)}
+                    for s in store.job_shots(engine, job_id=job.id)
+                ],
+                "error": job.error,
+            }
+            for job in store.list_jobs(engine, session_id=session_id)
+        ],
+        "videos": [
+            {"version": v.version_number, "path": str(ws.resolve(session_id, v.path))}
+            for v in store.list_videos(engine, session_id=session_id)
+        ],
+    }
+
+
 def _show_shot(ws: Workspace, session_id: str, position: int, as_json: bool) -> None:
+    """Shot `position`'s provenance; NotFound names the storyboard's shot count when there is
+    no such shot, and says to render first when the shot has no clip yet."""
+    if store.get_session(ws.engine, session_id=session_id).current_version is not None:
+        count = len(store.get_version(ws.engine, session_id=session_id).storyboard.shots)
+        if not 1 <= position <= count:
+            raise NotFound(f"there is no shot {position} (the storyboard has {count})")
     record = latest_shot_record(ws.engine, session_id=session_id, position=position)
     if as_json:
         typer.echo(json.dumps(record, indent=2, ensure_ascii=False))
