@@ -1009,14 +1009,25 @@ def media_list(session: SessionMediaOption = None, workspace: WorkspaceOption = 
 @media_app.command("remove")
 @friendly_errors
 def media_remove(
-    media_id: str, session: SessionMediaOption = None, workspace: WorkspaceOption = None
+    media_id: str,
+    session: SessionMediaOption = None,
+    force: Annotated[
+        bool,
+        typer.Option(
+            "--force",
+            help="Remove it although older storyboard versions show it (rendering one of them "
+            "again then fails the shots that show it).",
+        ),
+    ] = False,
+    workspace: WorkspaceOption = None,
 ) -> None:
     """Take an item off a session's list (or the workspace's without --session); the file is
-    deleted once nothing lists it. Refused while a storyboard or the brand kit uses it."""
+    deleted once nothing lists it. Refused while a current storyboard or the brand kit uses it;
+    when only older versions do, refused unless --force."""
     ws = _workspace(workspace)
     scope = _media_scope(session, False, ws)
     entry = find_media(ws, scope, media_id)
-    remove_media(ws, scope, entry.id)
+    remove_media(ws, scope, entry.id, force=force)
     out.print(f"removed {entry.id} ({terminal_text(entry.label)})", highlight=False)
 
 

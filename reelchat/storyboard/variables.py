@@ -42,9 +42,11 @@ def _map_texts(data: dict[str, Any], change: Callable[[str], str]) -> None:
 
 def _texts(storyboard: Storyboard) -> list[str]:
     script = storyboard.script
-    return [getattr(script, field) for field in SCRIPT_FIELDS] + [storyboard.style] + [
-        getattr(shot, field) for shot in storyboard.shots for field in SHOT_FIELDS
-    ]
+    return (
+        [getattr(script, field) for field in SCRIPT_FIELDS]
+        + [storyboard.style]
+        + [getattr(shot, field) for shot in storyboard.shots for field in SHOT_FIELDS]
+    )
 
 
 def variables_in(storyboard: Storyboard) -> set[str]:
