@@ -55,7 +55,7 @@ from reelchat.generation.media import run_ffmpeg
 from reelchat.generation.runner import RenderEvent, render_session
 from reelchat.generation.shot_check import CheckLimits
 from reelchat.generation.stitch import StitchOptions
-from reelchat.generation.subtitles import SUBTITLE_FORMATS
+from reelchat.generation.subtitles import copy_subtitles
 from reelchat.generation.video_record import latest_shot_record
 from reelchat.media_library import (
     MediaEntry,
@@ -290,9 +290,7 @@ def _deliver(video: Path, output: Path | None) -> Path:
         return video
     output.parent.mkdir(parents=True, exist_ok=True)
     shutil.copyfile(video, output)
-    for kind in SUBTITLE_FORMATS:  # the subtitle files go beside the copy
-        if video.with_suffix(f".{kind}").is_file():
-            shutil.copyfile(video.with_suffix(f".{kind}"), output.with_suffix(f".{kind}"))
+    copy_subtitles(video, output)  # the subtitle files go beside the copy
     return output
 
 

@@ -169,3 +169,41 @@ def test_sessions_show_a_shot_the_storyboard_does_not_have_names_the_shot_count(
         assert result.exit_code != 0
         assert f"there is no shot {position} (the storyboard has 2)" in result.output
         assert "render it first" not in result.output
+
+
+def _track_languages(path) -> dict[str, str]:
+    import av
+
+    with av.open(str(path)) as container:
+        return {s.type: s.metadata.get("language", "") for s in container.streams
+                if s.type in ("audio", "subtitle")}  # fmt: skip
+
+
+def test_the_narrated_videos_audio_and_subtitle_tracks_carry_the_storyboards_language(workspace):
+    board = make_storyboard(2, duration=1.0)
+    board = board.model_copy(update={"shots": [
+        board.shots[0].model_copy(update={"narration": "Welcome to the team."}),
+        board.shots[1].model_copy(update={"narration": "We are glad you are here."}),
+    ]})  # fmt: skip
+    session = store.create_session(workspace.engine, title="spoken")
+    store.add_version(workspace.engine, session_id=session.id, storyboard=board)
+    outcome = render_session(
+        workspace, AnimaticBackend(), session_id=session.id,
+        options=StitchOptions(captions=False, narration=True),
+    )  # fmt: skip
+    assert _track_languages(outcome.video_path) == {"audio": "eng", "subtitle": "eng"}
+
+
+@pytest.mark.parametrize(
+    ("lines", "code"),
+    [
+        (["Welcome to the team.", "We are glad you are here."], "eng"),
+        (["Bienvenue dans l'équipe.", "Nous sommes ravis de vous accueillir."], "fra"),
+        (["Willkommen im Team.", "Wir freuen uns, dass du da bist."], "deu"),
+        (["", "1234 !!"], None),
+    ],
+)
+def test_the_language_of_a_videos_words_is_an_iso_639_2_code(lines, code):
+    from reelchat.generation.narration import words_language
+
+    assert words_language(lines) == code
