@@ -64,7 +64,7 @@ def test_brand_set_clear_takes_parts_away(cli, workspace, logo):
         (["--logo", "ab" * 8], "no media item with id 'abababababababab'"),
         (["--corner", "top_left"], "there is no logo to place"),
         (["--colours", "orangey"], '"orangey" is not a colour'),
-        (["--colours", "red, green, blue, navy, teal, coral"], "colours"),
+        (["--colours", "red, green, blue, navy, teal, coral"], "at most 5 colours, not 6"),
         (["--logo", "LOGO", "--size", "3"], "logo size: Input should be less than or equal to 0.4"),
     ],
 )

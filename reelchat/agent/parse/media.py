@@ -531,7 +531,8 @@ def colour_codes(text: str) -> list[str]:
 def colour_list(text: str) -> list[str]:
     """A list of colours as a person writes it ("#ff6600, teal", "navy and coral", "dark blue /
     #036") as '#rrggbb' codes, in order, without repeats. StoryboardInvalid names the first
-    piece that is not a colour, so nothing is dropped silently."""
+    piece that is not a colour, so nothing is dropped silently, or says there are more than a
+    brand kit holds (MAX_BRAND_COLOURS)."""
     codes: list[str] = []
     for piece in re.split(r"\s*(?:[,;/]|\band\b|&)\s*", text.strip(), flags=re.I):
         if not piece:
@@ -544,7 +545,12 @@ def colour_list(text: str) -> list[str]:
                 'names (teal, navy, dark blue), e.g. "#ff6600, teal"'
             )
         codes.extend(code for code in words if code)
-    return list(dict.fromkeys(codes))
+    codes = list(dict.fromkeys(codes))
+    if len(codes) > MAX_BRAND_COLOURS:
+        raise StoryboardInvalid(
+            f"a brand kit holds at most {MAX_BRAND_COLOURS} colours, not {len(codes)}"
+        )
+    return codes
 
 
 _NOT_COLOURS = frozenset(["transparent"])
