@@ -37,6 +37,7 @@ from reelchat.errors import (
     InputFileError,
     MediaRefused,
     MediaToolError,
+    NotFound,
     ReelchatError,
     first_line,
 )
@@ -54,7 +55,7 @@ from reelchat.generation.media import run_ffmpeg
 from reelchat.generation.runner import RenderEvent, render_session
 from reelchat.generation.shot_check import CheckLimits
 from reelchat.generation.stitch import StitchOptions
-from reelchat.generation.subtitles import SUBTITLE_FORMATS
+from reelchat.generation.subtitles import copy_subtitles
 from reelchat.generation.video_record import latest_shot_record
 from reelchat.media_library import (
     MediaEntry,
@@ -65,7 +66,7 @@ from reelchat.media_library import (
     list_media,
     remove_media,
 )
-from reelchat.store.tables import WORKSPACE_SCOPE, MediaKind
+from reelchat.store.tables import WORKSPACE_SCOPE, ChatSession, MediaKind
 from reelchat.storyboard.models import Corner, Logo, Storyboard, storyboard_schema_text
 from reelchat.storyboard.validation import parse_storyboard, read_storyboard_file
 from reelchat.workspace import Workspace
@@ -182,11 +183,32 @@ def friendly_errors(command: F) -> F:
     return wrapper  # type: ignore[return-value]
 
 
-def _check_output(output: Path | None, ws: Workspace) -> None:
-    """Refuse an unusable --output (a folder, or one of the workspace's own files) before
+STDOUT = "-"
+"""An output path of "-" means standard output, for every command: `storyboard export -o -`
+prints the JSON; a command that writes a video, a timeline with its media folder or a folder
+of videos refuses it (those are files, never a stream) instead of writing a file named "-"."""
+
+
+def _not_stdout(output: Path, what: str, writes: str, example: str) -> None:
+    """InputFileError when a file-only output option was given "-" (standard output)."""
+    if str(output) == STDOUT:
+        raise InputFileError(
+            f"{what} - means standard output, but this command writes {writes}, which cannot "
+            f"go to standard output; give a name such as {example}"
+        )
+
+
+def _check_output(
+    output: Path | None,
+    ws: Workspace,
+    writes: str = "a video and its subtitle files",
+    example: str = "video.mp4",
+) -> None:
+    """Refuse an unusable --output ("-", a folder, or one of the workspace's own files) before
     anything renders or is stored."""
     if output is None:
         return
+    _not_stdout(output, "--output", writes, example)
     if output.is_dir():
         raise InputFileError(f"--output {output} is a folder; give a file name such as video.mp4")
     ws.check_output(output)
@@ -269,9 +291,7 @@ def _deliver(video: Path, output: Path | None) -> Path:
         return video
     output.parent.mkdir(parents=True, exist_ok=True)
     shutil.copyfile(video, output)
-    for kind in SUBTITLE_FORMATS:  # the subtitle files go beside the copy
-        if video.with_suffix(f".{kind}").is_file():
-            shutil.copyfile(video.with_suffix(f".{kind}"), output.with_suffix(f".{kind}"))
+    copy_subtitles(video, output)  # the subtitle files go beside the copy
     return output
 
 
@@ -591,8 +611,7 @@ def export(
     file, crossfades as dissolves, a marker per shot (title and prompt), narration and music on
     audio tracks. A storyboard that has not been rendered yet is rendered first."""
     ws = _workspace(workspace)
-    if output is not None:
-        _check_output(output, ws)
+    _check_output(output, ws, "a timeline and the media folder beside it", "cut.otio")
     options = _stitch_options(True, narration, music)
     if current_video(ws, session_id) is None:
         err.print("the current storyboard has no video yet: rendering it first", highlight=False)
@@ -638,6 +657,7 @@ def batch(
     require_media_dir(template.slots, media_dir)
     rows = read_people(people)
     ws = _workspace(workspace)
+    _not_stdout(out_dir, "--out-dir", "a folder of videos", "welcome-videos")
     ws.check_output(out_dir, what="--out-dir")
     settings = _settings(ws, executor, ray_address)
     renderer = get_executor(settings)
@@ -763,7 +783,7 @@ def sessions_show(
     shot: Annotated[
         int | None, typer.Option(help="Show where this shot's clip came from (1-based).")
     ] = None,
-    as_json: Annotated[bool, typer.Option("--json", help="With --shot: print JSON.")] = False,
+    as_json: Annotated[bool, typer.Option("--json", help="Print JSON instead of tables.")] = False,
     workspace: WorkspaceOption = None,
 ) -> None:
     """A session's messages, storyboard versions, render jobs and videos; with --shot N, the
@@ -772,6 +792,9 @@ def sessions_show(
     row = store.get_session(ws.engine, session_id=session_id)
     if shot is not None:
         _show_shot(ws, session_id, shot, as_json)
+        return
+    if as_json:
+        typer.echo(json.dumps(_session_record(ws, row), indent=2, ensure_ascii=False))
         return
     out.print(f"[bold]{terminal_text(row.title)}[/]  ({row.id})", highlight=False)
     for message in store.list_messages(ws.engine, session_id=session_id):
@@ -800,7 +823,48 @@ def sessions_show(
         )
 
 
+def _session_record(ws: Workspace, row: ChatSession) -> dict[str, Any]:
+    """What `sessions show` lists, as JSON-ready values (the same fields as its tables)."""
+    engine, session_id = ws.engine, row.id
+    return {
+        "id": row.id,
+        "title": row.title,
+        "current_version": row.current_version,
+        "messages": [
+            {"role": m.role, "content": m.content}
+            for m in store.list_messages(engine, session_id=session_id)
+        ],
+        "versions": [
+            {"number": v.number, "shots": len(v.storyboard.shots), "note": v.note}
+            for v in store.list_versions(engine, session_id=session_id)
+        ],
+        "jobs": [
+            {
+                "id": job.id,
+                "version": job.version_number,
+                "status": str(job.status),
+                "shots": [
+                    {"position": s.position, "status": str(s.status)}
+                    for s in store.job_shots(engine, job_id=job.id)
+                ],
+                "error": job.error,
+            }
+            for job in store.list_jobs(engine, session_id=session_id)
+        ],
+        "videos": [
+            {"version": v.version_number, "path": str(ws.resolve(session_id, v.path))}
+            for v in store.list_videos(engine, session_id=session_id)
+        ],
+    }
+
+
 def _show_shot(ws: Workspace, session_id: str, position: int, as_json: bool) -> None:
+    """Shot `position`'s provenance; NotFound names the storyboard's shot count when there is
+    no such shot, and says to render first when the shot has no clip yet."""
+    if store.get_session(ws.engine, session_id=session_id).current_version is not None:
+        count = len(store.get_version(ws.engine, session_id=session_id).storyboard.shots)
+        if not 1 <= position <= count:
+            raise NotFound(f"there is no shot {position} (the storyboard has {count})")
     record = latest_shot_record(ws.engine, session_id=session_id, position=position)
     if as_json:
         typer.echo(json.dumps(record, indent=2, ensure_ascii=False))
@@ -855,7 +919,8 @@ def storyboard_show(
 def storyboard_export(
     session_id: str,
     output: Annotated[
-        Path | None, typer.Option("--output", "-o", help="File to write (default: stdout).")
+        Path | None,
+        typer.Option("--output", "-o", help="File to write (default or -: standard output)."),
     ] = None,
     version: Annotated[int | None, typer.Option(help="Version number (default: current).")] = None,
     workspace: WorkspaceOption = None,
@@ -863,6 +928,8 @@ def storyboard_export(
     """A session's storyboard as JSON, ready to edit and `reelchat render` again."""
     ws = _workspace(workspace)
     text = store.get_version(ws.engine, session_id=session_id, number=version).storyboard.to_json()
+    if output is not None and str(output) == STDOUT:
+        output = None
     if output is not None:
         ws.check_output(output)
     if output is None:
@@ -941,14 +1008,25 @@ def media_list(session: SessionMediaOption = None, workspace: WorkspaceOption = 
 @media_app.command("remove")
 @friendly_errors
 def media_remove(
-    media_id: str, session: SessionMediaOption = None, workspace: WorkspaceOption = None
+    media_id: str,
+    session: SessionMediaOption = None,
+    force: Annotated[
+        bool,
+        typer.Option(
+            "--force",
+            help="Remove it although older storyboard versions show it (rendering one of them "
+            "again then fails the shots that show it).",
+        ),
+    ] = False,
+    workspace: WorkspaceOption = None,
 ) -> None:
     """Take an item off a session's list (or the workspace's without --session); the file is
-    deleted once nothing lists it. Refused while a storyboard or the brand kit uses it."""
+    deleted once nothing lists it. Refused while a current storyboard or the brand kit uses it;
+    when only older versions do, refused unless --force."""
     ws = _workspace(workspace)
     scope = _media_scope(session, False, ws)
     entry = find_media(ws, scope, media_id)
-    remove_media(ws, scope, entry.id)
+    remove_media(ws, scope, entry.id, force=force)
     out.print(f"removed {entry.id} ({terminal_text(entry.label)})", highlight=False)
 
 
@@ -987,7 +1065,10 @@ def brand_set(
     opacity: Annotated[float | None, typer.Option(help="Logo opacity, 0.1-1.")] = None,
     colours: Annotated[
         str | None,
-        typer.Option(help="Up to 5 colours, '#ff6600,#003366', or 'clear'.", show_default=False),
+        typer.Option(
+            help="Up to 5 colours as hex codes or CSS names, '#ff6600, teal', or 'clear'.",
+            show_default=False,
+        ),
     ] = None,
     font: Annotated[
         str | None,
@@ -1004,6 +1085,7 @@ def brand_set(
     `media remove` does: the workspace's media (`media list`), or with --session that
     session's (`media list --session`); an item of the session's becomes the workspace's
     too, so that the kit keeps it when the session is deleted."""
+    from reelchat.agent.parse.media import colour_list
     from reelchat.tools.brand import brand_with, save_brand
 
     ws = _workspace(workspace)
@@ -1020,7 +1102,7 @@ def brand_set(
         corner=corner,
         size=size,
         opacity=opacity,
-        colours=[c.strip() for c in codes.split(",") if c.strip()] if codes else None,
+        colours=colour_list(codes) if codes else None,
         font=font_id,
         clear=clear,
     )

@@ -27,6 +27,8 @@ from reelchat.generation.executors import get_executor
 from reelchat.generation.runner import render_session
 from reelchat.generation.shot_check import CheckLimits
 from reelchat.generation.stitch import StitchOptions
+from reelchat.generation.subtitles import video_language
+from reelchat.generation.video_record import tag_video, video_tags
 from reelchat.media_library import MediaEntry, add_media, list_media
 from reelchat.store.tables import WORKSPACE_SCOPE
 from reelchat.storyboard.models import Storyboard
@@ -152,14 +154,22 @@ class StudioSession:
     def render(self, timeline: VideoClip, path: Path | None = None) -> Path:
         """Write a moviepy clip (usually `timeline()` with layers added) as an MP4 with
         reelchat's encoder settings: H.264, yuv420p, +faststart, BT.709 tags, 48 kHz AAC, at the
-        current storyboard's fps. By default it goes to a new file in the session's videos
-        folder; returns the path. Raises InputFileError unless `path` ends in .mp4."""
+        current storyboard's fps, with the same title and reelchat_* tags as a stitched video
+        and its audio track tagged with the storyboard's language. By default it goes to a new
+        file in the session's videos folder; returns the path. Raises InputFileError unless
+        `path` ends in .mp4."""
         if path is not None and Path(path).suffix.lower() != ".mp4":
             raise InputFileError(f"render writes MP4 files: give a path ending in .mp4, not {path}")
-        fps = store.get_version(self._workspace.engine, session_id=self.id).storyboard.fps
+        version = store.get_version(self._workspace.engine, session_id=self.id)
+        board = version.storyboard
         if path is None:
             path = self._workspace.videos_dir(self.id) / f"timeline-{store.new_id()}.mp4"
-        return write_clip(timeline, Path(path), fps)
+        written = write_clip(timeline, Path(path), board.fps)
+        tags = video_tags(
+            title=board.title, session_id=self.id, version_number=version.number, video_id=None
+        )
+        tag_video(written, tags, video_language(board))
+        return written
 
     async def aask(self, text: str) -> str:
         return await asyncio.to_thread(self.ask, text)

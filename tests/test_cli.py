@@ -211,3 +211,26 @@ def test_offline_make_never_imports_the_diffusion_stack(tmp_path):
 def test_help_shows_the_extra_to_install_for_ray_in_full():
     result = runner.invoke(app, ["make", "--help"], env={"COLUMNS": "300"})
     assert "pip install 'reelchat[cluster]'" in result.output
+
+
+def test_dash_as_output_means_standard_output_for_every_command(
+    cli, workspace, rendered, tmp_path, monkeypatch
+):
+    monkeypatch.chdir(tmp_path)
+    shown = cli("storyboard", "export", rendered.id, "-o", "-")
+    assert shown.exit_code == 0, shown.output
+    assert json.loads(shown.stdout)["shots"] and not (tmp_path / "-").exists()
+    board_file = tmp_path / "board.json"
+    board_file.write_text(make_storyboard(1).to_json().replace('"title": "', '"title": "{name} '))
+    people = tmp_path / "people.csv"
+    people.write_text("name\nAna\n")
+    before = store_counts(workspace)
+    for args, writes in [
+        (("render", board_file, "-o", "-"), "a video and its subtitle files"),
+        (("make", "a 2 second clip about tides", "-o", "-"), "a video and its subtitle files"),
+        (("export", rendered.id, "-o", "-"), "a timeline and the media folder"),
+        (("batch", board_file, people, "-o", "-"), "a folder of videos"),
+    ]:
+        result = cli(*args)
+        _assert_one_line_error(result, "- means standard output, but this command writes " + writes)
+    assert not (tmp_path / "-").exists() and store_counts(workspace) == before

@@ -63,7 +63,8 @@ def test_brand_set_clear_takes_parts_away(cli, workspace, logo):
     [
         (["--logo", "ab" * 8], "no media item 'abababababababab' here"),
         (["--corner", "top_left"], "there is no logo to place"),
-        (["--colours", "orange"], "colours"),
+        (["--colours", "orangey"], '"orangey" is not a colour'),
+        (["--colours", "red, green, blue, navy, teal, coral"], "at most 5 colours, not 6"),
         (["--logo", "LOGO", "--size", "3"], "logo size: Input should be less than or equal to 0.4"),
     ],
 )
@@ -155,3 +156,28 @@ def test_a_logo_whose_stored_file_is_damaged_is_refused_by_name(cli, workspace, 
     assert result.exit_code == 1
     assert f"the logo: the file of 'logo.png' (media item {logo.id})" in result.stderr
     assert "is damaged" in result.stderr and store.get_brand(workspace.engine) == Brand()
+
+
+@pytest.mark.parametrize(
+    ("said", "codes"),
+    [
+        ("#ff6600, teal", ["#ff6600", "#008080"]),
+        ("navy and coral", ["#000080", "#ff7f50"]),
+        ("dark blue / #F60", ["#00008b", "#ff6600"]),
+    ],
+)
+def test_brand_set_reads_colours_as_the_chat_does(cli, workspace, said, codes):
+    result = cli("brand", "set", "--colours", said)
+    assert result.exit_code == 0, result.output
+    assert store.get_brand(workspace.engine).colours == codes
+
+
+@pytest.mark.parametrize("said", ["#ff6600, tealish", "navy and #ff66", "blue banana"])
+def test_brand_set_refuses_an_unknown_colour_in_one_sentence(cli, workspace, said):
+    store.set_brand(workspace.engine, brand=Brand(colours=["#112233"]))
+    result = cli("brand", "set", "--colours", said)
+    assert result.exit_code != 0
+    lines = [line for line in result.stderr.splitlines() if line.strip()]
+    assert len(lines) == 1 and "is not a colour" in lines[0] and "#ff6600" in lines[0]
+    assert "pattern" not in result.output and "Traceback" not in result.output
+    assert store.get_brand(workspace.engine).colours == ["#112233"]

@@ -10,6 +10,7 @@ from typer.testing import CliRunner
 
 from reelchat import store
 from reelchat.cli import app
+from reelchat.errors import RenderFailed
 from reelchat.media_library import list_media
 from reelchat.store.tables import WORKSPACE_SCOPE
 from tests.conftest import store_counts
@@ -161,3 +162,65 @@ def test_media_remove_takes_a_unique_start_of_the_id_and_says_which_item(cli, wo
     assert removed.exit_code == 0, removed.output
     assert f"removed {first.id} (shot1.png)" in removed.stdout
     assert [e.id for e in list_media(workspace, WORKSPACE_SCOPE)] == [second.id]
+
+
+def _session_showing(workspace, media_id):
+    """A 3-shot session whose version 1 shows `media_id` in shot 2 and is current."""
+    from reelchat.storyboard.models import ShotMedia
+    from tests.conftest import make_storyboard
+
+    board = make_storyboard(3, duration=1.0)
+    shots = list(board.shots)
+    shots[1] = shots[1].model_copy(update={"media": ShotMedia(id=media_id)})
+    session = store.create_session(workspace.engine, title="pictures").id
+    store.add_version(
+        workspace.engine, session_id=session, storyboard=board.model_copy(update={"shots": shots})
+    )
+    return session, board
+
+
+def test_media_remove_refuses_what_the_current_storyboard_shows_naming_the_shots(
+    cli, workspace, pictures
+):
+    assert cli("media", "add", pictures[0], "--shared").exit_code == 0
+    [entry] = list_media(workspace, WORKSPACE_SCOPE)
+    session, _ = _session_showing(workspace, entry.id)
+    for args in ((), ("--force",)):
+        result = cli("media", "remove", entry.id, *args)
+        assert result.exit_code == 1
+        assert f"used by the current storyboard (session {session}: shot 2)" in result.stderr
+        assert [e.id for e in list_media(workspace, WORKSPACE_SCOPE)] == [entry.id]
+
+
+def test_media_only_older_versions_show_is_removed_with_force_and_only_their_shots_fail(
+    cli, workspace, pictures
+):
+    from reelchat.generation.animatic import AnimaticBackend
+    from reelchat.generation.runner import render_session
+    from reelchat.generation.stitch import StitchOptions
+
+    assert cli("media", "add", pictures[0], "--shared").exit_code == 0
+    [entry] = list_media(workspace, WORKSPACE_SCOPE)
+    session, plain = _session_showing(workspace, entry.id)
+    store.add_version(workspace.engine, session_id=session, storyboard=plain)  # shot 2 plain now
+    refused = cli("media", "remove", entry.id)
+    assert refused.exit_code == 1
+    said = " ".join(refused.stderr.split())
+    assert f"used only by older storyboard versions (session {session} version 1)" in said
+    assert "--force" in said and list_media(workspace, WORKSPACE_SCOPE)
+    removed = cli("media", "remove", entry.id, "--force")
+    assert removed.exit_code == 0, removed.output
+    assert list_media(workspace, WORKSPACE_SCOPE) == []
+    store.restore_version(workspace.engine, session_id=session, number=1)
+    with pytest.raises(RenderFailed) as failed:
+        render_session(
+            workspace, AnimaticBackend(), session_id=session,
+            options=StitchOptions(captions=False, narration=False),
+        )  # fmt: skip
+    assert str(failed.value).startswith(
+        f"1 of 3 shots failed (shot 2: the picture of this shot (media item {entry.id}) is not "
+        "in the workspace any more"
+    )
+    [job] = store.list_jobs(workspace.engine, session_id=session)
+    rows = store.job_shots(workspace.engine, job_id=job.id)
+    assert [row.status for row in rows] == ["rendered", "failed", "rendered"]

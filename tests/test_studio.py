@@ -136,3 +136,19 @@ def test_render_writes_mp4_only(tmp_path):
     with pytest.raises(InputFileError, match="ending in .mp4"):
         session.render(clip, tmp_path / "video.mov")
     assert not (tmp_path / "video.mov").exists()
+
+
+def test_a_rendered_timeline_carries_the_same_tags_as_the_stitched_video(tmp_path):
+    import av
+
+    studio = Studio(tmp_path / "ws", stitch=StitchOptions(narration=False))
+    session = studio.new_session()
+    session.ask(REQUEST)
+    with session.timeline() as timeline:
+        path = session.render(timeline)
+    with av.open(str(path)) as rendered, av.open(str(session.video_path)) as stitched:
+        tags, reference = rendered.metadata, stitched.metadata
+    assert tags["title"] == reference["title"] == session.storyboard.title
+    for key in ("reelchat_version", "reelchat_session", "reelchat_storyboard_version"):
+        assert tags[key] == reference[key]
+    assert tags["reelchat_session"] == session.id and "reelchat_video" not in tags

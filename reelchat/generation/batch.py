@@ -28,6 +28,7 @@ from reelchat.generation.executors import Executor, as_executor
 from reelchat.generation.media import atomic_output
 from reelchat.generation.runner import RenderEvent, RenderOutcome, run_jobs, start_job
 from reelchat.generation.stitch import StitchOptions
+from reelchat.generation.subtitles import copy_subtitles
 from reelchat.media_library import add_media, forget_session_media
 from reelchat.storyboard.models import Brand, Storyboard
 from reelchat.storyboard.variables import personalise, variables_in
@@ -329,6 +330,7 @@ def _render_wave(
             assert outcome.video_path is not None
             with atomic_output(waiting.output) as temp:
                 shutil.copyfile(outcome.video_path, temp)
+            copy_subtitles(outcome.video_path, waiting.output)
             result.status, result.output = "done", waiting.output
             result.rendered, result.cached = outcome.rendered, outcome.cached
             item.status, item.output = "done", str(waiting.output)

@@ -84,6 +84,25 @@ def detect_language(text: str) -> str:
     return language if score > -1e30 else "en"
 
 
+ISO_639_2 = {
+    "en": "eng", "es": "spa", "fr": "fra", "de": "deu", "it": "ita", "pt": "por", "nl": "nld",
+    "pl": "pol", "tr": "tur", "ru": "rus", "zh": "zho", "ja": "jpn", "ko": "kor", "ar": "ara",
+    "he": "heb", "hi": "hin",
+}  # fmt: skip
+"""ISO 639-1 -> ISO 639-2/T (the three letters MP4 tracks are tagged with), for the languages
+lines are detected in; from the Library of Congress ISO 639-2 code list."""
+
+
+def words_language(lines: list[str]) -> str | None:
+    """The ISO 639-2 code of the language `lines` are written in, detected on them together
+    (e.g. 'eng'); None when they hold no letters or the detector cannot tell."""
+    text = " ".join(line for line in lines if line)
+    if not any(char.isalpha() for char in text):
+        return None
+    language, score = _detector().classify(text)
+    return ISO_639_2.get(language) if score > -1e30 else None
+
+
 def _espeak() -> str | None:
     return shutil.which("espeak-ng") or shutil.which("espeak")
 

@@ -16,6 +16,7 @@ from pathlib import Path
 from typing import Any
 
 from reelchat.generation.backend import ShotRequest, VideoBackend
+from reelchat.generation.cache import consumed_fields
 
 _PACKAGES = ("reelchat", "torch", "diffusers", "transformers", "numpy", "imageio-ffmpeg")
 
@@ -90,6 +91,32 @@ def _sent_prompts(backend: VideoBackend, request: ShotRequest) -> dict[str, str]
     }
 
 
+def _pictures(backend: VideoBackend, request: ShotRequest) -> dict[str, Any]:
+    """What decided the pixels besides the words, for the inputs `backend` consumes: the shot's
+    own picture or clip (content id, focus and highlight regions, SHA-256 of the file read), the
+    brand colours and the brand font (id and SHA-256). `condition_image_sha256` is the file the
+    first frame came from: the previous clip's last frame for a chained shot, else the shot's
+    own picture or clip, '' when neither."""
+    consumed = consumed_fields(backend)
+    media_sha256 = file_hash(request.media_file)
+    found: dict[str, Any] = {
+        "condition_image_sha256": file_hash(request.condition_frame) or media_sha256,
+    }
+    if "media" in consumed:
+        found["media"] = (
+            {**request.media.model_dump(mode="json"), "sha256": media_sha256}
+            if request.media is not None
+            else None
+        )
+    if "palette" in consumed:
+        found["palette"] = list(request.palette)
+    if "font" in consumed:
+        found["font"] = (
+            {"id": request.font, "sha256": file_hash(request.font_file)} if request.font else None
+        )
+    return found
+
+
 def clip_provenance(
     backend: VideoBackend,
     request: ShotRequest,
@@ -112,7 +139,7 @@ def clip_provenance(
         "fps": request.fps,
         "frames": request.frames,
         "condition_key": request.condition_key,
-        "condition_image_sha256": file_hash(request.condition_frame),
+        **_pictures(backend, request),
         "attempt": attempt,
         "started_at": started.isoformat(),
         "finished_at": finished.isoformat(),

@@ -43,6 +43,7 @@ from reelchat.generation.shot_check import (
     retries,
 )
 from reelchat.generation.stitch import StitchOptions, StitchReport, stitch
+from reelchat.generation.subtitles import video_language
 from reelchat.generation.video_record import (
     shot_records,
     tag_video,
@@ -543,7 +544,7 @@ def _conclude(
             title=storyboard.title, session_id=job.session_id,
             version_number=job.version_number, video_id=video_id,
         )  # fmt: skip
-        tag_video(output, tags)
+        tag_video(output, tags, video_language(storyboard))
         info = probe(output)
         video = store.add_video(
             engine,

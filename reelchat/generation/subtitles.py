@@ -8,12 +8,14 @@ pysubs2 as SRT and WebVTT beside the MP4, and the SRT is muxed into it as a mov_
 from __future__ import annotations
 
 import math
+import shutil
 from dataclasses import dataclass
 from pathlib import Path
 
 import pysubs2
 
 from reelchat.generation.media import atomic_output
+from reelchat.generation.narration import words_language
 from reelchat.storyboard.models import Storyboard
 
 SUBTITLE_FORMATS = ("srt", "vtt")
@@ -39,6 +41,25 @@ def cues(storyboard: Storyboard) -> list[Cue]:
         end = line.starts[index + 1] if index + 1 < len(line.starts) else line.total
         found.append(Cue(line.seconds(line.starts[index]), line.seconds(end), text))
     return found
+
+
+def video_language(storyboard: Storyboard) -> str | None:
+    """The ISO 639-2 code ('eng') of the words the video says and subtitles show (each shot's
+    narration, else its caption); None when it has none or their language cannot be told."""
+    return words_language([cue.text for cue in cues(storyboard)])
+
+
+def copy_subtitles(video: Path, target: Path) -> list[Path]:
+    """Copy the .srt and .vtt files beside `video` to beside `target` (a copy of the video),
+    atomically, the way `make -o` and `batch` deliver a video. Returns the copies."""
+    copied = []
+    for kind in SUBTITLE_FORMATS:
+        source, copy = video.with_suffix(f".{kind}"), target.with_suffix(f".{kind}")
+        if source.is_file():
+            with atomic_output(copy) as temp:
+                shutil.copyfile(source, temp)
+            copied.append(copy)
+    return copied
 
 
 def write_subtitles(storyboard: Storyboard, video: Path) -> list[Path]:

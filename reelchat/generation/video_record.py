@@ -16,24 +16,32 @@ from reelchat.store import JobShot
 
 
 def video_tags(
-    *, title: str, session_id: str, version_number: int, video_id: str
+    *, title: str, session_id: str, version_number: int, video_id: str | None
 ) -> dict[str, str]:
-    """The MP4 tags: `title` and `comment` (which every player shows) and reelchat_* keys."""
-    return {
+    """The MP4 tags: `title` and `comment` (which every player shows) and reelchat_* keys;
+    `video_id` None for a video that is no stored video row (`StudioSession.render`)."""
+    made = f"session {session_id}, storyboard version {version_number}"
+    tags = {
         "title": title,
-        "comment": f"made with reelchat {__version__}; session {session_id}, "
-        f"storyboard version {version_number}, video {video_id}",
+        "comment": f"made with reelchat {__version__}; {made}"
+        + (f", video {video_id}" if video_id else ""),
         "reelchat_version": __version__,
         "reelchat_session": session_id,
         "reelchat_storyboard_version": str(version_number),
-        "reelchat_video": video_id,
     }
+    if video_id:
+        tags["reelchat_video"] = video_id
+    return tags
 
 
-def tag_video(path: Path, tags: dict[str, str]) -> None:
-    """Write `tags` into the MP4 at `path` (a stream copy: no pixel is encoded again; the moov
-    atom stays in front). MediaToolError when ffmpeg cannot."""
+def tag_video(path: Path, tags: dict[str, str], language: str | None = None) -> None:
+    """Write `tags` into the MP4 at `path` and, when `language` (ISO 639-2, 'eng') is known,
+    tag its audio and subtitle tracks with it instead of 'und' (a stream copy: no pixel is
+    encoded again; the moov atom stays in front). MediaToolError when ffmpeg cannot."""
     metadata = [arg for key, value in tags.items() for arg in ("-metadata", f"{key}={value}")]
+    if language:
+        metadata += ["-metadata:s:a", f"language={language}", "-metadata:s:s",
+                     f"language={language}"]  # fmt: skip
     with atomic_output(path) as temp:
         run_ffmpeg(
             ["-i", str(path), "-map", "0", "-c", "copy", *metadata,

@@ -134,29 +134,75 @@ def find_media(workspace: Workspace, scope: str, text: str) -> MediaEntry:
     )
 
 
-def remove_media(workspace: Workspace, scope: str, media_id: str) -> None:
+@dataclass(frozen=True)
+class MediaUse:
+    """One storyboard version that shows a media item, and where."""
+
+    session_id: str
+    version: int
+    current: bool
+    """True for the session's current version (the one a render makes)."""
+    parts: tuple[str, ...]
+    """Where it is used: 'shot 2', 'the logo', 'the font'."""
+
+
+def media_uses(
+    workspace: Workspace, media_id: str, session_id: str | None = None
+) -> list[MediaUse]:
+    """The storyboard versions (of `session_id` only, when given) that show `media_id`, oldest
+    first, each with the shots (1-based) and brand parts that use it."""
+    uses = []
+    for row, current in store.versions_using_media(
+        workspace.engine, media_id=media_id, session_id=session_id
+    ):
+        board = row.storyboard
+        parts = [
+            f"shot {number}"
+            for number, shot in enumerate(board.shots, start=1)
+            if shot.media is not None and shot.media.id == media_id
+        ]
+        if board.brand.logo is not None and board.brand.logo.media == media_id:
+            parts.append("the logo")
+        if board.brand.font == media_id:
+            parts.append("the font")
+        if parts:
+            uses.append(MediaUse(row.session_id, row.number, current, tuple(parts)))
+    return uses
+
+
+def remove_media(workspace: Workspace, scope: str, media_id: str, *, force: bool = False) -> None:
     """Take `media_id` off `scope`'s list; the stored file is deleted once no scope lists it.
 
-    Refused (MediaRefused) while something still uses it, so that no storyboard version
-    (restorable at any time) loses its picture: for a session, one of its storyboard versions;
-    for the workspace, the brand kit or any session's storyboard. NotFound when not listed.
+    Refused (MediaRefused, naming the shots) while the brand kit (for the workspace) or a
+    session's current storyboard uses it: for a session, its own storyboards; for the
+    workspace, any session's. When only older versions use it (they are kept for restoring and
+    never deleted) it is refused unless `force`: rendering such a version again then fails only
+    the shots that show it, with a sentence naming the item. NotFound when not listed.
     """
     engine = workspace.engine
     item = store.get_media_item(engine, media_id=media_id)
     brand = store.get_brand(engine)
-    if scope == WORKSPACE_SCOPE:
-        if media_id in (brand.logo.media if brand.logo else None, brand.font):
-            role = "font" if brand.font == media_id else "logo"
-            raise MediaRefused(
-                f"media {media_id} is the brand kit's {role}; set another one (or clear it) first"
-            )
-        users = store.sessions_using_media(engine, media_id=media_id)
-    else:
-        users = store.sessions_using_media(engine, media_id=media_id, session_id=scope)
-    if users:
+    if scope == WORKSPACE_SCOPE and media_id in (
+        brand.logo.media if brand.logo else None,
+        brand.font,
+    ):
+        role = "font" if brand.font == media_id else "logo"
         raise MediaRefused(
-            f"media {media_id} is used by a storyboard of session {users[0]} (its current or "
-            "an older version, which can be restored): take it out of the shots there first"
+            f"media {media_id} is the brand kit's {role}; set another one (or clear it) first"
+        )
+    uses = media_uses(workspace, media_id, None if scope == WORKSPACE_SCOPE else scope)
+    if current := [use for use in uses if use.current]:
+        where = "; ".join(f"session {u.session_id}: {', '.join(u.parts)}" for u in current)
+        raise MediaRefused(
+            f"media {media_id} is used by the current storyboard ({where}): take it out of "
+            "those shots (or the brand) first"
+        )
+    if uses and not force:
+        where = "; ".join(f"session {u.session_id} version {u.version}" for u in uses)
+        raise MediaRefused(
+            f"media {media_id} is used only by older storyboard versions ({where}), which are "
+            "kept so they can be restored; remove it anyway with --force, and rendering those "
+            "versions again will fail only the shots that show it"
         )
     if store.unlist_media(engine, scope=scope, media_id=media_id):
         workspace.media_file(media_id, item.suffix).unlink(missing_ok=True)

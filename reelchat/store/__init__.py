@@ -35,9 +35,9 @@ from reelchat.store.media import (
     list_media_item,
     media_labels,
     media_listings,
-    sessions_using_media,
     set_brand,
     unlist_media,
+    versions_using_media,
 )
 from reelchat.store.migrations import (
     m001_initial,
@@ -109,7 +109,7 @@ __all__ = [
     "list_media_item",
     "media_labels",
     "media_listings",
-    "sessions_using_media",
+    "versions_using_media",
     "set_brand",
     "unlist_media",
     "WORKSPACE_SCOPE",

@@ -10,6 +10,7 @@ from reelchat.store.database import transaction as _tx
 from reelchat.store.tables import (
     WORKSPACE_SCOPE,
     BrandKit,
+    ChatSession,
     MediaItem,
     MediaListing,
     StoryboardVersion,
@@ -89,20 +90,23 @@ def unlist_media(engine: Engine, *, scope: str, media_id: str) -> bool:
         return False
 
 
-def sessions_using_media(
+def versions_using_media(
     engine: Engine, *, media_id: str, session_id: str | None = None
-) -> list[str]:
-    """Ids of the sessions (only `session_id`, when given) with a storyboard version, current
-    or older, that names `media_id` (a shot's picture, the logo or the font), oldest first."""
+) -> list[tuple[StoryboardVersion, bool]]:
+    """The storyboard versions (of `session_id` only, when given) whose text names `media_id`
+    (a shot's picture, the logo or the font; the caller reads which), oldest first, each with
+    whether it is its session's current version."""
     needle = f'%"{media_id}"%'
-    query = select(StoryboardVersion.session_id).where(
-        StoryboardVersion.storyboard_json.like(needle)  # type: ignore[attr-defined]
+    query = (
+        select(StoryboardVersion, ChatSession.current_version)
+        .join(ChatSession, ChatSession.id == StoryboardVersion.session_id)  # type: ignore[arg-type]
+        .where(StoryboardVersion.storyboard_json.like(needle))  # type: ignore[attr-defined]
     )
     if session_id is not None:
         query = query.where(StoryboardVersion.session_id == session_id)
     with _tx(engine) as db:
         found = db.exec(query.order_by(StoryboardVersion.id)).all()  # type: ignore[arg-type]
-    return list(dict.fromkeys(found))
+    return [(version, version.number == current) for version, current in found]
 
 
 def get_brand(engine: Engine) -> Brand:

@@ -18,7 +18,12 @@ from reelchat.generation.runner import render_session, start_job
 from reelchat.storyboard import edits
 from reelchat.storyboard.models import Region, ShotMedia, Storyboard
 from reelchat.storyboard.validation import parse_storyboard
-from reelchat.storyboard.variables import personal_shots, templatise, variables_in
+from reelchat.storyboard.variables import (
+    personal_shots,
+    template_words,
+    templatise,
+    variables_in,
+)
 from reelchat.tools import history
 from reelchat.tools.apply import apply_all
 from reelchat.tools.arguments import (
@@ -364,11 +369,14 @@ def make_template(ctx: ToolContext, args: MakeTemplateArgs) -> str:
             based_on=based_on,
         )
     personal = ", ".join(map(str, personal_shots(template))) or "none"
+    example = {name: word for word, name in reversed(template_words(args.replacements).items())}
+    row_now = ",".join(example.get(name, "...") for name in names)
     return (
         f"Made version {row.number} a template with "
         + ", ".join(f"{{{n}}}" for n in names)
         + f" (shots that change per person: {personal}). Export it with `reelchat storyboard "
         f"export {ctx.session_id} -o template.json`, then run `reelchat batch template.json "
-        f"people.csv` with a CSV whose header is: {','.join(names)}.\n"
+        f"people.csv` with a CSV whose header is: {','.join(names)} (this storyboard's own "
+        f"row would be: {row_now}).\n"
         + describe(template, row.number)
     )

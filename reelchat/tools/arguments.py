@@ -251,7 +251,8 @@ class DescribeStoryboardArgs(_Args):
 
 class MakeTemplateArgs(_Args):
     """Turn the storyboard into a template for personalised batches: each given word or phrase
-    becomes a {variable} everywhere it appears (e.g. {"Priya": "name", "design team": "team"}).
+    becomes a {variable} everywhere it appears (e.g. {"Priya": "name", "Design": "team"}; a
+    phrase ending in a group noun keeps the noun: "Design team" -> "{team} team").
     Then `reelchat batch template.json people.csv` makes one video per CSV row."""
 
     replacements: dict[str, str] = Field(

@@ -14,6 +14,7 @@ from reelchat.agent.conversation import Conversation
 from reelchat.errors import ReelchatError
 from reelchat.generation.media import probe
 from reelchat.generation.stitch import StitchOptions
+from reelchat.storyboard.variables import personalise
 
 FAST = ", 360p, 8 fps"
 QUIET = StitchOptions(captions=False, narration=False)
@@ -171,8 +172,12 @@ def test_chat_turns_an_onboarding_clip_into_a_template(workspace):
     jobs_before = len(store.list_jobs(workspace.engine, session_id=chat.session_id))
     reply = _send(chat, "make this an onboarding template for a CSV of new hires")
     assert "{name}, {team}" in reply and "reelchat batch" in reply
+    assert "this storyboard's own row would be: Priya,design" in reply
     board = _board(chat)
     assert board.title == "Welcome, {name}" and "{team}" in board.shots[0].narration
+    ana = personalise(board, {"name": "Ana Souza", "team": "Support"}).model_dump_json()
+    assert "Priya" not in ana and "design" not in ana.lower()
+    assert "Welcome to the Support team, Ana Souza!" in ana
     assert len(store.list_jobs(workspace.engine, session_id=chat.session_id)) == jobs_before
 
 

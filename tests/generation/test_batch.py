@@ -208,4 +208,20 @@ def test_batch_videos_and_results_get_the_usual_permissions(workspace, tmp_path)
     finally:
         os.umask(previous)
     modes = {path.name: path.stat().st_mode & 0o777 for path in (tmp_path / "out").iterdir()}
-    assert modes == {"person-0001.mp4": 0o644, "results.csv": 0o644}
+    assert set(modes.values()) == {0o644}
+    assert {"person-0001.mp4", "results.csv"} <= set(modes) <= {
+        "person-0001.mp4", "person-0001.srt", "person-0001.vtt", "results.csv"
+    }
+
+
+def test_each_persons_video_has_its_own_subtitles_beside_it_as_make_writes_them(
+    workspace, tmp_path
+):
+    people = [{"name": "Ana"}, {"name": "Bo"}]
+    results = run_batch(workspace, AnimaticBackend(), _template(), people,
+                        out_dir=tmp_path / "out", options=QUIET)  # fmt: skip
+    assert [r.status for r in results] == ["done", "done"]
+    for result, name in zip(results, ("Ana", "Bo"), strict=True):
+        for kind in ("srt", "vtt"):
+            text = result.output.with_suffix(f".{kind}").read_text(encoding="utf-8")
+            assert f"See you Monday, {name}!" in text

@@ -88,7 +88,7 @@ def test_media_a_storyboard_uses_cannot_be_removed(workspace, session_id, settin
         storyboard=board.model_copy(update={"shots": shots}),
     )
     store.add_version(workspace.engine, session_id=session_id, storyboard=board)
-    with pytest.raises(MediaRefused, match="older version, which can be restored"):
+    with pytest.raises(MediaRefused, match="only by older storyboard versions .* --force"):
         remove_media(workspace, session_id, entry.id)
     assert media_file(workspace, entry.id).is_file()
     assert [e.id for e in list_media(workspace, session_id)] == [entry.id]

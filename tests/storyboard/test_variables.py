@@ -1,5 +1,6 @@
 import pytest
 
+from reelchat.agent.parse.phrasings import propose_variables
 from reelchat.errors import StoryboardInvalid
 from reelchat.storyboard.variables import (
     personal_shots,
@@ -66,3 +67,63 @@ def test_only_plain_placeholders_are_variables():
 def test_bad_variable_names_are_refused():
     with pytest.raises(StoryboardInvalid, match="cannot make"):
         templatise(make_storyboard(1), {"Ana": "first name"})
+
+
+def test_a_template_fills_every_text_field_so_nobody_gets_the_first_persons_details():
+    board = make_storyboard(2)
+    board = board.model_copy(
+        update={
+            "script": board.script.model_copy(
+                update={
+                    "title": "Welcome, Mei Chen",
+                    "audience": "Mei Chen who joins the Design team",
+                    "logline": "A 30-second welcome for Mei Chen, joining the Design team.",
+                    "text": "Welcome to the Design team, Mei Chen!",
+                }
+            ),
+            "style": "portrait of Mei Chen, pastel",
+            "shots": [
+                board.shots[0].model_copy(update={"caption": "Hi Mei Chen", "style": "Mei Chen"}),
+                board.shots[1].model_copy(update={"title": "Meet the Design team"}),
+            ],
+        }
+    )
+    template = templatise(board, {"Mei Chen": "name", "Design team": "team"})
+    ana = personalise(template, {"name": "Ana Souza", "team": "Support"})
+    dumped = ana.model_dump_json()
+    assert "Mei" not in dumped and "Design" not in dumped
+    assert ana.script.audience == "Ana Souza who joins the Support team"
+    assert ana.script.logline == "A 30-second welcome for Ana Souza, joining the Support team."
+    assert ana.script.text == "Welcome to the Support team, Ana Souza!"
+    assert ana.shots[0].caption == "Hi Ana Souza" and ana.shots[1].title == "Meet the Support team"
+    assert personal_shots(template) == [1, 2]  # the storyboard's style names the person
+
+
+@pytest.mark.parametrize(
+    ("said", "value", "expected"),
+    [
+        ("Welcome to the Design team!", "Support", "Welcome to the Support team!"),
+        ("Welcome to the Design team!", "Support team", "Welcome to the Support team!"),
+        ("You join the Finance department.", "Legal", "You join the Legal department."),
+        ("See you at the London office.", "Lisbon", "See you at the Lisbon office."),
+        ("The Growth group says hi.", "Data", "The Data group says hi."),
+    ],
+)
+def test_a_group_variable_replaces_only_the_groups_name_and_keeps_its_noun(said, value, expected):
+    board = make_storyboard(1)
+    board = board.model_copy(
+        update={"shots": [board.shots[0].model_copy(update={"narration": said})]}
+    )
+    proposed = propose_variables(board)
+    assert len(proposed) == 1
+    template = templatise(board, proposed)
+    (name,) = variables_in(template)
+    assert personalise(template, {name: value}).shots[0].narration == expected
+
+
+def test_a_word_inside_a_longer_word_is_not_a_variable():
+    board = make_storyboard(1)
+    board = board.model_copy(update={"shots": [board.shots[0].model_copy(
+        update={"narration": "Design team: designers design."})]})  # fmt: skip
+    template = templatise(board, {"Design team": "team"})
+    assert template.shots[0].narration == "{team} team: designers design."

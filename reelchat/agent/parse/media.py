@@ -35,6 +35,7 @@ from reelchat.agent.parse.references import (
     number,
     place,
 )
+from reelchat.errors import StoryboardInvalid
 from reelchat.storyboard.models import MAX_BRAND_COLOURS, Corner, Logo, Region, ShotMedia
 from reelchat.tools.arguments import InsertShot, SetShotMedia, UpdateBrand
 from reelchat.tools.media import MediaRef
@@ -620,30 +621,67 @@ def _logo(match: re.Match[str], ctx: Context) -> list[Item]:
 _HEX = re.compile(r"#([0-9a-f]{6}|[0-9a-f]{3})\b", re.I)
 
 
+def colour_code(said: str) -> str | None:
+    """One colour as said, as '#rrggbb': a hex code ('#f60', '#FF6600') or a CSS colour name
+    ('navy', 'dark blue', 'light-green'; Pillow's ImageColor holds the CSS Color Module Level 4
+    list); None when `said` is not exactly one colour."""
+    said = said.strip()
+    if code := _HEX.fullmatch(said):
+        digits = code[1] if len(code[1]) == 6 else "".join(c * 2 for c in code[1])
+        return f"#{digits.lower()}"
+    key = re.sub(r"[\s-]+", "", said.lower())
+    if not re.fullmatch(r"[a-z]+(?:[\s-]+[a-z]+)?", said, re.I) or key in _NOT_COLOURS:
+        return None
+    if key not in ImageColor.colormap:
+        return None
+    red, green, blue = ImageColor.getrgb(key)[:3]
+    return f"#{red:02x}{green:02x}{blue:02x}"
+
+
 def colour_codes(text: str) -> list[str]:
-    """The colours `text` names, in the order said, as '#rrggbb': hex codes ('#f60',
-    '#ff6600') and CSS colour names ('red', 'navy', 'rebeccapurple'; Pillow's ImageColor holds
-    the CSS Color Module Level 4 list)."""
+    """The colours `text` names, in the order said, as '#rrggbb' (each read by colour_code)."""
     found: list[tuple[int, str]] = []
     for code in _HEX.finditer(text):
-        digits = code[1] if len(code[1]) == 6 else "".join(c * 2 for c in code[1])
-        found.append((code.start(), f"#{digits.lower()}"))
+        found.append((code.start(), colour_code(code[0]) or ""))
     words = list(re.finditer(r"(?<![#\w])[a-z]+\b", text, re.I))
     index = 0
     while index < len(words):
         for size in (2, 1):  # "dark blue", "light-green" before "blue", "green"
             said = words[index : index + size]
-            key = "".join(word[0].lower() for word in said)
             joined = len(said) == size and (
                 size == 1 or re.fullmatch(r"[\s-]+", text[said[0].end() : said[1].start()])
             )
-            if joined and key in ImageColor.colormap and key not in _NOT_COLOURS:
-                red, green, blue = ImageColor.getrgb(key)[:3]
-                found.append((said[0].start(), f"#{red:02x}{green:02x}{blue:02x}"))
+            if joined and (code := colour_code(text[said[0].start() : said[-1].end()])):
+                found.append((said[0].start(), code))
                 index += size - 1
                 break
         index += 1
     return [code for _, code in sorted(found)]
+
+
+def colour_list(text: str) -> list[str]:
+    """A list of colours as a person writes it ("#ff6600, teal", "navy and coral", "dark blue /
+    #036") as '#rrggbb' codes, in order, without repeats. StoryboardInvalid names the first
+    piece that is not a colour, so nothing is dropped silently, or says there are more than a
+    brand kit holds (MAX_BRAND_COLOURS)."""
+    codes: list[str] = []
+    for piece in re.split(r"\s*(?:[,;/]|\band\b|&)\s*", text.strip(), flags=re.I):
+        if not piece:
+            continue
+        code = colour_code(piece)
+        words = [colour_code(word) for word in piece.split()] if code is None else [code]
+        if not all(words):
+            raise StoryboardInvalid(
+                f'"{piece}" is not a colour; name colours as hex codes (#ff6600) or CSS colour '
+                'names (teal, navy, dark blue), e.g. "#ff6600, teal"'
+            )
+        codes.extend(code for code in words if code)
+    codes = list(dict.fromkeys(codes))
+    if len(codes) > MAX_BRAND_COLOURS:
+        raise StoryboardInvalid(
+            f"a brand kit holds at most {MAX_BRAND_COLOURS} colours, not {len(codes)}"
+        )
+    return codes
 
 
 _NOT_COLOURS = frozenset(["transparent"])

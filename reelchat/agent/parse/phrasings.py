@@ -31,6 +31,7 @@ from reelchat.agent.parse.references import (
 from reelchat.storyboard.content import write_shot
 from reelchat.storyboard.models import MAX_SEED, MAX_SHOT_SECONDS, MIN_SHOT_SECONDS, Storyboard
 from reelchat.storyboard.validation import describe as describe_error
+from reelchat.storyboard.variables import GROUP_NOUNS
 from reelchat.tools.actions import describe, describe_shot
 from reelchat.tools.arguments import (
     DeleteShot,
@@ -266,16 +267,26 @@ def _render(match: re.Match[str], ctx: Context) -> list[Item]:
     return [Call("render", RenderArgs())]
 
 
+_GROUP = re.compile(
+    r"\b(?i:the) ((?!(?:whole|entire|new|same|other|our|your|their)\b)[\w&-]+(?: [\w&-]+)?) ("
+    + "|".join(sorted(GROUP_NOUNS))
+    + r")\b"
+)
+
+
 def propose_variables(board: Storyboard) -> dict[str, str]:
-    """Words that change per person, for a template: the welcomed name and the team, else the
-    product's name that starts the title ("Notely" of "Notely, our notes app" or "Notely: the
-    export button") when the shots say it, else the video's title."""
+    """Words that change per person, for a template: the welcomed name and, for each kind of
+    group the narration names ("the Design team", "the London office"), only the group's own
+    words (the noun stays: {"Design": "team"}); else the product's name that starts the title
+    ("Notely" of "Notely, our notes app" or "Notely: the export button") when the shots say it,
+    else the video's title."""
     narration = " ".join(shot.narration for shot in board.shots)
     replacements: dict[str, str] = {}
     if welcome := re.match(r"Welcome, (.+)$", board.title):
         replacements[welcome[1]] = "name"
-    if team := re.search(r"\bthe ([\w&-]+(?: [\w&-]+)? team)\b", narration):
-        replacements[team[1]] = "team"
+    for group in _GROUP.finditer(narration):
+        if group[2] not in replacements.values():
+            replacements.setdefault(group[1], group[2])
     named = re.match(r"([^:,]+)[:,]\s", board.title)
     if not replacements and named and named[1] in narration:
         replacements[named[1]] = "product"
