@@ -354,6 +354,13 @@ class AnimaticBackend:
     ) - {"font"}
     """Every pixel input but the brand font: the animatic draws no words (the stitcher lays
     the titles and captions over, in that font), so a new font re-renders no shot."""
+    consumes_with_media = frozenset(
+        {"media", "camera", "width", "height", "fps", "frames", "palette"}
+    )
+    """A shot showing a person's picture or clip (generation.media_shot) uses the picture, the
+    move and the shape, and the palette only for its highlight's colour (Storyboard.palette_of
+    gives it the first colour then, none without a highlight): not the title, prompt, style
+    or seed, so rewording such a shot or changing the brand colours re-renders nothing."""
 
     def generate(self, request: ShotRequest, output: Path, progress: Progress) -> Clip:
         if request.media is not None:
