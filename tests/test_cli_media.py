@@ -161,3 +161,11 @@ def test_media_remove_takes_a_unique_start_of_the_id_and_says_which_item(cli, wo
     assert removed.exit_code == 0, removed.output
     assert f"removed {first.id} (shot1.png)" in removed.stdout
     assert [e.id for e in list_media(workspace, WORKSPACE_SCOPE)] == [second.id]
+
+
+def test_media_add_notes_a_picture_too_small_to_stay_sharp(cli, workspace, tmp_path):
+    session = store.create_session(workspace.engine, title="demo").id
+    Image.new("RGB", (8, 8), "red").save(tmp_path / "tiny.png")
+    result = cli("media", "add", tmp_path / "tiny.png", "-s", session)
+    assert result.exit_code == 0  # added, not refused
+    assert "note: tiny.png is only 8x8 px: it will look soft" in result.stderr
