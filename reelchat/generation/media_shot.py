@@ -37,6 +37,11 @@ from reelchat.storyboard.models import Camera, Region, ShotMedia
 
 RGB = tuple[int, int, int]
 
+DRAWN_FIELDS = frozenset({"media", "camera", "width", "height", "fps", "frames"})
+"""The ShotRequest fields a shot drawn by media_frames uses (the highlight's colour aside):
+the picture or clip with its focus and highlight, the move and the shape; not the title,
+prompt, style or seed (generation.cache keys a backend that draws pictures on these)."""
+
 COVER_LIMIT = 1.25
 """Largest ratio between the picture's and the frame's aspects that is cropped to fill the
 frame (cover); beyond it the picture is letterboxed. 1.25 crops at most a fifth of the picture:
