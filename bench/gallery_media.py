@@ -6,9 +6,10 @@ button, shot 4's toast highlighted, the workspace's logo in the corner. Then an 
 of three people, each with their photo (one a sideways phone JPEG with an EXIF orientation), the
 logo from the brand kit, through the CLI (`reelchat media add`, `brand set`, `batch
 --media-dir`). Narration is off to keep it quick; one frame from the middle of every shot is
-tiled into a sheet.
+tiled into a sheet. Last, the frame's layout (frame_layout): logo, words and pictures in
+three aspects.
 
-    python bench/gallery_media.py --out docs/gallery
+    python bench/gallery_media.py --out docs/gallery [--only demo batch layout]
 """
 
 from __future__ import annotations
@@ -142,16 +143,65 @@ def onboarding_batch(work: Path, out: Path) -> None:
         print(f"{sheet} ({sheet.stat().st_size // 1024} KB)")
 
 
+LAYOUT_CAPTION = "Need to export a quarterly report to PDF? There's an easier way."
+
+
+def frame_layout(work: Path, out: Path) -> None:
+    """The logo, the words and the pictures sharing a frame, in 16:9, 9:16 and 1:1: a
+    screenshot highlighted in its top left corner (no focus region), a screenshot zoomed with
+    no region, and a plain one-colour banner panned; every shot with a title and a caption
+    spanning the frame, the logo bottom right at 12 % of the width."""
+    from reelchat import store
+    from reelchat.generation.animatic import AnimaticBackend
+    from reelchat.generation.runner import render_session
+    from reelchat.media_library import add_media
+    from reelchat.store.tables import WORKSPACE_SCOPE
+    from reelchat.workspace import Workspace
+
+    screens = app_screenshots(work / "shots")
+    banner = work / "banner.png"
+    Image.new("RGB", (4000, 100), (30, 110, 200)).save(banner)
+    workspace = Workspace(root=work / "ws", database=work / "ws" / "reelchat.db")
+    logo_id = add_media(workspace, logo(work / "logo.png"), scope=WORKSPACE_SCOPE).id
+    corner = {"x": 0.0, "y": 0.0, "width": 0.3, "height": 0.2}
+    pictures = [screens[0][0], screens[2][0], banner]
+    for aspect, name in (("16:9", "16x9"), ("9:16", "9x16"), ("1:1", "1x1")):
+        session = store.create_session(workspace.engine, title=f"layout {name}").id
+        ids = [add_media(workspace, path, scope=session).id for path in pictures]
+        board = Storyboard.model_validate({
+            "script": {"title": "Frame layout"}, "aspect": aspect, "resolution": 360, "fps": 12,
+            "brand": {"logo": {"media": logo_id, "corner": "bottom_right", "size": 0.12}},
+            "shots": [
+                {"title": "The problem", "prompt": "the dashboard", "duration": 2,
+                 "camera": "zoom_in", "caption": LAYOUT_CAPTION,
+                 "media": {"id": ids[0], "highlight": corner}},
+                {"title": "Export", "prompt": "the export page", "duration": 2,
+                 "camera": "zoom_in", "caption": LAYOUT_CAPTION, "media": {"id": ids[1]}},
+                {"title": "A plain banner", "prompt": "the banner", "duration": 2,
+                 "camera": "pan_right", "caption": LAYOUT_CAPTION, "media": {"id": ids[2]}},
+            ],
+        })  # fmt: skip
+        store.add_version(workspace.engine, session_id=session, storyboard=board)
+        outcome = render_session(workspace, AnimaticBackend(), session_id=session,
+                                 options=StitchOptions(narration=False))  # fmt: skip
+        print(f"{name}: shot check notes {list(outcome.checks) or 'none'}")
+        sheet = out / f"media-layout-{name}.png"
+        contact_sheet(outcome.video_path, board, sheet)
+        print(f"{sheet} ({sheet.stat().st_size // 1024} KB)")
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--out", type=Path, default=Path("docs/gallery"))
+    parser.add_argument("--only", choices=["demo", "batch", "layout"], nargs="+",
+                        default=["demo", "batch", "layout"])  # fmt: skip
     args = parser.parse_args()
     args.out.mkdir(parents=True, exist_ok=True)
+    runs = {"demo": product_demo, "batch": onboarding_batch, "layout": frame_layout}
     with tempfile.TemporaryDirectory() as temp:
-        (Path(temp) / "demo").mkdir()
-        (Path(temp) / "batch").mkdir()
-        product_demo(Path(temp) / "demo", args.out.resolve())
-        onboarding_batch(Path(temp) / "batch", args.out.resolve())
+        for name in args.only:
+            (Path(temp) / name).mkdir()
+            runs[name](Path(temp) / name, args.out.resolve())
 
 
 if __name__ == "__main__":

@@ -441,6 +441,8 @@ def _add_make_media(
     for entry in added:
         where = "brand logo" if entry.scope == WORKSPACE_SCOPE else "added"
         err.print(f"[dim]{where}: {terminal_text(entry.label)} ({entry.id})[/]", highlight=False)
+        if where == "added":  # a logo is drawn small: its size is no worry
+            _print_media_notes(entry)
 
 
 @app.command()
@@ -526,6 +528,7 @@ def _attach(ws: Workspace, settings: Settings, session_id: str, said: str) -> No
         highlight=False,
         soft_wrap=True,
     )
+    _print_media_notes(entry)
 
 
 def _load_storyboard_file(path: Path) -> Storyboard:
@@ -992,8 +995,15 @@ def media_add(
             continue
         out.print(f"[green]added[/] {entry.id}  {entry.kind}  {terminal_text(entry.label)}",
                   highlight=False, soft_wrap=True)  # fmt: skip
+        _print_media_notes(entry)
     if refused:
         raise typer.Exit(1)
+
+
+def _print_media_notes(entry: MediaEntry) -> None:
+    """The notes on an added media item (a picture too small to stay sharp), on stderr."""
+    for note in entry.notes:
+        err.print(f"[yellow]note:[/] {terminal_text(note)}", highlight=False, soft_wrap=True)
 
 
 @media_app.command("list")

@@ -224,3 +224,11 @@ def test_media_only_older_versions_show_is_removed_with_force_and_only_their_sho
     [job] = store.list_jobs(workspace.engine, session_id=session)
     rows = store.job_shots(workspace.engine, job_id=job.id)
     assert [row.status for row in rows] == ["rendered", "failed", "rendered"]
+
+
+def test_media_add_notes_a_picture_too_small_to_stay_sharp(cli, workspace, tmp_path):
+    session = store.create_session(workspace.engine, title="demo").id
+    Image.new("RGB", (8, 8), "red").save(tmp_path / "tiny.png")
+    result = cli("media", "add", tmp_path / "tiny.png", "-s", session)
+    assert result.exit_code == 0  # added, not refused
+    assert "note: tiny.png is only 8x8 px: it will look soft" in result.stderr

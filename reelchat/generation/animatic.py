@@ -24,7 +24,7 @@ from PIL import Image, ImageDraw, ImageFilter
 from reelchat.errors import RenderFailed
 from reelchat.generation.backend import Clip, Progress, ShotRequest
 from reelchat.generation.media import FrameWriter
-from reelchat.generation.media_shot import DEFAULT_HIGHLIGHT, media_frames
+from reelchat.generation.media_shot import DEFAULT_HIGHLIGHT, DRAWN_FIELDS, media_frames
 from reelchat.generation.pictograms import pictogram_for
 from reelchat.generation.typeset import draw_line
 from reelchat.storyboard.models import Camera
@@ -354,6 +354,11 @@ class AnimaticBackend:
     ) - {"font"}
     """Every pixel input but the brand font: the animatic draws no words (the stitcher lays
     the titles and captions over, in that font), so a new font re-renders no shot."""
+    consumes_with_media = DRAWN_FIELDS | {"palette"}
+    """A shot showing a person's picture or clip (generation.media_shot) uses the picture, the
+    move and the shape, and the palette only for its highlight's colour (Storyboard.palette_of
+    gives it the first colour then, none without a highlight): not the title, prompt, style
+    or seed, so rewording such a shot or changing the brand colours re-renders nothing."""
 
     def generate(self, request: ShotRequest, output: Path, progress: Progress) -> Clip:
         if request.media is not None:

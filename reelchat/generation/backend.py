@@ -71,8 +71,9 @@ class VideoBackend(Protocol):
     chains_shots: bool
     """True when each shot continues from the last frame of the one before it."""
     # Optional: `consumes`, the ShotRequest fields the backend uses (generation.cache keys on
-    # those only; all of them when it is absent); `notes_for(request)`, sentences about how it
-    # renders a shot that reach the person (a fallback: see backend_notes).
+    # those only; all of them when it is absent); `consumes_with_media`, those a shot with a
+    # person's picture or clip uses (`consumes` when absent); `notes_for(request)`, sentences
+    # about how it renders a shot that reach the person (a fallback: see backend_notes).
 
     def generate(self, request: ShotRequest, output: Path, progress: Progress) -> Clip:
         """Render `request` into `output` (an .mp4 path), reporting progress as it goes."""

@@ -30,27 +30,45 @@ class LogoLayer:
         return f"logo={logo.media}:{logo.corner.value}:{logo.size:g}:{logo.opacity:g}"
 
 
-def logo_image(layer: LogoLayer, frame: tuple[int, int]) -> tuple[Image.Image, tuple[int, int]]:
-    """The logo scaled to `size` x the frame's width (aspect kept, Lanczos), its alpha times
-    `opacity`, and its top-left position in a frame of `frame` (width, height) pixels."""
+Box = tuple[int, int, int, int]
+"""A rectangle in frame pixels: left, top, right, bottom (right and bottom exclusive)."""
+
+
+def _placement(layer: LogoLayer, source: tuple[int, int], frame: tuple[int, int]) -> Box:
+    """Where a logo whose PNG is `source` (width, height) sits in a frame of `frame` pixels."""
     width, height = frame
-    with Image.open(layer.file) as source:
-        picture = source.convert("RGBA")
     logo = layer.logo
     target_w = max(2, round(width * logo.size))
-    target_h = max(2, round(picture.height * target_w / picture.width))
+    target_h = max(2, round(source[1] * target_w / source[0]))
     if target_h > height * 0.5:  # a tall logo is limited by the frame's height instead
         target_h = max(2, round(height * 0.5))
-        target_w = max(2, round(picture.width * target_h / picture.height))
-    scaled = picture.resize((target_w, target_h), Image.Resampling.LANCZOS)
-    if logo.opacity < 1.0:
-        alpha = scaled.getchannel("A").point(lambda v: round(v * logo.opacity))
-        scaled.putalpha(alpha)
+        target_w = max(2, round(source[0] * target_h / source[1]))
     margin = round(min(width, height) * LOGO_MARGIN)
     right = logo.corner in (Corner.top_right, Corner.bottom_right)
     bottom = logo.corner in (Corner.bottom_left, Corner.bottom_right)
     left = width - target_w - margin if right else margin
     top = height - target_h - margin if bottom else margin
+    return left, top, left + target_w, top + target_h
+
+
+def logo_box(layer: LogoLayer, frame: tuple[int, int]) -> Box:
+    """The rectangle (frame pixels) the logo covers in a frame of `frame` (width, height): what
+    the titles and captions keep clear of (stitch.text_image)."""
+    with Image.open(layer.file) as source:
+        return _placement(layer, source.size, frame)
+
+
+def logo_image(layer: LogoLayer, frame: tuple[int, int]) -> tuple[Image.Image, tuple[int, int]]:
+    """The logo scaled to `size` x the frame's width (aspect kept, Lanczos; a tall logo to half
+    the frame's height), its alpha times `opacity`, and its top-left position in a frame of
+    `frame` (width, height) pixels."""
+    with Image.open(layer.file) as source:
+        picture = source.convert("RGBA")
+    left, top, right, bottom = _placement(layer, picture.size, frame)
+    scaled = picture.resize((right - left, bottom - top), Image.Resampling.LANCZOS)
+    if layer.logo.opacity < 1.0:
+        alpha = scaled.getchannel("A").point(lambda v: round(v * layer.logo.opacity))
+        scaled.putalpha(alpha)
     return scaled, (left, top)
 
 

@@ -1,8 +1,10 @@
 """The clip cache: a clip's key, where it lives, and reusing it instead of rendering again.
 
 A key hashes the backend's `name` (every setting that changes pixels) with the request fields
-that backend consumes (`consumes`; all of them when it does not say). So renaming a shot does
-not re-render it on a backend that never draws the title, and a chained shot's key holds the
+that backend consumes (`consumes`; all of them when it does not say; `consumes_with_media` for
+a shot showing a person's picture or clip). So renaming a shot does not re-render it on a
+backend that never draws the title, a brand colour change does not re-render a picture the
+animatic draws no colour on, and a chained shot's key holds the
 key of the shot it continues from. Everything that needs a key or a clip's path asks here.
 """
 
@@ -27,11 +29,15 @@ REQUEST_FIELDS = frozenset(
 """Request fields that can decide pixels (the condition frame is covered by condition_key)."""
 
 
-def consumed_fields(backend: VideoBackend) -> frozenset[str]:
-    """The request fields `backend` declares it uses (`consumes`), all of them by default.
+def consumed_fields(backend: VideoBackend, request: ShotRequest | None = None) -> frozenset[str]:
+    """The request fields `backend` declares it uses (`consumes`), all of them by default; for
+    a `request` showing a person's picture or clip, those it declares for such shots
+    (`consumes_with_media`) when it does.
 
     Raises ValueError when a backend names a field ShotRequest does not have."""
     declared = getattr(backend, "consumes", None)
+    if request is not None and request.media is not None:
+        declared = getattr(backend, "consumes_with_media", None) or declared
     if declared is None:
         return REQUEST_FIELDS
     unknown = set(declared) - REQUEST_FIELDS
@@ -48,7 +54,7 @@ before them keep their keys."""
 def cache_key(backend: VideoBackend, request: ShotRequest) -> str:
     """Same backend and same consumed inputs, same key, same file: the clip cache's address
     (32 hex characters of a SHA-256)."""
-    fields = request.model_dump(mode="json", include=set(consumed_fields(backend)))
+    fields = request.model_dump(mode="json", include=set(consumed_fields(backend, request)))
     for name in UNSET_LEFT_OUT & fields.keys():
         if not fields[name]:
             del fields[name]

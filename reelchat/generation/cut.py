@@ -18,7 +18,7 @@ from typing import TYPE_CHECKING, Any
 import numpy as np
 
 from reelchat.errors import MediaToolError
-from reelchat.generation.branding import logo_image
+from reelchat.generation.branding import logo_box, logo_image
 from reelchat.generation.media import (
     BROWSER_ARGS,
     TO_BT709,
@@ -70,7 +70,9 @@ def shot_clip(clip: Path, storyboard: Storyboard, index: int, options: StitchOpt
         layers.append(ImageClip(np.asarray(picture)).with_position(position))
     if plan.text:
         hidden = storyboard.timeline.seconds(plan.head)
-        words = ImageClip(np.asarray(text_image(plan.text, width, height, options.font)))
+        clear = logo_box(plan.logo, (width, height)) if plan.logo else None
+        drawn = text_image(plan.text, width, height, options.font, keep_clear=clear)
+        words = ImageClip(np.asarray(drawn))
         words = words.with_duration(plan.seconds - hidden).with_start(hidden)
         if plan.head:
             words = words.with_effects([vfx.CrossFadeIn(TEXT_FADE_SECONDS)])

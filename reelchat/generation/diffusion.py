@@ -33,6 +33,7 @@ from reelchat.config import Settings
 from reelchat.errors import ReelchatError, RenderFailed, first_line
 from reelchat.generation.backend import Clip, Progress, ShotRequest
 from reelchat.generation.media import FrameWriter, read_frame
+from reelchat.generation.media_shot import DRAWN_FIELDS
 from reelchat.generation.presets import Preset, resolve_preset
 from reelchat.generation.stages import Spatial, Temporal, to_fps
 from reelchat.generation.tiny import ensure_tiny_model
@@ -238,6 +239,9 @@ class DiffusersBackend:
     reaches it as prompt words (CAMERA_WORDS); the shot's picture as its first frame."""
 
     def __init__(self, preset: Preset, options: DiffusionOptions, models_dir: Path) -> None:
+        self.consumes_with_media = DRAWN_FIELDS if preset.i2v_pipeline is None else None
+        """A preset without image-to-video draws a picture shot as the animatic does, without
+        brand colours (generate): its key holds only what that drawing uses."""
         self.preset = preset
         self.options = options
         self.models_dir = models_dir

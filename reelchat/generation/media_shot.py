@@ -9,6 +9,8 @@ the whole picture and ends framing the focus region; zoom_out the reverse; pans 
 the picture and end on the focus when there is one (a letterboxed picture, with no room to
 cross, glides over its backdrop instead); static holds (on the focus if given). A zoom always
 moves at least MIN_ZOOM_MOVE, even toward a focus region as tall or wide as the picture.
+Without a focus, moves head for the highlight, else the picture's most detailed area
+(point_of_interest); every view keeps a highlighted region whole in the frame.
 Each frame is one bilinear resample of a sub-pixel box of the source (Pillow's resize), so
 motion is smooth to the sub-pixel; the source is scaled once, before the first frame, to what
 the largest zoom needs (plus smaller copies for the wider views), never per frame.
@@ -35,6 +37,11 @@ from reelchat.storyboard.models import Camera, Region, ShotMedia
 
 RGB = tuple[int, int, int]
 
+DRAWN_FIELDS = frozenset({"media", "camera", "width", "height", "fps", "frames"})
+"""The ShotRequest fields a shot drawn by media_frames uses (the highlight's colour aside):
+the picture or clip with its focus and highlight, the move and the shape; not the title,
+prompt, style or seed (generation.cache keys a backend that draws pictures on these)."""
+
 COVER_LIMIT = 1.25
 """Largest ratio between the picture's and the frame's aspects that is cropped to fill the
 frame (cover); beyond it the picture is letterboxed. 1.25 crops at most a fifth of the picture:
@@ -59,6 +66,11 @@ PULSE_SECONDS = 0.5
 LEVEL_STEP = math.sqrt(2)
 """Ratio between successive scaled copies of a picture: a frame resamples from the closest one
 above its scale, shrinking it by less than this (fewer filter taps than halving needs)."""
+KEEP_MARGIN = 0.06
+"""Room kept around a highlighted region inside the moving view, as a share of the view (its
+box, line and pulse are drawn there)."""
+DETAIL_GRID = 64
+"""Width and height (at most) of the grey copy on which point_of_interest measures detail."""
 BACKDROP_DIM = 0.45
 """Brightness kept by the blurred copy behind a letterboxed picture."""
 
@@ -132,11 +144,14 @@ def _within(centre: float, half: float) -> float:
     return min(max(centre, max(0.0, 1 - half)), min(1.0, half))
 
 
-def _closer(framing: Framing, focus: Region | None, target: View | None) -> View:
+def _closer(
+    framing: Framing, focus: Region | None, target: View | None, interest: tuple[float, float]
+) -> View:
     """The view a zoom move reaches: the focus framing, but always at least MIN_ZOOM_MOVE
-    (toward the focus centre) so a focus as wide or tall as the picture still zooms."""
+    (toward the focus centre) so a focus as wide or tall as the picture still zooms; without
+    a focus, MOVE_ZOOM toward `interest` (picture fractions)."""
     if target is None:
-        return View(0.5, 0.5, MOVE_ZOOM)
+        return framing.clamp(View(*interest, MOVE_ZOOM))
     if target.zoom >= MIN_ZOOM_MOVE or focus is None:
         return target
     centre = View(focus.x + focus.width / 2, focus.y + focus.height / 2, MIN_ZOOM_MOVE)
@@ -155,19 +170,25 @@ def _letterbox_pan(start: View, end: View, half: float, sign: int, axis: str) ->
     return View(start.x, first, start.zoom), View(end.x, last, end.zoom)
 
 
-def camera_path(camera: Camera, framing: Framing, focus: Region | None) -> tuple[View, View]:
-    """The views a shot starts and ends on for its camera move (eased in between)."""
+def camera_path(
+    camera: Camera, framing: Framing, focus: Region | None,
+    interest: tuple[float, float] = (0.5, 0.5),
+) -> tuple[View, View]:  # fmt: skip
+    """The views a shot starts and ends on for its camera move (eased in between). Without a
+    focus region a zoom heads toward `interest` (picture fractions: the highlight, or the
+    picture's most detailed area, see point_of_interest), and a pan or tilt crosses the
+    picture level with it."""
     whole = View(0.5, 0.5, 1.0)
     target = framing.framing(focus) if focus else None
     match camera:
         case Camera.zoom_in:
-            return whole, _closer(framing, focus, target)
+            return whole, _closer(framing, focus, target, interest)
         case Camera.zoom_out:
-            return _closer(framing, focus, target), whole
+            return _closer(framing, focus, target, interest), whole
         case Camera.pan_left | Camera.pan_right | Camera.tilt_up | Camera.tilt_down:
             zoom = max(MOVE_ZOOM, target.zoom if target else 1.0)
             hx, hy = framing.half_view(zoom)
-            end = target or View(0.5, 0.5, zoom)
+            end = target or View(*interest, zoom)
             sign = 1 if camera in (Camera.pan_right, Camera.tilt_down) else -1
             if camera in (Camera.pan_left, Camera.pan_right):
                 far = 0.0 if sign > 0 else 1.0  # start from the opposite side
@@ -191,13 +212,61 @@ def camera_path(camera: Camera, framing: Framing, focus: Region | None) -> tuple
     return held, held
 
 
-def view_at(start: View, end: View, t: float, framing: Framing) -> View:
+def view_at(
+    start: View, end: View, t: float, framing: Framing, keep: Region | None = None
+) -> View:
     """The view at time t in [0, 1]: eased, with the zoom changing geometrically (steady to
-    the eye) and the centre kept where the picture has room."""
+    the eye) and the centre kept where the picture has room; moved (not zoomed) so that
+    `keep` (the highlighted region) stays whole in the frame, with KEEP_MARGIN around it,
+    wherever the view is wide enough for it (else centred on it)."""
     e = _ease(t)
     zoom = start.zoom * (end.zoom / start.zoom) ** e
-    return framing.clamp(View(start.x + (end.x - start.x) * e, start.y + (end.y - start.y) * e,
-                              zoom))  # fmt: skip
+    x, y = start.x + (end.x - start.x) * e, start.y + (end.y - start.y) * e
+    if keep is not None:
+        hx, hy = framing.half_view(zoom)
+        x = _containing(x, hx, keep.x, keep.x + keep.width)
+        y = _containing(y, hy, keep.y, keep.y + keep.height)
+    return framing.clamp(View(x, y, zoom))
+
+
+def _containing(centre: float, half: float, low: float, high: float) -> float:
+    """A view centre on one axis moved the least so [low, high] (with KEEP_MARGIN of the
+    view) lies inside the view of half-size `half`; the region's centre when it cannot."""
+    margin = KEEP_MARGIN * 2 * half
+    if high - low + 2 * margin > 2 * half:
+        return (low + high) / 2
+    return min(max(centre, high + margin - half), low - margin + half)
+
+
+def point_of_interest(picture: Image.Image, framing: Framing) -> tuple[float, float]:
+    """Where a move without a focus region heads (picture fractions): the centre of the
+    window, as large as the view at MOVE_ZOOM, holding the most detail. Detail is edge
+    density: the mean absolute difference of neighbouring pixels on a grey copy at most
+    DETAIL_GRID pixels wide, summed over the window. A picture with the same detail
+    everywhere (or none) gives its middle: ties go to the window closest to it."""
+    grey = picture.convert("L")
+    grey.thumbnail((DETAIL_GRID, DETAIL_GRID), Image.Resampling.BOX)
+    pixels = np.asarray(grey, dtype=np.float32)
+    rows, cols = pixels.shape
+    if rows < 3 or cols < 3:
+        return 0.5, 0.5
+    edges = np.zeros_like(pixels)
+    edges[:, 1:] += np.abs(np.diff(pixels, axis=1))
+    edges[1:, :] += np.abs(np.diff(pixels, axis=0))
+    summed = np.pad(edges.cumsum(0).cumsum(1), ((1, 0), (1, 0)))
+    hx, hy = (min(0.5, half) for half in framing.half_view(MOVE_ZOOM))
+    best, best_score = (0.5, 0.5), -1.0
+    steps = np.linspace(0.0, 1.0, 9)
+    for y in steps * (1 - 2 * hy) + hy:
+        for x in steps * (1 - 2 * hx) + hx:
+            c0, c1 = round((x - hx) * cols), round((x + hx) * cols)
+            r0, r1 = round((y - hy) * rows), round((y + hy) * rows)
+            score = float(summed[r1, c1] - summed[r0, c1] - summed[r1, c0] + summed[r0, c0])
+            near = (x - 0.5) ** 2 + (y - 0.5) ** 2
+            best_near = (best[0] - 0.5) ** 2 + (best[1] - 0.5) ** 2
+            if score > best_score * 1.02 or (score >= best_score / 1.02 and near < best_near):
+                best, best_score = (float(x), float(y)), score
+    return best
 
 
 class Source:
@@ -331,7 +400,8 @@ def draw_highlight(
 ) -> None:
     """A rounded box around `box` (frame pixels) in `colour` on the RGB `frame`: it grows in
     and fades in over HIGHLIGHT_IN_SECONDS, one ring pulses out of it for PULSE_SECONDS, then
-    it holds. Only the part of the frame around the box is touched."""
+    it holds. A box (or ring) reaching past the frame's edge is drawn along the edge instead,
+    so all four sides show. Only the part of the frame around the box is touched."""
     short = min(frame.size)
     line = max(2, round(short * 0.012))
     pad = line * 1.5
@@ -356,8 +426,15 @@ def draw_highlight(
         hw, hh = (x1 - x0) / 2 * scale, (y1 - y0) / 2 * scale
         if hw < 1 or hh < 1 or alpha <= 0:
             return
-        radius = min(hw, hh, short * 0.03)
-        draw.rounded_rectangle((ox - hw, oy - hh, ox + hw, oy + hh), radius=radius,
+        # kept inside the frame (the outline is drawn inward from these bounds)
+        left = max(ox - hw, -bounds[0])
+        top = max(oy - hh, -bounds[1])
+        right = min(ox + hw, frame.width - 1 - bounds[0])
+        bottom = min(oy + hh, frame.height - 1 - bounds[1])
+        if right - left < 2 * width or bottom - top < 2 * width:
+            return
+        radius = min((right - left) / 2, (bottom - top) / 2, short * 0.03)
+        draw.rounded_rectangle((left, top, right, bottom), radius=radius,
                                outline=(*colour, round(255 * alpha)), width=width)  # fmt: skip
 
     rounded(0.4 + 0.6 * grow, grow, line)
@@ -445,7 +522,15 @@ def media_frames(
         first = open_picture(file)
         source_size = first.size
     framing = Framing(source_size, size)
-    start, end = camera_path(camera, framing, media.focus)
+    highlight_box = media.highlight
+    if highlight_box is not None:
+        interest = (highlight_box.x + highlight_box.width / 2,
+                    highlight_box.y + highlight_box.height / 2)  # fmt: skip
+    elif first is not None and media.focus is None:
+        interest = point_of_interest(first, framing)
+    else:
+        interest = (0.5, 0.5)
+    start, end = camera_path(camera, framing, media.focus, interest)
     largest = max(start.zoom, end.zoom)
     if clip:
         scale = min(1.0, framing.base_scale * largest)
@@ -459,7 +544,7 @@ def media_frames(
             source = Source(picture, framing, largest, scaled_copies=not clip)
             background = backdrop(source.smallest, size)
         t = number / max(1, frames - 1)
-        frame, mapping = source.frame(view_at(start, end, t, framing), background)
+        frame, mapping = source.frame(view_at(start, end, t, framing, highlight_box), background)
         if media.highlight is not None:
             draw_highlight(frame, mapping.box(media.highlight), highlight, number / fps)
         yield np.asarray(frame)

@@ -39,6 +39,7 @@ from reelchat.generation.shot_check import (
     CheckLimits,
     measure_clip,
     next_seed,
+    picture_detail,
     problems,
     retries,
 )
@@ -406,10 +407,14 @@ class _Renderer:
         attempt = self.attempts[job_shot] = self.attempts.get(job_shot, 0) + 1
         try:
             stats = measure_clip(path)
+            # a backend that draws rather than samples (the animatic) moves a picture as it is
+            picture = request.media_file
+            moved = picture is not None and picture.suffix != ".mp4" and not retries(backend.name)
             found = problems(
                 stats, frames=request.frames, width=request.width, height=request.height,
                 limits=self.limits, own_picture=request.media is not None,
                 held=request.camera is Camera.static,
+                moved_picture_detail=picture_detail(picture) if moved and picture else None,
             )  # fmt: skip
         except ReelchatError as error:
             found = [str(error)]

@@ -9,7 +9,10 @@ A clip fails when it is
   two consecutive frames is below `CheckLimits.min_motion` (default 0.5 levels: a still image
   encoded with H.264 measures about 0.1 from coding noise alone; the animatic's stillest shot,
   a static card, measures 0.7-1.9 at 360p-1080p, shots of 20 s at 60 fps included, its camera
-  moves and tiny-model clips more). Clips of one frame are never frozen;
+  moves and tiny-model clips more). Clips of one frame are never frozen, and neither is a
+  person's picture that the backend moves rather than animates (the animatic) when the picture
+  itself has no detail (`picture_detail` below `CheckLimits.min_spread`: one colour, like a
+  plain banner), since a camera move over it shows nothing;
 - **flickering**: the mean luminance (BT.601 weights) jumps by more than `CheckLimits.max_jump`
   (default 80 levels) between two consecutive frames, a flash no shot should have;
 - **garbage**: frames are noise, the mean absolute difference between horizontally adjacent
@@ -133,6 +136,22 @@ def _scaled_on_purpose(record: logging.LogRecord) -> bool:
     return "frame size for reading" not in record.getMessage()
 
 
+def picture_detail(path: Path) -> float:
+    """How much detail a picture has for a camera move to show: the standard deviation of its
+    grey values (0-255 scale) on a copy at most CHECK_WIDTH pixels wide (0 for one colour).
+    MediaToolError when it cannot be read."""
+    from PIL import Image
+
+    try:
+        with Image.open(path) as image:
+            image.draft("L", (CHECK_WIDTH, CHECK_WIDTH))
+            grey = image.convert("L")
+    except (OSError, ValueError) as error:
+        raise MediaToolError(f"the shot check could not read {path.name}: {error}") from error
+    grey.thumbnail((CHECK_WIDTH, CHECK_WIDTH), Image.Resampling.BOX)
+    return float(np.asarray(grey, dtype=np.float32).std())
+
+
 def problems(
     stats: ClipStats,
     *,
@@ -142,12 +161,17 @@ def problems(
     limits: CheckLimits = CheckLimits(),  # noqa: B008 - frozen
     own_picture: bool = False,
     held: bool = False,
+    moved_picture_detail: float | None = None,
 ) -> list[str]:
     """Why a clip fails the check (empty when it passes), against the shot's asked-for shape.
 
     A shot showing a person's own picture (`own_picture`) may be one colour (their picture
     is), and one that also holds still (`held`: a static camera) may be frozen: that is what
-    was asked for, not a failed render."""
+    was asked for, not a failed render. `moved_picture_detail` is the picture_detail of a
+    person's picture that the backend moves rather than animates (the animatic; None for a
+    generated clip): below `limits.min_spread` the picture has nothing a move could show, so
+    the clip may be frozen too."""
+    flat = moved_picture_detail is not None and moved_picture_detail < limits.min_spread
     found = []
     if stats.frames != frames:
         found.append(f"wrong frame count ({stats.frames}, expected {frames})")
@@ -157,7 +181,10 @@ def problems(
         found.append("NaN or infinite pixel values")
     if stats.frames and stats.spread < limits.min_spread and not own_picture:
         found.append(f"one colour (spread {stats.spread:.2f} < {limits.min_spread})")
-    elif stats.frames > 1 and stats.motion < limits.min_motion and not (own_picture and held):
+    elif (
+        stats.frames > 1 and stats.motion < limits.min_motion and not (own_picture and held)
+        and not flat
+    ):  # fmt: skip
         found.append(f"frozen (motion {stats.motion:.3f} < {limits.min_motion})")
     if stats.jump > limits.max_jump:
         found.append(f"flicker (luminance jump {stats.jump:.1f} > {limits.max_jump})")

@@ -23,7 +23,7 @@ from pathlib import Path
 from PIL import Image, ImageDraw
 
 from reelchat.errors import InputFileError
-from reelchat.generation.branding import LogoLayer, logo_overlay
+from reelchat.generation.branding import Box, LogoLayer, logo_box, logo_overlay
 from reelchat.generation.fonts import brand_font, font_id, missing_glyphs, shaping_warnings
 from reelchat.generation.media import (
     AUDIO_CODEC_ARGS,
@@ -48,7 +48,14 @@ from reelchat.generation.soundtrack import (
     volume_expression,
 )
 from reelchat.generation.subtitles import write_subtitles
-from reelchat.generation.typeset import LINE_SPACING, TITLE_SAFE, draw_line, fit, text_width
+from reelchat.generation.typeset import (
+    LINE_SPACING,
+    TITLE_SAFE,
+    Fitted,
+    draw_line,
+    fit,
+    text_width,
+)
 from reelchat.generation.voiceover import spoken_line
 from reelchat.storyboard.models import Storyboard, Transition
 
@@ -113,20 +120,31 @@ TEXT_FADE_SECONDS = 0.25
 
 
 def _text_png(
-    text: OnScreenText, width: int, height: int, path: Path, font_file: Path | None = None
-) -> Path:
+    text: OnScreenText, width: int, height: int, path: Path, font_file: Path | None = None,
+    keep_clear: Box | None = None,
+) -> Path:  # fmt: skip
     """`text_image` saved as a PNG at `path`."""
-    text_image(text, width, height, font_file).save(path)
+    text_image(text, width, height, font_file, keep_clear=keep_clear).save(path)
     return path
 
 
+def _overlaps(a: tuple[float, float, float, float], b: tuple[float, float, float, float]) -> bool:
+    return a[0] < b[2] and b[0] < a[2] and a[1] < b[3] and b[1] < a[3]
+
+
 def text_image(
-    text: OnScreenText, width: int, height: int, font_file: Path | None = None
-) -> Image.Image:
+    text: OnScreenText, width: int, height: int, font_file: Path | None = None, *,
+    keep_clear: Box | None = None,
+) -> Image.Image:  # fmt: skip
     """A full-frame transparent RGBA image with the title on a card at the top left (just above
     the caption when `text.lower`) and the caption on a soft bar at the bottom, both inside the
     title-safe area: long words break, and long text shrinks before it is cut. `font_file`
-    (the brand font) draws what it has."""
+    (the brand font) draws what it has.
+
+    `keep_clear` (frame pixels, the brand logo's box) is kept free of words, with a gap: a
+    caption beside it narrows on both sides, so it stays centred, and rises above it when
+    that would leave it less than half the width or cut it; a title beside it starts after
+    it (or ends before it), and moves below (above, for a low title) when it would be cut."""
     font = brand_font(str(font_file)) if font_file is not None else None
     image = Image.new("RGBA", (width, height), (0, 0, 0, 0))
     draw = ImageDraw.Draw(image)
@@ -134,34 +152,72 @@ def text_image(
     safe_w = width * TITLE_SAFE
     margin_x, margin_y = (width - safe_w) / 2, height * (1 - TITLE_SAFE) / 2
     pad = max(4, int(short * 0.02))
+    clear = None
+    if keep_clear is not None:
+        clear = (keep_clear[0] - pad, keep_clear[1] - pad, keep_clear[2] + pad, keep_clear[3] + pad)
     caption_top = height - margin_y
     if text.caption:
-        fitted = fit(text.caption, max(12, int(short * 0.05)), safe_w - 2 * pad, 3,
-                     min_size=max(10, int(short * 0.032)), font=font)  # fmt: skip
+        caption_size, caption_min = max(12, int(short * 0.05)), max(10, int(short * 0.032))
+
+        def caption_box(room: float, bottom: float) -> tuple[Fitted, tuple[float, ...]]:
+            fitted = fit(text.caption, caption_size, room, 3, min_size=caption_min, font=font)
+            widest = max(text_width(line, fitted.size, font=font) for line in fitted.lines)
+            box_h = int(fitted.size * LINE_SPACING) * len(fitted.lines) + 2 * pad
+            left = (width - widest) / 2 - pad
+            return fitted, (left, bottom - box_h, width - left, bottom)
+
+        fitted, box = caption_box(safe_w - 2 * pad, height - margin_y)
+        if clear is not None and _overlaps(box, clear):
+            side = width - clear[0] if clear[0] > width / 2 else clear[2]  # the logo's reach
+            room = width - 2 * max(side, margin_x) - 2 * pad
+            narrowed = caption_box(room, height - margin_y) if room > 0 else None
+            if narrowed and room >= (safe_w - 2 * pad) / 2 and not narrowed[0].truncated:
+                fitted, box = narrowed
+            elif clear[1] > height / 2:  # the logo is low: the caption sits above it
+                fitted, box = caption_box(safe_w - 2 * pad, clear[1])
+            elif narrowed:
+                fitted, box = narrowed
         line_h = int(fitted.size * LINE_SPACING)
-        box_h = line_h * len(fitted.lines) + 2 * pad
-        caption_top = top = height - box_h - margin_y
-        widest = max(text_width(line, fitted.size, font=font) for line in fitted.lines)
-        left = (width - widest) / 2 - pad
-        draw.rounded_rectangle((left, top, width - left, top + box_h), radius=pad,
-                               fill=(0, 0, 0, 150))  # fmt: skip
+        caption_top = top = box[1]
+        draw.rounded_rectangle(box, radius=pad, fill=(0, 0, 0, 150))
         for number, line in enumerate(fitted.lines):
             x = (width - text_width(line, fitted.size, font=font)) / 2
             draw_line(image, (x, top + pad + number * line_h), line, fitted.size,
                       (255, 255, 255, 255), font=font)  # fmt: skip
     if text.title:
-        fitted = fit(text.title, max(14, int(short * 0.07)), safe_w - 3 * pad, 2,
-                     min_size=max(10, int(short * 0.04)), font=font)  # fmt: skip
+        title_size, title_min = max(14, int(short * 0.07)), max(10, int(short * 0.04))
+
+        def title_card(left: float, right: float, top: float | None) -> tuple[Fitted, tuple]:
+            fitted = fit(text.title, title_size, right - left - 3 * pad, 2, min_size=title_min,
+                         font=font)  # fmt: skip
+            card_w = max(text_width(line, fitted.size, font=font) for line in fitted.lines)
+            card_h = int(fitted.size * LINE_SPACING) * len(fitted.lines) + 2 * pad
+            top = caption_top - card_h - pad if top is None else top
+            return fitted, (left, top, left + card_w + 3 * pad, top + card_h)
+
+        first_top = None if text.lower else margin_y
+        fitted, card = title_card(margin_x, width - margin_x, first_top)
+        if clear is not None and _overlaps(card, clear):
+            if clear[0] > width / 2:  # the logo is on the right: the title ends before it
+                beside = title_card(margin_x, clear[0], first_top)
+            else:  # on the left: the title starts after it
+                beside = title_card(max(margin_x, clear[2]), width - margin_x, first_top)
+            room = beside[1][2] - beside[1][0]
+            if not beside[0].truncated and room > 0 and not _overlaps(beside[1], clear):
+                fitted, card = beside
+            elif text.lower:  # above the logo (and the caption)
+                fitted, card = title_card(margin_x, width - margin_x, None)
+                lift = max(0.0, card[3] - min(clear[1], caption_top - pad))
+                card = (card[0], card[1] - lift, card[2], card[3] - lift)
+            else:  # below the logo
+                fitted, card = title_card(margin_x, width - margin_x, clear[3])
         line_h = int(fitted.size * LINE_SPACING)
-        card_w = max(text_width(line, fitted.size, font=font) for line in fitted.lines) + 3 * pad
-        card_h = line_h * len(fitted.lines) + 2 * pad
-        top = caption_top - card_h - pad if text.lower else margin_y
-        draw.rounded_rectangle((margin_x, top, margin_x + card_w, top + card_h),
-                               radius=pad, fill=(10, 10, 16, 165))  # fmt: skip
-        bar = (margin_x, top, margin_x + max(3, pad // 2), top + card_h)
+        left, top = card[0], card[1]
+        draw.rounded_rectangle(card, radius=pad, fill=(10, 10, 16, 165))
+        bar = (left, top, left + max(3, pad // 2), card[3])
         draw.rounded_rectangle(bar, radius=2, fill=(255, 255, 255, 230))
         for number, line in enumerate(fitted.lines):
-            xy = (margin_x + 2 * pad, top + pad + number * line_h)
+            xy = (left + 2 * pad, top + pad + number * line_h)
             draw_line(image, xy, line, fitted.size, (255, 255, 255, 255), font=font)
     return image
 
@@ -275,7 +331,8 @@ def finish_shot(
             inputs += logo_inputs
             video, branded = "[branded]", branded + ";"
         if text:
-            png = _text_png(text, width, height, Path(temp) / "text.png", options.font)
+            clear = logo_box(logo, (width, height)) if logo else None
+            png = _text_png(text, width, height, Path(temp) / "text.png", options.font, clear)
             inputs += ["-loop", "1", "-framerate", rate, "-i", str(png)]
             # the words are converted with the clips' BT.709 matrix; while the previous shot
             # crossfades in (the head) they are hidden, so one shot's words show at a time

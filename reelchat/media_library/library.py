@@ -29,6 +29,9 @@ from reelchat.store.tables import WORKSPACE_SCOPE, MediaItem, MediaKind, MediaLi
 from reelchat.workspace import Workspace
 
 ACCEPTED = "PNG, JPEG or WebP images, MP4, MOV or WebM clips, TTF or OTF fonts"
+SOFT_BELOW = 320
+"""Short side, in pixels, under which a picture or clip is noted as soft when it fills a frame
+(the smallest render size, 360p, enlarges it more than 1.1x there)."""
 _CHUNK = 1024 * 1024
 
 
@@ -49,6 +52,19 @@ class MediaEntry:
     scope: str
     bytes: int
     """Size of the stored (normalised) file."""
+
+    @property
+    def notes(self) -> tuple[str, ...]:
+        """What the person should know about the item as added (nothing refused): a picture
+        or clip under SOFT_BELOW pixels on its short side looks soft when it fills a frame."""
+        short = min(self.width, self.height)
+        if self.kind is MediaKind.font or not short or short >= SOFT_BELOW:
+            return ()
+        return (
+            f"{self.label} is only {self.width}x{self.height} px: it will look soft (blurred) "
+            f"when it fills the frame; a version at least {SOFT_BELOW} px on its short side "
+            "stays sharp",
+        )
 
 
 def add_media(

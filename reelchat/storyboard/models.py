@@ -235,13 +235,22 @@ class Storyboard(_Strict):
         """A shot's own style wins over the storyboard's."""
         return shot.style or self.style
 
+    def palette_of(self, shot: Shot) -> tuple[str, ...]:
+        """The brand colours a shot's pixels use: all of them for a drawn shot; for a shot
+        showing a person's picture or clip only the first, and only when it has a highlight
+        (the box is drawn in it), so a colour change leaves other picture shots as they are."""
+        colours = tuple(self.brand.colours)
+        if shot.media is None:
+            return colours
+        return colours[:1] if shot.media.highlight is not None else ()
+
     def pixel_inputs(self, shot: Shot) -> dict[str, Any]:
         """Everything about a shot that changes its pixels, whatever backend renders it."""
         width, height = self.size
         inputs: dict[str, Any] = {name: getattr(shot, name) for name in PIXEL_FIELDS}
         inputs.update(
             style=self.style_of(shot),
-            palette=tuple(self.brand.colours),
+            palette=self.palette_of(shot),
             font=self.brand.font or "",
             width=width,
             height=height,

@@ -51,6 +51,8 @@ def uploader(ws: Workspace, session_id: str) -> None:
     )
     for entry in add_uploads(ws, session_id, files or []):
         st.toast(f"Added {entry.label} ({entry.kind}, id {entry.id})")
+        for note in entry.notes:
+            st.info(note)
 
 
 def media_strip(ws: Workspace, session_id: str) -> None:

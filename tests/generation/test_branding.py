@@ -8,10 +8,16 @@ from reelchat import store
 from reelchat.errors import RenderFailed
 from reelchat.generation.animatic import AnimaticBackend
 from reelchat.generation.backend import ShotRequest
-from reelchat.generation.branding import LogoLayer, logo_image
+from reelchat.generation.branding import LogoLayer, logo_box, logo_image
 from reelchat.generation.media import read_frame
 from reelchat.generation.runner import render_session
-from reelchat.generation.stitch import OnScreenText, StitchOptions, _text_png, finish_shot
+from reelchat.generation.stitch import (
+    OnScreenText,
+    StitchOptions,
+    _text_png,
+    finish_shot,
+    text_image,
+)
 from reelchat.storyboard.models import Brand, Camera, Corner, Logo, ShotMedia
 from tests.conftest import make_storyboard
 from tests.generation.media_fixtures import add_font, add_picture, box_font, logo, photo
@@ -147,3 +153,48 @@ def test_a_missing_brand_font_fails_no_shot_only_the_stitch_with_its_id(workspac
     with pytest.raises(RenderFailed, match="the brand font .*media item fedcba9876543210"):
         render_session(workspace, AnimaticBackend(), session_id=session.id, options=QUIET)
     assert len(store.shot_clip_keys(workspace.engine, session_id=session.id)) == 2
+
+
+LONG_CAPTION = "Need to export a quarterly report to PDF? There's an easier way."
+
+
+@pytest.mark.parametrize("size", [(426, 240), (240, 426), (320, 320)])
+@pytest.mark.parametrize("corner", list(Corner))
+@pytest.mark.parametrize("logo_size", [0.12, 0.3])
+@pytest.mark.parametrize("lower", [False, True])
+def test_titles_and_captions_keep_clear_of_the_logo(tmp_path, size, corner, logo_size, lower):
+    path = tmp_path / "square.png"
+    Image.new("RGBA", (200, 200), (*GREEN, 255)).save(path)
+    box = logo_box(LogoLayer(path, Logo(media="ab" * 8, corner=corner, size=logo_size)), size)
+    text = OnScreenText("The problem with exports", LONG_CAPTION, lower=lower)
+    drawn = np.asarray(text_image(text, *size, keep_clear=box))[..., 3] > 0
+    left, top, right, bottom = box
+    assert not drawn[top:bottom, left:right].any()  # no word and no text box over the logo
+    # the whole caption is there (a bar near the bottom third), centred on the frame
+    width, height = size
+    rows = np.nonzero(drawn.any(axis=1))[0]
+    assert rows.max() > height * 0.55
+    bottom_row = drawn[rows.max() - 2]
+    xs = np.nonzero(bottom_row)[0]
+    assert abs((xs.min() + xs.max() + 1) / 2 - width / 2) <= 2
+
+
+def test_a_logo_bottom_right_stays_out_of_a_caption_in_the_rendered_video(workspace):
+    grey = add_picture(workspace, Image.new("RGB", (640, 360), GREY))
+    logo_id = add_picture(workspace, logo(64))
+    board = make_storyboard(1, duration=1.0)
+    shot = board.shots[0].model_copy(update={
+        "media": ShotMedia(id=grey), "camera": Camera.static, "caption": LONG_CAPTION,
+    })  # fmt: skip
+    brand = Brand(logo=Logo(media=logo_id, size=0.12, opacity=1.0))
+    board = board.model_copy(update={"shots": [shot], "brand": brand})
+    session = store.create_session(workspace.engine, title="t")
+    store.add_version(workspace.engine, session_id=session.id, storyboard=board)
+    options = StitchOptions(captions=True, narration=False)
+    outcome = render_session(workspace, AnimaticBackend(), session_id=session.id, options=options)
+    frame = read_frame(outcome.video_path, 0.5).astype(int)
+    ys, xs = np.nonzero(_greenish(frame))
+    assert len(xs) > 1000  # the logo is drawn whole
+    dark = frame.max(axis=-1) < 90  # the caption's bar and the title card over the grey shot
+    assert dark[frame.shape[0] // 2 :].sum() > 2000  # the caption is there
+    assert not dark[ys.min() : ys.max() + 1, xs.min() : xs.max() + 1].any()

@@ -60,3 +60,20 @@ def test_another_picture_or_brand_colour_changes_the_key():
     keys = {key, *(cache_key(AnimaticBackend(), r) for r in (photo, other))}
     keys.add(cache_key(AnimaticBackend(), request.model_copy(update={"palette": ("#ff0000",)})))
     assert len(keys) == 4
+
+
+def test_a_picture_shot_keys_on_the_picture_and_its_move_not_its_words_on_the_animatic():
+    from reelchat.storyboard.models import Brand, ShotMedia
+
+    board = make_storyboard(1)
+    shot = board.shots[0].model_copy(update={"media": ShotMedia(id="0123456789abcdef")})
+
+    def key(**changes) -> str:
+        one = board.model_copy(update={"shots": [shot.model_copy(update=changes)]})
+        return shot_requests(one, AnimaticBackend())[0][1]
+
+    assert key(title="Other", prompt="another prompt", seed=9) == key()
+    assert key(camera="static") != key()
+    board = board.model_copy(update={"brand": Brand(colours=["#ff6600"])})
+    assert key() == shot_requests(make_storyboard(1).model_copy(update={
+        "shots": [shot]}), AnimaticBackend())[0][1]  # fmt: skip

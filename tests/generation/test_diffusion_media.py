@@ -130,3 +130,16 @@ def test_a_preview_of_that_shot_says_so_too(workspace):
     )
     assert outcome.video is None and outcome.rendered == 1
     assert [note[:7] for note in outcome.notes] == ["shot 2:"]
+
+
+def test_a_drawn_picture_shot_keeps_its_key_when_reworded_a_generated_one_does_not(workspace):
+    media_id = add_picture(workspace, screenshot())
+    generating = get_backend(_settings(workspace, model="tiny-wan"))
+    drawing = _text_only_backend(workspace)
+    for backend, kept in ((drawing, True), (generating, False)):
+        request = _media_request(workspace, backend, media_id)
+        reworded = request.model_copy(update={"prompt": "another prompt", "seed": 5})
+        assert (cache_key(backend, reworded) == cache_key(backend, request)) is kept
+        # neither takes a brand colour (the drawing's highlight stays the default amber)
+        coloured = request.model_copy(update={"palette": ("#ff6600",)})
+        assert cache_key(backend, coloured) == cache_key(backend, request)

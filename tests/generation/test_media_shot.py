@@ -3,7 +3,7 @@
 import imageio_ffmpeg
 import numpy as np
 import pytest
-from PIL import Image
+from PIL import Image, ImageDraw
 
 from reelchat import store
 from reelchat.errors import RenderFailed
@@ -14,9 +14,11 @@ from reelchat.generation.media import probe, read_frame
 from reelchat.generation.media_shot import (
     DEFAULT_HIGHLIGHT,
     MIN_ZOOM_MOVE,
+    MOVE_ZOOM,
     Framing,
     camera_path,
     clip_frame_indices,
+    point_of_interest,
 )
 from reelchat.generation.runner import render_session
 from reelchat.generation.shot_check import measure_clip, problems
@@ -331,3 +333,66 @@ def test_a_pan_across_a_letterboxed_picture_glides_it_over_the_backdrop(tmp_path
 
     moved = middle(last) - middle(first)
     assert (moved < -0.05) if camera is Camera.pan_right else (moved > 0.05)
+
+
+def _frames(tmp_path, picture, camera, size, *, seconds=2.0, **media):
+    from reelchat.generation.media_shot import media_frames
+
+    path = tmp_path / "picture.png"
+    picture.save(path)
+    return list(media_frames(ShotMedia(id="ab" * 8, **media), path, camera, size=size, fps=8,
+                             frames=round(8 * seconds), highlight=DEFAULT_HIGHLIGHT))  # fmt: skip
+
+
+def _whole_box(frame: np.ndarray) -> bool:
+    """The highlight (amber) is drawn as a whole box: all four of its sides show."""
+    amber = np.abs(frame.astype(int) - np.array(DEFAULT_HIGHLIGHT)).max(axis=-1) < 60
+    ys, xs = np.nonzero(amber)
+    if len(xs) == 0:
+        return False
+    width, height = xs.max() - xs.min() + 1, ys.max() - ys.min() + 1
+    sides = [amber[ys.min()], amber[ys.max()], amber[:, xs.min()], amber[:, xs.max()]]
+    spans = [width, width, height, height]
+    return all(side.sum() > 0.6 * span for side, span in zip(sides, spans, strict=True))
+
+
+CORNERS = {
+    "top left": Region(x=0.0, y=0.0, width=0.3, height=0.25),
+    "top right": Region(x=0.7, y=0.0, width=0.3, height=0.25),
+    "bottom left": Region(x=0.0, y=0.75, width=0.3, height=0.25),
+    "bottom right": Region(x=0.7, y=0.75, width=0.3, height=0.25),
+}
+
+
+@pytest.mark.parametrize("corner", CORNERS)
+@pytest.mark.parametrize("size", [(160, 90), (90, 160), (120, 120)])
+def test_a_highlight_at_a_corner_shows_its_whole_box_in_every_held_frame(tmp_path, corner, size):
+    grey = Image.new("RGB", size, (70, 80, 90))  # the frame's own aspect: it fills the frame
+    frames = _frames(tmp_path, grey, Camera.static, size, highlight=CORNERS[corner])
+    assert all(_whole_box(frame) for frame in frames[8:])  # after it grew in and pulsed
+
+
+@pytest.mark.parametrize("camera", [Camera.zoom_in, Camera.zoom_out, Camera.pan_left,
+                                    Camera.pan_right, Camera.tilt_up, Camera.tilt_down,
+                                    Camera.orbit])  # fmt: skip
+@pytest.mark.parametrize("corner", ["top left", "bottom right"])
+def test_a_highlight_without_a_focus_stays_in_frame_whatever_the_move(tmp_path, camera, corner):
+    picture = screenshot(800, 450)
+    frames = _frames(tmp_path, picture, camera, (160, 90), highlight=CORNERS[corner])
+    assert all(_whole_box(frame) for frame in frames[8:])
+
+
+def test_a_zoom_without_a_region_heads_for_the_detail_not_the_empty_middle(tmp_path):
+    page = Image.new("RGB", (800, 450), "white")
+    draw = ImageDraw.Draw(page)
+    for row in range(6):  # lines of "text" in the top left corner only
+        draw.rectangle((20, 20 + 14 * row, 150, 26 + 14 * row), fill="black")
+    frames = _frames(tmp_path, page, Camera.zoom_in, (320, 180))
+    dark = [int((frame.max(axis=-1) < 100).sum()) for frame in (frames[0], frames[-1])]
+    # every line is still there at the end, magnified by the zoom (1.25 squared in area)
+    assert dark[1] > 0.9 * dark[0] * MOVE_ZOOM**2
+
+
+def test_a_picture_with_the_same_detail_everywhere_is_zoomed_in_the_middle():
+    framing = Framing((800, 450), (320, 180))
+    assert point_of_interest(Image.new("RGB", (800, 450), "white"), framing) == (0.5, 0.5)

@@ -5,6 +5,7 @@ import json
 
 import numpy as np
 import pytest
+from PIL import Image
 
 from reelchat import store
 from reelchat.generation.animatic import AnimaticBackend
@@ -16,10 +17,11 @@ from reelchat.generation.shot_check import (
     measure_clip,
     measure_frames,
     next_seed,
+    picture_detail,
     problems,
 )
 from reelchat.generation.stitch import StitchOptions
-from reelchat.storyboard.models import Aspect
+from reelchat.storyboard.models import Aspect, Camera, ShotMedia
 from reelchat.storyboard.templates import EXPLAINER, ONBOARDING, PRODUCT_DEMO, from_template
 from tests.conftest import make_storyboard
 
@@ -232,3 +234,31 @@ def test_the_reply_says_which_shot_was_rendered_again_and_why(workspace, tiny_wa
         f"Shot check: shot 1 failed the shot check with seed {request.seed} (" in reply
         and f"), so it was rendered again with seed {retry.seed}" in reply
     ), reply
+
+
+@pytest.mark.parametrize("size", [(8, 8), (4000, 100)], ids=["8x8", "banner-4000x100"])
+@pytest.mark.parametrize("camera", [Camera.zoom_in, Camera.pan_right, Camera.orbit])
+def test_the_animatic_passes_the_check_on_a_picture_with_no_detail(workspace, size, camera):
+    from tests.generation.media_fixtures import add_picture
+
+    flat = add_picture(workspace, Image.new("RGB", size, (40, 90, 200)))
+    board = make_storyboard(1, duration=1.0)
+    shot = board.shots[0].model_copy(update={"media": ShotMedia(id=flat), "camera": camera})
+    session_id = _session(workspace, board.model_copy(update={"shots": [shot]}))
+    outcome = render_session(workspace, AnimaticBackend(), session_id=session_id, options=QUIET)
+    assert not outcome.checks and outcome.video is not None
+
+
+def test_a_moved_picture_with_detail_or_a_generated_clip_is_still_checked_for_freezing(tmp_path):
+    frozen = measure_clip(_write(tmp_path / "frozen.mp4", [_gradient()] * N))
+    shape = {"frames": N, "width": frozen.width, "height": frozen.height}
+    flat, detailed = tmp_path / "flat.png", tmp_path / "detailed.png"
+    Image.new("RGB", (64, 64), "navy").save(flat)
+    Image.fromarray(_gradient().astype(np.uint8)).save(detailed)
+    assert picture_detail(flat) == 0.0 and picture_detail(detailed) > 10
+    assert problems(frozen, own_picture=True, moved_picture_detail=0.0, **shape) == []
+    moved = problems(frozen, own_picture=True, moved_picture_detail=picture_detail(detailed),
+                     **shape)  # fmt: skip
+    assert moved and moved[0].startswith("frozen")
+    # a generated clip (diffusion) from a flat picture must move: no picture detail is given
+    assert problems(frozen, own_picture=True, **shape)[0].startswith("frozen")

@@ -184,3 +184,19 @@ def test_adding_the_file_again_repairs_its_stored_copy(workspace, session_id, se
     again = add_media(workspace, _picture("red"), scope=WORKSPACE_SCOPE, settings=settings)
     assert again.id == entry.id
     assert media_file(workspace, entry.id).read_bytes() == good
+
+
+def test_a_small_picture_is_added_with_a_note_that_it_will_look_soft(workspace, session_id,
+                                                                     settings):  # fmt: skip
+    tiny = add_media(workspace, png_bytes(Image.new("RGB", (8, 8), "red")), scope=session_id,
+                     label="tiny.png", settings=settings)  # fmt: skip
+    banner = add_media(workspace, png_bytes(Image.new("RGB", (4000, 100), "blue")),
+                       scope=session_id, label="banner.png", settings=settings)  # fmt: skip
+    sharp = add_media(workspace, png_bytes(Image.new("RGB", (480, 320), "green")),
+                      scope=session_id, settings=settings)  # fmt: skip
+    assert [entry.id for entry in list_media(workspace, session_id)] == [tiny.id, banner.id,
+                                                                          sharp.id]  # fmt: skip
+    assert len(tiny.notes) == 1 and "tiny.png is only 8x8 px" in tiny.notes[0]
+    assert "soft" in tiny.notes[0] and "320 px" in tiny.notes[0]
+    assert "4000x100" in banner.notes[0]
+    assert sharp.notes == ()

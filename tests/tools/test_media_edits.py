@@ -194,3 +194,37 @@ def test_the_tools_see_the_sessions_media_as_the_library_lists_it(ctx):
         f'{shot.id} image 80x60 "home.png"', f'{logo.id} image 64x40 "logo.png" (workspace)',
     ]  # fmt: skip
     assert media.pictures() == [media.items[0]]
+
+
+def _orange(frame) -> int:
+    r, g, b = (frame[..., i].astype(int) for i in range(3))
+    return int(((r > 200) & (g > 60) & (g < 150) & (b < 70)).sum())
+
+
+def test_a_colour_change_renders_again_only_the_shots_drawn_in_the_colours(ctx):
+    from reelchat.generation.cache import shot_clips
+    from reelchat.generation.media import read_frame
+
+    grey = add_media(ctx.workspace, picture("grey", (320, 180)), scope=ctx.session_id)
+    plan = {**PLAN, "shots": [*PLAN["shots"], {"title": "Done", "prompt": "done", "duration": 1}]}
+    run_action(ctx, "plan_storyboard", plan)
+    box = {"x": 0.3, "y": 0.3, "width": 0.4, "height": 0.4}
+    run_action(ctx, "edit_storyboard", {"operations": [
+        {"op": "set_shot_media", "shot": 2, "media": {"id": grey.id}},
+        {"op": "set_shot_media", "shot": 3, "media": {"id": grey.id, "highlight": box}},
+    ]})  # fmt: skip
+    assert "3 shot(s) rendered, 0 reused" in run_action(ctx, "render", {})
+    answer = run_action(
+        ctx, "edit_storyboard", {"operations": [{"op": "update_brand", "colours": ["#ff6600"]}]}
+    )
+    # the card (its palette) and the highlight (drawn in the first colour) change; the plain
+    # picture does not
+    assert "Shots to render again: 1, 3." in answer
+    assert "2 shot(s) rendered, 1 reused" in run_action(ctx, "render", {})
+    highlighted = shot_clips(ctx.workspace, ctx.session_id)[_board(ctx).shots[2].id]
+    assert _orange(read_frame(highlighted, 0.75)) > 200  # the box is in the new colour
+    answer = run_action(
+        ctx, "edit_storyboard", {"operations": [{"op": "update_brand", "colours": ["#ff6600",
+                                                                                     "#003366"]}]}
+    )  # fmt: skip
+    assert "Shots to render again: 1." in answer  # a second colour reaches only the card

@@ -73,14 +73,16 @@ class ShotWorker:
         except Exception as error:  # noqa: BLE001 - reported to the driver by describe()
             self._problem = failure_reason(error)
 
-    def describe(self) -> tuple[str, bool, str, str, tuple[str, ...]]:
+    def describe(self) -> tuple[str, bool, str, str, tuple[str, ...], tuple[str, ...]]:
         """The backend's name, whether it chains shots, why it could not be built (if it
-        could not), the node this actor lives on, and the request fields it consumes."""
+        could not), the node this actor lives on, and the request fields it consumes (for
+        any shot, and for a shot with a person's picture or clip)."""
         node = ray.get_runtime_context().get_node_id()
         if self._problem:
-            return "", False, self._problem, node, ()
+            return "", False, self._problem, node, (), ()
         consumes = tuple(sorted(consumed_fields(self._backend)))
-        return self._backend.name, self._backend.chains_shots, "", node, consumes
+        with_media = tuple(sorted(getattr(self._backend, "consumes_with_media", None) or ()))
+        return self._backend.name, self._backend.chains_shots, "", node, consumes, with_media
 
     def batch_size(self, request: ShotRequest) -> int:
         return batch_size(self._backend, request)
@@ -163,6 +165,8 @@ class WorkerBackend:
     chains_shots: bool
     consumes: frozenset[str]
     """The request fields the actors' backend uses (generation.cache keys on them)."""
+    consumes_with_media: frozenset[str]
+    """Those a shot with a person's picture or clip uses (empty: `consumes`)."""
     executor: RayExecutor = field(repr=False)
 
     def batch_size(self, request: ShotRequest) -> int:
@@ -224,12 +228,12 @@ class RayExecutor:
                 f"the Ray workers did not start within {START_SECONDS:.0f} s; "
                 "does the cluster have the CPUs or GPUs they ask for?"
             ) from None
-        problems = {problem for _, _, problem, _, _ in described if problem}
+        problems = {problem for _, _, problem, *_ in described if problem}
         if problems:
             raise ReelchatError(f"the Ray workers cannot render: {'; '.join(sorted(problems))}")
-        name, chains, _, _, consumes = described[0]
-        self.backend = WorkerBackend(name, chains, frozenset(consumes), self)
-        self.nodes = {node for _, _, _, node, _ in described}
+        name, chains, _, _, consumes, with_media = described[0]
+        self.backend = WorkerBackend(name, chains, frozenset(consumes), frozenset(with_media), self)
+        self.nodes = {node for _, _, _, node, *_ in described}
         """The Ray nodes the actors were placed on."""
 
     @classmethod
