@@ -354,7 +354,7 @@ def _shot_question(match: re.Match[str], ctx: Context) -> list[Item]:
     shots = ctx.target(match[0]).shots
     if not shots:
         raise Unclear('which shot? ask e.g. "what\'s in shot 3"')
-    return [Answer("\n".join(describe_shot(ctx.board, number) for number in shots))]
+    return [Answer("\n".join(describe_shot(ctx.board, number, ctx.media) for number in shots))]
 
 
 @phrasing(r"\bwhere\b.*\b(?:video|file|mp4|it|clip|output)\b|\b(?:video|file)\s+path\b")
