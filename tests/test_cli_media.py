@@ -218,8 +218,8 @@ def test_media_only_older_versions_show_is_removed_with_force_and_only_their_sho
             options=StitchOptions(captions=False, narration=False),
         )  # fmt: skip
     assert str(failed.value).startswith(
-        f"1 of 3 shots failed (shot 2: the picture of this shot (media item {entry.id}) is not "
-        "in the workspace any more"
+        f"1 of 3 shots failed (shot 2: the picture of this shot cannot be used: media item "
+        f"{entry.id} is not in the workspace any more"
     )
     [job] = store.list_jobs(workspace.engine, session_id=session)
     rows = store.job_shots(workspace.engine, job_id=job.id)

@@ -121,7 +121,7 @@ def test_provenance_of_a_shot_showing_a_picture_names_the_picture_its_regions_an
     assert attempt["media"] == {**shown.model_dump(mode="json"), "sha256": sha256}
     assert attempt["media"]["focus"]["x"] == 0.6 and attempt["media"]["highlight"]["y"] == 0.08
     assert attempt["condition_image_sha256"] == sha256
-    assert attempt["palette"] == ["#ff6600", "#008080"]
+    assert attempt["palette"] == ["#ff6600"]  # its highlight is drawn in the first colour only
     [plain] = json.loads(_show(workspace, session.id, "--shot", 2, "--json").output)["attempts"]
     assert plain["media"] is None and plain["condition_image_sha256"] == ""
 
