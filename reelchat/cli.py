@@ -96,6 +96,13 @@ app.add_typer(brand_app, name="brand")
 
 out = Console()
 err = Console(stderr=True)
+
+
+def _aside(label: str, text: str) -> None:
+    """One labelled line on stderr ('note: ...', 'shot check: ...'), the text shown as written."""
+    err.print(f"[yellow]{label}:[/] {terminal_text(text)}", highlight=False, soft_wrap=True)
+
+
 F = TypeVar("F", bound=Callable[..., Any])
 
 WorkspaceOption = Annotated[
@@ -253,7 +260,7 @@ def _settings(
         flags["executor"] = executor.value
     settings = Settings(**flags)
     if settings.notice:
-        err.print(f"[yellow]note:[/] {terminal_text(settings.notice)}", soft_wrap=True)
+        _aside("note", settings.notice)
     return settings
 
 
@@ -279,9 +286,9 @@ def _render(
         soft_wrap=True,
     )
     for line in outcome.checks:
-        err.print(f"[yellow]shot check:[/] {terminal_text(line)}", highlight=False, soft_wrap=True)
+        _aside("shot check", line)
     for note in outcome.stitch.notes if outcome.stitch else []:
-        err.print(f"[yellow]note:[/] {terminal_text(note)}", highlight=False, soft_wrap=True)
+        _aside("note", note)
     out.print(f"session: {session_id}", highlight=False)
 
 
@@ -629,7 +636,7 @@ def export(
         soft_wrap=True,
     )
     for note in result.notes:
-        err.print(f"[yellow]note:[/] {terminal_text(note)}", highlight=False, soft_wrap=True)
+        _aside("note", note)
 
 
 @app.command()
@@ -1003,7 +1010,7 @@ def media_add(
 def _print_media_notes(entry: MediaEntry) -> None:
     """The notes on an added media item (a picture too small to stay sharp), on stderr."""
     for note in entry.notes:
-        err.print(f"[yellow]note:[/] {terminal_text(note)}", highlight=False, soft_wrap=True)
+        _aside("note", note)
 
 
 @media_app.command("list")
