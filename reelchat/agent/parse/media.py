@@ -359,13 +359,18 @@ def _region_words(region: Region) -> str:
     )
 
 
+def _named(media_id: str, ctx: Context) -> str:
+    """A media item for a person: its label in quotes, or its id when the session's media no
+    longer hold it."""
+    item = ctx.media.get(media_id)
+    return f'"{item.label}"' if item else f"media {media_id} (no longer in this session)"
+
+
 def shot_picture_summary(number: int, picture: ShotMedia | None, ctx: Context) -> str:
     """One line on what shot `number` shows: its picture by label, its zoom and highlight."""
     if picture is None:
         return f"shot {number} has no picture of yours (it is drawn from its prompt)"
-    item = ctx.media.get(picture.id)
-    label = f'"{item.label}"' if item else f"media {picture.id} (no longer in this session)"
-    parts = [f"shot {number} shows {label}"]
+    parts = [f"shot {number} shows {_named(picture.id, ctx)}"]
     if picture.focus is not None:
         parts.append(f"zooming to {_region_words(picture.focus)}")
     if picture.highlight is not None:
@@ -414,26 +419,21 @@ def _media_question(match: re.Match[str], ctx: Context) -> list[Item]:
 
 
 def brand_summary(ctx: Context) -> str:
-    """The brand kit in words for a person: the logo by label, where and how big, the colours
-    and the font ('This video has no brand kit...' when it has none)."""
+    """The brand kit in words for a person, one sentence each: the logo by label (where and how
+    big), the colours and the font, each saying so when it is not set."""
     brand = ctx.board.brand
     if brand.logo is None:
         lines = ['There is no logo (say "put our logo in the corner of every shot").']
     else:
         logo = brand.logo
-        item = ctx.media.get(logo.media)
-        label = f'"{item.label}"' if item else f"media {logo.media}"
         lines = [
-            f"The logo {label} is at the {logo.corner.value.replace('_', ' ')} of every shot, "
-            f"{logo.size:.0%} of the frame's width, {logo.opacity:.0%} opaque."
+            f"The logo {_named(logo.media, ctx)} is at the {logo.corner.value.replace('_', ' ')} "
+            f"of every shot, {logo.size:.0%} of the frame's width, {logo.opacity:.0%} opaque."
         ]
     colours = " and ".join(brand.colours)
     lines.append(f"Brand colours: {colours}." if colours else "No brand colours are set.")
-    font = ctx.media.get(brand.font) if brand.font else None
-    if brand.font:
-        lines.append(f'Titles and captions use "{font.label if font else brand.font}".')
-    else:
-        lines.append("Titles and captions use the default font.")
+    font = _named(brand.font, ctx) if brand.font else "the default font"
+    lines.append(f"Titles and captions use {font}.")
     return " ".join(lines)
 
 
