@@ -77,11 +77,17 @@ def _detector() -> Any:
     return py3langid
 
 
+def _classified(text: str) -> str | None:
+    """The ISO 639-1 code the detector gives `text`, among ESPEAK_VOICES; None when it has
+    nothing to tell by (a word the model has never seen, digits)."""
+    language, score = _detector().classify(text)
+    return language if score > -1e30 else None
+
+
 def detect_language(text: str) -> str:
     """The ISO 639-1 code of the language `text` is in, among ESPEAK_VOICES; 'en' when the
-    line has nothing to tell by (a word the model has never seen, digits)."""
-    language, score = _detector().classify(text)
-    return language if score > -1e30 else "en"
+    line has nothing to tell by."""
+    return _classified(text) or "en"
 
 
 ISO_639_2 = {
@@ -99,8 +105,8 @@ def words_language(lines: list[str]) -> str | None:
     text = " ".join(line for line in lines if line)
     if not any(char.isalpha() for char in text):
         return None
-    language, score = _detector().classify(text)
-    return ISO_639_2.get(language) if score > -1e30 else None
+    language = _classified(text)
+    return ISO_639_2.get(language) if language else None
 
 
 def _espeak() -> str | None:
