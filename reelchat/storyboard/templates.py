@@ -7,7 +7,16 @@ from dataclasses import dataclass, replace
 from typing import Any
 
 from reelchat.generation.timing import durations_for_runtime
-from reelchat.storyboard.models import Aspect, Camera, Script, Shot, Storyboard, Transition
+from reelchat.storyboard.models import (
+    MAX_SHOT_SECONDS,
+    MIN_SHOT_SECONDS,
+    Aspect,
+    Camera,
+    Script,
+    Shot,
+    Storyboard,
+    Transition,
+)
 from reelchat.storyboard.validation import parse_storyboard
 
 _QUESTION_WORD = re.compile(r"(how|why|what|where|when|who|which)\b", re.IGNORECASE)
@@ -351,11 +360,12 @@ def from_template(
         else Transition.cut
         for number in range(1, len(beats) + 1)
     ]
-    if 1.0 <= seconds / len(beats) <= 20.0:
-        fades = [transition is Transition.crossfade for transition in transitions]
-        durations = durations_for_runtime([1.0] * len(beats), fades, seconds, fps)
-    else:
-        durations = [round(min(20.0, max(1.0, seconds / len(beats))), 2)] * len(beats)
+    fades = [transition is Transition.crossfade for transition in transitions]
+    durations = durations_for_runtime([1.0] * len(beats), fades, seconds, fps)
+    if not all(MIN_SHOT_SECONDS <= duration <= MAX_SHOT_SECONDS for duration in durations):
+        # the crossfade overlaps would take a shot past its bounds: each at its bound instead
+        even = min(MAX_SHOT_SECONDS, max(MIN_SHOT_SECONDS, seconds / len(beats)))
+        durations = [round(even, 2)] * len(beats)
     shot_list = []
     for number, (beat, transition, duration) in enumerate(
         zip(beats, transitions, durations, strict=True), start=1

@@ -39,3 +39,12 @@ def test_explainer_respects_shot_count_and_aspect(shots):
     assert len(board.shots) == shots
     assert board.size == (480, 854)
     assert board.shots[0].narration.startswith("Ever wondered about volcanoes?")
+
+
+@pytest.mark.parametrize("request_text", ["shot 1000 seconds", "a 160 second video"])
+def test_a_long_request_plans_shots_within_their_bounds(request_text):
+    """8 shots of 20 s: the crossfade overlaps must not take a shot past 20 s."""
+    from reelchat.agent.parse.request import plan_new_video
+
+    shots = plan_new_video(request_text, seed=1).args.shots
+    assert len(shots) == 8 and all(shot.duration == 20.0 for shot in shots)
